@@ -1,0 +1,117 @@
+/*
+ * cmdline.c - parsing "key=value" words from the multiboot command line.
+ *
+ * Multiboot loaders (QEMU, GRUB) put the kernel's own path first; that
+ * first word is skipped when it has no '='. Every key is looked up in
+ * cmdline_keys; a number is checked against the key's range.
+ */
+#include <stdarg.h>
+#include "boot/cmdline.h"
+#include "console/console.h"
+#include "proc/sched.h"
+#include "trap/timer.h"
+#include "string.h"
+
+#define QUANTUM_MAX 1000
+
+struct boot_config boot_config = {
+	.hz = TIMER_DEFAULT_HZ,
+	.quantum = SCHED_DEFAULT_QUANTUM,
+};
+
+struct cmdline_key {
+	const char *name;
+	unsigned int *number;     /* 0 for the string key, init */
+	unsigned int min, max;
+};
+
+static const struct cmdline_key cmdline_keys[] = {
+	{ "init", 0, 0, 0 },
+	{ "hz", &boot_config.hz, TIMER_MIN_HZ, TIMER_MAX_HZ },
+	{ "quantum", &boot_config.quantum, 1, QUANTUM_MAX },
+	{ "seed", &boot_config.seed, 0, 0xFFFFFFFFu },
+};
+#define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
+
+static char cmdline_copy[CMDLINE_MAX];
+
+static void cmdline_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void cmdline_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("cmdline: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	boot_config.errors++;
+}
+
+static void cmdline_set(const struct cmdline_key *key, const char *value)
+{
+	unsigned int n;
+
+	if (!key->number) {
+		boot_config.init = value;
+		boot_config.argv[0] = value;
+		boot_config.argc = 1;
+		return;
+	}
+	if (parse_uint(value, &n) < 0 || n < key->min || n > key->max) {
+		cmdline_error("bad value '%s' for %s (keeping the default)", value, key->name);
+		return;
+	}
+	*key->number = n;
+}
+
+/* One word: "key=value", or an argument of init. */
+static void cmdline_word(char *word)
+{
+	char *eq = strchr(word, '=');
+
+	if (!eq) {
+		if (!boot_config.init)
+			cmdline_error("word '%s' is not key=value", word);
+		else if (boot_config.argc == CMDLINE_MAX_ARGS)
+			cmdline_error("too many arguments for %s: '%s' dropped", boot_config.init, word);
+		else
+			boot_config.argv[boot_config.argc++] = word;
+		return;
+	}
+	*eq = '\0';
+	for (unsigned int i = 0; i < NKEYS; i++) {
+		if (strcmp(word, cmdline_keys[i].name) == 0) {
+			cmdline_set(&cmdline_keys[i], eq + 1);
+			return;
+		}
+	}
+	cmdline_error("unknown key '%s' (known keys: init, hz, quantum, seed)", word);
+}
+
+void cmdline_parse(const char *cmdline)
+{
+	char *p = cmdline_copy;
+	int first = 1;
+
+	if (strlcpy(cmdline_copy, cmdline ? cmdline : "", sizeof(cmdline_copy)) >= sizeof(cmdline_copy))
+		cmdline_error("longer than %d bytes: cut short", CMDLINE_MAX - 1);
+	while (*p) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		char *word = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (first && !strchr(word, '=')) {
+			first = 0;      /* the loader's path of the kernel */
+			continue;
+		}
+		first = 0;
+		cmdline_word(word);
+	}
+	boot_config.argv[boot_config.argc] = 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * cmdline.h - the multiboot command line (QEMU's -append): what to run and
+ * how to run it.
+ *
+ *   init=NAME [ARGS...]   the program (or kernel test) to run, and its
+ *                         arguments: the words after it that have no '='
+ *   hz=N                  timer interrupts per second (default 100)
+ *   quantum=N             ticks a thread runs before it is preempted (1)
+ *   seed=N                a number tests use to vary their inputs (0)
+ *
+ * An unknown key or a malformed value is reported on the console, naming
+ * the key, and the default is kept.
+ */
+#ifndef BOOT_CMDLINE_H
+#define BOOT_CMDLINE_H
+
+#define CMDLINE_MAX      256
+#define CMDLINE_MAX_ARGS 16
+
+struct boot_config {
+	const char *init;                 /* 0: the default (kernel monitor) */
+	int argc;                         /* init's arguments, argv[0] = init */
+	const char *argv[CMDLINE_MAX_ARGS + 1];
+	unsigned int hz;
+	unsigned int quantum;
+	unsigned int seed;
+	int errors;                       /* how many problems were reported */
+};
+
+extern struct boot_config boot_config;
+
+/* Copy and parse the loader's command line (the copy outlives the loader's
+ * memory, which the frame allocator may hand out). */
+void cmdline_parse(const char *cmdline);
+
+#endif

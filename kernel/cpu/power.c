@@ -1,0 +1,16 @@
+/*
+ * power.c - shutting the machine down with a verdict.
+ */
+#include "cpu/power.h"
+#include "cpu/x86.h"
+#include "console/console.h"
+
+void shutdown(int success)
+{
+	cli();
+	printf("beta86: shutdown (%s)\n", success ? "success" : "failure");
+	outl(DEBUG_EXIT_PORT, success ? DEBUG_EXIT_SUCCESS : DEBUG_EXIT_FAILURE);
+	/* Only reached without the debug-exit device (e.g. real hardware). */
+	for (;;)
+		hlt();
+}

@@ -1,0 +1,15 @@
+/*
+ * power.h - ending the run: QEMU's isa-debug-exit device turns the value
+ * written to its port into QEMU's exit status, (value << 1) | 1, which is
+ * how the grader tells a clean shutdown from a panic.
+ */
+#ifndef CPU_POWER_H
+#define CPU_POWER_H
+
+#define DEBUG_EXIT_PORT     0xF4
+#define DEBUG_EXIT_SUCCESS  0x10   /* QEMU exits with status 33 */
+#define DEBUG_EXIT_FAILURE  0x11   /* QEMU exits with status 35 */
+
+void shutdown(int success) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,10 @@
+/*
+ * kmon.h - the kernel monitor: a tiny command prompt on the console, what
+ * `make qemu` shows when the command line names no init program.
+ */
+#ifndef DEBUG_KMON_H
+#define DEBUG_KMON_H
+
+void kmon_run(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * layout.h - the virtual and physical memory layout of beta86.
+ *
+ * Every address space (the kernel's own and, from lab 5, every process's)
+ * shares the bottom gigabyte, which belongs to the kernel and is mapped
+ * supervisor-only:
+ *
+ *   0x00000000 .. 0x00000FFF   never mapped: a null pointer faults
+ *   0x00001000 .. phys_top     direct map: virtual == physical, so the kernel
+ *                              (loaded at 1 MiB by multiboot) runs at the
+ *                              addresses it was linked at, before and after
+ *                              paging is turned on
+ *   KSTACK_REGION .. +4 MiB    kernel stacks, one slot per process table
+ *                              entry, each with an unmapped guard page below
+ *   USER_BASE .. USER_TOP      user space (lab 4 on)
+ *
+ * Because the kernel's page tables are created once at boot and shared by
+ * every page directory, a kernel mapping made later (a new kernel stack) is
+ * visible in every address space at once.
+ */
+#ifndef MM_LAYOUT_H
+#define MM_LAYOUT_H
+
+#define PAGE_SIZE        4096u
+#define PAGE_SHIFT       12
+#define PAGE_MASK        (PAGE_SIZE - 1)
+
+#define KERNEL_LOAD_ADDR 0x00100000u   /* where multiboot loads the kernel */
+#define PHYS_MAP_LIMIT   0x10000000u   /* RAM above 256 MiB is not used */
+
+#define KSTACK_REGION    0x3FC00000u   /* one page table's worth: 4 MiB */
+#define KSTACK_REGION_END 0x40000000u
+#define KSTACK_PAGES     2u            /* 8 KiB of stack per thread */
+#define KSTACK_SIZE      (KSTACK_PAGES * PAGE_SIZE)
+#define KSTACK_SLOT_SIZE ((KSTACK_PAGES + 1) * PAGE_SIZE) /* guard + stack */
+
+#define USER_BASE        0x40000000u   /* first user address (1 GiB) */
+#define USER_TOP         0xC0000000u   /* one past the last user address */
+
+#define PAGE_ROUND_UP(a)   (((a) + PAGE_MASK) & ~PAGE_MASK)
+#define PAGE_ROUND_DOWN(a) ((a) & ~PAGE_MASK)
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * kctx.S - setctx and resctx (see kctx.h for what they keep and why).
+ * Both follow the cdecl convention: arguments on the stack, result in %eax.
+ */
+#include "proc/kctx.h"
+#include "lab.h"
+
+	.text
+/*
+ * int setctx(struct kctx *c)
+ * On entry: 4(%esp) = c, 0(%esp) = the return address.
+ * Saves ebx, esi, edi, ebp; esp as it will be after the return (%esp + 4);
+ * eip = the return address. Returns 0. Clobbers eax, edx.
+ */
+	.globl setctx
+setctx:
+#if LAB_SOLUTION(2)
+	movl	4(%esp), %eax
+	movl	%ebx, KCTX_EBX(%eax)
+	movl	%esi, KCTX_ESI(%eax)
+	movl	%edi, KCTX_EDI(%eax)
+	movl	%ebp, KCTX_EBP(%eax)
+	leal	4(%esp), %edx
+	movl	%edx, KCTX_ESP(%eax)
+	movl	(%esp), %edx
+	movl	%edx, KCTX_EIP(%eax)
+	xorl	%eax, %eax
+	ret
+#else
+	pushl	$2f
+	call	panic
+	.section .rodata
+2:	.asciz "setctx: not implemented (lab 2)"
+	.text
+#endif
+
+/*
+ * void resctx(struct kctx *c, int value)
+ * On entry: 4(%esp) = c, 8(%esp) = value.
+ * Loads ebx, esi, edi, ebp and esp from c and jumps to c->eip with
+ * %eax = value (or 1 if value is 0): the matching setctx returns again.
+ * Never returns to its caller.
+ */
+	.globl resctx
+resctx:
+#if LAB_SOLUTION(2)
+	movl	4(%esp), %edx
+	movl	8(%esp), %eax
+	testl	%eax, %eax
+	jnz	1f
+	incl	%eax
+1:	movl	KCTX_EBX(%edx), %ebx
+	movl	KCTX_ESI(%edx), %esi
+	movl	KCTX_EDI(%edx), %edi
+	movl	KCTX_EBP(%edx), %ebp
+	movl	KCTX_ESP(%edx), %esp
+	jmp	*KCTX_EIP(%edx)
+#else
+	pushl	$2f
+	call	panic
+	.section .rodata
+2:	.asciz "resctx: not implemented (lab 2)"
+	.text
+#endif

@@ -1,0 +1,22 @@
+/*
+ * kthread.h - kernel threads (lab 2): a function running on its own kernel
+ * stack, switched cooperatively with kthread_yield and, from lab 3, also
+ * preempted by the timer.
+ */
+#ifndef PROC_KTHREAD_H
+#define PROC_KTHREAD_H
+
+struct proc;
+
+/* Start fn(arg) in a new thread; 0 if the process table or memory is full.
+ * The thread is a child of the caller, who must kthread_join it. */
+struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg);
+/* Let the next runnable thread run. */
+void kthread_yield(void);
+/* End the calling thread with status (returning from fn is the same as
+ * kthread_exit(0)). */
+void kthread_exit(int status) __attribute__((noreturn));
+/* Wait for a child thread to end, free it, and return its status. */
+int kthread_join(struct proc *p);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * proc.c - the process table: allocating entries, ending threads, reaping
+ * them, and printing the table (Ctrl-P, the kernel monitor's `ps`).
+ */
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "mm/kstack.h"
+#include "console/console.h"
+#include "debug/ksym.h"
+#include "debug/panic.h"
+#include "cpu/x86.h"
+#include "string.h"
+
+extern char boot_stack_top[];
+
+struct proc proc_table[NPROC];
+struct proc *current_proc;
+static int next_pid = 1;
+
+static const char *const state_names[] = {
+	[PROC_UNUSED] = "unused",
+	[PROC_EMBRYO] = "embryo",
+	[PROC_RUNNABLE] = "runnable",
+	[PROC_RUNNING] = "running",
+	[PROC_SLEEPING] = "sleeping",
+	[PROC_ZOMBIE] = "zombie",
+};
+
+const char *proc_state_name(enum proc_state s)
+{
+	return s <= PROC_ZOMBIE ? state_names[s] : "corrupt";
+}
+
+void proc_init(void)
+{
+	struct proc *p = &proc_table[0];
+
+	p->pid = 0;
+	strlcpy(p->name, "kmain", sizeof(p->name));
+	p->state = PROC_RUNNING;
+	p->kstack_top = (uint32_t)boot_stack_top;
+	current_proc = p;
+}
+
+struct proc *proc_alloc(const char *name)
+{
+	uint32_t flags = irq_save();
+	struct proc *p = 0;
+
+	for (struct proc *q = &proc_table[1]; q < &proc_table[NPROC]; q++) {
+		if (q->state == PROC_UNUSED) {
+			p = q;
+			p->state = PROC_EMBRYO;   /* claimed: no one else takes it */
+			break;
+		}
+	}
+	irq_restore(flags);
+	if (!p)
+		return 0;
+	p->kstack_top = kstack_alloc((int)(p - proc_table));
+	if (!p->kstack_top) {
+		p->state = PROC_UNUSED;
+		return 0;
+	}
+	p->pid = next_pid++;
+	strlcpy(p->name, name, sizeof(p->name));
+	p->parent = current_proc;
+	p->saved = SAVED_NONE;
+	p->exit_status = 0;
+	p->chan = 0;
+	return p;
+}
+
+void proc_exit(int status)
+{
+	struct proc *cur = current_proc;
+
+	if (cur == &proc_table[0])
+		panic("proc_exit: the boot thread (pid 0) must not exit");
+	cli();
+	cur->exit_status = status;
+	cur->state = PROC_ZOMBIE;
+	wakeup(cur->parent);
+	sched_exit();
+}
+
+void proc_reap(struct proc *p)
+{
+	if (p->state != PROC_ZOMBIE)
+		panic("proc_reap: pid %d is %s, not a zombie", p->pid, proc_state_name(p->state));
+	kstack_free((int)(p - proc_table));
+	p->state = PROC_UNUSED;
+	p->pid = 0;
+	p->parent = 0;
+}
+
+/* Where a stopped thread will resume, as an address. */
+static uint32_t proc_saved_eip(const struct proc *p)
+{
+	if (p->saved == SAVED_TRAPFRAME)
+		return p->tf.eip;
+	return p->kctx.eip;
+}
+
+void proc_dump(void)
+{
+	printf("\npid  state     name             where\n");
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
+		if (p->state == PROC_UNUSED)
+			continue;
+		printf("%-4d %-9s %-16s ", p->pid, proc_state_name(p->state), p->name);
+		uint32_t eip = proc_saved_eip(p), offset;
+		const char *fn = ksym_lookup(eip, &offset);
+		if (p == current_proc)
+			printf("(running)\n");
+		else if (fn)
+			printf("%s+0x%x\n", fn, offset);
+		else
+			printf("0x%08x\n", eip);
+	}
+}

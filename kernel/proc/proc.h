@@ -1,0 +1,85 @@
+/*
+ * proc.h - the process table: one entry per thread or process, holding
+ * everything the kernel knows about it, including its saved registers.
+ *
+ * States and their transitions (each made with interrupts off):
+ *
+ *   UNUSED --proc_alloc--> EMBRYO --sched_make_runnable--> RUNNABLE
+ *   RUNNABLE --sched_switch_to--> RUNNING
+ *   RUNNING --preempted or yields--> RUNNABLE
+ *   RUNNING --sleep--> SLEEPING --wakeup/proc_wake--> RUNNABLE
+ *   RUNNING --proc_exit--> ZOMBIE --proc_reap (by the parent)--> UNUSED
+ *
+ * Exactly one entry is RUNNING: current_proc. A RUNNABLE entry is on the
+ * run queue and nowhere else; a SLEEPING one has a non-null chan.
+ *
+ * Where a stopped thread's registers are (`saved`):
+ *   SAVED_KCTX       it stopped in kthread_yield or sleep: callee-saved
+ *                    registers in kctx, resumed with resctx;
+ *   SAVED_TRAPFRAME  an interrupt preempted it: every register in tf,
+ *                    written by the trap path and restored by it (the Beta
+ *                    model: the context lives in the table);
+ *   SAVED_NONE       it is running, or has never run (EMBRYO: kctx points
+ *                    at the bootstrap).
+ */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+#include <stdint.h>
+#include "proc/kctx.h"
+#include "trap/trap.h"
+
+#define NPROC         64
+#define PROC_NAME_LEN 16
+
+enum proc_state {
+	PROC_UNUSED,
+	PROC_EMBRYO,
+	PROC_RUNNABLE,
+	PROC_RUNNING,
+	PROC_SLEEPING,
+	PROC_ZOMBIE,
+};
+
+enum proc_saved {
+	SAVED_NONE,
+	SAVED_KCTX,
+	SAVED_TRAPFRAME,
+};
+
+struct proc {
+	struct trapframe tf;          /* registers at preemption (SAVED_TRAPFRAME) */
+	struct kctx kctx;             /* registers at a voluntary switch (SAVED_KCTX) */
+	enum proc_saved saved;
+	enum proc_state state;
+	int pid;
+	char name[PROC_NAME_LEN];
+	struct proc *parent;
+	int exit_status;
+	uint32_t kstack_top;          /* initial esp; TSS.esp0 while it runs */
+	int quantum_left;             /* ticks before the timer preempts it */
+	void *chan;                   /* what it sleeps on, when SLEEPING */
+	uint32_t wake_tick;           /* for sleep_ticks */
+	struct proc *rq_next, *rq_prev;   /* run queue links, when RUNNABLE */
+	struct proc *timer_next;      /* sleep_ticks list, sorted by wake_tick */
+	void (*entry)(void *);        /* a kernel thread's function ... */
+	void *arg;                    /* ... and its argument */
+};
+
+extern struct proc proc_table[NPROC];
+extern struct proc *current_proc;
+
+/* Make the boot thread entry 0 ("kmain") and current_proc. */
+void proc_init(void);
+/* A free entry in EMBRYO state with a pid, a name and a kernel stack;
+ * 0 if the table or memory is full. */
+struct proc *proc_alloc(const char *name);
+/* End the calling thread: ZOMBIE with status; its parent is woken. */
+void proc_exit(int status) __attribute__((noreturn));
+/* Free a ZOMBIE's kernel stack and table entry. */
+void proc_reap(struct proc *p);
+/* Print the process table on the console (Ctrl-P). */
+void proc_dump(void);
+const char *proc_state_name(enum proc_state s);
+
+#endif

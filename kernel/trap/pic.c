@@ -1,0 +1,84 @@
+/*
+ * pic.c - the 8259A pair.
+ *
+ * At reset the master PIC delivers IRQs on vectors 8..15, which collide with
+ * CPU exceptions; pic_init reprograms both chips (ICW1..ICW4) to T_IRQ0 and
+ * T_IRQ0 + 8, masks every line, and lets trap_register_irq unmask a line
+ * once it has a handler.
+ */
+#include <stdint.h>
+#include "trap/pic.h"
+#include "trap/trap.h"
+#include "cpu/x86.h"
+
+#define PIC_MASTER_CMD   0x20
+#define PIC_MASTER_DATA  0x21
+#define PIC_SLAVE_CMD    0xA0
+#define PIC_SLAVE_DATA   0xA1
+
+#define ICW1_INIT_ICW4   0x11     /* edge triggered, cascade, ICW4 follows */
+#define ICW3_MASTER_HAS_SLAVE_ON_2 0x04
+#define ICW3_SLAVE_ID    0x02
+#define ICW4_8086        0x01
+#define OCW2_EOI         0x20
+#define OCW3_READ_ISR    0x0B
+#define PIC_IRQS_PER_CHIP 8
+
+static uint16_t irq_mask = 0xFFFF & ~(1u << IRQ_CASCADE);
+
+static void pic_write_mask(void)
+{
+	outb(PIC_MASTER_DATA, irq_mask & 0xFF);
+	outb(PIC_SLAVE_DATA, irq_mask >> 8);
+}
+
+void pic_init(void)
+{
+	outb(PIC_MASTER_CMD, ICW1_INIT_ICW4);
+	outb(PIC_SLAVE_CMD, ICW1_INIT_ICW4);
+	outb(PIC_MASTER_DATA, T_IRQ0);
+	outb(PIC_SLAVE_DATA, T_IRQ0 + PIC_IRQS_PER_CHIP);
+	outb(PIC_MASTER_DATA, ICW3_MASTER_HAS_SLAVE_ON_2);
+	outb(PIC_SLAVE_DATA, ICW3_SLAVE_ID);
+	outb(PIC_MASTER_DATA, ICW4_8086);
+	outb(PIC_SLAVE_DATA, ICW4_8086);
+	pic_write_mask();
+}
+
+void pic_unmask(int irq)
+{
+	irq_mask &= ~(1u << irq);
+	pic_write_mask();
+}
+
+void pic_mask(int irq)
+{
+	irq_mask |= 1u << irq;
+	pic_write_mask();
+}
+
+/* A spurious IRQ 7 or 15 is one the PIC raised but no longer has in service:
+ * it must not be acknowledged on that chip (the slave's still needs the
+ * master's EOI for the cascade line). */
+static int pic_is_spurious(int irq)
+{
+	uint16_t cmd = irq == IRQ_SPURIOUS_MASTER ? PIC_MASTER_CMD : PIC_SLAVE_CMD;
+
+	if (irq != IRQ_SPURIOUS_MASTER && irq != IRQ_SPURIOUS_SLAVE)
+		return 0;
+	outb(cmd, OCW3_READ_ISR);
+	return !(inb(cmd) & (1u << (irq % PIC_IRQS_PER_CHIP)));
+}
+
+int pic_ack(int irq)
+{
+	if (pic_is_spurious(irq)) {
+		if (irq == IRQ_SPURIOUS_SLAVE)
+			outb(PIC_MASTER_CMD, OCW2_EOI);
+		return 0;
+	}
+	if (irq >= PIC_IRQS_PER_CHIP)
+		outb(PIC_SLAVE_CMD, OCW2_EOI);
+	outb(PIC_MASTER_CMD, OCW2_EOI);
+	return 1;
+}

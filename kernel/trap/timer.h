@@ -1,0 +1,19 @@
+/*
+ * timer.h - the 8253/8254 PIT, channel 0, interrupting hz times a second.
+ */
+#ifndef TRAP_TIMER_H
+#define TRAP_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_DEFAULT_HZ 100
+#define TIMER_MIN_HZ     19        /* the 16-bit divisor's limit */
+#define TIMER_MAX_HZ     10000
+
+/* Ticks since timer_init; wraps after 2^32 (compare with differences). */
+extern volatile uint32_t timer_ticks;
+extern unsigned int timer_hz;
+
+void timer_init(unsigned int hz);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * trap.c - the interrupt descriptor table and trap_dispatch, the C half of
+ * the one trap door.
+ *
+ * trap_handlers[] maps every vector to its handler (the Beta's dispatch by
+ * cause). Hardware IRQs are acknowledged at the PIC before their handler
+ * runs, because a handler may switch to another thread and not come back
+ * for a long time. After the handler, trap_dispatch is the kernel's
+ * preemption point: if the timer asked for a switch and preemption is
+ * enabled, sched_preempt() saves this frame into the process table and
+ * returns the next thread's frame instead.
+ */
+#include "trap/trap.h"
+#include "trap/pic.h"
+#include "cpu/gdt.h"
+#include "cpu/x86.h"
+#include "debug/panic.h"
+#include "proc/sched.h"
+
+#define IDT_ENTRIES        256
+#define GATE_INTERRUPT_32  0x8E   /* present, DPL 0, 32-bit interrupt gate */
+#define GATE_DPL3          0x60   /* callable from ring 3 with `int` */
+#define GATE_TASK          0x85   /* present, DPL 0, task gate */
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t zero;
+	uint8_t type_attr;
+	uint16_t offset_hi;
+} __attribute__((packed));
+
+struct idt_pointer {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
+
+static struct idt_gate idt[IDT_ENTRIES];
+static trap_handler_t trap_handlers[T_NUM_VECTORS];
+extern const uint32_t trap_vector_table[T_NUM_VECTORS];
+
+static const char *const exception_names[T_NUM_EXCEPTIONS] = {
+	[T_DIVIDE] = "divide error",
+	[T_DEBUG] = "debug exception",
+	[T_NMI] = "non-maskable interrupt",
+	[T_BREAKPOINT] = "breakpoint",
+	[T_OVERFLOW] = "overflow",
+	[T_BOUND] = "bound range exceeded",
+	[T_INVALID_OP] = "invalid opcode",
+	[T_DEVICE_NA] = "device not available",
+	[T_DOUBLE_FAULT] = "double fault",
+	[T_COPROC_SEG] = "coprocessor segment overrun",
+	[T_INVALID_TSS] = "invalid TSS",
+	[T_SEG_NP] = "segment not present",
+	[T_STACK] = "stack-segment fault",
+	[T_GP] = "general protection fault",
+	[T_PAGE_FAULT] = "page fault",
+	[T_X87] = "x87 floating-point exception",
+	[T_ALIGNMENT] = "alignment check",
+	[T_MACHINE_CHECK] = "machine check",
+	[T_SIMD] = "SIMD floating-point exception",
+};
+
+const char *trap_name(uint32_t vector)
+{
+	if (vector < T_NUM_EXCEPTIONS)
+		return exception_names[vector] ? exception_names[vector] : "reserved exception";
+	if (vector < T_IRQ0 + T_NUM_IRQS)
+		return "hardware interrupt";
+	if (vector == T_SYSCALL)
+		return "system call";
+	return "unknown vector";
+}
+
+static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
+{
+	idt[vector] = (struct idt_gate){
+		.offset_lo = handler & 0xFFFF,
+		.selector = KERNEL_CS,
+		.type_attr = type_attr,
+		.offset_hi = handler >> 16,
+	};
+}
+
+/* The default handler: an exception nobody claimed. In the kernel that is a
+ * bug, so panic with everything known about it. */
+static void trap_unexpected(struct trapframe *tf)
+{
+	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + T_NUM_IRQS)
+		return;         /* an IRQ line with no driver: already acknowledged */
+	panic_trap(tf);
+}
+
+void trap_init(void)
+{
+	struct idt_pointer p = { sizeof(idt) - 1, (uint32_t)idt };
+
+	for (int v = 0; v < T_NUM_VECTORS; v++) {
+		uint8_t attr = GATE_INTERRUPT_32 | (v == T_SYSCALL ? GATE_DPL3 : 0);
+		idt_set_gate(v, trap_vector_table[v], attr);
+		trap_handlers[v] = trap_unexpected;
+	}
+	__asm__ volatile("lidt %0" : : "m"(p));
+	pic_init();
+}
+
+void trap_set_task_gate(int vector, uint16_t tss_selector)
+{
+	idt[vector] = (struct idt_gate){ .selector = tss_selector, .type_attr = GATE_TASK };
+}
+
+void trap_register(int vector, trap_handler_t handler)
+{
+	if (vector < 0 || vector >= T_NUM_VECTORS)
+		panic("trap_register: vector %d has no entry stub", vector);
+	trap_handlers[vector] = handler;
+}
+
+void trap_register_irq(int irq, trap_handler_t handler)
+{
+	trap_register(T_IRQ0 + irq, handler);
+	pic_unmask(irq);
+}
+
+struct trapframe *trap_dispatch(struct trapframe *tf)
+{
+	uint32_t vector = tf->vector;
+
+	if (vector - T_IRQ0 < T_NUM_IRQS && !pic_ack(vector - T_IRQ0))
+		return tf;      /* spurious: no handler, no EOI */
+	trap_handlers[vector](tf);
+	if (sched_need_resched)
+		return sched_preempt(tf);
+	return tf;
+}

@@ -1,0 +1,91 @@
+/*
+ * trap.h - the one trap door: every exception, IRQ and system call enters
+ * through trap_common (trap_entry.S), which saves a struct trapframe on the
+ * kernel stack and calls trap_dispatch(), which calls the handler registered
+ * for the vector.
+ */
+#ifndef TRAP_TRAP_H
+#define TRAP_TRAP_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#endif
+
+/* CPU exception vectors (Intel SDM vol. 3, table 6-1). */
+#define T_DIVIDE        0
+#define T_DEBUG         1
+#define T_NMI           2
+#define T_BREAKPOINT    3
+#define T_OVERFLOW      4
+#define T_BOUND         5
+#define T_INVALID_OP    6
+#define T_DEVICE_NA     7
+#define T_DOUBLE_FAULT  8
+#define T_COPROC_SEG    9
+#define T_INVALID_TSS   10
+#define T_SEG_NP        11
+#define T_STACK         12
+#define T_GP            13
+#define T_PAGE_FAULT    14
+#define T_X87           16
+#define T_ALIGNMENT     17
+#define T_MACHINE_CHECK 18
+#define T_SIMD          19
+#define T_NUM_EXCEPTIONS 32
+
+#define T_IRQ0          32      /* the PIC's IRQ 0..15 arrive as 32..47 */
+#define T_NUM_IRQS      16
+#define T_SYSCALL       48      /* int $48: the system call gate (DPL 3) */
+#define T_NUM_VECTORS   49      /* vectors with an entry stub */
+
+/* Page fault error code bits. */
+#define PF_PRESENT  0x1         /* the page was present (protection fault) */
+#define PF_WRITE    0x2
+#define PF_USER     0x4
+
+#ifndef __ASSEMBLER__
+/*
+ * The saved register context, in the order trap_common builds it on the
+ * stack (lowest address first). The CPU pushes eip..eflags (and esp, ss when
+ * it came from ring 3); the stub pushes the error code (or 0) and vector;
+ * trap_common pushes the segment registers and then `pushal`.
+ */
+struct trapframe {
+	uint32_t edi, esi, ebp;
+	uint32_t esp_pushal;    /* esp as pushal saw it: ignored by popal */
+	uint32_t ebx, edx, ecx, eax;
+	uint32_t gs, fs, es, ds;
+	uint32_t vector, error;
+	uint32_t eip, cs, eflags;
+	/* Pushed by the CPU only on entry from ring 3. For a ring 0 frame
+	 * saved into the process table, the saver fills esp with the value
+	 * the interrupted code had, and ss with the kernel data selector. */
+	uint32_t esp, ss;
+};
+
+/* Bytes of a frame that entered from ring 0 (no esp, ss pushed). */
+#define TRAPFRAME_KERNEL_SIZE ((uint32_t)__builtin_offsetof(struct trapframe, esp))
+
+static inline int trapframe_from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) != 0;
+}
+
+typedef void (*trap_handler_t)(struct trapframe *tf);
+
+void trap_init(void);
+void trap_register(int vector, trap_handler_t handler);
+void trap_register_irq(int irq, trap_handler_t handler);
+/* Deliver vector by a task switch to the TSS at tss_selector. */
+void trap_set_task_gate(int vector, uint16_t tss_selector);
+/* Make double faults switch to a task with its own stack (after paging). */
+void double_fault_init(void);
+struct trapframe *trap_dispatch(struct trapframe *tf);
+const char *trap_name(uint32_t vector);
+
+/* Defined in trap_entry.S: pop the frame at tf and iret to it. */
+void trap_resume(struct trapframe *tf) __attribute__((noreturn));
+
+#endif /* __ASSEMBLER__ */
+
+#endif
