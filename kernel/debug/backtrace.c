@@ -21,6 +21,8 @@ int backtrace_walk(uint32_t ebp, uint32_t *pcs, int max)
 
 	while (n < max && backtrace_frame_ok(ebp)) {
 		const uint32_t *record = (const uint32_t *)ebp;
+		if (record[1] == 0)
+			break;  /* a thread's bootstrap: nothing called it */
 		pcs[n++] = record[1];
 		/* The stack grows down, so each caller's record lies above its
 		 * callee's; anything else is a corrupt chain (or a loop). */
@@ -58,4 +60,6 @@ void backtrace_print(uint32_t eip, uint32_t ebp)
 	int walked = backtrace_walk(ebp, pcs, BACKTRACE_MAX_FRAMES);
 	for (int i = 0; i < walked; i++)
 		backtrace_print_frame(n++, pcs[i]);
+	if (walked == BACKTRACE_MAX_FRAMES)
+		printf("  ... (more frames not shown)\n");
 }

@@ -32,6 +32,7 @@
 
 volatile int sched_need_resched;
 volatile int preempt_count;
+uint32_t sched_deferred_switches;
 
 static struct proc *runq_head;      /* next to run; 0 when empty */
 static int sched_quantum = SCHED_DEFAULT_QUANTUM;
@@ -127,7 +128,8 @@ static struct trapframe *sched_restore_trapframe(struct proc *p)
 
 /* Make next the running thread and jump into it the way it was stopped.
  * Interrupts are off; the caller has already saved the old thread. */
-static void sched_switch_to(struct proc *next) __attribute__((noreturn));
+/* noinline: tools/gdb breaks here to catch every context switch. */
+static void sched_switch_to(struct proc *next) __attribute__((noreturn, noinline));
 static void sched_switch_to(struct proc *next)
 {
 	current_proc = next;
@@ -180,8 +182,10 @@ void sched_exit(void)
 
 void sched_preempt_pending(void)
 {
-	if (read_eflags() & EFLAGS_IF)
+	if (read_eflags() & EFLAGS_IF) {
+		sched_deferred_switches++;
 		sched_yield();
+	}
 }
 
 /* Copy the interrupted context into the running thread's table entry. A

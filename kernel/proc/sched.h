@@ -19,6 +19,8 @@ extern volatile int sched_need_resched;
 /* Nesting depth of preempt_disable(); the running thread may be switched
  * away only at depth 0. */
 extern volatile int preempt_count;
+/* Switches that a preempt_disable section deferred to its preempt_enable. */
+extern uint32_t sched_deferred_switches;
 
 void sched_init(unsigned int quantum_ticks);
 /* Put p at the tail of the run queue (state RUNNABLE). */
@@ -44,6 +46,7 @@ void proc_wake(struct proc *p);
 /* Sleep for n timer ticks. */
 void sleep_ticks(uint32_t n);
 
+/* preempt_enable's slow path: a switch was requested meanwhile. */
 void sched_preempt_pending(void);
 
 /* A preempt_disable section may be interrupted, but the interrupted thread

@@ -1,0 +1,159 @@
+/*
+ * lab2_tests.c - kernel tests for lab 2: setctx/resctx, kernel threads,
+ * cooperative switching, exit and reaping, and the stack guard.
+ */
+#include <stdint.h>
+#include "tests/ktest.h"
+#include "boot/cmdline.h"
+#include "console/console.h"
+#include "mm/frame.h"
+#include "proc/kctx.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "format.h"
+#include "string.h"
+
+#define PINGPONG_MIN_THREADS 2
+#define PINGPONG_THREAD_RANGE 3
+#define PINGPONG_MIN_ROUNDS  3
+#define PINGPONG_ROUND_RANGE 5
+#define EXIT_TEST_THREADS    5
+#define EXIT_STATUS_RANGE    1000
+#define OVERFLOW_FRAME_BYTES 256
+
+uint32_t kctx_probe(struct kctx *c, uint32_t value);
+
+/* Resume c from deep inside a recursion: resctx must unwind all of it. */
+static void kctx_resume_from_depth(struct kctx *c, int depth, int value) __attribute__((noinline, noreturn));
+static void kctx_resume_from_depth(struct kctx *c, int depth, int value)
+{
+	volatile char pad[64];
+	pad[0] = (char)depth;
+	if (depth > 0)
+		kctx_resume_from_depth(c, depth - 1, value + pad[0] * 0);
+	else
+		resctx(c, value);
+}
+
+KTEST(setctx, "setctx/resctx: returns, value, callee-saved registers, nesting")
+{
+	unsigned int state = boot_config.seed;
+	uint32_t value = ktest_random(&state) | 1;
+	struct kctx outer, inner;
+	volatile int phase = 0;
+
+	printf("setctx: probe(0x%08x) = 0x%08x\n", value, kctx_probe(&outer, value));
+	printf("setctx: probe(0) = 0x%08x\n", kctx_probe(&outer, 0));
+
+	int r = setctx(&outer);
+	printf("setctx: outer returned %d at phase %d\n", r, phase);
+	if (phase == 0) {
+		phase = 1;
+		volatile int depth = (int)(value % 7);
+		int s = setctx(&inner);
+		printf("setctx: inner returned %d\n", s);
+		if (s == 0)
+			kctx_resume_from_depth(&inner, depth, (int)(value % 1000) + 2);
+		kctx_resume_from_depth(&outer, depth, (int)(value % 500) + 3);
+	}
+	printf("setctx: done\n");
+}
+
+struct pingpong {
+	int nthreads, rounds;
+};
+
+static void pingpong_thread(void *arg)
+{
+	const struct pingpong *pp = arg;
+	int id = current_proc->name[4] - '0';
+
+	for (int r = 0; r < pp->rounds; r++) {
+		printf("pingpong: thread %d round %d\n", id, r);
+		kthread_yield();
+	}
+}
+
+KTEST(pingpong, "threads take turns with kthread_yield, in order")
+{
+	struct pingpong pp = {
+		PINGPONG_MIN_THREADS + (int)(boot_config.seed % PINGPONG_THREAD_RANGE),
+		PINGPONG_MIN_ROUNDS + (int)(boot_config.seed / PINGPONG_THREAD_RANGE % PINGPONG_ROUND_RANGE),
+	};
+	struct proc *threads[PINGPONG_MIN_THREADS + PINGPONG_THREAD_RANGE];
+	char name[PROC_NAME_LEN];
+
+	printf("pingpong: %d threads, %d rounds\n", pp.nthreads, pp.rounds);
+	for (int i = 0; i < pp.nthreads; i++) {
+		snprintf(name, sizeof(name), "ping%d", i);
+		threads[i] = kthread_create(name, pingpong_thread, &pp);
+		if (!threads[i])
+			ktest_fail("kthread_create returned 0");
+	}
+	for (int i = 0; i < pp.nthreads; i++)
+		kthread_join(threads[i]);
+	printf("pingpong: all joined\n");
+}
+
+/* Exit by returning (status 0, the backstop) or by kthread_exit. */
+static void exit_thread(void *arg)
+{
+	int status = (int)(uintptr_t)arg;
+	kthread_yield();
+	if (status != 0)
+		kthread_exit(status);
+}
+
+KTEST(exit, "threads exit by return or kthread_exit and are reaped")
+{
+	unsigned int state = boot_config.seed;
+	struct proc *threads[EXIT_TEST_THREADS];
+	uint32_t frames_before = frame_free_count();
+
+	for (int i = 0; i < EXIT_TEST_THREADS; i++) {
+		int status = (i % 2) ? (int)(ktest_random(&state) % EXIT_STATUS_RANGE) + 1 : 0;
+		threads[i] = kthread_create("exiter", exit_thread, (void *)(uintptr_t)status);
+		if (!threads[i])
+			ktest_fail("kthread_create returned 0");
+	}
+	for (int i = 0; i < EXIT_TEST_THREADS; i++) {
+		int pid = threads[i]->pid;
+		printf("exit: pid %d status %d\n", pid, kthread_join(threads[i]));
+	}
+	int live = 0;
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)
+		live += p->state != PROC_UNUSED;
+	printf("exit: %d table entries in use, frames %s\n", live,
+	       frame_free_count() == frames_before ? "all returned" : "LEAKED");
+}
+
+/* Recurse until the stack runs out; the depth test is one the compiler
+ * cannot prove always true. */
+static void overflow_recurse(volatile char *prev) __attribute__((noinline));
+static void overflow_recurse(volatile char *prev)
+{
+	volatile char frame[OVERFLOW_FRAME_BYTES];
+	frame[0] = prev ? prev[0] + 1 : 0;
+	if (frame[0] >= 0 || frame[0] < 0)
+		overflow_recurse(frame);
+	__asm__ volatile("" ::: "memory");
+}
+
+static void overflow_thread(void *arg)
+{
+	(void)arg;
+	overflow_recurse(0);
+}
+
+KTEST(overflow, "a thread overflows its kernel stack into the guard page")
+{
+	char name[PROC_NAME_LEN];
+
+	snprintf(name, sizeof(name), "deep%u", boot_config.seed % 10000);
+	struct proc *p = kthread_create(name, overflow_thread, 0);
+	if (!p)
+		ktest_fail("kthread_create returned 0");
+	printf("overflow: pid %d (%s) recurses\n", p->pid, name);
+	kthread_join(p);
+	printf("overflow: survived (should not get here)\n");
+}
