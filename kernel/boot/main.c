@@ -37,13 +37,15 @@ static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info
 	return (const char *)mbi->cmdline;
 }
 
-static void serial_irq(struct trapframe *tf)
+TRAP_HANDLER static void serial_irq(struct trapframe *tf)
 {
 	(void)tf;
 	serial_intr();
 }
 
-/* Run the program the command line names: a kernel test, for now. */
+/* Run the program the command line names: a kernel test, for now.
+ * noinline keeps it a frame of its own in backtraces. */
+static void run_init(void) __attribute__((noinline));
 static void run_init(void)
 {
 	const struct ktest *t = ktest_find(boot_config.init);

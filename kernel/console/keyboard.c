@@ -56,7 +56,7 @@ static char keyboard_translate(uint8_t code)
 	return c;
 }
 
-static void keyboard_intr(struct trapframe *tf)
+TRAP_HANDLER static void keyboard_intr(struct trapframe *tf)
 {
 	(void)tf;
 	while (inb(KBD_STATUS_PORT) & KBD_STATUS_FULL) {

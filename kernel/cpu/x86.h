@@ -10,6 +10,12 @@
 
 #include <stdint.h>
 
+/* For the few functions on the preemptive switch path (timer tick, save,
+ * pick, restore): no frame pointer, which saves three instructions per
+ * function on every switch. A backtrace taken inside one of them skips
+ * its frame; everywhere else frames are kept for backtraces. */
+#define SWITCH_PATH __attribute__((optimize("omit-frame-pointer")))
+
 #define EFLAGS_IF   0x00000200u   /* interrupts enabled */
 #define EFLAGS_RSVD 0x00000002u   /* bit 1 always reads as 1 */
 
@@ -92,6 +98,13 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+/* Copy n 32-bit words with one `rep movsl`: the cheapest copy in
+ * instructions, used for trap frames on the switch path. */
+static inline void copy_words(void *dst, const void *src, uint32_t n)
+{
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
 
 static inline void invlpg(uint32_t va)
 {

@@ -1,6 +1,7 @@
 /*
  * kctx.S - setctx and resctx (see kctx.h for what they keep and why).
- * Both follow the cdecl convention: arguments on the stack, result in %eax.
+ * Arguments arrive in registers (regparm): c in %eax, value in %edx; the
+ * result is in %eax.
  */
 #include "proc/kctx.h"
 #include "lab.h"
@@ -8,14 +9,13 @@
 	.text
 /*
  * int setctx(struct kctx *c)
- * On entry: 4(%esp) = c, 0(%esp) = the return address.
+ * On entry: %eax = c, 0(%esp) = the return address.
  * Saves ebx, esi, edi, ebp; esp as it will be after the return (%esp + 4);
  * eip = the return address. Returns 0. Clobbers eax, edx.
  */
 	.globl setctx
 setctx:
 #if LAB_SOLUTION(2)
-	movl	4(%esp), %eax
 	movl	%ebx, KCTX_EBX(%eax)
 	movl	%esi, KCTX_ESI(%eax)
 	movl	%edi, KCTX_EDI(%eax)
@@ -36,7 +36,7 @@ setctx:
 
 /*
  * void resctx(struct kctx *c, int value)
- * On entry: 4(%esp) = c, 8(%esp) = value.
+ * On entry: %eax = c, %edx = value.
  * Loads ebx, esi, edi, ebp and esp from c and jumps to c->eip with
  * %eax = value (or 1 if value is 0): the matching setctx returns again.
  * Never returns to its caller.
@@ -44,8 +44,7 @@ setctx:
 	.globl resctx
 resctx:
 #if LAB_SOLUTION(2)
-	movl	4(%esp), %edx
-	movl	8(%esp), %eax
+	xchgl	%eax, %edx		/* %edx = c, %eax = value */
 	testl	%eax, %eax
 	jnz	1f
 	incl	%eax

@@ -12,6 +12,10 @@
  * interrupt flag itself with irq_save) nor the segment registers (they are
  * the same flat kernel segments in every kernel context).
  *
+ * Both take their arguments in registers (GCC's regparm): c in %eax, and
+ * for resctx the value in %edx. They sit on the kernel's hottest path, the
+ * context switch, where stack arguments would cost a push and a load each.
+ *
  * The struct layout is used by kctx.S and by tools/gdb: keep them in step.
  */
 #ifndef PROC_KCTX_H
@@ -33,8 +37,8 @@ struct kctx {
 	uint32_t eip;           /* where setctx returns to */
 };
 
-int setctx(struct kctx *c) __attribute__((returns_twice));
-void resctx(struct kctx *c, int value) __attribute__((noreturn));
+int setctx(struct kctx *c) __attribute__((returns_twice, regparm(1)));
+void resctx(struct kctx *c, int value) __attribute__((noreturn, regparm(2)));
 #endif
 
 #endif

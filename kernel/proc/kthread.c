@@ -58,11 +58,6 @@ struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg)
 	return p;
 }
 
-void kthread_yield(void)
-{
-	sched_yield();
-}
-
 void kthread_exit(int status)
 {
 	proc_exit(status);

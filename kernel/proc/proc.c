@@ -21,14 +21,15 @@ static const char *const state_names[] = {
 	[PROC_UNUSED] = "unused",
 	[PROC_EMBRYO] = "embryo",
 	[PROC_RUNNABLE] = "runnable",
-	[PROC_RUNNING] = "running",
 	[PROC_SLEEPING] = "sleeping",
 	[PROC_ZOMBIE] = "zombie",
 };
 
-const char *proc_state_name(enum proc_state s)
+const char *proc_state_name(const struct proc *p)
 {
-	return s <= PROC_ZOMBIE ? state_names[s] : "corrupt";
+	if (p == current_proc && p->state == PROC_RUNNABLE)
+		return "running";
+	return p->state <= PROC_ZOMBIE ? state_names[p->state] : "corrupt";
 }
 
 void proc_init(void)
@@ -37,7 +38,6 @@ void proc_init(void)
 
 	p->pid = 0;
 	strlcpy(p->name, "kmain", sizeof(p->name));
-	p->state = PROC_RUNNING;
 	p->kstack_top = (uint32_t)boot_stack_top;
 	current_proc = p;
 }
@@ -79,15 +79,14 @@ void proc_exit(int status)
 		panic("proc_exit: the boot thread (pid 0) must not exit");
 	cli();
 	cur->exit_status = status;
-	cur->state = PROC_ZOMBIE;
-	wakeup(cur->parent);
+	wakeup(cur->parent);    /* it runs only after sched_exit made us a zombie */
 	sched_exit();
 }
 
 void proc_reap(struct proc *p)
 {
 	if (p->state != PROC_ZOMBIE)
-		panic("proc_reap: pid %d is %s, not a zombie", p->pid, proc_state_name(p->state));
+		panic("proc_reap: pid %d is %s, not a zombie", p->pid, proc_state_name(p));
 	kstack_free((int)(p - proc_table));
 	p->state = PROC_UNUSED;
 	p->pid = 0;
@@ -108,7 +107,7 @@ void proc_dump(void)
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
 		if (p->state == PROC_UNUSED)
 			continue;
-		printf("%-4d %-9s %-16s ", p->pid, proc_state_name(p->state), p->name);
+		printf("%-4d %-9s %-16s ", p->pid, proc_state_name(p), p->name);
 		uint32_t eip = proc_saved_eip(p), offset;
 		const char *fn = ksym_lookup(eip, &offset);
 		if (p == current_proc)

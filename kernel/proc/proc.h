@@ -5,13 +5,13 @@
  * States and their transitions (each made with interrupts off):
  *
  *   UNUSED --proc_alloc--> EMBRYO --sched_make_runnable--> RUNNABLE
- *   RUNNABLE --sched_switch_to--> RUNNING
- *   RUNNING --preempted or yields--> RUNNABLE
- *   RUNNING --sleep--> SLEEPING --wakeup/proc_wake--> RUNNABLE
- *   RUNNING --proc_exit--> ZOMBIE --proc_reap (by the parent)--> UNUSED
+ *   RUNNABLE --sleep--> SLEEPING --wakeup/proc_wake--> RUNNABLE
+ *   RUNNABLE --proc_exit--> ZOMBIE --proc_reap (by the parent)--> UNUSED
  *
- * Exactly one entry is RUNNING: current_proc. A RUNNABLE entry is on the
- * run queue and nowhere else; a SLEEPING one has a non-null chan.
+ * The running thread is the one current_proc points at; it is RUNNABLE
+ * like every other thread on the run queue's ring (sched.c), so a switch
+ * changes no state at all. A RUNNABLE entry is on the ring and nowhere
+ * else; a SLEEPING one has a non-null chan and is on no ring.
  *
  * Where a stopped thread's registers are (`saved`):
  *   SAVED_KCTX       it stopped in kthread_yield or sleep: callee-saved
@@ -36,7 +36,6 @@ enum proc_state {
 	PROC_UNUSED,
 	PROC_EMBRYO,
 	PROC_RUNNABLE,
-	PROC_RUNNING,
 	PROC_SLEEPING,
 	PROC_ZOMBIE,
 };
@@ -60,7 +59,7 @@ struct proc {
 	int quantum_left;             /* ticks before the timer preempts it */
 	void *chan;                   /* what it sleeps on, when SLEEPING */
 	uint32_t wake_tick;           /* for sleep_ticks */
-	struct proc *rq_next, *rq_prev;   /* run queue links, when RUNNABLE */
+	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE */
 	struct proc *timer_next;      /* sleep_ticks list, sorted by wake_tick */
 	void (*entry)(void *);        /* a kernel thread's function ... */
 	void *arg;                    /* ... and its argument */
@@ -80,6 +79,7 @@ void proc_exit(int status) __attribute__((noreturn));
 void proc_reap(struct proc *p);
 /* Print the process table on the console (Ctrl-P). */
 void proc_dump(void);
-const char *proc_state_name(enum proc_state s);
+/* The state in words; "running" for current_proc. */
+const char *proc_state_name(const struct proc *p);
 
 #endif

@@ -1,25 +1,31 @@
 /*
  * sched.c - choosing who runs, and switching to it.
  *
- * The run queue is a circular doubly linked list threaded through the
- * RUNNABLE entries of proc_table: appending at the tail and taking the head
- * are O(1), so the pick costs the same with 2 or 60 runnable threads.
- * The running thread is never on the queue.
+ * The run queue is a ring: a circular doubly linked list threaded through
+ * the RUNNABLE entries of proc_table, the running thread included. Round
+ * robin is "follow the ring": the next thread to run is always
+ * current_proc->rq_next, an O(1) pick that costs the same with 2 or 60
+ * runnable threads. A thread that becomes runnable is linked in just
+ * before runq_ring, i.e. at the end of the current round.
+ *
+ * Invariants (interrupts off whenever they are touched):
+ *   - runq_ring is 0 exactly when the ring is empty;
+ *   - while the running thread is on the ring, runq_ring == current_proc;
+ *   - a thread is on the ring iff its state is PROC_RUNNABLE.
+ * "Running" is not a state of its own: it is the RUNNABLE entry that
+ * current_proc points at.
  *
  * Two ways out of a thread, two ways back in:
- *   - voluntarily (sched_yield, sleep): setctx saves its callee-saved
+ *   - voluntarily (sched_yield, sleep, exit): setctx saves its callee-saved
  *     registers in its kctx;
  *   - preempted by the timer (sched_preempt): the trap path's frame is
  *     copied into its process table entry, tf.
  * sched_switch_to resumes the next thread the way it was stopped.
  *
- * Every function here runs with interrupts off: the run queue is shared
- * with interrupt handlers (wakeups, the timer).
- *
- * When nothing is runnable, the thread that wants to give up the CPU idles
- * in place (sched_pick_or_idle): interrupts on, hlt, until a wakeup makes
- * someone runnable. No idle thread is needed, and the boot thread can wait
- * for console input before any other thread exists.
+ * When nothing is runnable, the thread giving up the CPU idles in place
+ * (sched_pick_or_idle): interrupts on, hlt, until a wakeup links someone
+ * into the ring. No idle thread is needed, and the boot thread can wait for
+ * console input before any other thread exists.
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
@@ -27,6 +33,7 @@
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "trap/timer.h"
+#include "console/console.h"
 #include "string.h"
 #include "lab.h"
 
@@ -34,72 +41,79 @@ volatile int sched_need_resched;
 volatile int preempt_count;
 uint32_t sched_deferred_switches;
 
-static struct proc *runq_head;      /* next to run; 0 when empty */
-static int sched_quantum = SCHED_DEFAULT_QUANTUM;
-static int sched_idling;            /* in sched_pick_or_idle's hlt */
-static struct proc *timer_sleepers; /* sorted by wake_tick */
+static struct proc *runq_ring;      /* see the invariants above */
+int sched_quantum = SCHED_DEFAULT_QUANTUM;
+int sched_slice;                    /* ticks since the last switch */
+struct proc *timer_sleepers;        /* sorted by wake_tick */
 
 void sched_init(unsigned int quantum_ticks)
 {
+	struct proc *boot = current_proc;
+
 	sched_quantum = (int)quantum_ticks;
-	current_proc->quantum_left = sched_quantum;
+	boot->state = PROC_RUNNABLE;
+	boot->rq_next = boot->rq_prev = boot;
+	runq_ring = boot;
 }
 
-static void runq_push_tail(struct proc *p)
+/* Link p in just before runq_ring: last in the current round. */
+static void runq_insert(struct proc *p)
 {
-	if (!runq_head) {
+	struct proc *ring = runq_ring;
+
+	if (!ring) {
 		p->rq_next = p->rq_prev = p;
-		runq_head = p;
+		runq_ring = p;
 		return;
 	}
-	p->rq_next = runq_head;
-	p->rq_prev = runq_head->rq_prev;
-	runq_head->rq_prev->rq_next = p;
-	runq_head->rq_prev = p;
+	p->rq_next = ring;
+	p->rq_prev = ring->rq_prev;
+	ring->rq_prev->rq_next = p;
+	ring->rq_prev = p;
 }
 
-static struct proc *runq_pop_head(void)
+static void runq_remove(struct proc *p)
 {
-	struct proc *p = runq_head;
-
-	if (!p)
-		return 0;
 	if (p->rq_next == p) {
-		runq_head = 0;
-	} else {
-		p->rq_prev->rq_next = p->rq_next;
-		p->rq_next->rq_prev = p->rq_prev;
-		runq_head = p->rq_next;
+		runq_ring = 0;
+		return;
 	}
-	return p;
+	p->rq_prev->rq_next = p->rq_next;
+	p->rq_next->rq_prev = p->rq_prev;
+	if (runq_ring == p)
+		runq_ring = p->rq_next;
 }
 
 void sched_make_runnable(struct proc *p)
 {
 	p->state = PROC_RUNNABLE;
-	runq_push_tail(p);
+	runq_insert(p);
 }
 
-/* The next thread to run, or 0 if none is runnable. */
-static struct proc *sched_pick_next(void)
+/* Take the running thread off the ring, in its new state (sleeping or
+ * zombie). runq_ring moves on to the thread after it. */
+static void sched_remove_current(enum proc_state state)
 {
-	return runq_pop_head();
+	struct proc *cur = current_proc;
+
+	if (cur->state != PROC_RUNNABLE)
+		panic("sched: pid %d is %s while running", cur->pid, proc_state_name(cur));
+	cur->state = state;
+	runq_remove(cur);
 }
 
 /* Wait, interrupts on, until some thread is runnable; return it. The
- * caller's thread is not running meanwhile: sched_idling keeps the timer
- * from trying to preempt it. */
+ * current thread is off the ring meanwhile, so it must not be preempted:
+ * the wait counts as a preempt_disable section. */
 static struct proc *sched_pick_or_idle(void)
 {
-	struct proc *next;
-
-	while (!(next = sched_pick_next())) {
-		sched_idling = 1;
+	while (!runq_ring) {
+		preempt_count++;
 		sti_hlt();
 		cli();
-		sched_idling = 0;
+		preempt_count--;
 	}
-	return next;
+	return runq_ring;
 }
 
 /* A frame saved by sched_save_trapframe, copied back to where it came
@@ -108,17 +122,11 @@ static struct proc *sched_pick_or_idle(void)
 static struct trapframe *sched_restore_trapframe(struct proc *p)
 {
 #if LAB_SOLUTION(3)
-	struct trapframe *frame;
-	uint32_t size;
+	uint32_t size = trapframe_from_user(&p->tf) ? sizeof(struct trapframe) : TRAPFRAME_KERNEL_SIZE;
+	uint32_t home = trapframe_from_user(&p->tf) ? p->kstack_top : p->tf.esp;
+	struct trapframe *frame = (struct trapframe *)(home - size);
 
-	if (trapframe_from_user(&p->tf)) {
-		size = sizeof(struct trapframe);
-		frame = (struct trapframe *)(p->kstack_top - size);
-	} else {
-		size = TRAPFRAME_KERNEL_SIZE;
-		frame = (struct trapframe *)(p->tf.esp - size);
-	}
-	memcpy(frame, &p->tf, size);
+	copy_words(frame, &p->tf, size / sizeof(uint32_t));
 	return frame;
 #else
 	(void)p;
@@ -126,63 +134,79 @@ static struct trapframe *sched_restore_trapframe(struct proc *p)
 #endif
 }
 
-/* Make next the running thread and jump into it the way it was stopped.
- * Interrupts are off; the caller has already saved the old thread. */
-/* noinline: tools/gdb breaks here to catch every context switch. */
-static void sched_switch_to(struct proc *next) __attribute__((noreturn, noinline));
-static void sched_switch_to(struct proc *next)
+/* Make next the running thread. If it stopped voluntarily, jump into it
+ * (no return); if it was preempted, restore its frame from the process
+ * table onto its stack and return that frame, for the caller to resume
+ * (sched_preempt returns it through trap_common; sched_switch resumes it).
+ * Interrupts are off; the caller has saved the old thread and pointed
+ * runq_ring at next. noinline: tools/gdb breaks here to catch every
+ * context switch, with current_proc still the old thread. */
+static struct trapframe *sched_switch_to(struct proc *next) __attribute__((noinline));
+SWITCH_PATH static struct trapframe *sched_switch_to(struct proc *next)
 {
 	current_proc = next;
-	next->state = PROC_RUNNING;
-	next->quantum_left = sched_quantum;
+	sched_slice = 0;
 	tss_set_kernel_stack(next->kstack_top);
-	if (next->saved == SAVED_TRAPFRAME) {
-		next->saved = SAVED_NONE;
-		trap_resume(sched_restore_trapframe(next));
-	}
-	next->saved = SAVED_NONE;
+	if (next->saved == SAVED_TRAPFRAME)
+		return sched_restore_trapframe(next);
 	resctx(&next->kctx, 1);
 }
 
-/* Stop the current thread voluntarily (it has already been given its new
- * state) and run next. Returns when someone switches back to it. */
+/* sched_switch_to for the voluntary paths, which never return through a
+ * trap frame of their own. */
+static inline void sched_switch(struct proc *next) __attribute__((noreturn, always_inline));
+static inline void sched_switch(struct proc *next)
+{
+	trap_resume(sched_switch_to(next));
+}
+
+/* Stop the current thread voluntarily and run next (the caller has given
+ * the current thread its new state). Returns when someone switches back. */
 static void sched_switch_from(struct proc *cur, struct proc *next)
 {
 	if (preempt_count != 0)
-		panic("sched: switching away from pid %d with preemption disabled", cur->pid);
-	if (next == cur) {
-		cur->state = PROC_RUNNING;
+		panic("sched: pid %d switches away with preemption disabled", cur->pid);
+	if (next == cur)
 		return;
-	}
 	cur->saved = SAVED_KCTX;
 	if (setctx(&cur->kctx) == 0)
-		sched_switch_to(next);
+		sched_switch(next);
 }
 
+/* The cooperative switch, on the path `make bench` measures: the pick is
+ * one load, and nothing is done that the switch does not need. Called with
+ * interrupts on (a thread with interrupts off must not give up the CPU). */
 void sched_yield(void)
 {
-	uint32_t flags = irq_save();
+	cli();
 	struct proc *cur = current_proc;
-	struct proc *next = sched_pick_next();
+	struct proc *next = cur->rq_next;
 
-	sched_need_resched = 0;
-	if (next) {
-		sched_make_runnable(cur);
-		sched_switch_from(cur, next);
+	if (next != cur) {
+		if (preempt_count != 0)
+			panic("sched_yield: pid %d yields with preemption disabled", cur->pid);
+		runq_ring = next;
+		cur->saved = SAVED_KCTX;
+		/* next is re-read from runq_ring: a value kept across setctx
+		 * would have to live in memory (setctx returns twice). */
+		if (setctx(&cur->kctx) == 0)
+			sched_switch(runq_ring);
 	}
-	irq_restore(flags);
+	sti();
 }
 
 void sched_exit(void)
 {
+	sched_remove_current(PROC_ZOMBIE);
 	if (preempt_count != 0)
 		panic("sched_exit: pid %d exits with preemption disabled", current_proc->pid);
-	sched_switch_to(sched_pick_or_idle());
+	sched_switch(sched_pick_or_idle());
 }
 
 void sched_preempt_pending(void)
 {
 	if (read_eflags() & EFLAGS_IF) {
+		sched_need_resched = 0;
 		sched_deferred_switches++;
 		sched_yield();
 	}
@@ -195,9 +219,9 @@ static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
 {
 #if LAB_SOLUTION(3)
 	if (trapframe_from_user(tf)) {
-		p->tf = *tf;
+		copy_words(&p->tf, tf, sizeof(struct trapframe) / sizeof(uint32_t));
 	} else {
-		memcpy(&p->tf, tf, TRAPFRAME_KERNEL_SIZE);
+		copy_words(&p->tf, tf, TRAPFRAME_KERNEL_SIZE / sizeof(uint32_t));
 		p->tf.esp = (uint32_t)tf + TRAPFRAME_KERNEL_SIZE;
 		p->tf.ss = tf->ds;
 	}
@@ -208,22 +232,21 @@ static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
 #endif
 }
 
-struct trapframe *sched_preempt(struct trapframe *tf)
+SWITCH_PATH __attribute__((regparm(1))) struct trapframe *sched_preempt(struct trapframe *tf)
 {
-	if (preempt_count != 0 || sched_idling)
-		return tf;              /* preempt_enable or the idle loop will see the flag */
+	if (preempt_count != 0)
+		return tf;      /* preempt_enable, or the idle loop, sees the flag */
 	sched_need_resched = 0;
 	struct proc *cur = current_proc;
-	struct proc *next = sched_pick_next();
-	if (!next)
+	struct proc *next = cur->rq_next;
+	if (next == cur)
 		return tf;
 	sched_save_trapframe(cur, tf);
-	sched_make_runnable(cur);
-	sched_switch_to(next);
+	runq_ring = next;
+	return sched_switch_to(next);
 }
 
-/* Wake the sleep_ticks sleepers whose time has come. */
-static void sched_wake_timer_sleepers(void)
+void sched_wake_timer_sleepers(void)
 {
 	while (timer_sleepers && (int32_t)(timer_ticks - timer_sleepers->wake_tick) >= 0) {
 		struct proc *p = timer_sleepers;
@@ -232,14 +255,12 @@ static void sched_wake_timer_sleepers(void)
 	}
 }
 
-void sched_tick(void)
+void sched_tick_stub_warning(void)
 {
-	if (timer_sleepers)
-		sched_wake_timer_sleepers();
-#if LAB_SOLUTION(3)
-	if (--current_proc->quantum_left <= 0 && runq_head)
-		sched_need_resched = 1;
-#endif
+	static int warned;
+
+	if (!warned++)
+		printf("sched_tick: preemption not implemented (lab 3): threads run until they yield\n");
 }
 
 void sleep(void *chan)
@@ -249,7 +270,7 @@ void sleep(void *chan)
 	if (read_eflags() & EFLAGS_IF)
 		panic("sleep: interrupts enabled (a wakeup could be lost)");
 	cur->chan = chan;
-	cur->state = PROC_SLEEPING;
+	sched_remove_current(PROC_SLEEPING);
 	sched_switch_from(cur, sched_pick_or_idle());
 	cur->chan = 0;
 }
@@ -272,7 +293,7 @@ void wakeup(void *chan)
 	irq_restore(flags);
 }
 
-/* Insert the current thread into timer_sleepers, keeping it sorted. */
+/* Insert p into timer_sleepers, keeping it sorted by wake_tick. */
 static void sched_add_timer_sleeper(struct proc *p)
 {
 	struct proc **link = &timer_sleepers;

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 #include "cpu/x86.h"
+#include "proc/proc.h"
+#include "lab.h"
 
 struct proc;
 struct trapframe;
@@ -25,14 +27,19 @@ extern uint32_t sched_deferred_switches;
 void sched_init(unsigned int quantum_ticks);
 /* Put p at the tail of the run queue (state RUNNABLE). */
 void sched_make_runnable(struct proc *p);
-/* The timer's hook, once per tick, interrupts off. */
-void sched_tick(void);
+/* Ticks a thread runs before it is preempted, and ticks the running one
+ * has had so far. */
+extern int sched_quantum, sched_slice;
+/* sleep_ticks sleepers, sorted by wake_tick; and waking those due. */
+extern struct proc *timer_sleepers;
+void sched_wake_timer_sleepers(void);
 /* Called at trap exit when sched_need_resched is set: saves the interrupted
  * context into the process table and returns the frame to resume. */
-struct trapframe *sched_preempt(struct trapframe *tf);
-/* Give up the CPU to the next runnable thread, if any. */
+struct trapframe *sched_preempt(struct trapframe *tf) __attribute__((regparm(1)));
+/* Give up the CPU to the next runnable thread, if any. Interrupts must be
+ * on: a thread that has turned them off must not switch away. */
 void sched_yield(void);
-/* Switch away from the current thread for good (it has exited). */
+/* Make the current thread a zombie and switch away from it for good. */
 void sched_exit(void) __attribute__((noreturn));
 
 /* Sleep on chan until a wakeup(chan). Must be called with interrupts off
@@ -46,6 +53,8 @@ void proc_wake(struct proc *p);
 /* Sleep for n timer ticks. */
 void sleep_ticks(uint32_t n);
 
+/* Says once that the lab 3 stub of sched_tick never preempts. */
+void sched_tick_stub_warning(void);
 /* preempt_enable's slow path: a switch was requested meanwhile. */
 void sched_preempt_pending(void);
 
@@ -55,6 +64,22 @@ static inline void preempt_disable(void)
 {
 	preempt_count++;
 	__asm__ volatile("" ::: "memory");
+}
+
+/* The timer's hook, once per tick, interrupts off: wake the sleepers that
+ * are due, and ask for a switch when the running thread's quantum is up
+ * (sched_preempt then finds out whether anyone else can run). Inline: it
+ * is on the preemptive switch path. */
+static inline void sched_tick(void)
+{
+	if (timer_sleepers)
+		sched_wake_timer_sleepers();
+#if LAB_SOLUTION(3)
+	if (++sched_slice >= sched_quantum)
+		sched_need_resched = 1;
+#else
+	sched_tick_stub_warning();
+#endif
 }
 
 static inline void preempt_enable(void)

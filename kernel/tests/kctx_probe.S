@@ -24,16 +24,15 @@ kctx_probe:
 	leal	1(%ebx), %esi
 	movl	%ebx, %edi
 	notl	%edi
-	pushl	8(%ebp)
+	movl	8(%ebp), %eax		/* setctx(c): regparm, c in %eax */
 	call	setctx
-	addl	$4, %esp
 	testl	%eax, %eax
 	jnz	1f
 	xorl	%ebx, %ebx		/* first return: wipe, then resume */
 	xorl	%esi, %esi
 	xorl	%edi, %edi
-	pushl	12(%ebp)
-	pushl	8(%ebp)
+	movl	8(%ebp), %eax		/* resctx(c, value) */
+	movl	12(%ebp), %edx
 	call	resctx			/* does not return */
 1:	cmpl	12(%ebp), %ebx		/* second return: eax = the value */
 	jne	2f

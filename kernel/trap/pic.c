@@ -11,18 +11,14 @@
 #include "trap/trap.h"
 #include "cpu/x86.h"
 
-#define PIC_MASTER_CMD   0x20
 #define PIC_MASTER_DATA  0x21
-#define PIC_SLAVE_CMD    0xA0
 #define PIC_SLAVE_DATA   0xA1
 
 #define ICW1_INIT_ICW4   0x11     /* edge triggered, cascade, ICW4 follows */
 #define ICW3_MASTER_HAS_SLAVE_ON_2 0x04
 #define ICW3_SLAVE_ID    0x02
 #define ICW4_8086        0x01
-#define OCW2_EOI         0x20
 #define OCW3_READ_ISR    0x0B
-#define PIC_IRQS_PER_CHIP 8
 
 static uint16_t irq_mask = 0xFFFF & ~(1u << IRQ_CASCADE);
 
@@ -58,27 +54,20 @@ void pic_mask(int irq)
 }
 
 /* A spurious IRQ 7 or 15 is one the PIC raised but no longer has in service:
- * it must not be acknowledged on that chip (the slave's still needs the
- * master's EOI for the cascade line). */
-static int pic_is_spurious(int irq)
+ * it must not be acknowledged on that chip (a spurious slave IRQ still needs
+ * the master's EOI, for the cascade line). */
+int pic_ack_maybe_spurious(int irq)
 {
-	uint16_t cmd = irq == IRQ_SPURIOUS_MASTER ? PIC_MASTER_CMD : PIC_SLAVE_CMD;
+	uint16_t cmd = irq < PIC_IRQS_PER_CHIP ? PIC_MASTER_CMD : PIC_SLAVE_CMD;
 
-	if (irq != IRQ_SPURIOUS_MASTER && irq != IRQ_SPURIOUS_SLAVE)
-		return 0;
 	outb(cmd, OCW3_READ_ISR);
-	return !(inb(cmd) & (1u << (irq % PIC_IRQS_PER_CHIP)));
-}
-
-int pic_ack(int irq)
-{
-	if (pic_is_spurious(irq)) {
-		if (irq == IRQ_SPURIOUS_SLAVE)
-			outb(PIC_MASTER_CMD, OCW2_EOI);
-		return 0;
+	if (inb(cmd) & (1u << (irq % PIC_IRQS_PER_CHIP))) {
+		if (irq >= PIC_IRQS_PER_CHIP)
+			outb(PIC_SLAVE_CMD, OCW2_EOI);
+		outb(PIC_MASTER_CMD, OCW2_EOI);
+		return 1;
 	}
 	if (irq >= PIC_IRQS_PER_CHIP)
-		outb(PIC_SLAVE_CMD, OCW2_EOI);
-	outb(PIC_MASTER_CMD, OCW2_EOI);
-	return 1;
+		outb(PIC_MASTER_CMD, OCW2_EOI);
+	return 0;
 }

@@ -19,7 +19,7 @@
 volatile uint32_t timer_ticks;
 unsigned int timer_hz;
 
-static void timer_intr(struct trapframe *tf)
+SWITCH_PATH TRAP_HANDLER static void timer_intr(struct trapframe *tf)
 {
 	(void)tf;
 	timer_ticks++;

@@ -84,7 +84,7 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 
 /* The default handler: an exception nobody claimed. In the kernel that is a
  * bug, so panic with everything known about it. */
-static void trap_unexpected(struct trapframe *tf)
+TRAP_HANDLER static void trap_unexpected(struct trapframe *tf)
 {
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + T_NUM_IRQS)
 		return;         /* an IRQ line with no driver: already acknowledged */
@@ -122,7 +122,7 @@ void trap_register_irq(int irq, trap_handler_t handler)
 	pic_unmask(irq);
 }
 
-struct trapframe *trap_dispatch(struct trapframe *tf)
+SWITCH_PATH TRAP_HANDLER struct trapframe *trap_dispatch(struct trapframe *tf)
 {
 	uint32_t vector = tf->vector;
 

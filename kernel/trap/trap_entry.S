@@ -62,7 +62,7 @@ trap_common:
 	movw	$KERNEL_DS, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
-	pushl	%esp			/* struct trapframe *tf */
+	movl	%esp, %eax		/* struct trapframe *tf (regparm) */
 	call	trap_dispatch
 	movl	%eax, %esp		/* the frame to resume */
 /*

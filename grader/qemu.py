@@ -1,0 +1,813 @@
+"""Run beta86 under QEMU and explain, in words, how a run ended.
+
+Everything the grader knows about QEMU lives here, so that tests, benchmarks
+and the grader's own self-tests start QEMU the same way:
+
+- ``qemu_command()`` builds the one QEMU command line we use (deterministic:
+  ``-icount shift=0,sleep=off -rtc clock=vm``; isa-debug-exit for shutdown;
+  ``-no-reboot`` so that a triple fault ends the run).
+- ``Run`` drives one QEMU process through pexpect: ``expect``, ``send``,
+  ``sendline``, ``wait_exit`` and ``expect_exit``, with the console output
+  (``\\r\\n`` turned into ``\\n``) in ``.output`` and in a log file.
+- ``explain_reset()`` turns QEMU's ``-d int,cpu_reset`` log into a sentence
+  ("page fault at 0xdeadbeef (...), then general protection while delivering
+  the page fault, hence a double fault, ...").
+- ``decode_addresses()`` finds kernel addresses in console output (backtrace
+  frames, ``eip=``) and names their function and source line (addr2line).
+
+How a run ends (``Run.kind``):
+  "success"       the kernel shut down cleanly (QEMU status 33)
+  "failure"       the kernel shut down reporting failure, e.g. a panic (35)
+  "triple-fault"  the CPU reset (status 0 under -no-reboot)
+  "hang"          no exit before the guard timeout; QEMU was killed
+  "crash"         anything else: another status, or QEMU killed by a signal
+  "killed"        the test stopped QEMU itself (Run.close()) before it ended
+Timeouts only guard against hangs: under icount a run is deterministic and
+wall-clock time is never part of a verdict.
+"""
+
+import atexit
+import bisect
+import functools
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import weakref
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+import pexpect
+
+QEMU = "qemu-system-i386"
+EXIT_STATUS_SUCCESS = 33   # the kernel wrote 0x10 to port 0xf4: (0x10 << 1) | 1
+EXIT_STATUS_FAILURE = 35   # the kernel wrote 0x11 to port 0xf4: (0x11 << 1) | 1
+EXIT_STATUS_RESET = 0      # -no-reboot: a triple fault (CPU reset) ends QEMU
+EXIT_KINDS = ("success", "failure", "triple-fault", "hang", "crash")
+LAST_LINES = 20            # how much output a failure report quotes
+
+KIND_IN_WORDS = {
+    "success": "a clean shutdown",
+    "failure": "a failure shutdown",
+    "triple-fault": "a triple fault",
+    "hang": "a hang",
+    "crash": "a QEMU crash",
+}
+
+
+def qemu_command(kernel, cmdline="", *, log_file=None, debug="cpu_reset",
+                 extra_args=()):
+    """The QEMU command line (a list) that runs `kernel` with `cmdline`.
+
+    `debug` is QEMU's -d list, written to `log_file`: "cpu_reset" is cheap and
+    shows a triple fault; "int,cpu_reset" also logs every exception."""
+    command = [
+        QEMU, "-kernel", str(kernel), "-append", cmdline,
+        "-m", "128M", "-display", "none", "-monitor", "none",
+        "-serial", "stdio", "-no-reboot",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-icount", "shift=0,sleep=off", "-rtc", "clock=vm",
+    ]
+    if log_file is not None and debug:
+        command += ["-d", debug, "-D", str(log_file)]
+    return command + [str(arg) for arg in extra_args]
+
+
+def exit_kind(status, signal_status=None):
+    """Classify a QEMU exit status (None: killed by a signal) into a kind."""
+    if status == EXIT_STATUS_SUCCESS:
+        return "success"
+    if status == EXIT_STATUS_FAILURE:
+        return "failure"
+    if status == EXIT_STATUS_RESET and signal_status is None:
+        return "triple-fault"
+    return "crash"
+
+
+def unused_tcp_port():
+    """A TCP port that nothing listens on right now (for -gdb tcp::PORT)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def last_lines(text, count=LAST_LINES):
+    """The last `count` lines of `text`, or "(no output)"."""
+    lines = text.rstrip("\n").split("\n")
+    if lines == [""]:
+        return "(no output)"
+    return "\n".join(lines[-count:])
+
+
+def shown_path(path):
+    """`path` relative to the current directory when it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def without_gdb_args(args):
+    """`args` minus -S / -s / -gdb DEV, which would make a re-run wait for GDB."""
+    kept, skip_next = [], False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg == "-gdb":
+            skip_next = True
+        elif arg not in ("-S", "-s"):
+            kept.append(arg)
+    return kept
+
+
+class LineEndNormalizer:
+    """Turns "\\r\\n" (and the pty's "\\r\\r\\n") into "\\n" across chunk edges."""
+
+    CR_LF = re.compile(r"\r+\n")
+
+    def __init__(self):
+        self.pending = ""
+
+    def feed(self, chunk):
+        text = self.pending + chunk
+        complete = text.rstrip("\r")
+        self.pending = text[len(complete):]
+        return self.CR_LF.sub("\n", complete)
+
+    def finish(self):
+        rest, self.pending = self.pending, ""
+        return rest
+
+
+_live_runs = weakref.WeakSet()
+
+
+def kill_all_runs():
+    """Kill every QEMU still running (used at exit and on interrupt)."""
+    for run in list(_live_runs):
+        run.close()
+
+
+atexit.register(kill_all_runs)
+
+
+class Run:
+    """One QEMU process running a kernel, driven through a pty (pexpect).
+
+    The console output so far is `.output` ("\\n" line ends) and `.lines`;
+    it is also written as it arrives to `.log_path`. After the run ends,
+    `.kind` is one of EXIT_KINDS and `.status` QEMU's exit status."""
+
+    def __init__(self, kernel, cmdline="", *, log_path, qemu_log_path=None,
+                 extra_args=(), source_root=None):
+        self.kernel = Path(kernel)
+        if shutil.which(QEMU) is None:
+            raise FileNotFoundError(
+                f"{QEMU} is not installed: run tools/install-deps.sh")
+        if not self.kernel.is_file():
+            raise FileNotFoundError(
+                f"no kernel to run: {self.kernel} does not exist "
+                "(build it first with `make`)")
+        self.cmdline = cmdline
+        self.extra_args = [str(arg) for arg in extra_args]
+        self.log_path = Path(log_path)
+        self.qemu_log_path = Path(qemu_log_path or
+                                  str(self.log_path).replace(".serial.log", "")
+                                  + ".qemu.log")
+        self.source_root = source_root
+        self.command = qemu_command(self.kernel, cmdline,
+                                    log_file=self.qemu_log_path,
+                                    extra_args=self.extra_args)
+        self.status = None          # QEMU's exit status, once it exited
+        self.signal_status = None   # the signal that killed QEMU, if any
+        self.kind = None            # one of EXIT_KINDS, once the run ended
+        self.guard_timeout = None   # the guard that a hang overran
+        self.sent_input = False     # interactive input makes re-runs differ
+        self._text = ""
+        self._cursor = 0            # expect() searches output from here on
+        self._normalizer = LineEndNormalizer()
+        self._explanation = None
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "w", encoding="utf-8")
+        try:
+            self._child = pexpect.spawn(self.command[0], self.command[1:],
+                                        encoding="utf-8", codec_errors="replace",
+                                        echo=False, timeout=None)
+        except pexpect.ExceptionPexpect:
+            self._log.close()
+            raise
+        _live_runs.add(self)
+
+    # ---- console output --------------------------------------------------
+
+    @property
+    def output(self):
+        """All console output so far, with "\\n" line ends."""
+        return self._text
+
+    @property
+    def pid(self):
+        """QEMU's process id."""
+        return self._child.pid
+
+    @property
+    def lines(self):
+        """The console output as a list of lines (without line ends)."""
+        return self._text.splitlines()
+
+    def command_line(self):
+        """The QEMU command as one shell-quoted string, to reproduce the run."""
+        return shlex.join(self.command)
+
+    def _append(self, text):
+        if text:
+            self._text += text
+            self._log.write(text)
+            self._log.flush()
+
+    def _read_some(self, timeout):
+        """Read what QEMU printed within `timeout` s; False once QEMU exited."""
+        if self.kind is not None:
+            return False
+        try:
+            chunk = self._child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return True
+        except pexpect.EOF:
+            self._finish()
+            return False
+        self._append(self._normalizer.feed(chunk))
+        return True
+
+    def _finish(self, kind=None):
+        """QEMU exited (or must die now): record how, release everything."""
+        if kind is not None:
+            self._drain()
+        self._append(self._normalizer.finish())
+        if kind is None:
+            self._child.wait()
+            self.status = self._child.exitstatus
+            self.signal_status = self._child.signalstatus
+            kind = exit_kind(self.status, self.signal_status)
+        else:
+            self._kill()
+        self.kind = kind
+        self._child.close(force=True)
+        self._log.close()
+        _live_runs.discard(self)
+
+    def _drain(self):
+        """Keep what QEMU printed but we did not read yet."""
+        while True:
+            try:
+                chunk = self._child.read_nonblocking(65536, timeout=0)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+            self._append(self._normalizer.feed(chunk))
+
+    def _kill(self):
+        if self._child.isalive():
+            self._child.kill(signal.SIGKILL)
+            self._child.wait()
+
+    # ---- driving QEMU ----------------------------------------------------
+
+    def expect(self, pattern, timeout=30):
+        """Wait until the output (after the previous match) matches the regex
+        `pattern`; return the re.Match. Raises AssertionError, explaining what
+        happened, if QEMU exits first or `timeout` s pass (a hang guard)."""
+        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        deadline = time.monotonic() + timeout
+        while True:
+            match = regex.search(self._text, self._cursor)
+            if match:
+                self._cursor = match.end()
+                return match
+            remaining = deadline - time.monotonic()
+            if self.kind is not None:
+                raise AssertionError(
+                    f"expected output matching {regex.pattern!r}, but QEMU "
+                    f"ended first with {self.explain()}")
+            if remaining <= 0:
+                raise AssertionError(
+                    f"expected output matching {regex.pattern!r}, not seen "
+                    f"within {timeout} s (QEMU still running); last output:\n"
+                    + last_lines(self._text))
+            self._read_some(min(remaining, 0.5))
+
+    def expect_exact(self, text, timeout=30):
+        """Like expect(), for a literal string."""
+        return self.expect(re.escape(text), timeout)
+
+    def send(self, text):
+        """Type `text` on the serial console."""
+        self.sent_input = True
+        self._child.send(text)
+
+    def sendline(self, text=""):
+        """Type `text` and Enter ("\\r", what a serial terminal sends)."""
+        self.send(text + "\r")
+
+    def wait_exit(self, timeout=60):
+        """Let QEMU run until it exits, at most `timeout` s (a hang guard);
+        return the exit kind. On a hang QEMU is killed."""
+        if self.kind is not None:
+            return self.kind
+        deadline = time.monotonic() + timeout
+        self.guard_timeout = timeout
+        while self.kind is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._finish("hang")
+                break
+            self._read_some(min(remaining, 0.5))
+        return self.kind
+
+    def expect_exit(self, kind="success", timeout=60):
+        """Wait for the exit and check its kind; otherwise raise an
+        AssertionError that says what happened instead."""
+        if kind not in EXIT_KINDS:
+            raise ValueError(f"unknown exit kind {kind!r}: one of {EXIT_KINDS}")
+        if self.wait_exit(timeout) != kind:
+            raise AssertionError(
+                f"expected {KIND_IN_WORDS[kind]}, got {self.explain()}")
+
+    def close(self):
+        """Kill QEMU if it still runs. Safe to call more than once."""
+        if self.kind is None:
+            self._finish("killed")
+
+    # ---- explaining ------------------------------------------------------
+
+    @property
+    def panic_lines(self):
+        """The panic block (panic line to the end of its backtrace), or []."""
+        lines = self.lines
+        for index, line in enumerate(lines):
+            if line.startswith("panic: "):
+                block = [line]
+                for following in lines[index + 1:]:
+                    if not (following.startswith("  ")
+                            or following == "backtrace:"):
+                        break
+                    block.append(following)
+                return block
+        return []
+
+    def explain(self):
+        """How the run ended, in words ("a panic: panic: ...")."""
+        if self.kind is None:
+            return "nothing yet: QEMU is still running"
+        if self._explanation is None:
+            self._explanation = self._explain()
+        return self._explanation
+
+    def _explain(self):
+        if self.kind == "killed":
+            return "a run that was stopped (killed at the end of the test)"
+        if self.kind == "success":
+            return "a clean shutdown"
+        if self.kind == "hang":
+            return (f"a hang: no shutdown within {self.guard_timeout:g} s; "
+                    f"last output:\n{last_lines(self._text)}")
+        if self.kind == "triple-fault":
+            return "a triple fault: " + self.explain_triple_fault()
+        decoded = decode_addresses(self._text, self.kernel, self.source_root)
+        where = "".join(f"\n  {address}" for address in decoded)
+        if self.kind == "failure":
+            panic = self.panic_lines
+            if panic:
+                return f"a panic: {panic[0]}" + (
+                    f"\ndecoded addresses:{where}" if where else "")
+            return ("a failure shutdown (status 35) without a panic message; "
+                    f"last output:\n{last_lines(self._text)}")
+        how = (f"killed by signal {self.signal_status}"
+               if self.signal_status is not None
+               else f"exited with status {self.status}")
+        return (f"a crash: QEMU {how}, which is neither a shutdown nor a "
+                f"triple fault; last output:\n{last_lines(self._text)}")
+
+    def explain_triple_fault(self):
+        """Re-run the same command line with -d int,cpu_reset (runs are
+        deterministic) and explain the exceptions that led to the reset."""
+        rerun_log = Path(str(self.qemu_log_path).replace(".qemu.log", "")
+                         + ".int.log")
+        command = qemu_command(self.kernel, self.cmdline, log_file=rerun_log,
+                               debug="int,cpu_reset",
+                               extra_args=without_gdb_args(self.extra_args))
+        try:
+            rerun = subprocess.run(command, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT,
+                                   timeout=self.guard_timeout or 60)
+        except subprocess.TimeoutExpired:
+            return ("the CPU reset; re-running it with -d int,cpu_reset to see "
+                    "the exceptions did not reset again (it hung)")
+        story = explain_reset(rerun_log, self.kernel, self.source_root)
+        rerun_output = LineEndNormalizer.CR_LF.sub(
+            "\n", rerun.stdout.decode("utf-8", "replace"))
+        if self.sent_input:
+            sameness = "without the console input this run got"
+        elif rerun_output == self._text:
+            sameness = "same output"
+        else:
+            sameness = "its output differed, so it may not be the same fault"
+        return (f"{story} (exception history from a re-run of the same "
+                f"command line with -d int,cpu_reset, {sameness}: "
+                f"{shown_path(rerun_log)})")
+
+
+# ---- symbols and source lines ---------------------------------------------
+
+@dataclass
+class FunctionSymbol:
+    address: int
+    size: int
+    name: str
+
+
+class Symbolizer:
+    """Names kernel addresses: "kmain+0x33" (nm) and "file:line" (addr2line)."""
+
+    def __init__(self, elf, source_root=None):
+        self.elf = Path(elf)
+        if source_root is None:
+            parent = self.elf.resolve().parent
+            source_root = parent.parent if parent.name == "build" else parent
+        self.source_root = Path(source_root).resolve()
+        self.functions = read_function_symbols(str(self.elf),
+                                               self.elf.stat().st_mtime)
+        self._starts = [symbol.address for symbol in self.functions]
+
+    def function_at(self, address) -> Optional[FunctionSymbol]:
+        """The function symbol that contains `address`, if any."""
+        index = bisect.bisect_right(self._starts, address) - 1
+        if index < 0:
+            return None
+        symbol = self.functions[index]
+        if symbol.size:
+            return symbol if address < symbol.address + symbol.size else None
+        following = (self.functions[index + 1].address
+                     if index + 1 < len(self.functions) else symbol.address + 4096)
+        return symbol if address < following else None
+
+    def symbol_offset(self, address):
+        """"kmain+0x33", or None outside every function."""
+        symbol = self.function_at(address)
+        if symbol is None:
+            return None
+        return f"{symbol.name}+{address - symbol.address:#x}"
+
+    def source_lines(self, addresses):
+        """{address: ["function at file:line", (inlined callers...)]}, with
+        one addr2line call for all `addresses`."""
+        unique = list(dict.fromkeys(addresses))
+        if not unique:
+            return {}
+        command = ["addr2line", "-f", "-i", "-C", "-p", "-a", "-e",
+                   str(self.elf)] + [f"{address:#x}" for address in unique]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True,
+                                    timeout=30, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        found, current = {}, None
+        for line in result.stdout.splitlines():
+            head = re.match(r"0x([0-9a-f]+): (.*)", line)
+            if head:
+                current = int(head.group(1), 16)
+                found[current] = [self._relative(head.group(2))]
+            elif current is not None and line.strip().startswith("(inlined by)"):
+                caller = line.strip()[len("(inlined by) "):]
+                found[current].append(self._relative(caller))
+        return found
+
+    def _relative(self, function_at_location):
+        """"f at /abs/kernel/x.c:12 (discriminator 2)" -> "f at kernel/x.c:12"."""
+        text = re.sub(r" \(discriminator \d+\)", "", function_at_location)
+        function, separator, location = text.rpartition(" at ")
+        if not separator:
+            return text
+        path, colon, line = location.rpartition(":")
+        if path.startswith("/"):
+            try:
+                path = str(Path(path).resolve().relative_to(self.source_root))
+            except ValueError:
+                pass
+        return f"{function} at {path}{colon}{line}"
+
+    def describe(self, address):
+        """"0x00100123 kmain+0x33 at kernel/boot/main.c:40"."""
+        words = [f"{address:#010x}"]
+        symbol = self.symbol_offset(address)
+        if symbol:
+            words.append(symbol)
+        lines = self.source_lines([address]).get(address)
+        if lines and "??" not in lines[0].rpartition(" at ")[2]:
+            words.append("at " + lines[0].rpartition(" at ")[2])
+        return " ".join(words)
+
+
+@functools.lru_cache(maxsize=8)
+def read_function_symbols(elf, mtime):
+    """Function symbols of `elf` sorted by address (nm); `mtime` keys the
+    cache so that a rebuilt kernel is read again."""
+    try:
+        result = subprocess.run(["nm", "-n", "-S", "--defined-only", elf],
+                                capture_output=True, text=True, timeout=30,
+                                check=True)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    symbols = []
+    for line in result.stdout.splitlines():
+        fields = line.split()
+        if len(fields) == 4:
+            address, size, kind, name = fields
+        elif len(fields) == 3:
+            (address, kind, name), size = fields, "0"
+        else:
+            continue
+        if kind in "TtWw":
+            symbols.append(FunctionSymbol(int(address, 16), int(size, 16), name))
+    return symbols
+
+
+@dataclass
+class DecodedAddress:
+    """A kernel address found in console output, with its source."""
+    label: str                   # "#0" for a backtrace frame, "eip" ...
+    address: int
+    where: List[str] = field(default_factory=list)   # "f at file:line", callers
+
+    def __str__(self):
+        text = f"{self.label} {self.address:#010x} "
+        if not self.where:
+            return text + "(no source line)"
+        text += self.where[0]
+        for caller in self.where[1:]:
+            text += f" (inlined into {caller})"
+        return text
+
+
+FRAME_LINE = re.compile(r"^\s*(#\d+)\s+0x([0-9a-fA-F]+)\b", re.MULTILINE)
+EIP_VALUE = re.compile(r"\beip=(?:0x)?([0-9a-fA-F]{8})\b")
+
+
+def decode_addresses(text, elf, source_root=None):
+    """Kernel addresses in `text` (backtrace frames "#N 0xADDR", "eip=ADDR"),
+    each decoded to "function at file:line" with one addr2line call.
+    Backtrace frames are return addresses: their call is at ADDR-1.
+    Addresses outside the kernel's functions are left out."""
+    try:
+        symbolizer = Symbolizer(elf, source_root)
+    except OSError:
+        return []
+    found = []   # (label, address, lookup address)
+    for match in EIP_VALUE.finditer(text):
+        address = int(match.group(1), 16)
+        found.append(("eip", address, address))
+    for match in FRAME_LINE.finditer(text):
+        address = int(match.group(2), 16)
+        found.append((match.group(1), address, address - 1))
+    found = [entry for entry in dict.fromkeys(found)
+             if symbolizer.function_at(entry[2]) is not None]
+    lines = symbolizer.source_lines([lookup for _, _, lookup in found])
+    return [DecodedAddress(label, address, lines.get(lookup, []))
+            for label, address, lookup in found]
+
+
+# ---- QEMU's -d int,cpu_reset log --------------------------------------------
+
+EXCEPTION_NAMES = {
+    0x00: "divide error", 0x01: "debug", 0x02: "NMI", 0x03: "breakpoint",
+    0x04: "overflow", 0x05: "bound range", 0x06: "invalid opcode",
+    0x07: "device not available", 0x08: "double fault",
+    0x09: "coprocessor segment overrun", 0x0a: "invalid TSS",
+    0x0b: "segment not present", 0x0c: "stack fault",
+    0x0d: "general protection", 0x0e: "page fault", 0x10: "x87 error",
+    0x11: "alignment check", 0x12: "machine check", 0x13: "SIMD error",
+    0x14: "virtualization", 0x15: "control protection",
+}
+CONTRIBUTORY = {0x00, 0x0a, 0x0b, 0x0c, 0x0d}   # with page fault: can double
+HARDWARE_IRQS = range(0x20, 0x30)                 # PIC IRQs: noise here
+NO_PREVIOUS_EXCEPTION = 0xffffffff
+
+
+def exception_name(vector):
+    if vector in EXCEPTION_NAMES:
+        return EXCEPTION_NAMES[vector]
+    return f"interrupt {vector:#04x}" if vector >= 0x20 else f"exception {vector:#04x}"
+
+
+@dataclass
+class Delivery:
+    """A "v=XX" line: the CPU began delivering a vector to its handler."""
+    vector: int
+    error_code: int
+    software: bool          # an "int n" instruction (i=1)
+    cpl: int
+    cs: int
+    eip: int
+    esp: int
+    cr2: Optional[int]
+    raised: int             # what was raised (QEMU may turn it into 8)
+    fresh: bool             # not raised while delivering another exception
+    idt_base: Optional[int] = None
+    idt_limit: Optional[int] = None
+
+
+CHECK_LINE = re.compile(r"check_exception old: 0x([0-9a-f]+) new 0x([0-9a-f]+)")
+DELIVERY_LINE = re.compile(
+    r"^\s*\d+: v=([0-9a-f]+) e=([0-9a-f]+) i=(\d) cpl=(\d) "
+    r"IP=([0-9a-f]+):([0-9a-f]+) pc=[0-9a-f]+ SP=[0-9a-f]+:([0-9a-f]+)"
+    r"(?: CR2=([0-9a-f]+))?")
+IDT_LINE = re.compile(r"^IDT=\s+([0-9a-f]+) ([0-9a-f]+)")
+
+
+@dataclass
+class ResetHistory:
+    """What the log says about the last CPU reset."""
+    triple_fault: bool = False
+    chain: List[Delivery] = field(default_factory=list)  # oldest first
+    last_raised: Optional[int] = None    # raised while delivering the last
+
+
+def read_reset_history(log_lines):
+    """Parse a QEMU -d int,cpu_reset log; keep the exceptions that led to
+    the last triple fault."""
+    history = ResetHistory()
+    recent = deque(maxlen=16)    # deliveries since the last reset
+    pending_check = None
+    for line in log_lines:
+        if line.startswith("CPU Reset"):
+            recent.clear()
+            pending_check = None
+            continue
+        if line.startswith("Triple fault"):
+            history.triple_fault = True
+            history.chain = exception_chain(list(recent))
+            history.last_raised = pending_check[1] if pending_check else None
+            continue
+        check = CHECK_LINE.search(line)
+        if check:
+            pending_check = (int(check.group(1), 16), int(check.group(2), 16))
+            continue
+        delivery = DELIVERY_LINE.match(line)
+        if delivery:
+            vector = int(delivery.group(1), 16)
+            software = delivery.group(3) == "1"
+            if vector in HARDWARE_IRQS and not software:
+                pending_check = None
+                continue
+            old, raised = pending_check if pending_check else (None, vector)
+            recent.append(Delivery(
+                vector=vector, error_code=int(delivery.group(2), 16),
+                software=software, cpl=int(delivery.group(4)),
+                cs=int(delivery.group(5), 16), eip=int(delivery.group(6), 16),
+                esp=int(delivery.group(7), 16),
+                cr2=int(delivery.group(8), 16) if delivery.group(8) else None,
+                raised=raised, fresh=old in (None, NO_PREVIOUS_EXCEPTION)))
+            pending_check = None
+            continue
+        idt = IDT_LINE.match(line)
+        if idt and recent and recent[-1].idt_limit is None:
+            recent[-1].idt_base = int(idt.group(1), 16)
+            recent[-1].idt_limit = int(idt.group(2), 16)
+    return history
+
+
+def exception_chain(deliveries):
+    """The last deliveries that nested into each other: same instruction
+    (a fault while delivering keeps eip), back to the first exception."""
+    if not deliveries:
+        return []
+    last = deliveries[-1]
+    chain = []
+    for index in range(len(deliveries) - 1, -1, -1):
+        delivery = deliveries[index]
+        if (delivery.cs, delivery.eip) != (last.cs, last.eip):
+            break
+        chain.insert(0, delivery)
+        if delivery.fresh:
+            # A benign exception (or "int n") does not count as "previous"
+            # for the CPU: if delivering it faulted, it is the origin.
+            previous = deliveries[index - 1] if index > 0 else None
+            if (previous is not None
+                    and (previous.cs, previous.eip) == (last.cs, last.eip)
+                    and previous.vector not in CONTRIBUTORY | {0x08, 0x0e}):
+                chain.insert(0, previous)
+            break
+    return chain[-3:]
+
+
+def page_fault_cause(error_code):
+    """Page fault error code bits in words."""
+    access = ("instruction fetch" if error_code & 0x10
+              else "write" if error_code & 0x02 else "read")
+    page = ("a present page (protection violation)" if error_code & 0x01
+            else "a not-present page")
+    mode = "user mode" if error_code & 0x04 else "kernel mode"
+    return f"{access} of {page} in {mode}"
+
+
+def selector_error(error_code):
+    """A segment-related error code in words: which table entry failed."""
+    index = error_code >> 3
+    if error_code & 0x02:
+        where = f"the IDT gate for vector {index:#04x}"
+    else:
+        where = f"{'LDT' if error_code & 0x04 else 'GDT'} selector {error_code & ~0x3:#06x}"
+    return f"error code {error_code:#06x}: {where}"
+
+
+def describe_first_exception(delivery, symbolizer):
+    """"page fault at 0xdeadbeef (write of a not-present page in kernel mode;
+    eip 0x00100123 kmain+0x33 at kernel/boot/main.c:40)"."""
+    if delivery.software:
+        name = f"int {delivery.vector:#04x}"
+    else:
+        name = exception_name(delivery.vector)
+    details = []
+    if delivery.vector == 0x0e and not delivery.software:
+        if delivery.cr2 is not None:
+            name += f" at {delivery.cr2:#010x}"
+        details.append(page_fault_cause(delivery.error_code))
+    elif delivery.error_code and delivery.vector in CONTRIBUTORY:
+        details.append(selector_error(delivery.error_code))
+    if symbolizer is not None:
+        details.append("eip " + symbolizer.describe(delivery.eip))
+    else:
+        details.append(f"eip {delivery.eip:#010x}")
+    if delivery.cpl == 3:
+        details.append("user mode")
+    return f"{name} ({'; '.join(details)})"
+
+
+def delivery_hints(chain):
+    """Why the deliveries in `chain` might have failed."""
+    hints = []
+    for delivery in chain:
+        if delivery.idt_limit is None:
+            continue
+        if delivery.idt_limit == 0:
+            hints.append("the IDT is empty (limit 0): was it loaded with lidt?")
+            break
+        if delivery.idt_limit < delivery.vector * 8 + 7:
+            hints.append(f"the IDT (limit {delivery.idt_limit:#x}) has no "
+                         f"gate for vector {delivery.vector:#04x}")
+            break
+    for delivery in chain[1:]:
+        if (delivery.vector == 0x0e and delivery.cr2 is not None
+                and delivery.esp - 64 <= delivery.cr2 <= delivery.esp + 4):
+            hints.append("the page fault address is just below the stack "
+                         "pointer: the stack overflowed or is not mapped")
+            break
+    return hints
+
+
+def explain_reset(logfile, elf=None, source_root=None):
+    """One sentence saying which exceptions ended in the last triple fault
+    of a QEMU `-d int,cpu_reset` log; names code if `elf` is given."""
+    try:
+        with open(logfile, encoding="utf-8", errors="replace") as log:
+            history = read_reset_history(log)
+    except OSError as error:
+        return f"the CPU reset (no QEMU log to explain it: {error})"
+    if not history.triple_fault:
+        return ("the CPU reset without a triple fault in the QEMU log "
+                "(the guest asked for a reset or powered off)")
+    if not history.chain:
+        return ("triple fault: the CPU reset (this log has no exception "
+                "history; run QEMU with -d int,cpu_reset to see it)")
+    symbolizer = None
+    if elf is not None:
+        try:
+            symbolizer = Symbolizer(elf, source_root)
+        except OSError:
+            pass
+    chain = history.chain
+    parts = [describe_first_exception(chain[0], symbolizer)]
+    previous = chain[0]
+    for delivery in chain[1:]:
+        step = (f"then {exception_name(delivery.raised)} while delivering "
+                f"the {exception_name(previous.vector)}")
+        if delivery.vector == 0x08 and delivery.raised != 0x08:
+            step += ", hence a double fault"
+        parts.append(step)
+        previous = delivery
+    if history.last_raised is not None and previous.vector == 0x08:
+        parts.append(f"then {exception_name(history.last_raised)} while "
+                     "delivering the double fault, hence a triple fault: "
+                     "the CPU reset")
+    else:
+        parts.append("then a triple fault: the CPU reset")
+    sentence = ", ".join(parts)
+    hints = delivery_hints(chain)
+    if hints:
+        sentence += ". Hint: " + "; ".join(hints)
+    return sentence

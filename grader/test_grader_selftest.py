@@ -1,0 +1,539 @@
+"""Self-tests of the grader (no points): QEMU runs, exit kinds, explanations.
+
+They boot a toy multiboot kernel, built here from the C and assembly below,
+that behaves like beta86 on the serial console: its multiboot command line
+picks a clean shutdown, a panic, a page fault or an invalid opcode with an
+empty IDT (both end in a triple fault), a guest reset, an echo console, or a
+hang. The QEMU log samples are real QEMU 7.2 output of this toy kernel.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import qemu
+
+GRADER_DIR = Path(__file__).resolve().parent
+
+TOY_KERNEL_C = r"""
+/* A tiny multiboot kernel that behaves like beta86 on the serial console. */
+#define COM1 0x3f8
+
+struct multiboot_info { unsigned flags, mem_lower, mem_upper, boot_device, cmdline; };
+
+static void outb(unsigned short port, unsigned char value)
+{
+    __asm__ volatile ("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static unsigned char inb(unsigned short port)
+{
+    unsigned char value;
+    __asm__ volatile ("inb %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
+static void put_char(char c)
+{
+    if (c == '\n')
+        outb(COM1, '\r');
+    outb(COM1, c);
+}
+
+static void put_string(const char *s)
+{
+    while (*s)
+        put_char(*s++);
+}
+
+static void put_hex(unsigned value)
+{
+    for (int shift = 28; shift >= 0; shift -= 4)
+        put_char("0123456789abcdef"[(value >> shift) & 15]);
+}
+
+static int contains(const char *text, const char *word)
+{
+    for (; *text; text++) {
+        int i = 0;
+        while (word[i] && text[i] == word[i])
+            i++;
+        if (!word[i])
+            return 1;
+    }
+    return 0;
+}
+
+static void shutdown(int success)
+{
+    put_string(success ? "beta86: shutdown (success)\n" : "beta86: shutdown (failure)\n");
+    outb(0xf4, success ? 0x10 : 0x11);
+    for (;;)
+        __asm__ volatile ("cli; hlt");
+}
+
+static struct { unsigned short limit; unsigned base; } __attribute__((packed)) empty_idt;
+static unsigned page_directory[1024] __attribute__((aligned(4096)));
+
+__attribute__((noinline)) static void panic_with_backtrace(const char *message)
+{
+    unsigned caller = (unsigned)__builtin_return_address(0);
+    put_string("panic: ");
+    put_string(message);
+    put_string("\n  eax=00000000 ebx=00000000 ecx=00000000 edx=00000000\n");
+    put_string("  esi=00000000 edi=00000000 ebp=00000000 esp=00000000\n");
+    put_string("  eip=");
+    put_hex(caller);
+    put_string(" eflags=00000002 cs=0008 ds=0010 es=0010 ss=0010\n");
+    put_string("  cr0=00000011 cr2=00000000 cr3=00000000 cr4=00000000\n");
+    put_string("backtrace:\n  #0 0x");
+    put_hex(caller);
+    put_string(" kmain+0x0\n  #1 0x0badf00d ???\n");
+    shutdown(0);
+}
+
+struct gate { unsigned short offset_low, selector; unsigned char zero, type; unsigned short offset_high; };
+static struct gate idt[256];
+static struct { unsigned short limit; unsigned base; } __attribute__((packed))
+    idt_register = { sizeof idt - 1, (unsigned)idt };
+void timer_stub(void);
+
+static void timer_ticks(int count)
+{
+    for (int vector = 0x20; vector < 0x30; vector++) {
+        idt[vector].offset_low = (unsigned)timer_stub & 0xffff;
+        idt[vector].offset_high = (unsigned)timer_stub >> 16;
+        idt[vector].selector = 0x08;
+        idt[vector].type = 0x8e;
+    }
+    __asm__ volatile ("lidt %0" : : "m"(idt_register));
+    static const unsigned char pic_setup[][2] = {   /* IRQs at 0x20..0x2f, timer only */
+        {0x20, 0x11}, {0xa0, 0x11}, {0x21, 0x20}, {0xa1, 0x28}, {0x21, 4}, {0xa1, 2},
+        {0x21, 1}, {0xa1, 1}, {0x21, 0xfe}, {0xa1, 0xff},
+    };
+    for (unsigned i = 0; i < sizeof pic_setup / sizeof pic_setup[0]; i++)
+        outb(pic_setup[i][0], pic_setup[i][1]);
+    for (int tick = 0; tick < count; tick++)
+        __asm__ volatile ("sti; hlt; cli");
+}
+
+static void echo_lines(void)
+{
+    char line[64];
+    for (;;) {
+        int length = 0;
+        put_string("> ");
+        for (;;) {
+            while (!(inb(COM1 + 5) & 1))
+                ;
+            char c = inb(COM1);
+            if (c == '\r' || c == '\n')
+                break;
+            if (length < 63)
+                line[length++] = c;
+        }
+        line[length] = 0;
+        put_string("\nyou said: ");
+        put_string(line);
+        put_string("\n");
+        if (contains(line, "quit"))
+            shutdown(1);
+    }
+}
+
+void kmain(unsigned magic, struct multiboot_info *info)
+{
+    const char *cmdline = (info->flags & 4) ? (const char *)info->cmdline : "";
+    put_string("beta86: booting (cmdline: '");
+    put_string(cmdline);
+    put_string("')\nbeta86: ready after 0 instructions (toy)\n");
+    if (contains(cmdline, "init=success"))
+        shutdown(1);
+    if (contains(cmdline, "init=panic"))
+        panic_with_backtrace("toy panic"); /* PANIC CALL */
+    if (contains(cmdline, "init=echo"))
+        echo_lines();
+    if (contains(cmdline, "init=pagefault")) {
+        __asm__ volatile ("lidt %0" : : "m"(empty_idt));
+        page_directory[0] = 0x83;             /* 4 MiB identity page, writable */
+        __asm__ volatile ("mov %%cr4, %%eax; or $0x10, %%eax; mov %%eax, %%cr4\n\t"
+                          "mov %0, %%cr3\n\t"
+                          "mov %%cr0, %%eax; or $0x80000000, %%eax; mov %%eax, %%cr0"
+                          : : "r"(page_directory) : "eax");
+        *(volatile unsigned *)0xdeadbeef = 1;  /* PAGE FAULT */
+    }
+    if (contains(cmdline, "init=ticks")) {
+        timer_ticks(3);
+        __asm__ volatile ("lidt %0; ud2" : : "m"(empty_idt));   /* INVALID OPCODE */
+    }
+    if (contains(cmdline, "init=reset"))
+        outb(0x64, 0xfe);                     /* keyboard controller: reset */
+    for (;;)
+        __asm__ volatile ("cli; hlt");
+}
+"""
+
+TOY_ENTRY_S = r"""
+.section .multiboot, "a"
+.align 4
+.long 0x1BADB002, 0, -0x1BADB002
+.text
+.globl _start
+_start:
+    mov $stack_top, %esp
+    push %ebx
+    push %eax
+    call kmain
+1:  cli
+    hlt
+    jmp 1b
+.globl timer_stub
+timer_stub:
+    push %eax
+    mov $0x20, %al
+    out %al, $0x20
+    pop %eax
+    iret
+.section .note.GNU-stack, "", @progbits
+.bss
+.align 16
+.space 8192
+stack_top:
+"""
+
+TOY_LINKER_SCRIPT = """
+ENTRY(_start)
+SECTIONS {
+  . = 0x100000;
+  .text : { *(.multiboot) *(.text*) }
+  .rodata : { *(.rodata*) }
+  .data : { *(.data*) }
+  .bss : { *(.bss*) *(COMMON) }
+}
+"""
+
+# Real QEMU 7.2 `-d int,cpu_reset` output of `init=pagefault` after the boot
+# resets (register dumps shortened to the lines the parser reads, plus some).
+PAGE_FAULT_LOG = """\
+CPU Reset (CPU 0)
+EAX=00000000 EBX=00000000 ECX=00000000 EDX=00000663
+CR0=60000010 CR2=00000000 CR3=00000000 CR4=00000000
+check_exception old: 0xffffffff new 0xe
+     0: v=0e e=0002 i=0 cpl=0 IP=0008:001003ed pc=001003ed SP=0010:00102fe0 CR2=deadbeef
+EAX=deadbeef EBX=00009500 ECX=0000000d EDX=00104000
+ESI=00000000 EDI=00001000 EBP=00102ff0 ESP=00102fe0
+EIP=001003ed EFL=00000086 [--S--P-] CPL=0 II=0 A20=1 SMM=0 HLT=0
+CS =0008 00000000 ffffffff 00cf9a00 DPL=0 CS32 [-R-]
+GDT=     000cb2b8 00000027
+IDT=     00000000 00000000
+CR0=80000011 CR2=deadbeef CR3=00104000 CR4=00000010
+DR6=ffff0ff0 DR7=00000400
+CCS=0000000e CCD=80000011 CCO=LOGICL
+EFER=0000000000000000
+check_exception old: 0xe new 0xd
+     1: v=08 e=0000 i=0 cpl=0 IP=0008:001003ed pc=001003ed SP=0010:00102fe0 env->regs[R_EAX]=deadbeef
+EAX=deadbeef EBX=00009500 ECX=0000000d EDX=00104000
+EIP=001003ed EFL=00000086 [--S--P-] CPL=0 II=0 A20=1 SMM=0 HLT=0
+GDT=     000cb2b8 00000027
+IDT=     00000000 00000000
+CR0=80000011 CR2=deadbeef CR3=00104000 CR4=00000010
+EFER=0000000000000000
+check_exception old: 0x8 new 0xd
+Triple fault
+"""
+
+# An earlier page fault at another instruction that its handler fixed, and
+# timer interrupts: neither is part of the story of the reset.
+HANDLED_FAULT_AND_TICKS = """\
+check_exception old: 0xffffffff new 0xe
+     0: v=0e e=0000 i=0 cpl=0 IP=0008:00100200 pc=00100200 SP=0010:00102fd0 CR2=00400000
+IDT=     00105000 000007ff
+Servicing hardware INT=0x20
+     1: v=20 e=0000 i=0 cpl=0 IP=0008:001003ed pc=001003ed SP=0010:00102fe0 env->regs[R_EAX]=00000000
+IDT=     00105000 000007ff
+"""
+
+
+def toy_source_line(marker):
+    """The line number of the toy kernel's line that contains `marker`."""
+    for number, line in enumerate(TOY_KERNEL_C.splitlines(), start=1):
+        if marker in line:
+            return number
+    raise LookupError(marker)
+
+
+@pytest.fixture(scope="session")
+def toy_kernel(tmp_path_factory):
+    """The toy kernel's ELF (with DWARF), built in a temporary directory."""
+    build = tmp_path_factory.mktemp("toy")
+    (build / "toy.c").write_text(TOY_KERNEL_C)
+    (build / "entry.S").write_text(TOY_ENTRY_S)
+    (build / "link.ld").write_text(TOY_LINKER_SCRIPT)
+    cflags = ["-m32", "-ffreestanding", "-fno-pie", "-fno-stack-protector",
+              "-fno-asynchronous-unwind-tables", "-O0", "-g"]
+    for command in (["gcc", *cflags, "-c", "toy.c", "-o", "toy.o"],
+                    ["gcc", "-m32", "-g", "-c", "entry.S", "-o", "entry.o"],
+                    ["ld", "-m", "elf_i386", "--no-warn-rwx-segments", "-T",
+                     "link.ld", "-o", "toy.elf", "entry.o", "toy.o"]):
+        subprocess.run(command, cwd=build, check=True)
+    return build / "toy.elf"
+
+
+@pytest.fixture
+def write_log(tmp_path):
+    """write_log(text) -> the path of a QEMU log file holding `text`."""
+    def write(text):
+        path = tmp_path / "qemu.log"
+        path.write_text(text)
+        return path
+    return write
+
+
+# ---- small pieces -------------------------------------------------------------
+
+def test_qemu_command_is_deterministic_and_exits_through_the_debug_port():
+    command = qemu.qemu_command("k.elf", "init=x seed=7", log_file="q.log",
+                                extra_args=("-S", "-gdb", "tcp::1234"))
+    text = " ".join(command)
+    assert command[:5] == ["qemu-system-i386", "-kernel", "k.elf",
+                           "-append", "init=x seed=7"]
+    for part in ("-icount shift=0,sleep=off", "-rtc clock=vm", "-no-reboot",
+                 "-device isa-debug-exit,iobase=0xf4,iosize=0x04",
+                 "-serial stdio", "-d cpu_reset -D q.log"):
+        assert part in text
+    assert command[-3:] == ["-S", "-gdb", "tcp::1234"]
+    assert qemu.without_gdb_args(["-S", "-gdb", "tcp::1", "-s", "-x"]) == ["-x"]
+
+
+def test_line_ends_are_normalized_across_chunks():
+    normalizer = qemu.LineEndNormalizer()
+    chunks = ["one\r", "\r\ntwo\r\n", "three\r", "\r", "\nfour\r"]
+    text = "".join(normalizer.feed(chunk) for chunk in chunks) + normalizer.finish()
+    assert text == "one\ntwo\nthree\nfour\r"
+
+
+@pytest.mark.parametrize("status, signal_status, kind", [
+    (33, None, "success"), (35, None, "failure"), (0, None, "triple-fault"),
+    (1, None, "crash"), (3, None, "crash"), (None, 9, "crash"),
+])
+def test_exit_status_classification(status, signal_status, kind):
+    assert qemu.exit_kind(status, signal_status) == kind
+
+
+# ---- runs of the toy kernel ---------------------------------------------------------
+
+def test_clean_shutdown(boot, toy_kernel):
+    run = boot("init=success", kernel=toy_kernel)
+    assert (run.kind, run.status) == ("success", 33)
+    assert re.fullmatch(r"beta86: booting \(cmdline: '.*init=success'\)", run.lines[0])
+    assert run.lines[-1] == "beta86: shutdown (success)"
+    assert "\r" not in run.output
+    assert run.log_path.name.endswith(".serial.log")
+    assert run.log_path.read_text() == run.output
+    run.expect_exit("success")
+
+
+def test_panic_is_a_failure_explained_with_source_lines(boot, toy_kernel):
+    run = boot("init=panic", kernel=toy_kernel)
+    assert (run.kind, run.status) == ("failure", 35)
+    with pytest.raises(AssertionError) as failure:
+        run.expect_exit("success")
+    message = str(failure.value)
+    assert message.startswith(
+        "expected a clean shutdown, got a panic: panic: toy panic")
+    call_line = f"kmain at toy.c:{toy_source_line('PANIC CALL')}"
+    assert re.search(r"#0 0x001[0-9a-f]{5} " + re.escape(call_line), message)
+    assert re.search(r"eip 0x001[0-9a-f]{5} " + re.escape(call_line), message)
+    assert "0x0badf00d" not in message
+
+
+def test_triple_fault_is_explained_from_a_rerun(boot, toy_kernel):
+    run = boot("init=pagefault", kernel=toy_kernel)
+    assert (run.kind, run.status) == ("triple-fault", 0)
+    explanation = run.explain()
+    assert explanation.startswith(
+        "a triple fault: page fault at 0xdeadbeef (write of a not-present "
+        "page in kernel mode; eip 0x001")
+    assert "kmain+0x" in explanation
+    assert f"at toy.c:{toy_source_line('PAGE FAULT')})" in explanation
+    assert ("then general protection while delivering the page fault, hence a "
+            "double fault, then general protection while delivering the double "
+            "fault, hence a triple fault: the CPU reset") in explanation
+    assert "Hint: the IDT is empty (limit 0)" in explanation
+    assert "re-run of the same command line with -d int,cpu_reset, same output" \
+        in explanation
+    with pytest.raises(AssertionError, match="^expected a clean shutdown, got a triple fault: page fault"):
+        run.expect_exit("success")
+
+
+def test_hang_is_stopped_by_the_guard_timeout(boot, toy_kernel):
+    run = boot("init=hang", timeout=1, kernel=toy_kernel)
+    assert run.kind == "hang" and run.status is None
+    assert run.explain().startswith(
+        "a hang: no shutdown within 1 s; last output:\nbeta86: booting")
+    with pytest.raises(ProcessLookupError):
+        os.kill(run.pid, 0)
+
+
+def test_guest_reset_without_triple_fault(boot, toy_kernel):
+    run = boot("init=reset", kernel=toy_kernel)
+    assert run.kind == "triple-fault"
+    assert "without a triple fault" in run.explain()
+
+
+def test_interactive_console(boot, toy_kernel):
+    run = boot("init=echo", wait=False, kernel=toy_kernel)
+    run.expect_exact("> ")
+    run.sendline("hello")
+    assert run.expect(r"you said: (\w+)\n").group(1) == "hello"
+    run.sendline("quit")
+    run.expect_exit("success", timeout=30)
+    assert run.output.endswith("you said: quit\nbeta86: shutdown (success)\n")
+
+
+def test_expect_says_when_qemu_ended_first(boot, toy_kernel):
+    run = boot("init=success", wait=False, kernel=toy_kernel)
+    with pytest.raises(AssertionError, match="ended first with a clean shutdown"):
+        run.expect("never printed")
+
+
+def test_missing_kernel_is_a_clear_failure(boot, tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="does not exist. Build it first"):
+        boot("init=success", kernel=tmp_path / "build" / "kernel.elf")
+
+
+# ---- explain_reset on QEMU logs ---------------------------------------------------
+
+def test_explain_page_fault_log(write_log):
+    sentence = qemu.explain_reset(write_log(PAGE_FAULT_LOG))
+    assert sentence == (
+        "page fault at 0xdeadbeef (write of a not-present page in kernel mode; "
+        "eip 0x001003ed), then general protection while delivering the page "
+        "fault, hence a double fault, then general protection while delivering "
+        "the double fault, hence a triple fault: the CPU reset. "
+        "Hint: the IDT is empty (limit 0): was it loaded with lidt?")
+
+
+def test_explain_only_the_last_exceptions(write_log):
+    head, tail = PAGE_FAULT_LOG.split("check_exception old: 0xffffffff new 0xe\n")
+    log = head + HANDLED_FAULT_AND_TICKS + "check_exception old: 0xffffffff new 0xe\n" + tail
+    assert qemu.explain_reset(write_log(log)) == qemu.explain_reset(write_log(PAGE_FAULT_LOG))
+
+
+def test_explain_real_log_with_timer_interrupts(toy_kernel, tmp_path):
+    """A benign first exception (#UD) after timer IRQs, from a real QEMU run."""
+    log = tmp_path / "ticks.log"
+    command = qemu.qemu_command(toy_kernel, "init=ticks", log_file=log,
+                                debug="int,cpu_reset")
+    result = subprocess.run(command, stdin=subprocess.DEVNULL,
+                            capture_output=True, timeout=30)
+    assert result.returncode == 0
+    assert "v=20" in log.read_text()
+    sentence = qemu.explain_reset(log, toy_kernel)
+    assert re.match(r"invalid opcode \(eip 0x001[0-9a-f]{5} kmain\+0x[0-9a-f]+ "
+                    rf"at toy\.c:{toy_source_line('INVALID OPCODE')}\), then general "
+                    r"protection while delivering the invalid opcode, then general "
+                    r"protection while delivering the general protection, hence a "
+                    r"double fault, then general protection while delivering the "
+                    r"double fault, hence a triple fault: the CPU reset", sentence)
+    assert "interrupt 0x20" not in sentence
+
+
+def test_explain_log_without_history_or_without_triple_fault(write_log, tmp_path):
+    assert qemu.explain_reset(write_log("CPU Reset (CPU 0)\nTriple fault\n")) \
+        .startswith("triple fault: the CPU reset (this log has no exception history")
+    assert "without a triple fault" in qemu.explain_reset(write_log("CPU Reset (CPU 0)\n"))
+    assert "no QEMU log" in qemu.explain_reset(tmp_path / "missing.log")
+
+
+# ---- decode_addresses -------------------------------------------------------------
+
+def test_decode_addresses(toy_kernel):
+    kmain = next(symbol.address for symbol in qemu.Symbolizer(toy_kernel).functions
+                 if symbol.name == "kmain")
+    text = (f"  eip={kmain:08x} eflags=00000002\n"
+            f"backtrace:\n  #0 0x{kmain + 1:08x} kmain+0x1\n"
+            "  #1 0x0badf00d ???\n  #2 0x00000010 ???\n")
+    decoded = [str(address) for address in qemu.decode_addresses(text, toy_kernel)]
+    assert len(decoded) == 2   # frames outside the kernel are left out
+    # a function's first instruction belongs to its header or its "{" line
+    header = toy_source_line("void kmain(")
+    lines = "|".join(str(line) for line in (header, header + 1))
+    assert re.fullmatch(rf"eip 0x{kmain:08x} kmain at toy\.c:({lines})", decoded[0])
+    # a return address is decoded at the call before it: here, kmain's start
+    assert decoded[1] == f"#0 0x{kmain + 1:08x} " + decoded[0].split(" ", 2)[2]
+    assert qemu.Symbolizer(toy_kernel).symbol_offset(kmain + 0x33) == "kmain+0x33"
+
+
+# ---- a whole grading session ------------------------------------------------------
+
+INNER_LAB_TESTS = '''
+import pytest
+
+@pytest.mark.points(5)
+def test_clean_shutdown(boot):
+    """the toy kernel shuts down cleanly"""
+    boot("init=success").expect_exit("success")
+
+@pytest.mark.points(10)
+def test_no_panic(boot):
+    """the toy kernel does not panic"""
+    run = boot("init=panic")
+    assert run.kind == "success"
+
+@pytest.mark.points(3)
+def test_skipped():
+    pytest.skip("not today")
+
+def test_without_points():
+    pass
+
+@pytest.mark.lab(2)
+@pytest.mark.points(7)
+def test_of_another_lab():
+    assert False
+'''
+
+
+def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
+    kernel_dir = tmp_path / "tree"
+    (kernel_dir / "build").mkdir(parents=True)
+    (kernel_dir / "build" / "kernel.elf").write_bytes(toy_kernel.read_bytes())
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_lab1_toy.py").write_text(INNER_LAB_TESTS)
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith(("PYTEST_", "PYTHONPATH"))}
+    environment["PYTHONPATH"] = str(GRADER_DIR)   # `-p conftest`: the grader
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider",
+         "-n", "2", "--rootdir", str(tmp_path), "--kernel-dir", str(kernel_dir),
+         "--lab", "1", "--grade-json", "grade.json", "--junitxml", "junit.xml",
+         "tests"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+    output = result.stdout
+    assert result.returncode == 1, output + result.stderr
+    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 1 failed, 1 skipped"
+    assert re.search(r"^  the toy kernel shuts down cleanly \.+ OK  5/5$", output, re.M)
+    assert re.search(r"^  the toy kernel does not panic \.+ FAIL 0/10$", output, re.M)
+    assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
+    assert "Lab 1 score: 5/18" in output and "Score: 5/18" in output
+    assert "test_without_points ." not in output and "another_lab" not in output
+    for section in ("QEMU: serial log", "QEMU: last output", "QEMU: what happened"):
+        assert section in output
+    assert "build/grade/test_lab1_toy.test_no_panic.serial.log" in output
+    assert re.search(r"#0 0x001[0-9a-f]{5} kmain at .*toy\.c:\d+", output)
+
+    grade = json.loads((tmp_path / "grade.json").read_text())
+    assert grade["score"] == 5
+    assert grade["extra_data"] == {"max_score": 18, "passed": 2, "failed": 1, "skipped": 1}
+    by_name = {test["name"]: test for test in grade["tests"]}
+    assert by_name["the toy kernel does not panic"]["status"] == "failed"
+    assert by_name["the toy kernel does not panic"]["lab"] == 1
+    assert "a panic: panic: toy panic" in by_name["the toy kernel does not panic"]["output"]
+    assert by_name["test_without_points"]["max_score"] == 0
+    assert "<testsuite" in (tmp_path / "junit.xml").read_text()

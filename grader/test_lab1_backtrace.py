@@ -1,0 +1,125 @@
+"""Lab 1: panics, exceptions in the kernel, and the backtrace walker.
+
+A backtrace is checked against the kernel's real call chain: each printed
+return address is decoded from the ELF on the host (not from the kernel's
+own table), and the chain's shape follows from a seed the test picks."""
+
+import re
+
+import pytest
+
+import qemu
+
+FRAME = re.compile(r"^  #(\d+) 0x([0-9a-f]{8}) (\S+)$", re.M)
+REGISTERS = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip",
+             "eflags", "cr0", "cr2", "cr3"]
+
+
+def frames(run):
+    """[(address, kernel's name+offset)] of the backtrace in run's output."""
+    return [(int(m.group(2), 16), m.group(3)) for m in FRAME.finditer(run.output)]
+
+
+def function_names(kernel_elf, addresses, *, skip_first=False):
+    """The function each address lies in, by the ELF's symbols. Return
+    addresses point after the call, so decode address - 1."""
+    symbolizer = qemu.Symbolizer(kernel_elf)
+    names = []
+    for i, address in enumerate(addresses):
+        at = address if (skip_first and i == 0) else address - 1
+        symbol = symbolizer.function_at(at)
+        names.append(symbol.name if symbol else "???")
+    return names
+
+
+def assert_registers_dumped(run):
+    for name in REGISTERS:
+        assert re.search(rf"\b{name}=[0-9a-f]{{8}}\b", run.output), f"no {name}= in the dump"
+
+
+def assert_kernel_names_agree(kernel_elf, found):
+    """The kernel's own name+offset for each frame agrees with the ELF."""
+    symbolizer = qemu.Symbolizer(kernel_elf)
+    for address, shown in found:
+        assert shown == symbolizer.symbol_offset(address), \
+            f"frame 0x{address:08x} shown as {shown}, the ELF says {symbolizer.symbol_offset(address)}"
+
+
+@pytest.mark.points(15)
+def test_backtrace_matches_call_chain(boot, kernel_elf, rng):
+    """backtrace walks the real call chain, of a depth the test picks"""
+    seed = rng.randrange(1, 2**32)
+    depth = 2 + seed % 6
+    run = boot(f"init=backtrace seed={seed}")
+    run.expect_exit("success")
+    found = frames(run)
+    names = function_names(kernel_elf, [address for address, _ in found])
+    # bt_leaf's caller first: bt_ping(depth) calls bt_pong(depth-1) ... and
+    # whichever reaches 0 calls bt_leaf.
+    chain = ["bt_ping" if (depth - k) % 2 == 0 else "bt_pong" for k in range(depth, -1, -1)]
+    expected = chain + ["ktest_backtrace", "run_init", "kmain", "_start"]
+    assert names[:len(expected)] == expected, \
+        f"seed {seed} (depth {depth}): expected {expected}, got {names}"
+    assert len(names) == len(expected), f"extra frames after _start: {names[len(expected):]}"
+    assert_kernel_names_agree(kernel_elf, found)
+
+
+@pytest.mark.points(10)
+def test_panic_prints_reason_registers_backtrace(boot, kernel_elf, rng):
+    """panic prints its reason, the registers and a backtrace"""
+    seed = rng.randrange(1, 2**32)
+    run = boot(f"init=panic seed={seed}")
+    run.expect_exit("failure")
+    assert f"panic: test panic, seed {seed}" in run.output
+    assert_registers_dumped(run)
+    found = frames(run)
+    # Frame #0 of a panic() is where panic returns to: a return address too.
+    names = function_names(kernel_elf, [address for address, _ in found])
+    assert names[:4] == ["ktest_panic", "run_init", "kmain", "_start"], names
+
+
+@pytest.mark.points(10)
+def test_page_fault_in_kernel_is_explained(boot, kernel_elf, rng):
+    """a kernel page fault panics with the address, the access and the eip"""
+    seed = rng.randrange(1, 2**20)
+    address = 0xE0000000 + (seed % 0x100000) * 4
+    run = boot(f"init=pagefault seed={seed}")
+    run.expect_exit("failure")
+    assert (f"panic: page fault in kernel at address 0x{address:08x} "
+            "(read of an unmapped page)") in run.output
+    assert f"cr2={address:08x}" in run.output
+    found = frames(run)
+    names = function_names(kernel_elf, [address for address, _ in found], skip_first=True)
+    assert names[:3] == ["ktest_pagefault", "run_init", "kmain"], names
+
+
+@pytest.mark.points(5)
+@pytest.mark.parametrize("test, message", [
+    ("divzero", "panic: divide error in kernel (vector 0)"),
+    ("nullwrite", "(write to an unmapped page)"),
+    ("textwrite", "(write to a read-only page)"),
+])
+def test_kernel_exceptions_panic(boot, kernel_elf, test, message):
+    """divide error, null write and text write each panic with the reason"""
+    run = boot(f"init={test}")
+    run.expect_exit("failure")
+    assert message in run.output
+    eip = int(re.search(r"eip=([0-9a-f]{8})", run.output).group(1), 16)
+    assert function_names(kernel_elf, [eip], skip_first=True) == [f"ktest_{test}"]
+
+
+@pytest.mark.points(5)
+def test_triple_fault_is_explained(boot):
+    """the grader explains a triple fault exception by exception"""
+    run = boot("init=triplefault")
+    assert run.kind == "triple-fault"
+    explanation = run.explain()
+    for step in ("invalid opcode", "general protection", "double fault", "triple fault"):
+        assert step in explanation, f"'{step}' missing from: {explanation}"
+
+
+def test_hang_is_reported_as_hang(boot):
+    """a kernel that stops making progress is reported as a hang"""
+    run = boot("init=hang", timeout=5)
+    assert run.kind == "hang"
+    assert "hang: cli; hlt" in run.explain()

@@ -1,0 +1,103 @@
+"""Lab 1: booting, the command line, the console, printf and the timer.
+
+These check the kernel's foundation through its serial console, with
+values chosen by the test at run time (seed=, hz=, words typed at the
+monitor), so an answer printed from memory cannot pass."""
+
+import re
+
+import pytest
+
+import ktest_random
+
+READY = re.compile(r"beta86: ready after (\d+) instructions")
+
+
+@pytest.mark.points(5)
+def test_boots_and_shuts_down(boot):
+    """boots, prints the banner, shuts down cleanly"""
+    run = boot("init=boot")
+    run.expect_exit("success")
+    assert run.lines[0].startswith("beta86: booting (cmdline: '")
+    assert READY.search(run.output), "no 'beta86: ready after N instructions' line"
+    assert "boot: hello from pid 0" in run.output
+
+
+@pytest.mark.points(5)
+def test_same_command_line_same_output(boot, rng):
+    """the same command line twice gives byte-identical output"""
+    cmdline = f"init=printf seed={rng.randrange(1, 2**32)} hz={rng.choice([100, 250, 1000])}"
+    first = boot(cmdline)
+    second = boot(cmdline)
+    first.expect_exit("success")
+    second.expect_exit("success")
+    assert first.output == second.output
+
+
+@pytest.mark.points(5)
+def test_command_line_errors_are_reported(boot, rng):
+    """unknown keys and bad values are reported, init's arguments kept"""
+    key = f"bogus{rng.randrange(1000)}"
+    words = [f"w{rng.randrange(10**6)}" for _ in range(rng.randrange(1, 5))]
+    run = boot(f"init=args {words[0]} {key}=1 hz=fast " + " ".join(words[1:]))
+    run.expect_exit("success")
+    assert f"cmdline: unknown key '{key}'" in run.output
+    assert "cmdline: bad value 'fast' for hz" in run.output
+    assert f"args: argc={len(words) + 1}" in run.output
+    for i, word in enumerate(words, start=1):
+        assert f"args: argv[{i}]='{word}'" in run.output
+
+
+@pytest.mark.points(10)
+def test_timer_runs_at_requested_rate(boot, rng):
+    """the PIT interrupts hz times per (virtual) second"""
+    hz = rng.randrange(50, 2000)
+    run = boot(f"init=timer hz={hz}")
+    run.expect_exit("success")
+    match = re.search(r"timer: hz=(\d+), (\d+) ticks took (\d+) instructions", run.output)
+    assert match, "no 'timer: ...' line"
+    assert int(match.group(1)) == hz
+    ticks, instructions = int(match.group(2)), int(match.group(3))
+    # Under -icount shift=0 one instruction is one nanosecond of virtual time.
+    expected = ticks * 1e9 / hz
+    assert abs(instructions - expected) / expected < 0.005, \
+        f"{ticks} ticks took {instructions} instructions; at {hz} Hz expected about {expected:.0f}"
+
+
+def expected_printf_lines(seed):
+    """What ktest_printf prints for seed, formatted by Python's % operator."""
+    values = ktest_random.sequence(seed, 16)
+    lines = []
+    for i in range(8):
+        u, d = values[2 * i], ktest_random.to_int32(values[2 * i + 1])
+        word = "odd" if u & 1 else "even"
+        lines.append("printf: [%d] [%i] [%u] [%x] [%X] [%08x] [%-6d|] [%6u] [%c] [%s] [%%]" % (
+            d, ktest_random.c_div(d, 7), u, u, u, u >> 12, ktest_random.c_mod(d, 1000),
+            u % 100000, chr(ord("a") + u % 26), word))
+        lines.append("printf: [%d] [%u] [%u] [0x%08x]" % (d, u, u * u, u))
+    return lines
+
+
+@pytest.mark.points(10)
+def test_printf_formats(boot, rng):
+    """printf agrees with C semantics on seed-derived values"""
+    seed = rng.randrange(1, 2**32)
+    run = boot(f"init=printf seed={seed}")
+    run.expect_exit("success")
+    printed = [line for line in run.lines if line.startswith("printf: ")]
+    assert printed == expected_printf_lines(seed)
+
+
+@pytest.mark.points(5)
+def test_monitor_reads_the_console(boot, rng):
+    """the kernel monitor echoes words typed on the serial console"""
+    run = boot("", wait=False)
+    run.expect_exact("kmon> ")
+    words = " ".join(f"x{rng.randrange(10**9)}" for _ in range(3))
+    run.sendline(f"echo {words}")
+    run.expect_exact(f"\n{words}\n")
+    command = f"nosuch{rng.randrange(1000)}"
+    run.sendline(command)
+    run.expect_exact(f"kmon: unknown command '{command}'")
+    run.sendline("halt")
+    run.expect_exit("success")
