@@ -6,6 +6,7 @@
 #include "proc/sched.h"
 #include "mm/kstack.h"
 #include "console/console.h"
+#include "debug/backtrace.h"
 #include "debug/ksym.h"
 #include "debug/panic.h"
 #include "cpu/x86.h"
@@ -93,12 +94,35 @@ void proc_reap(struct proc *p)
 	p->parent = 0;
 }
 
-/* Where a stopped thread will resume, as an address. */
-static uint32_t proc_saved_eip(const struct proc *p)
+#define PROC_DUMP_FRAMES 4      /* where: the saved eip and 3 callers */
+
+/* Print addr as function+offset (or raw, outside the kernel's text). */
+static void proc_dump_address(uint32_t addr)
 {
-	if (p->saved == SAVED_TRAPFRAME)
-		return p->tf.eip;
-	return p->kctx.eip;
+	uint32_t offset;
+	const char *fn = ksym_lookup(addr, &offset);
+
+	if (fn)
+		printf("%s+0x%x", fn, offset);
+	else
+		printf("0x%08x", addr);
+}
+
+/* Where a stopped thread stopped: its saved eip, then the callers found
+ * through its saved frame pointer, innermost first ("a < b < c"). */
+static void proc_dump_where(const struct proc *p)
+{
+	const struct trapframe *tf = &p->tf;
+	uint32_t eip = p->saved == SAVED_TRAPFRAME ? tf->eip : p->kctx.eip;
+	uint32_t ebp = p->saved == SAVED_TRAPFRAME ? tf->ebp : p->kctx.ebp;
+	uint32_t callers[PROC_DUMP_FRAMES - 1];
+	int n = backtrace_walk(ebp, callers, PROC_DUMP_FRAMES - 1);
+
+	proc_dump_address(eip);
+	for (int i = 0; i < n; i++) {
+		printf(" < ");
+		proc_dump_address(callers[i]);
+	}
 }
 
 void proc_dump(void)
@@ -108,13 +132,14 @@ void proc_dump(void)
 		if (p->state == PROC_UNUSED)
 			continue;
 		printf("%-4d %-9s %-16s ", p->pid, proc_state_name(p), p->name);
-		uint32_t eip = proc_saved_eip(p), offset;
-		const char *fn = ksym_lookup(eip, &offset);
-		if (p == current_proc)
-			printf("(running)\n");
-		else if (fn)
-			printf("%s+0x%x\n", fn, offset);
+		if (p == current_proc && p->state == PROC_RUNNABLE)
+			printf("(running)");
+		else if (p == current_proc)
+			printf("(idle: waiting for a thread to become runnable)");
+		else if (p->state == PROC_EMBRYO || p->saved == SAVED_NONE)
+			printf("(not started)");
 		else
-			printf("0x%08x\n", eip);
+			proc_dump_where(p);
+		printf("\n");
 	}
 }

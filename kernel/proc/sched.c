@@ -51,6 +51,11 @@ void sched_init(unsigned int quantum_ticks)
 	struct proc *boot = current_proc;
 
 	sched_quantum = (int)quantum_ticks;
+#if LAB_SOLUTION(3)
+	/* sched_tick preempts a thread after sched_quantum ticks. */
+#else
+	printf("sched: preemption not implemented (lab 3): threads run until they yield\n");
+#endif
 	boot->state = PROC_RUNNABLE;
 	boot->rq_next = boot->rq_prev = boot;
 	runq_ring = boot;
@@ -253,14 +258,6 @@ void sched_wake_timer_sleepers(void)
 		timer_sleepers = p->timer_next;
 		proc_wake(p);
 	}
-}
-
-void sched_tick_stub_warning(void)
-{
-	static int warned;
-
-	if (!warned++)
-		printf("sched_tick: preemption not implemented (lab 3): threads run until they yield\n");
 }
 
 void sleep(void *chan)

@@ -1,0 +1,92 @@
+"""Lab 3: preemption by the timer, fairness, preempt_disable sections,
+sleep/wakeup, sleep_ticks, semaphores and mutexes, and Ctrl-P. The kernel
+runs with a fast timer and a one-tick quantum so many switches happen."""
+
+import re
+
+import pytest
+
+import ktest_random
+
+FAST = "hz=10000 quantum=1"
+HASH = 2654435761
+
+
+@pytest.mark.points(15)
+def test_spinning_threads_share_the_cpu_fairly(boot, rng):
+    """threads that only spin all make progress, max/min <= 1.1"""
+    seed = rng.randrange(1, 2**32)
+    threads = 3 + seed % 6
+    run = boot(f"init=spin seed={seed} {FAST}", timeout=30)
+    run.expect_exit("success")
+    counts = [int(c) for c in re.findall(r"spin: thread \d+ counted (\d+)", run.output)]
+    assert len(counts) == threads
+    assert min(counts) > 0, f"a thread never ran: {counts}"
+    assert max(counts) / min(counts) <= 1.1, f"unfair: {counts}"
+
+
+@pytest.mark.points(15)
+def test_preempt_disable_makes_sections_atomic(boot, rng):
+    """a counter updated in preempt_disable sections ends exact; without them it races"""
+    seed = rng.randrange(1, 2**32)
+    threads, increments = 2 + seed % 3, 1000 + seed // 3 % 1000
+    run = boot(f"init=race seed={seed} {FAST}", timeout=30)
+    run.expect_exit("success")
+    found = dict((kind, (int(counter), int(expected), int(deferred))) for kind, counter, expected, deferred in
+                 re.findall(r"race: (\w+) counter=(\d+) expected=(\d+) deferred_switches=(\d+)", run.output))
+    total = threads * increments
+    counter, expected, deferred = found["protected"]
+    assert expected == total and counter == total, f"protected counter {counter}, expected {total}"
+    assert deferred > 0, "no switch was ever deferred to preempt_enable"
+    counter, expected, _ = found["unprotected"]
+    assert counter < total, "without the sections no update was lost: was anything preempted?"
+
+
+@pytest.mark.points(15)
+def test_producers_consumers_lose_nothing(boot, rng):
+    """bounded buffer with semaphores and with sleep/wakeup: nothing lost or duplicated"""
+    seed = rng.randrange(1, 2**32)
+    checksum = sum(((i * HASH) & 0xFFFFFFFF) ^ seed for i in range(600)) & 0xFFFFFFFF
+    run = boot(f"init=prodcons seed={seed} {FAST}", timeout=30)
+    run.expect_exit("success")
+    for kind in ("semaphores", "sleep/wakeup"):
+        assert (f"prodcons: {kind} consumed=600 duplicates=0 missing=0 checksum={checksum}"
+                in run.output), f"{kind}: see the prodcons lines"
+
+
+@pytest.mark.points(10)
+def test_sleep_ticks_wakes_on_time_in_order(boot, rng):
+    """sleep_ticks(n) wakes after exactly n ticks, earliest first"""
+    seed = rng.randrange(1, 2**32)
+    asked = [1 + v % 40 for v in ktest_random.sequence(seed, 4)]
+    run = boot(f"init=nap seed={seed} hz=1000")
+    run.expect_exit("success")
+    naps = re.findall(r"nap: nap(\d) asked for (\d+) ticks, woke after (\d+)", run.output)
+    assert len(naps) == 4
+    for name, want, got in naps:
+        assert int(want) == asked[int(name)] and int(got) == int(want), naps
+    order = [int(want) for _, want, _ in naps]
+    assert order == sorted(order), f"woke out of order: {naps}"
+
+
+@pytest.mark.points(5)
+def test_ctrl_p_prints_the_process_table(boot, rng):
+    """Ctrl-P prints every thread with its state and where it stopped"""
+    seed = rng.randrange(1, 2**32)
+    run = boot(f"init=ctrlp seed={seed}", wait=False)
+    run.expect_exact("press Ctrl-P, then q")
+    run.send("\x10")
+    run.expect_exact("pid  state     name             where")
+    run.expect(r"\n3 +sleeping +\S+ +[^\n]*\n")   # the table's last line
+    table = run.output[run.output.rindex("pid  state"):]
+    # kmain waits for a line; every nap thread is in sleep_ticks, and the
+    # last to fall asleep is the one idling until something can run.
+    assert re.search(r"\n0 +sleeping +kmain +sched_switch_from\+0x[0-9a-f]+ < sleep\+0x[0-9a-f]+ "
+                     r"< console_getc\+0x[0-9a-f]+ < console_readline\+0x[0-9a-f]+\n", table), table
+    for i in range(2):
+        assert re.search(rf"\n{i + 1} +sleeping +nap{seed % 1000 + i} +sched_switch_from\+0x[0-9a-f]+ "
+                         rf"< sleep\+0x[0-9a-f]+ < sleep_ticks\+0x[0-9a-f]+ < ctrlp_thread\+0x[0-9a-f]+\n",
+                         table), table
+    assert re.search(rf"\n3 +sleeping +nap{seed % 1000 + 2} +\(idle: waiting", table), table
+    run.sendline("q")
+    run.expect_exit("success")
