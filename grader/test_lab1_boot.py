@@ -101,3 +101,101 @@ def test_monitor_reads_the_console(boot, rng):
     run.expect_exact(f"kmon: unknown command '{command}'")
     run.sendline("halt")
     run.expect_exit("success")
+
+
+KEY_INTERVAL = 0.05  # seconds between keys; not part of any verdict
+
+
+class MonitorKeyboard:
+    """Types on the PS/2 keyboard through QEMU's monitor (sendkey), one
+    connection for the whole test."""
+
+    KEYS = {" ": "spc", "\n": "ret"}
+
+    def __init__(self, path):
+        import socket
+        import time
+        self.sock = socket.socket(socket.AF_UNIX)
+        for _ in range(100):                       # QEMU creates it at start-up
+            try:
+                self.sock.connect(path)
+                return
+            except (FileNotFoundError, ConnectionRefusedError):
+                time.sleep(0.05)
+        raise AssertionError(f"QEMU's monitor socket {path} never appeared")
+
+    def type(self, text):
+        import time
+        for ch in text:
+            # One key at a time: the PS/2 controller's queue is short.
+            self.sock.sendall(f"sendkey {self.KEYS.get(ch, ch)}\n".encode())
+            time.sleep(KEY_INTERVAL)
+
+    def command(self, line):
+        """Run a monitor command and return its reply (up to the prompt)."""
+        self.sock.settimeout(10)
+        self.sock.sendall(line.encode() + b"\n")
+        reply = b""
+        # The monitor echoes the line as it "edits" it; the reply follows
+        # the last, complete echo and ends at the next prompt.
+        echoed = line.encode()
+        while echoed not in reply or b"(qemu)" not in reply.rsplit(echoed, 1)[-1]:
+            reply += self.sock.recv(65536)
+        return reply.decode(errors="replace").rsplit(line, 1)[-1]
+
+    def close(self):
+        self.sock.close()
+
+
+VGA_TEXT = 0xB8000
+VGA_COLS = 80
+
+
+def vga_screen(monitor, rows):
+    """The first `rows` rows of the VGA text screen, as strings."""
+    cells = rows * VGA_COLS
+    reply = monitor.command(f"xp /{cells}xh {VGA_TEXT:#x}")
+    words = [int(w, 16) for w in re.findall(r"\b0x([0-9a-f]{4})\b", reply)]
+    text = "".join(chr(w & 0xFF) for w in words[:cells])
+    return [text[i:i + VGA_COLS].rstrip() for i in range(0, len(text), VGA_COLS)]
+
+
+@pytest.mark.points(5)
+def test_keyboard_input_reaches_the_console(boot, rng):
+    """keys typed on the PS/2 keyboard arrive as console input"""
+    import tempfile
+    from pathlib import Path
+    monitor_path = Path(tempfile.mkdtemp(prefix="beta86-", dir="/tmp")) / "monitor.sock"
+    run = boot("", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
+    run.expect_exact("kmon> ")
+    keyboard = MonitorKeyboard(str(monitor_path))
+    try:
+        word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
+        keyboard.type(f"echo {word}\n")
+        run.expect_exact(f"\n{word}\n")
+        keyboard.type("halt\n")
+        run.expect_exit("success")
+    finally:
+        keyboard.close()
+
+
+@pytest.mark.points(5)
+def test_console_is_mirrored_on_vga(boot, rng):
+    """what the kernel prints on the serial line also appears on the VGA screen"""
+    import tempfile
+    from pathlib import Path
+    monitor_path = Path(tempfile.mkdtemp(prefix="beta86-", dir="/tmp")) / "monitor.sock"
+    run = boot("", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
+    run.expect_exact("kmon> ")
+    word = f"vga{rng.randrange(10**8)}"
+    run.sendline(f"echo {word}")
+    run.expect_exact(f"\n{word}\n")
+    run.expect_exact("kmon> ")
+    monitor = MonitorKeyboard(str(monitor_path))
+    try:
+        screen = vga_screen(monitor, 8)
+    finally:
+        monitor.close()
+    serial_lines = run.output.rstrip("\n").split("\n")
+    assert screen[0] == serial_lines[0][:VGA_COLS], screen
+    assert f"kmon> echo {word}" in screen and word in screen, screen

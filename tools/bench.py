@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""bench.py - beta86's benchmarks, in instructions.
+
+Boots each benchmark kernel test under -icount shift=0 (the grader's QEMU
+command line, grader/qemu.py), where rdtsc counts retired instructions, so
+every figure repeats exactly. Prints a table with each figure's budget and
+writes the same as JSON (build/bench.json by default).
+
+    python3 tools/bench.py [--kernel build/kernel.elf] [--json build/bench.json]
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "grader"))
+
+import qemu  # noqa: E402  (grader/qemu.py)
+
+BOOT_TIMEOUT = 120  # seconds; only a guard against a hang
+
+# (name, kernel command line, figure to read, budget or None)
+BENCHMARKS = [
+    ("reset to kernel ready banner", "init=boot", "ready", None),
+    ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch", 60),
+    ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch", 60),
+    ("preemptive switch, 2 threads", "init=bench_preempt 2 hz=10000", "per_switch", 150),
+    ("preemptive switch, 60 threads", "init=bench_preempt 60 hz=10000", "per_switch", 150),
+]
+# Pairs whose figures must agree within SCALING_TOLERANCE (the O(1) pick).
+SCALING = [("cooperative switch, 2 threads", "cooperative switch, 60 threads"),
+           ("preemptive switch, 2 threads", "preemptive switch, 60 threads")]
+SCALING_TOLERANCE = 0.05
+
+
+def run_kernel(kernel, cmdline):
+    """The serial output of one run, which must end in a clean shutdown."""
+    command = qemu.qemu_command(kernel, cmdline)
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                            text=True, errors="replace", timeout=BOOT_TIMEOUT)
+    output = result.stdout.replace("\r\n", "\n")
+    if result.returncode != qemu.EXIT_STATUS_SUCCESS:
+        sys.exit(f"bench: '{cmdline}' did not shut down cleanly (status {result.returncode}):\n"
+                 + qemu.last_lines(output))
+    return output
+
+
+def read_figure(output, figure):
+    if figure == "ready":
+        match = re.search(r"beta86: ready after (\d+) instructions", output)
+    else:
+        match = re.search(rf"bench: .*\b{figure}=(\d+(?:\.\d+)?)", output)
+    if not match:
+        sys.exit(f"bench: no '{figure}' figure in the output:\n" + qemu.last_lines(output))
+    return float(match.group(1))
+
+
+def verdict(value, budget):
+    if budget is None:
+        return ""
+    return "ok" if value <= budget else "OVER BUDGET"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernel", default=str(ROOT / "build" / "kernel.elf"))
+    parser.add_argument("--json", default=str(ROOT / "build" / "bench.json"))
+    args = parser.parse_args()
+
+    results = []
+    for name, cmdline, figure, budget in BENCHMARKS:
+        value = read_figure(run_kernel(args.kernel, cmdline), figure)
+        results.append({"name": name, "cmdline": cmdline, "instructions": value,
+                        "budget": budget, "ok": budget is None or value <= budget})
+    by_name = {r["name"]: r["instructions"] for r in results}
+    scaling = []
+    for few, many in SCALING:
+        spread = abs(by_name[many] - by_name[few]) / by_name[few]
+        scaling.append({"few": few, "many": many, "spread": spread,
+                        "ok": spread <= SCALING_TOLERANCE})
+
+    print(f"{'benchmark':34} {'instructions':>14} {'budget':>8}")
+    for r in results:
+        budget = "" if r["budget"] is None else str(r["budget"])
+        print(f"{r['name']:34} {r['instructions']:>14,.2f} {budget:>8}  {verdict(r['instructions'], r['budget'])}")
+    for s in scaling:
+        print(f"{s['many']} vs {s['few']}: {s['spread']:.1%} apart "
+              f"({'ok' if s['ok'] else 'MORE THAN 5%'})")
+
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps({"results": results, "scaling": scaling}, indent=2) + "\n")
+    print(f"written: {args.json}")
+    return 0 if all(r["ok"] for r in results) and all(s["ok"] for s in scaling) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
