@@ -372,7 +372,9 @@ def test_triple_fault_is_explained_from_a_rerun(boot, toy_kernel):
 
 
 def test_hang_is_stopped_by_the_guard_timeout(boot, toy_kernel):
-    run = boot("init=hang", timeout=1, kernel=toy_kernel)
+    run = boot("init=hang", wait=False, kernel=toy_kernel)
+    run.expect_exact("beta86: booting", timeout=60)   # however loaded the machine is
+    assert run.wait_exit(timeout=1) == "hang"
     assert run.kind == "hang" and run.status is None
     assert run.explain().startswith(
         "a hang: no shutdown within 1 s; last output:\nbeta86: booting")
