@@ -56,7 +56,8 @@ def test_backtrace_matches_call_chain(boot, kernel_elf, rng):
     names = function_names(kernel_elf, [address for address, _ in found])
     # bt_leaf's caller first: bt_ping(depth) calls bt_pong(depth-1) ... and
     # whichever reaches 0 calls bt_leaf.
-    chain = ["bt_ping" if (depth - k) % 2 == 0 else "bt_pong" for k in range(depth, -1, -1)]
+    # Innermost first: the function called with 0 is bt_leaf's caller.
+    chain = ["bt_ping" if (depth - k) % 2 == 0 else "bt_pong" for k in range(depth + 1)]
     expected = chain + ["ktest_backtrace", "run_init", "kmain", "_start"]
     assert names[:len(expected)] == expected, \
         f"seed {seed} (depth {depth}): expected {expected}, got {names}"

@@ -10,8 +10,9 @@
 
 #include <stdint.h>
 
-/* For the few functions on the preemptive switch path (timer tick, save,
- * pick, restore): no frame pointer, which saves three instructions per
+/* For the few functions on the preemptive switch path (trap_dispatch,
+ * timer_intr, sched_preempt, sched_switch_to; the save and the restore are
+ * inlined into them): no frame pointer, which saves three instructions per
  * function on every switch. A backtrace taken inside one of them skips
  * its frame; everywhere else frames are kept for backtraces. */
 #define SWITCH_PATH __attribute__((optimize("omit-frame-pointer")))

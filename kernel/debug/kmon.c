@@ -105,6 +105,7 @@ static int kmon_split(char *line, char **words)
 		while (*line && *line != ' ' && *line != '\t')
 			line++;
 	}
+	*line = '\0';          /* more than KMON_MAX_WORDS: the rest is dropped */
 	return n;
 }
 

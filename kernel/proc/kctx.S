@@ -29,6 +29,7 @@ setctx:
 #else
 	pushl	$2f
 	call	panic
+	ud2				/* panic never returns; keeps the return address in setctx */
 	.section .rodata
 2:	.asciz "setctx: not implemented (lab 2)"
 	.text
@@ -57,6 +58,7 @@ resctx:
 #else
 	pushl	$2f
 	call	panic
+	ud2
 	.section .rodata
 2:	.asciz "resctx: not implemented (lab 2)"
 	.text

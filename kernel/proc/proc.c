@@ -52,6 +52,7 @@ struct proc *proc_alloc(const char *name)
 		if (q->state == PROC_UNUSED) {
 			p = q;
 			p->state = PROC_EMBRYO;   /* claimed: no one else takes it */
+			p->pid = next_pid++;
 			break;
 		}
 	}
@@ -63,7 +64,6 @@ struct proc *proc_alloc(const char *name)
 		p->state = PROC_UNUSED;
 		return 0;
 	}
-	p->pid = next_pid++;
 	strlcpy(p->name, name, sizeof(p->name));
 	p->parent = current_proc;
 	p->saved = SAVED_NONE;

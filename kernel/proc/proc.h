@@ -56,7 +56,6 @@ struct proc {
 	struct proc *parent;
 	int exit_status;
 	uint32_t kstack_top;          /* initial esp; TSS.esp0 while it runs */
-	int quantum_left;             /* ticks before the timer preempts it */
 	void *chan;                   /* what it sleeps on, when SLEEPING */
 	uint32_t wake_tick;           /* for sleep_ticks */
 	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE */

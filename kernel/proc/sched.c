@@ -150,7 +150,8 @@ static struct trapframe *sched_switch_to(struct proc *next) __attribute__((noinl
 SWITCH_PATH static struct trapframe *sched_switch_to(struct proc *next)
 {
 	current_proc = next;
-	sched_slice = 0;
+	sched_slice = 0;                /* a fresh quantum ... */
+	sched_need_resched = 0;         /* ... not cut short by an old request */
 	tss_set_kernel_stack(next->kstack_top);
 	if (next->saved == SAVED_TRAPFRAME)
 		return sched_restore_trapframe(next);
@@ -241,11 +242,12 @@ SWITCH_PATH __attribute__((regparm(1))) struct trapframe *sched_preempt(struct t
 {
 	if (preempt_count != 0)
 		return tf;      /* preempt_enable, or the idle loop, sees the flag */
-	sched_need_resched = 0;
 	struct proc *cur = current_proc;
 	struct proc *next = cur->rq_next;
-	if (next == cur)
+	if (next == cur) {
+		sched_need_resched = 0;
 		return tf;
+	}
 	sched_save_trapframe(cur, tf);
 	runq_ring = next;
 	return sched_switch_to(next);

@@ -59,6 +59,7 @@ trap_common:
 	pushl	%fs
 	pushl	%gs
 	pushal
+	cld				/* C code assumes DF = 0 (an IRQ may land inside memmove's std..cld) */
 	movw	$KERNEL_DS, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
