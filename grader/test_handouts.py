@@ -1,0 +1,657 @@
+"""Checks of the lab handout generator (labs/handout.py) and of the labs.
+
+Unit tests run the generator on small sample trees in tmp_path: a C block
+and an assembly block become their stubs under a "LAB N: your code here"
+comment, #if lines inside a block stay, earlier labs' blocks become their
+solutions, Makefiles lose their drop-begin..drop-end lines, and malformed
+blocks are reported as file:line. Then `--check` must pass on this
+repository.
+
+The meaningfulness checks take every lab N that has graded tests
+(grader/test_labN_*.py) and at least one LAB_SOLUTION(N) block, write its
+handout into a temporary directory, build it (CI unset: no -Werror) and run
+the handout's own grader on it: lab N's tests must fail there (the stubs
+really leave work to do) and every earlier lab's tests must pass (the labs
+build on each other). Each handout is generated and built once per session
+(per xdist worker) and shared by the two tests of its lab.
+
+These tests carry no points; they are marked ``unit`` (so `make grade`
+leaves them out and `make test` runs them).
+"""
+
+import importlib.util
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+from xml.etree import ElementTree
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GRADER_DIR = REPO_ROOT / "grader"
+HANDOUT_SCRIPT = REPO_ROOT / "labs" / "handout.py"
+LAB_TEST_MODULE = re.compile(r"^test_lab(\d+)_.*\.py$")
+
+BUILD_TIMEOUT_SECONDS = 300
+GRADER_TIMEOUT_SECONDS = 900
+LOG_TAIL_LINES = 120
+# Variables of the calling make or pytest that must not leak into the build
+# and grader runs of a handout (MAKEFLAGS would carry `make test`'s command
+# line, HANDOUT_LAB would stub more, CI would add -Werror).
+LEAKING_VARIABLES = ("CI", "HANDOUT_LAB", "MAKEFLAGS", "MFLAGS", "MAKELEVEL",
+                     "MAKEOVERRIDES", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER",
+                     "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID")
+
+pytestmark = pytest.mark.unit
+
+
+def load_handout_module():
+    """labs/handout.py as a module (labs/ is no package)."""
+    spec = importlib.util.spec_from_file_location("handout", HANDOUT_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+handout = load_handout_module()
+
+
+# ---- helpers for sample trees -------------------------------------------------------
+
+def write_tree(root, files):
+    """Create files ({relative path: text}) under root."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def sample_handout(tmp_path, files, lab):
+    """Write files into a sample tree, hand out lab from it; returns
+    (the handout's files as {relative path: text}, the Summary)."""
+    source, dest = tmp_path / "src", tmp_path / "dest"
+    write_tree(source, files)
+    summary = handout.make_handout(source, dest, lab)
+    written = {str(path.relative_to(dest)): path.read_text()
+               for path in dest.rglob("*") if path.is_file()}
+    return written, summary
+
+
+def problems_of(tmp_path, files, lab=1):
+    """The problems (as strings) that handing out the sample tree reports."""
+    source = tmp_path / "src"
+    write_tree(source, files)
+    with pytest.raises(handout.HandoutError) as raised:
+        handout.make_handout(source, tmp_path / "dest", lab)
+    assert not (tmp_path / "dest").exists(), "a failed handout wrote files"
+    return [str(problem) for problem in raised.value.problems]
+
+
+def run_script(*arguments, cwd=None):
+    return subprocess.run([sys.executable, str(HANDOUT_SCRIPT), *map(str, arguments)],
+                          capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def clean(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# ---- the transformation ------------------------------------------------------------------
+
+C_SAMPLE = clean("""
+    int answer(int x)
+    {
+    #if LAB_SOLUTION(2)
+        return x * 2;
+    #else
+        (void)x;
+        panic("answer: not implemented (lab 2)");
+    #endif
+    }
+""")
+
+
+def test_c_block_becomes_stub_with_comment(tmp_path):
+    written, summary = sample_handout(tmp_path, {"kernel/answer.c": C_SAMPLE}, lab=2)
+    assert written["kernel/answer.c"] == clean("""
+        int answer(int x)
+        {
+            /* LAB 2: your code here */
+            (void)x;
+            panic("answer: not implemented (lab 2)");
+        }
+    """)
+    assert dict(summary.stubbed) == {2: 1} and not summary.resolved
+
+
+def test_assembly_block_becomes_stub_with_comment(tmp_path):
+    source = ("\t.globl setctx\n"
+              "setctx:\n"
+              "#if LAB_SOLUTION(2)\n"
+              "\tmovl\t4(%esp), %eax\n"
+              "\tret\n"
+              "#else\n"
+              "\tpushl\t$2f\n"
+              "\tcall\tpanic\n"
+              "2:\t.asciz \"setctx: not implemented (lab 2)\"\n"
+              "#endif\n")
+    written, _ = sample_handout(tmp_path, {"kernel/kctx.S": source}, lab=2)
+    assert written["kernel/kctx.S"] == ("\t.globl setctx\n"
+                                        "setctx:\n"
+                                        "\t/* LAB 2: your code here */\n"
+                                        "\tpushl\t$2f\n"
+                                        "\tcall\tpanic\n"
+                                        "2:\t.asciz \"setctx: not implemented (lab 2)\"\n")
+
+
+NESTED_SAMPLE = clean("""
+    void f(void)
+    {
+    #if LAB_SOLUTION(3)
+    #ifdef DEBUG
+        trace();
+    #else
+        quiet();
+    #endif
+    #if 0
+        old();
+    #endif
+        work();
+    #else
+    #ifndef QUIET
+        printf("f: not implemented (lab 3)\\n");
+    #endif
+    #endif
+    }
+""")
+
+
+def test_nested_conditionals_stay_in_the_stub(tmp_path):
+    written, _ = sample_handout(tmp_path, {"f.c": NESTED_SAMPLE}, lab=3)
+    assert written["f.c"] == clean("""
+        void f(void)
+        {
+        /* LAB 3: your code here */
+        #ifndef QUIET
+            printf("f: not implemented (lab 3)\\n");
+        #endif
+        }
+    """)
+
+
+def test_nested_conditionals_stay_in_the_solution(tmp_path):
+    written, _ = sample_handout(tmp_path, {"f.c": NESTED_SAMPLE}, lab=4)
+    assert written["f.c"] == clean("""
+        void f(void)
+        {
+        #ifdef DEBUG
+            trace();
+        #else
+            quiet();
+        #endif
+        #if 0
+            old();
+        #endif
+            work();
+        }
+    """)
+
+
+MIXED_LABS_SAMPLE = clean("""
+    #include "lab.h"
+    int one(void)
+    {
+    #if LAB_SOLUTION(1)
+        return 1;
+    #else
+        return -1;
+    #endif
+    }
+    int two(void)
+    {
+    #if LAB_SOLUTION(2)
+        return 2;
+    #else
+        return -2;
+    #endif
+    }
+    int three(void)
+    {
+    #  if LAB_SOLUTION( 3 )  /* later */
+        return 3;
+    #  else
+        return -3;
+    #  endif
+    }
+""")
+
+
+def test_earlier_labs_resolve_to_solution_and_later_labs_to_stub(tmp_path):
+    written, summary = sample_handout(tmp_path, {"h/labs.h": MIXED_LABS_SAMPLE}, lab=2)
+    assert written["h/labs.h"] == clean("""
+        #include "lab.h"
+        int one(void)
+        {
+            return 1;
+        }
+        int two(void)
+        {
+            /* LAB 2: your code here */
+            return -2;
+        }
+        int three(void)
+        {
+            /* LAB 3: your code here */
+            return -3;
+        }
+    """)
+    assert dict(summary.stubbed) == {2: 1, 3: 1}
+    assert dict(summary.resolved) == {1: 1}
+    assert "LAB_SOLUTION" not in written["h/labs.h"]
+
+
+def test_comment_that_mentions_a_marker_is_no_block(tmp_path):
+    text = clean("""
+        /*
+         * A block:
+         *     #if LAB_SOLUTION(N)
+         */
+        #define LAB_SOLUTION(n) 1
+    """)
+    written, summary = sample_handout(tmp_path, {"lab.h": text}, lab=1)
+    assert written["lab.h"] == text
+    assert not summary.stubbed and not summary.resolved
+
+
+def test_comments_on_directive_lines_are_allowed(tmp_path):
+    text = ("#if LAB_SOLUTION(1) /* the walk */\n  yes\n#else /* LAB_SOLUTION(1) */\n"
+            "  no\n#endif // LAB_SOLUTION(1)\n")
+    written, _ = sample_handout(tmp_path, {"c.c": text}, lab=1)
+    assert written["c.c"] == "  /* LAB 1: your code here */\n  no\n"
+
+
+def test_windows_line_endings_are_kept(tmp_path):
+    text = "a\r\n#if LAB_SOLUTION(1)\r\n  yes\r\n#else\r\n  no\r\n#endif\r\nb\r\n"
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "crlf.c").write_bytes(text.encode())
+    handout.make_handout(source, tmp_path / "dest", 1)
+    written = (tmp_path / "dest" / "crlf.c").read_bytes().decode()
+    assert written == "a\r\n  /* LAB 1: your code here */\r\n  no\r\nb\r\n"
+
+
+def test_other_files_are_copied_unchanged(tmp_path):
+    files = {"notes.md": "#if LAB_SOLUTION(1)\nnot C\n",
+             "grader/test_x.py": "# #if LAB_SOLUTION(1)\n"}
+    written, summary = sample_handout(tmp_path, files, lab=1)
+    assert written == files
+    assert summary.files_written == 2
+
+
+def test_makefile_loses_the_drop_region(tmp_path):
+    makefile = clean("""
+        CFLAGS := -O2
+        # handout: drop-begin
+        ifeq ($(CI),true)
+        CFLAGS += -Werror
+        endif
+        # handout: drop-end
+        all: kernel
+    """)
+    written, _ = sample_handout(tmp_path, {"Makefile": makefile, "sub/Makefile": makefile},
+                                lab=1)
+    expected = "CFLAGS := -O2\nall: kernel\n"
+    assert written["Makefile"] == expected and written["sub/Makefile"] == expected
+
+
+# ---- malformed inputs ---------------------------------------------------------------------
+
+MALFORMED_SAMPLES = {
+    "no-endif": ("x\n#if LAB_SOLUTION(2)\na\n#else\nb\n",
+                 "bad.c:2:", "has no #endif"),
+    "no-endif-inner-if": ("#if LAB_SOLUTION(2)\n#if X\na\n#endif\n#else\nb\n",
+                          "bad.c:1:", "has no #endif"),
+    "no-else": ("x\ny\n#if LAB_SOLUTION(2)\na\n#endif\n",
+                "bad.c:3:", "has no #else"),
+    "else-only-nested": ("#if LAB_SOLUTION(2)\n#ifdef X\na\n#else\nb\n#endif\n#endif\n",
+                         "bad.c:1:", "has no #else"),
+    "lab-zero": ("#if LAB_SOLUTION(0)\na\n#else\nb\n#endif\n",
+                 "bad.c:1:", "from 1 to 9"),
+    "lab-ten": ("\n#if LAB_SOLUTION(10)\na\n#else\nb\n#endif\n",
+                "bad.c:2:", "from 1 to 9"),
+    "lab-not-a-number": ("#if LAB_SOLUTION(N)\na\n#else\nb\n#endif\n",
+                         "bad.c:1:", "LAB_SOLUTION(N)"),
+    "nested-block": ("#if LAB_SOLUTION(2)\n#if LAB_SOLUTION(3)\na\n#else\nb\n#endif\n"
+                     "#else\nc\n#endif\n", "bad.c:2:", "do not nest"),
+    "second-else": ("#if LAB_SOLUTION(2)\na\n#else\nb\n#else\nc\n#endif\n",
+                    "bad.c:5:", "second #else"),
+    "elif": ("#if LAB_SOLUTION(2)\na\n#elif X\nb\n#endif\n",
+             "bad.c:3:", "#elif"),
+    "elif-marker": ("#if X\n#elif LAB_SOLUTION(2)\na\n#endif\n",
+                    "bad.c:2:", "unsupported use of LAB_SOLUTION"),
+    "compound-condition": ("#if LAB_SOLUTION(2) && defined(X)\na\n#else\nb\n#endif\n",
+                           "bad.c:1:", "unsupported use of LAB_SOLUTION"),
+}
+
+
+@pytest.mark.parametrize("text, location, message", MALFORMED_SAMPLES.values(),
+                         ids=MALFORMED_SAMPLES.keys())
+def test_malformed_block_is_reported_with_file_and_line(tmp_path, text, location, message):
+    problems = problems_of(tmp_path, {"bad.c": text})
+    assert any(problem.startswith(location) and message in problem
+               for problem in problems), problems
+
+
+MALFORMED_MAKEFILES = {
+    "begin-without-end": ("a\n# handout: drop-begin\nb\n", "Makefile:2:", "without"),
+    "end-without-begin": ("a\nb\n# handout: drop-end\n", "Makefile:3:", "without"),
+    "begin-twice": ("# handout: drop-begin\n# handout: drop-begin\n# handout: drop-end\n",
+                    "Makefile:2:", "inside the region"),
+}
+
+
+@pytest.mark.parametrize("text, location, message", MALFORMED_MAKEFILES.values(),
+                         ids=MALFORMED_MAKEFILES.keys())
+def test_malformed_makefile_is_reported_with_file_and_line(tmp_path, text, location, message):
+    problems = problems_of(tmp_path, {"Makefile": text})
+    assert any(problem.startswith(location) and message in problem
+               for problem in problems), problems
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    problems = problems_of(tmp_path, {"a.c": "#if LAB_SOLUTION(1)\nx\n#endif\n",
+                                      "k/b.S": "#if LAB_SOLUTION(12)\nx\n#else\ny\n#endif\n"})
+    assert [problem.split(": ")[0] for problem in problems] == ["a.c:1", "k/b.S:1"]
+
+
+# ---- the command line ----------------------------------------------------------------------
+
+def git(root, *arguments):
+    subprocess.run(["git", "-C", str(root), *arguments], check=True,
+                   capture_output=True, text=True)
+
+
+def sample_repository(root):
+    """A git work tree with tracked, untracked, ignored and build files."""
+    write_tree(root, {
+        ".gitignore": "build/\n*.log\n",
+        "Makefile": "all:\n# handout: drop-begin\nstrict:\n# handout: drop-end\n",
+        "kernel/answer.c": C_SAMPLE,
+        "kernel/labs.h": MIXED_LABS_SAMPLE,
+        "labs/new_file.txt": "untracked, not ignored\n",
+        "run.log": "ignored\n",
+        "build/kernel.elf": "build output\n",
+    })
+    git(root, "init", "-q")
+    git(root, "add", ".gitignore", "Makefile", "kernel")
+
+
+def test_cli_writes_the_tree_of_git_files(tmp_path):
+    source, dest = tmp_path / "repo", tmp_path / "out" / "lab2"
+    sample_repository(source)
+    result = run_script("--lab", 2, "--dest", dest, "--src", source)
+    assert result.returncode == 0, result.stderr
+    written = sorted(str(path.relative_to(dest)) for path in dest.rglob("*") if path.is_file())
+    assert written == [".gitignore", "Makefile", "kernel/answer.c", "kernel/labs.h",
+                       "labs/new_file.txt"]
+    assert (dest / "Makefile").read_text() == "all:\n"
+    assert "/* LAB 2: your code here */" in (dest / "kernel/answer.c").read_text()
+    summary = result.stdout.strip()
+    assert len(summary.splitlines()) == 1
+    assert "3 blocks stubbed, 1 resolved, 5 files written" in summary, summary
+
+
+def test_cli_reports_malformed_blocks_and_writes_nothing(tmp_path):
+    source, dest = tmp_path / "repo", tmp_path / "out"
+    sample_repository(source)
+    write_tree(source, {"kernel/bad.c": "int x;\n#if LAB_SOLUTION(3)\nint y;\n"})
+    result = run_script("--lab", 1, "--dest", dest, "--src", source)
+    assert result.returncode != 0
+    assert "kernel/bad.c:2: #if LAB_SOLUTION(3) has no #endif" in result.stderr
+    assert not dest.exists()
+
+
+def test_cli_check_mode_reports_without_writing(tmp_path):
+    source = tmp_path / "repo"
+    sample_repository(source)
+    good = run_script("--check", "--src", source)
+    assert good.returncode == 0, good.stderr
+    assert "4 blocks (lab 1: 1, lab 2: 2, lab 3: 1)" in good.stdout
+    write_tree(source, {"kernel/bad.S": "#if LAB_SOLUTION(2)\nret\n#endif\n"})
+    bad = run_script("--check", "--src", source)
+    assert bad.returncode != 0
+    assert "kernel/bad.S:1:" in bad.stderr and "no #else" in bad.stderr
+
+
+def test_cli_refuses_a_destination_that_is_not_empty(tmp_path):
+    source, dest = tmp_path / "repo", tmp_path / "out"
+    sample_repository(source)
+    write_tree(dest, {"old.txt": "from a previous handout\n"})
+    result = run_script("--lab", 1, "--dest", dest, "--src", source)
+    assert result.returncode != 0 and "not an empty directory" in result.stderr
+
+
+def test_cli_needs_lab_and_dest(tmp_path):
+    result = run_script("--lab", 1)
+    assert result.returncode == 2 and "--dest" in result.stderr
+
+
+# ---- this repository ---------------------------------------------------------------------
+
+def test_check_passes_on_this_repository():
+    result = run_script("--check", "--src", REPO_ROOT)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_makefile_handout_drops_werror():
+    text, problems = handout.drop_handout_lines((REPO_ROOT / "Makefile").read_text(),
+                                                "Makefile")
+    assert not problems
+    assert "-Werror" not in text and "KCFLAGS" in text
+
+
+def lab_params(labs):
+    return [pytest.param(lab, id=f"lab{lab}") for lab in labs]
+
+
+BLOCK_LABS = handout.labs_with_blocks(REPO_ROOT)
+
+
+@pytest.mark.parametrize("lab", lab_params(BLOCK_LABS) or [pytest.param(
+    None, id="none", marks=pytest.mark.skip(reason="no LAB_SOLUTION block yet"))])
+def test_handout_has_no_blocks_left(tmp_path, lab):
+    dest = tmp_path / "handout"
+    try:
+        summary = handout.make_handout(REPO_ROOT, dest, lab)
+    except handout.HandoutError as error:
+        pytest.fail(f"the handout for lab {lab} cannot be made:\n{error}", pytrace=False)
+    assert summary.stubbed[lab] > 0
+    blocks, _, problems = handout.check_tree(dest)
+    assert not problems and not blocks, (problems, blocks)
+
+
+# ---- meaningfulness: lab N's handout fails lab N and passes labs before it --------------
+
+def graded_labs():
+    """Labs that have graded tests: N of every grader/test_labN_*.py."""
+    labs = set()
+    for path in GRADER_DIR.glob("test_lab*_*.py"):
+        match = LAB_TEST_MODULE.match(path.name)
+        if match:
+            labs.add(int(match.group(1)))
+    return sorted(labs)
+
+
+GRADED_LABS = graded_labs()
+MEANINGFUL_LABS = [lab for lab in BLOCK_LABS if lab in GRADED_LABS]
+NOT_YET = pytest.param(None, id="none", marks=pytest.mark.skip(
+    reason="no lab has both graded tests (grader/test_labN_*.py) and a LAB_SOLUTION(N) block"))
+
+
+def earlier_graded_labs(lab):
+    return [earlier for earlier in GRADED_LABS if earlier < lab]
+
+
+def clean_environment():
+    environment = dict(os.environ)
+    for name in LEAKING_VARIABLES:
+        environment.pop(name, None)
+    return environment
+
+
+def run_captured(command, cwd, timeout):
+    """(exit status, stdout and stderr) of command. On a timeout its whole
+    process group (QEMU included) is killed and the output says so."""
+    with subprocess.Popen(command, cwd=cwd, env=clean_environment(), text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          start_new_session=True) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            output += f"\n[stopped: still running after {timeout} s]\n"
+        return process.returncode, output
+
+
+def tail(text, lines=LOG_TAIL_LINES):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class BuiltHandout:
+    """A lab's handout tree, and why it is unusable (None if it built)."""
+    lab: int
+    tree: Path
+    problem: Optional[str] = None
+
+    def require(self):
+        if self.problem:
+            pytest.fail(self.problem, pytrace=False)
+        return self.tree
+
+
+def generate_and_build(lab, tree):
+    """Write lab's handout into tree and build it with `make`."""
+    try:
+        handout.make_handout(REPO_ROOT, tree, lab)
+    except handout.HandoutError as error:
+        return BuiltHandout(lab, tree, f"the handout for lab {lab} cannot be made:\n{error}")
+    status, log = run_captured(["make", "-C", str(tree), "-j2"], cwd=tree,
+                               timeout=BUILD_TIMEOUT_SECONDS)
+    if status != 0:
+        return BuiltHandout(lab, tree, f"the lab {lab} handout in {tree} does not build "
+                                       f"(make exit {status}):\n{tail(log)}")
+    return BuiltHandout(lab, tree)
+
+
+@pytest.fixture(scope="session")
+def built_handout(tmp_path_factory):
+    """built_handout(lab) -> BuiltHandout, generated and built once per session."""
+    built = {}
+
+    def get(lab):
+        if lab not in built:
+            tree = tmp_path_factory.mktemp(f"handout-lab{lab}") / "beta86"
+            built[lab] = generate_and_build(lab, tree)
+        return built[lab]
+
+    return get
+
+
+@dataclass
+class GraderRun:
+    """One run of a handout's grader on one lab's test files."""
+    lab: int
+    returncode: int
+    output: str
+    outcomes: dict          # test name -> "passed", "failed", "error", "skipped"
+
+    def named(self, outcome):
+        return [name for name, seen in self.outcomes.items() if seen == outcome]
+
+    def describe(self):
+        return (f"`pytest grader/test_lab{self.lab}_*.py --lab {self.lab}` exited "
+                f"{self.returncode}; its output ends:\n{tail(self.output)}")
+
+
+def junit_outcome(testcase):
+    """A JUnit <testcase>'s outcome: a failure in the test itself beats an
+    error in its setup or teardown."""
+    tags = {child.tag for child in testcase}
+    for tag, outcome in (("failure", "failed"), ("error", "error"), ("skipped", "skipped")):
+        if tag in tags:
+            return outcome
+    return "passed"
+
+
+def lab_outcomes(junit_path, lab):
+    """{test name: outcome} of lab's tests (test_labN_*.py) in a JUnit report."""
+    if not junit_path.is_file():
+        return {}
+    outcomes = {}
+    for testcase in ElementTree.parse(junit_path).getroot().iter("testcase"):
+        module = testcase.get("classname", "").split(".")[-1]
+        match = LAB_TEST_MODULE.match(module + ".py")
+        if match and int(match.group(1)) == lab:
+            outcomes[f"{module}::{testcase.get('name')}"] = junit_outcome(testcase)
+    return outcomes
+
+
+def run_grader(tree, lab, first_failure_only=False):
+    """Run the handout's own grader (tree/grader) on its kernel, for lab's
+    tests; with first_failure_only, stop at the first failing test (-x)."""
+    junit_path = tree / "build" / f"handout-check-lab{lab}.xml"
+    test_files = sorted(f"grader/{path.name}" for path in GRADER_DIR.glob(f"test_lab{lab}_*.py"))
+    command = [sys.executable, "-m", "pytest", *test_files, "--kernel-dir", str(tree),
+               "--lab", str(lab), "-p", "no:cacheprovider", "-q",
+               f"--junitxml={junit_path}"]
+    if first_failure_only:
+        command.append("--exitfirst")
+    status, output = run_captured(command, cwd=tree, timeout=GRADER_TIMEOUT_SECONDS)
+    return GraderRun(lab, status, output, lab_outcomes(junit_path, lab))
+
+
+@pytest.mark.parametrize("lab", lab_params(MEANINGFUL_LABS) or [NOT_YET])
+def test_handout_fails_own_lab(built_handout, lab):
+    """With lab N's stubs, lab N's own tests fail (the lab leaves real work)."""
+    tree = built_handout(lab).require()
+    # One failure proves the point, and a stub often makes tests wait for
+    # their timeout: stop at the first. Only if that stop was an error in a
+    # fixture, look on through all of lab N's tests for a real failure.
+    run = run_grader(tree, lab, first_failure_only=True)
+    if run.returncode == pytest.ExitCode.TESTS_FAILED and not run.named("failed"):
+        run = run_grader(tree, lab)
+    if run.returncode == 0:
+        pytest.fail(f"every lab {lab} test passes on the lab {lab} handout: its stubs "
+                    f"leave nothing to do.\n{run.describe()}", pytrace=False)
+    if run.returncode != pytest.ExitCode.TESTS_FAILED or not run.outcomes:
+        pytest.fail(f"the grader did not run lab {lab}'s tests (a collection or usage "
+                    f"error, or a timeout, not a test failure).\n{run.describe()}", pytrace=False)
+    if not run.named("failed"):
+        pytest.fail(f"no lab {lab} test failed on the lab {lab} handout; these only "
+                    f"errored in setup or teardown: {run.named('error')}.\n"
+                    f"{run.describe()}", pytrace=False)
+
+
+@pytest.mark.parametrize("lab", lab_params(
+    [lab for lab in MEANINGFUL_LABS if earlier_graded_labs(lab)]) or [NOT_YET])
+def test_handout_passes_earlier_labs(built_handout, lab):
+    """With lab N's stubs (and later ones'), every earlier lab still passes."""
+    tree = built_handout(lab).require()
+    failures = []
+    for earlier in earlier_graded_labs(lab):
+        run = run_grader(tree, earlier)
+        not_passed = [name for name, outcome in run.outcomes.items()
+                      if outcome not in ("passed", "skipped")]
+        if run.returncode != 0 or not run.outcomes or not_passed:
+            failures.append(f"lab {earlier}: not passed: {not_passed}\n{run.describe()}")
+    if failures:
+        pytest.fail(f"the lab {lab} handout fails earlier labs' tests:\n\n"
+                    + "\n\n".join(failures), pytrace=False)

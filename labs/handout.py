@@ -1,0 +1,535 @@
+#!/usr/bin/env python3
+"""labs/handout.py - write the student tree for one lab of beta86.
+
+The code on main is the complete reference solution. The parts a student
+writes are blocks in C or assembly sources (.c, .h, .S), see lib/lab.h:
+
+    #if LAB_SOLUTION(N)
+        ...reference solution...
+    #else
+        ...stub that fails loudly and safely...
+    #endif
+
+For lab N, every block of lab N or later becomes its stub, preceded by a
+``/* LAB N: your code here */`` comment; every block of an earlier lab
+becomes its solution. Either way the directive lines go, so the student
+tree carries no LAB_SOLUTION block at all. A solution or stub may hold
+#if/#endif lines of its own: only the #else and #endif at the block's own
+nesting depth belong to the block. Blocks do not nest.
+
+Makefiles lose the lines from ``# handout: drop-begin`` to
+``# handout: drop-end`` (both included).
+
+The tree is every file git tracks in the source root plus the untracked
+files git does not ignore (a root that is not a git repository is walked
+instead); never build/ or .git.
+
+    python3 labs/handout.py --lab N --dest DIR [--src ROOT]
+    python3 labs/handout.py --check [--src ROOT]
+
+--check parses every file and reports malformed blocks without writing.
+Problems are reported as file:line; the exit status is then 1.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+FIRST_LAB = 1
+LAST_LAB = 9
+MARKED_SUFFIXES = (".c", ".h", ".S")
+NEVER_COPIED = ("build", ".git")
+WALK_SKIPPED = NEVER_COPIED + ("__pycache__", ".pytest_cache")
+DROP_BEGIN = "# handout: drop-begin"
+DROP_END = "# handout: drop-end"
+
+DEFAULT_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+# A preprocessor directive: '#', its name, the rest of the line.
+DIRECTIVE = re.compile(r"^\s*#\s*(?P<name>[A-Za-z_]\w*)(?P<rest>.*)$")
+# The line that opens a block; the number is checked separately.
+BLOCK_OPENING = re.compile(
+    r"^\s*#\s*if\s+LAB_SOLUTION\s*\((?P<lab>[^()]*)\)\s*"
+    r"(?:/\*.*?\*/\s*|//.*)?$")
+CONDITIONAL_OPENINGS = ("if", "ifdef", "ifndef")
+CONDITIONAL_DIRECTIVES = CONDITIONAL_OPENINGS + ("elif", "else", "endif")
+
+
+class HandoutError(Exception):
+    """Problems that stop the handout; str() lists them one per line."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass
+class Problem:
+    """A malformed input, reported as file:line: message (file: message
+    when it concerns no line)."""
+    path: str
+    line: Optional[int]
+    message: str
+
+    def __str__(self):
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Block:
+    """One LAB_SOLUTION block of a source file (lines keep their endings)."""
+    lab: Optional[int]          # None when the marker's number is malformed
+    opening: str                # the opening line as written, for messages
+    opening_line: int           # 1-based line number of `#if LAB_SOLUTION(N)`
+    newline: str                # the opening line's line ending
+    solution: List[str] = field(default_factory=list)
+    stub: List[str] = field(default_factory=list)
+    has_else: bool = False
+
+
+@dataclass
+class ParsedSource:
+    """A source file as plain lines and blocks, in order."""
+    pieces: list                # each a str (a line) or a Block
+    problems: List[Problem]
+
+    @property
+    def blocks(self):
+        return [piece for piece in self.pieces if isinstance(piece, Block)]
+
+
+@dataclass
+class Summary:
+    """What a handout did, for its one-line report."""
+    stubbed: Counter = field(default_factory=Counter)    # lab -> blocks
+    resolved: Counter = field(default_factory=Counter)   # lab -> blocks
+    files_written: int = 0
+
+
+# ---- lines ---------------------------------------------------------------------
+
+def split_lines(text):
+    """The lines of text, each with its "\\n" (the last one may lack it).
+    Only "\\n" ends a line, as for the C preprocessor."""
+    lines = text.split("\n")
+    with_endings = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        with_endings.append(lines[-1])
+    return with_endings
+
+
+def line_ending(line):
+    return "\r\n" if line.endswith("\r\n") else "\n"
+
+
+def indentation(line):
+    return line[:len(line) - len(line.lstrip(" \t"))]
+
+
+def without_comments(line):
+    """line without its /* */ and // comments (`#endif /* LAB_SOLUTION(2) */`)."""
+    return re.sub(r"/\*.*?(\*/|$)|//.*", "", line)
+
+
+def directive_name(line):
+    """The name of the preprocessor directive on line ("if", ...), or None."""
+    match = DIRECTIVE.match(line)
+    return match.group("name") if match else None
+
+
+# ---- parsing blocks ----------------------------------------------------------------
+
+def lab_number(text):
+    """The lab number written in LAB_SOLUTION(text), or None if invalid."""
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    number = int(text)
+    return number if FIRST_LAB <= number <= LAST_LAB else None
+
+
+def open_block(line, number, path, problems):
+    """The Block that line (a block opening) starts."""
+    text = BLOCK_OPENING.match(line).group("lab")
+    lab = lab_number(text)
+    if lab is None:
+        problems.append(Problem(path, number,
+                                f"LAB_SOLUTION({text.strip()}): the lab number "
+                                f"must be an integer from {FIRST_LAB} to {LAST_LAB}"))
+    return Block(lab=lab, opening=line.strip(), opening_line=number,
+                 newline=line_ending(line))
+
+
+def stray_marker_problem(line, number, path):
+    """A Problem if line is a conditional that uses LAB_SOLUTION other than
+    as a block opening (`#elif LAB_SOLUTION(2)`, `#if LAB_SOLUTION(2) && X`)."""
+    if "LAB_SOLUTION" not in without_comments(line) or BLOCK_OPENING.match(line):
+        return None
+    if directive_name(line) not in CONDITIONAL_DIRECTIVES:
+        return None
+    return Problem(path, number, "unsupported use of LAB_SOLUTION: a block opens "
+                                 "with a line of its own, `#if LAB_SOLUTION(N)`")
+
+
+class BlockParser:
+    """Splits a source file's lines into plain lines and Blocks, tracking the
+    #if nesting depth inside a block so that only the block's own #else and
+    #endif close its parts."""
+
+    def __init__(self, path):
+        self.path = path
+        self.pieces = []
+        self.problems = []
+        self.block = None
+        self.depth = 0
+
+    def parse(self, lines):
+        for number, line in enumerate(lines, start=1):
+            stray = stray_marker_problem(line, number, self.path)
+            if stray:
+                self.problems.append(stray)
+            if self.block is None:
+                self.outside_block(line, number)
+            else:
+                self.inside_block(line, number)
+        if self.block is not None:
+            self.problems.append(Problem(
+                self.path, self.block.opening_line,
+                f"{self.block.opening} has no #endif"))
+            self.pieces.append(self.block)
+        return ParsedSource(self.pieces, self.problems)
+
+    def outside_block(self, line, number):
+        if BLOCK_OPENING.match(line):
+            self.block = open_block(line, number, self.path, self.problems)
+            self.depth = 0
+        else:
+            self.pieces.append(line)
+
+    def inside_block(self, line, number):
+        name = directive_name(line)
+        if BLOCK_OPENING.match(line):
+            self.problems.append(Problem(
+                self.path, number, "LAB_SOLUTION blocks do not nest (this one "
+                f"is inside the block opened at line {self.block.opening_line})"))
+        if name in CONDITIONAL_OPENINGS:
+            self.depth += 1
+        elif name == "endif" and self.depth > 0:
+            self.depth -= 1
+        elif name == "endif":
+            self.close_block(number)
+            return
+        elif name in ("else", "elif") and self.depth == 0:
+            self.switch_to_stub(name, number)
+            return
+        self.current_part().append(line)
+
+    def current_part(self):
+        return self.block.stub if self.block.has_else else self.block.solution
+
+    def switch_to_stub(self, name, number):
+        block = self.block
+        if name == "elif":
+            self.problems.append(Problem(
+                self.path, number, "#elif in a LAB_SOLUTION block: a block has "
+                "exactly one #else, then the stub"))
+        elif block.has_else:
+            self.problems.append(Problem(
+                self.path, number, "a second #else in the LAB_SOLUTION block "
+                f"opened at line {block.opening_line}"))
+        block.has_else = True
+
+    def close_block(self, number):
+        block = self.block
+        if not block.has_else:
+            self.problems.append(Problem(
+                self.path, block.opening_line,
+                f"{block.opening} has no #else (its #endif is at "
+                f"line {number}): every block needs a stub"))
+        self.pieces.append(block)
+        self.block = None
+
+
+def parse_marked_source(text, path):
+    """Parse a .c/.h/.S file's text; path is only used in problems."""
+    return BlockParser(path).parse(split_lines(text))
+
+
+# ---- rendering -----------------------------------------------------------------------
+
+def your_code_here(block):
+    """The comment that replaces a block's solution, at its stub's indentation."""
+    sample = next((line for line in block.stub + block.solution if line.strip()), "")
+    return f"{indentation(sample)}/* LAB {block.lab}: your code here */{block.newline}"
+
+
+def render_for_lab(parsed, lab, summary):
+    """The text of a parsed source in lab's handout; counts blocks in summary."""
+    out = []
+    for piece in parsed.pieces:
+        if not isinstance(piece, Block):
+            out.append(piece)
+        elif piece.lab < lab:
+            out.extend(piece.solution)
+            summary.resolved[piece.lab] += 1
+        else:
+            out.append(your_code_here(piece))
+            out.extend(piece.stub)
+            summary.stubbed[piece.lab] += 1
+    return "".join(out)
+
+
+def drop_handout_lines(text, path):
+    """(text without the drop-begin..drop-end regions, problems)."""
+    kept, problems = [], []
+    region_start = None
+    for number, line in enumerate(split_lines(text), start=1):
+        marker = line.strip()
+        if marker.startswith(DROP_BEGIN):
+            if region_start is not None:
+                problems.append(Problem(path, number, f"'{DROP_BEGIN}' inside the "
+                                        f"region begun at line {region_start}"))
+            region_start = number
+        elif marker.startswith(DROP_END):
+            if region_start is None:
+                problems.append(Problem(path, number,
+                                        f"'{DROP_END}' without '{DROP_BEGIN}'"))
+            region_start = None
+        elif region_start is None:
+            kept.append(line)
+    if region_start is not None:
+        problems.append(Problem(path, region_start,
+                                f"'{DROP_BEGIN}' without '{DROP_END}'"))
+    return "".join(kept), problems
+
+
+# ---- the files of a tree -------------------------------------------------------------
+
+def git_output(root, *args):
+    result = subprocess.run(["git", "-C", str(root), *args],
+                            capture_output=True, text=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def is_git_top_level(root):
+    top = git_output(root, "rev-parse", "--show-toplevel")
+    return top is not None and Path(top.strip()).resolve() == Path(root).resolve()
+
+
+def git_listed_files(root):
+    """Relative paths git tracks, plus untracked ones it does not ignore."""
+    tracked = git_output(root, "ls-files", "-z", "--cached")
+    untracked = git_output(root, "ls-files", "-z", "--others", "--exclude-standard")
+    if tracked is None or untracked is None:
+        raise HandoutError([Problem(str(root), None, "git ls-files failed")])
+    return {name for name in (tracked + untracked).split("\0") if name}
+
+
+def walked_files(root):
+    """Relative paths of every file below root (when it is no git repository)."""
+    names = set()
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = [name for name in subdirectories if name not in WALK_SKIPPED]
+        for name in files:
+            if not name.endswith(".pyc"):
+                names.add(os.path.relpath(os.path.join(directory, name), root))
+    return names
+
+
+def is_copied(relative, excluded_prefix):
+    parts = Path(relative).parts
+    if not parts or parts[0] in NEVER_COPIED or ".git" in parts:
+        return False
+    return excluded_prefix is None or parts[:len(excluded_prefix)] != excluded_prefix
+
+
+def tree_files(root, excluded=None):
+    """Sorted relative paths of the files that make up the tree at root,
+    leaving out the directory `excluded` (the destination) if it is inside."""
+    root = Path(root)
+    names = git_listed_files(root) if is_git_top_level(root) else walked_files(root)
+    excluded_prefix = None
+    if excluded is not None:
+        try:
+            excluded_prefix = Path(excluded).resolve().relative_to(root.resolve()).parts
+        except ValueError:
+            pass
+    return sorted(name for name in names
+                  if is_copied(name, excluded_prefix)
+                  and ((root / name).is_file() or (root / name).is_symlink()))
+
+
+def is_marked_source(relative):
+    return relative.endswith(MARKED_SUFFIXES)
+
+
+def is_makefile(relative):
+    return Path(relative).name == "Makefile"
+
+
+def read_text(path):
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as file:
+        return file.read()
+
+
+def write_text(path, text):
+    with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as file:
+        file.write(text)
+
+
+# ---- handout and check ----------------------------------------------------------------
+
+def handout_text(root, relative, lab, summary, problems):
+    """The handout's text of a marked source or Makefile; None for other files."""
+    if is_marked_source(relative):
+        parsed = parse_marked_source(read_text(root / relative), relative)
+        problems.extend(parsed.problems)
+        return None if parsed.problems else render_for_lab(parsed, lab, summary)
+    if is_makefile(relative):
+        text, dropped_problems = drop_handout_lines(read_text(root / relative), relative)
+        problems.extend(dropped_problems)
+        return text
+    return None
+
+
+def copy_one(root, dest, relative, text):
+    """Write relative into dest: text if given, else the file itself."""
+    source, target = root / relative, dest / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif text is None:
+        shutil.copy2(source, target)
+    else:
+        write_text(target, text)
+        shutil.copymode(source, target)
+
+
+def check_destination(dest):
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise HandoutError([Problem(str(dest), None, "the destination exists and is "
+                                    "not an empty directory; remove it first")])
+
+
+def make_handout(root, dest, lab):
+    """Write lab's student tree from root into dest; returns a Summary.
+    Raises HandoutError (and writes nothing) if any file is malformed."""
+    root, dest = Path(root), Path(dest)
+    if lab_number(str(lab)) is None:
+        raise HandoutError([Problem("--lab", None, f"lab {lab} is not from "
+                                    f"{FIRST_LAB} to {LAST_LAB}")])
+    check_destination(dest)
+    summary, problems, texts = Summary(), [], {}
+    files = tree_files(root, excluded=dest)
+    for relative in files:
+        texts[relative] = handout_text(root, relative, lab, summary, problems)
+    if problems:
+        raise HandoutError(problems)
+    for relative in files:
+        copy_one(root, dest, relative, texts[relative])
+        summary.files_written += 1
+    return summary
+
+
+def check_tree(root):
+    """(blocks per lab, files parsed, problems) over the tree at root."""
+    root = Path(root)
+    blocks, problems, parsed_files = Counter(), [], 0
+    for relative in tree_files(root):
+        if is_marked_source(relative):
+            parsed = parse_marked_source(read_text(root / relative), relative)
+            blocks.update(block.lab for block in parsed.blocks)
+            problems.extend(parsed.problems)
+            parsed_files += 1
+        elif is_makefile(relative):
+            problems.extend(drop_handout_lines(read_text(root / relative), relative)[1])
+            parsed_files += 1
+    return blocks, parsed_files, problems
+
+
+def labs_with_blocks(root):
+    """The lab numbers that have at least one well-formed block under root."""
+    blocks, _, _ = check_tree(root)
+    return sorted(lab for lab in blocks if lab is not None)
+
+
+# ---- reports ---------------------------------------------------------------------------
+
+def plural(count, noun):
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def per_lab(counter):
+    """"lab 1: 1, lab 2: 4" for a Counter of blocks per lab."""
+    return ", ".join(f"lab {lab}: {counter[lab]}"
+                     for lab in sorted(counter, key=lambda lab: (lab is None, lab or 0)))
+
+
+def handout_report(lab, dest, summary):
+    stubbed, resolved = sum(summary.stubbed.values()), sum(summary.resolved.values())
+    line = (f"lab {lab} handout in {dest}: {plural(stubbed, 'block')} stubbed, "
+            f"{resolved} resolved, {plural(summary.files_written, 'file')} written")
+    if not summary.stubbed.get(lab):
+        line += f" (note: lab {lab} has no block of its own)"
+    return line
+
+
+def check_report(blocks, parsed_files):
+    detail = f" ({per_lab(blocks)})" if blocks else ""
+    return (f"handout check: {plural(sum(blocks.values()), 'block')}{detail} "
+            f"in {plural(parsed_files, 'file')} parsed, no problems")
+
+
+def report_problems(problems, consequence):
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"handout: {plural(len(problems), 'problem')}{consequence}", file=sys.stderr)
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(
+        description="Write the student tree for one lab of beta86, or check "
+                    "the LAB_SOLUTION blocks of the tree.")
+    parser.add_argument("--lab", type=int, metavar="N",
+                        help="the lab to hand out: blocks of labs >= N become stubs")
+    parser.add_argument("--dest", type=Path, metavar="DIR",
+                        help="where to write the tree (absent or empty)")
+    parser.add_argument("--src", type=Path, metavar="ROOT", default=DEFAULT_SOURCE_ROOT,
+                        help="the reference tree (default: this script's repository)")
+    parser.add_argument("--check", action="store_true",
+                        help="only parse every file and report problems")
+    arguments = parser.parse_args(argv)
+    if not arguments.src.is_dir():
+        parser.error(f"--src {arguments.src}: no such directory")
+    if not arguments.check and (arguments.lab is None or arguments.dest is None):
+        parser.error("--lab N and --dest DIR are required (unless --check)")
+    return arguments
+
+
+def main(argv=None):
+    arguments = parse_arguments(argv)
+    try:
+        if arguments.check:
+            blocks, parsed_files, problems = check_tree(arguments.src)
+            if problems:
+                raise HandoutError(problems)
+            print(check_report(blocks, parsed_files))
+        else:
+            summary = make_handout(arguments.src, arguments.dest, arguments.lab)
+            print(handout_report(arguments.lab, arguments.dest, summary))
+    except HandoutError as error:
+        report_problems(error.problems, "" if arguments.check else ", nothing written")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
