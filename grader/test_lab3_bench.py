@@ -19,18 +19,13 @@ def per_switch(boot, cmdline):
 
 
 @pytest.mark.points(5)
-def test_cooperative_switch_budget(boot):
-    """yield to yield within 60 instructions, the same with 60 threads"""
-    two = per_switch(boot, "init=bench_yield 2")
-    sixty = per_switch(boot, "init=bench_yield 60")
-    assert two <= YIELD_BUDGET, f"{two} instructions per cooperative switch"
-    assert abs(sixty - two) / two <= SCALING_TOLERANCE, f"2 threads: {two}, 60 threads: {sixty}"
-
-
-@pytest.mark.points(5)
-def test_preemptive_switch_budget(boot):
-    """IRQ entry to the next thread within 150 instructions, the same with 60 threads"""
-    two = per_switch(boot, "init=bench_preempt 2 hz=10000")
-    sixty = per_switch(boot, "init=bench_preempt 60 hz=10000")
-    assert two <= PREEMPT_BUDGET, f"{two} instructions per preemptive switch"
+@pytest.mark.parametrize("kind, cmdline, budget", [
+    ("cooperative", "init=bench_yield {threads}", YIELD_BUDGET),
+    ("preemptive", "init=bench_preempt {threads} hz=10000", PREEMPT_BUDGET),
+])
+def test_switch_budget(boot, kind, cmdline, budget):
+    """a switch fits its instruction budget, the same with 2 or 60 threads"""
+    two = per_switch(boot, cmdline.format(threads=2))
+    sixty = per_switch(boot, cmdline.format(threads=60))
+    assert two <= budget, f"{two} instructions per {kind} switch; the budget is {budget}"
     assert abs(sixty - two) / two <= SCALING_TOLERANCE, f"2 threads: {two}, 60 threads: {sixty}"
