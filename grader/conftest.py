@@ -219,6 +219,15 @@ def boot(request, kernel_dir, grade_log_dir):
 
 # ---- failure reports -------------------------------------------------------------
 
+@pytest.fixture
+def gdb_boot(boot, kernel_dir):
+    """gdb_boot(cmdline) -> (qemu.Run, GdbSession): QEMU halted with a GDB
+    stub, and real GDB attached through the tree's .gdbinit (see
+    grader/gdb_session.py). Both are ended when the test ends."""
+    import gdb_session
+    yield from gdb_session.boot_with_gdb(boot, kernel_dir)
+
+
 def run_sections(run, already_shown):
     """(title, text) sections that show what one QEMU run did, leaving out
     what `already_shown` (the failure message) says."""

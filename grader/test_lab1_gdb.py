@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-import gdb_session
 from gdb_session import backtrace_frames, stop_location
 
 BT_MIN_DEPTH = 2          # kernel/tests/lab1_tests.c: depth = 2 + seed % 6
@@ -17,12 +16,6 @@ BT_DEPTH_RANGE = 6
 MULTIBOOT_MAGIC = 0x2BADB002
 DEPTH_ARGUMENT = re.compile(r"^#(\d+) .*\bbt_p[io]ng \(depth=(?:depth@entry=)?(\d+)\b",
                             re.MULTILINE)
-
-
-@pytest.fixture
-def gdb_boot(boot, kernel_dir):
-    """gdb_boot(cmdline) -> (qemu.Run, GdbSession): see grader/gdb_session.py."""
-    yield from gdb_session.boot_with_gdb(boot, kernel_dir)
 
 
 def recursion_chain(depth):

@@ -14,7 +14,6 @@ import re
 
 import pytest
 
-import gdb_session
 from gdb_session import backtrace_frames, proc_table_entries
 
 PINGPONG_MIN_THREADS = 2      # kernel/tests/lab2_tests.c
@@ -25,12 +24,6 @@ TABLE_HEADER = "pid  state     name             where\n"
 TABLE_ROW = re.compile(r"^(\d+) +(\S+) +(\S+) +(.*?)\s*$", re.MULTILINE)
 REGISTER_LINE = re.compile(r"^\s+(\w+)\s+0x([0-9a-f]{8})\b(.*)$", re.MULTILINE)
 KERNEL_TIMEOUT = 10           # s: the kernel prints its table at once
-
-
-@pytest.fixture
-def gdb_boot(boot, kernel_dir):
-    """gdb_boot(cmdline) -> (qemu.Run, GdbSession): see grader/gdb_session.py."""
-    yield from gdb_session.boot_with_gdb(boot, kernel_dir)
 
 
 def pingpong_with_two_threads_started(gdb_boot, rng):

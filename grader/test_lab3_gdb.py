@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-import gdb_session
 from gdb_session import proc_table_entries
 
 SPIN_MIN_THREADS = 3          # kernel/tests/lab3_tests.c
@@ -21,12 +20,6 @@ SWITCH_LINE = re.compile(r"^pid (\d+) \((\S*)\) -> pid (\d+) \((\S*)\) at tick (
 EIP_REGISTER = re.compile(r"^eip\s+0x([0-9a-f]+)\b", re.MULTILINE)
 NEXTSWITCH_TIMEOUT = 15       # s; a hang guard: a switch comes within a tick
 BREAKPOINT_ROW = re.compile(r"^(\d+)\s+breakpoint\s+keep\s+([yn])\b", re.MULTILINE)
-
-
-@pytest.fixture
-def gdb_boot(boot, kernel_dir):
-    """gdb_boot(cmdline) -> (qemu.Run, GdbSession): see grader/gdb_session.py."""
-    yield from gdb_session.boot_with_gdb(boot, kernel_dir)
 
 
 def resume_points(gdb, entries):
