@@ -1,6 +1,6 @@
 # beta86 - top-level Makefile.
 #
-#   make            build build/kernel.elf
+#   make            build build/kernel.elf, with every user program in its ramdisk
 #   make qemu       boot it (serial console in this terminal; Ctrl-A X quits)
 #   make qemu-nox   the same, never opening a window
 #   make qemu-gdb   boot halted, waiting for GDB on $(GDBPORT)
@@ -53,7 +53,32 @@ KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
 LIB_SRCS    := $(wildcard lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS) $(LIB_SRCS))
 
-all: $(BUILD)/kernel.elf
+# ---- user programs and the ramdisk ------------------------------------------
+# Every user/NAME.c is one program NAME: crt0 first, then user/NAME.c, then
+# the user library (lib/user/*.c and *.S, lib/format.c, lib/string.c) as an
+# archive, linked at UABI_USER_BASE by user/user.ld. The user library is
+# compiled separately from the kernel's copies of lib/, under build/user/.
+#   build/user/NAME.elf   the full ELF, for GDB
+#   build/ramdisk/NAME    the same without debug information: what goes into
+#                         the ramdisk (the kernel symbolizes user faults from
+#                         its .symtab)
+# tools/mkramdisk.sh turns build/ramdisk/* into build/ramdisk.S, whose table
+# (ramdisk_files, ramdisk_count) is linked into both kernel passes.
+UCFLAGS   := $(CFLAGS) -Ilib -Ilib/user
+UASFLAGS  := -m32 -g -Ilib -Ilib/user -MMD -MP -D__ASSEMBLER__
+ULDFLAGS  := -m elf_i386 -nostdlib -z noexecstack
+AR        := ar
+
+USER_PROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
+USER_ELFS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS))
+RAMDISK_FILES := $(patsubst %,$(BUILD)/ramdisk/%,$(USER_PROGS))
+UCRT0      := $(BUILD)/user/lib/user/crt0.S.o
+ULIB_SRCS  := $(filter-out lib/user/crt0.S,$(sort $(wildcard lib/user/*.c lib/user/*.S))) \
+              lib/format.c lib/string.c
+ULIB_OBJS  := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
+ULIB       := $(BUILD)/user/ulib.a
+
+all: $(BUILD)/kernel.elf $(USER_ELFS)
 
 $(BUILD)/%.c.o: %.c Makefile
 	@mkdir -p $(@D)
@@ -70,19 +95,50 @@ $(BUILD)/ksyms0.S:
 	@mkdir -p $(@D)
 	printf '\t.section .ksyms, "a"\n\t.globl ksym_count, ksym_table\nksym_count: .long 0\nksym_table:\n' > $@
 
-$(BUILD)/kernel0.elf: $(KERNEL_OBJS) $(BUILD)/ksyms0.S.o kernel/kernel.ld
-	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms0.S.o
+$(BUILD)/kernel0.elf: $(KERNEL_OBJS) $(BUILD)/ramdisk.S.o $(BUILD)/ksyms0.S.o kernel/kernel.ld
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $@ $(KERNEL_OBJS) $(BUILD)/ramdisk.S.o $(BUILD)/ksyms0.S.o
 
 $(BUILD)/ksyms.S: $(BUILD)/kernel0.elf tools/mksyms.sh
 	sh tools/mksyms.sh $< > $@
 
-$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.S.o kernel/kernel.ld
-	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.S.o
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/ramdisk.S.o $(BUILD)/ksyms.S.o kernel/kernel.ld
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $@ $(KERNEL_OBJS) $(BUILD)/ramdisk.S.o $(BUILD)/ksyms.S.o
 	sh tools/mksyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "kernel.elf: symbol table moved between link passes"; rm -f $@; exit 1; }
 
 $(BUILD)/%.S.o: $(BUILD)/%.S
 	$(CC) $(ASFLAGS) -c $< -o $@
+
+$(BUILD)/user/%.c.o: %.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/user/%.S.o: %.S Makefile
+	@mkdir -p $(@D)
+	$(CC) $(UASFLAGS) -c $< -o $@
+
+$(ULIB): $(ULIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/user/%.elf: $(UCRT0) $(BUILD)/user/user/%.c.o $(ULIB) user/user.ld
+	$(LD) $(ULDFLAGS) -T user/user.ld -o $@ $(UCRT0) $(BUILD)/user/user/$*.c.o $(ULIB)
+
+$(BUILD)/ramdisk/%: $(BUILD)/user/%.elf
+	@mkdir -p $(@D)
+	$(OBJCOPY) --strip-debug $< $@
+
+# The list of programs, rewritten only when it changes, so that removing a
+# program also remakes the ramdisk.
+$(BUILD)/ramdisk.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(USER_PROGS)' | cmp -s - $@ || echo '$(USER_PROGS)' > $@
+
+$(BUILD)/ramdisk.S: $(RAMDISK_FILES) $(BUILD)/ramdisk.list tools/mkramdisk.sh
+	sh tools/mkramdisk.sh $(RAMDISK_FILES) > $@
+
+# .incbin pulls the programs in; the compiler's dependency file misses them.
+$(BUILD)/ramdisk.S.o: $(RAMDISK_FILES)
 
 deps:
 	@sh tools/install-deps.sh
@@ -121,7 +177,7 @@ bench: deps all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps qemu qemu-nox qemu-gdb gdb grade test handout bench clean
+.PHONY: all deps qemu qemu-nox qemu-gdb gdb grade test handout bench clean FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

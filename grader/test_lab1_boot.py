@@ -91,7 +91,7 @@ def test_printf_formats(boot, rng):
 @pytest.mark.points(5)
 def test_monitor_reads_the_console(boot, rng):
     """the kernel monitor echoes words typed on the serial console"""
-    run = boot("", wait=False)
+    run = boot("init=kmon", wait=False)
     run.expect_exact("kmon> ")
     words = " ".join(f"x{rng.randrange(10**9)}" for _ in range(3))
     run.sendline(f"echo {words}")
@@ -166,7 +166,7 @@ def test_keyboard_input_reaches_the_console(boot, rng):
     import tempfile
     from pathlib import Path
     monitor_path = Path(tempfile.mkdtemp(prefix="beta86-", dir="/tmp")) / "monitor.sock"
-    run = boot("", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
+    run = boot("init=kmon", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
     run.expect_exact("kmon> ")
     keyboard = MonitorKeyboard(str(monitor_path))
     try:
@@ -185,7 +185,7 @@ def test_console_is_mirrored_on_vga(boot, rng):
     import tempfile
     from pathlib import Path
     monitor_path = Path(tempfile.mkdtemp(prefix="beta86-", dir="/tmp")) / "monitor.sock"
-    run = boot("", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
+    run = boot("init=kmon", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
     run.expect_exact("kmon> ")
     word = f"vga{rng.randrange(10**8)}"
     run.sendline(f"echo {word}")

@@ -2,8 +2,11 @@
  * cmdline.h - the multiboot command line (QEMU's -append): what to run and
  * how to run it.
  *
- *   init=NAME [ARGS...]   the program (or kernel test) to run, and its
- *                         arguments: the words after it that have no '='
+ *   init=NAME [ARGS...]   what to run, with the words after it that have
+ *                         no '=' as its arguments: a kernel test, the
+ *                         kernel monitor (init=kmon), or else a user
+ *                         program, which user init (pid 1) runs; without
+ *                         init=, user init runs the shell
  *   hz=N                  timer interrupts per second (default 100)
  *   quantum=N             ticks a thread runs before it is preempted (1)
  *   seed=N                a number tests use to vary their inputs (0)
@@ -18,7 +21,7 @@
 #define CMDLINE_MAX_ARGS 16
 
 struct boot_config {
-	const char *init;                 /* 0: the default (kernel monitor) */
+	const char *init;                 /* 0: the default (user init runs sh) */
 	int argc;                         /* init's arguments, argv[0] = init */
 	const char *argv[CMDLINE_MAX_ARGS + 1];
 	unsigned int hz;

@@ -21,12 +21,17 @@
 #include "debug/panic.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
+#include "proc/exec.h"
+#include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/uproc.h"
+#include "syscall/syscall.h"
 #include "tests/ktest.h"
 #include "trap/pic.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
+#include "string.h"
 
 static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info *mbi)
 {
@@ -43,20 +48,47 @@ TRAP_HANDLER static void serial_irq(struct trapframe *tf)
 	serial_intr();
 }
 
-/* Run the program the command line names: a kernel test, for now.
- * noinline keeps it a frame of its own in backtraces. */
-static void run_init(void) __attribute__((noinline));
-static void run_init(void)
+/* Start user program init (pid 1) with the command line's words as its
+ * arguments, wait for it to exit, and shut down: cleanly iff it exited
+ * with status 0. init runs the named program, or the shell. */
+static void run_user_init(void) __attribute__((noreturn));
+static void run_user_init(void)
 {
-	const struct ktest *t = ktest_find(boot_config.init);
+	struct exec_args *args = (struct exec_args *)frame_alloc();
+	int err = args ? exec_args_add(args, "init") : -E_NOMEM;
 
-	if (!t) {
-		printf("init: no kernel test named '%s'; kernel tests are:\n", boot_config.init);
-		ktest_list();
+	for (int i = 0; err == 0 && i < boot_config.argc; i++)
+		err = exec_args_add(args, boot_config.argv[i]);
+	struct proc *init = err == 0 ? uproc_start_init(args, &err) : 0;
+	if (args)
+		frame_free((uint32_t)args);
+	if (!init) {
+		printf("beta86: cannot start user program init (error %d)\n", err);
 		shutdown(0);
 	}
-	t->run();
-	shutdown(1);
+	int status = kthread_join(init);
+	if (WIFKILLED(status))
+		printf("beta86: init killed by %s\n", trap_name((uint32_t)WKILLCAUSE(status)));
+	else
+		printf("beta86: init exited with status %d\n", WEXITSTATUS(status));
+	shutdown(status == 0);
+}
+
+/* Run what the command line names: a kernel test, the kernel monitor
+ * (init=kmon), or else the user program init. noinline keeps it a frame
+ * of its own in backtraces. */
+static void run_init(void) __attribute__((noinline, noreturn));
+static void run_init(void)
+{
+	const struct ktest *t = boot_config.init ? ktest_find(boot_config.init) : 0;
+
+	if (t) {
+		t->run();
+		shutdown(1);
+	}
+	if (boot_config.init && strcmp(boot_config.init, KMON_INIT_NAME) == 0)
+		kmon_run();
+	run_user_init();
 }
 
 void kmain(uint32_t magic, const struct multiboot_info *mbi)
@@ -75,13 +107,12 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	sched_init(boot_config.quantum);
 	timer_init(boot_config.hz);
 	trap_register_irq(IRQ_COM1, serial_irq);
+	syscall_init();
 	keyboard_init();
 	sti();
 
 	printf("beta86: ready after %llu instructions (hz=%u quantum=%u seed=%u init=%s, %u free frames)\n",
 	       rdtsc(), boot_config.hz, boot_config.quantum, boot_config.seed,
-	       boot_config.init ? boot_config.init : "kmon", frame_free_count());
-	if (boot_config.init)
-		run_init();
-	kmon_run();
+	       boot_config.init ? boot_config.init : "sh", frame_free_count());
+	run_init();
 }

@@ -17,9 +17,11 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "format.h"
+#include "abi.h"
 
 #define CONSOLE_RX_SIZE 256        /* a power of two: indices wrap by masking */
 #define ASCII_DEL       0x7F
+#define CONSOLE_EOF     CTRL('D')   /* console_read's end of file */
 
 /* Invariant: rx_read <= rx_write <= rx_read + CONSOLE_RX_SIZE; the bytes
  * between them, modulo the size, are unread input. Updated with interrupts
@@ -92,6 +94,29 @@ char console_getc(void)
 	char c = console_rx.buf[console_rx.rx_read++ % CONSOLE_RX_SIZE];
 	irq_restore(flags);
 	return c;
+}
+
+int console_read(char *buf, int n)
+{
+	uint32_t flags = irq_save();
+	int got = 0;
+
+	while (console_rx.rx_read == console_rx.rx_write) {
+		if (current_proc->killed) {
+			irq_restore(flags);
+			return -E_INTR;
+		}
+		sleep(&console_rx);
+	}
+	if (console_rx.buf[console_rx.rx_read % CONSOLE_RX_SIZE] == CONSOLE_EOF) {
+		console_rx.rx_read++;
+	} else {
+		while (got < n && console_rx.rx_read != console_rx.rx_write &&
+		       console_rx.buf[console_rx.rx_read % CONSOLE_RX_SIZE] != CONSOLE_EOF)
+			buf[got++] = console_rx.buf[console_rx.rx_read++ % CONSOLE_RX_SIZE];
+	}
+	irq_restore(flags);
+	return got;
 }
 
 int console_readline(char *buf, int size)

@@ -19,6 +19,10 @@ int vprintf(const char *fmt, va_list ap);
 void console_input(char c);
 /* Wait for and return the next input byte. */
 char console_getc(void);
+/* Wait for input and return what has arrived, at most n bytes, raw (no
+ * echo, no editing); 0 at Ctrl-D, -E_INTR if the caller is killed while
+ * waiting. For user processes' reads. */
+int console_read(char *buf, int n);
 /* Read one line with echo and backspace editing; returns its length.
  * The newline is not stored; buf is always NUL-terminated. */
 int console_readline(char *buf, int size);

@@ -5,6 +5,9 @@
 #ifndef DEBUG_KMON_H
 #define DEBUG_KMON_H
 
+/* The command line init= that selects the monitor instead of user init. */
+#define KMON_INIT_NAME "kmon"
+
 void kmon_run(void) __attribute__((noreturn));
 
 #endif

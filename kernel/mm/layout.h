@@ -12,7 +12,7 @@
  *                              paging is turned on
  *   KSTACK_REGION .. +4 MiB    kernel stacks, one slot per process table
  *                              entry, each with an unmapped guard page below
- *   USER_BASE .. USER_TOP      user space (lab 4 on)
+ *   USER_BASE .. USER_TOP      user space: its own pages in each process
  *
  * Because the kernel's page tables are created once at boot and shared by
  * every page directory, a kernel mapping made later (a new kernel stack) is
@@ -20,6 +20,8 @@
  */
 #ifndef MM_LAYOUT_H
 #define MM_LAYOUT_H
+
+#include "abi.h"
 
 #define PAGE_SIZE        4096u
 #define PAGE_SHIFT       12
@@ -36,6 +38,17 @@
 
 #define USER_BASE        0x40000000u   /* first user address (1 GiB) */
 #define USER_TOP         0xC0000000u   /* one past the last user address */
+
+/* A process's user space (lab 5), from USER_BASE up:
+ *   program text (read-only), data and bss   as its ELF file says
+ *   heap: brk_base .. brk                    grows and shrinks with sbrk
+ *   ... unmapped ...
+ *   stack guard page                         never mapped: overflow faults
+ *   stack: USER_STACK_BOTTOM .. USER_TOP     USER_STACK_PAGES, fixed
+ * The ABI (lib/abi.h) states the same numbers for user programs. */
+#define USER_STACK_PAGES  UABI_STACK_PAGES
+#define USER_STACK_BOTTOM (USER_TOP - USER_STACK_PAGES * PAGE_SIZE)
+#define USER_STACK_GUARD  (USER_STACK_BOTTOM - PAGE_SIZE)
 
 #define PAGE_ROUND_UP(a)   (((a) + PAGE_MASK) & ~PAGE_MASK)
 #define PAGE_ROUND_DOWN(a) ((a) & ~PAGE_MASK)

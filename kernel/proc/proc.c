@@ -69,6 +69,11 @@ struct proc *proc_alloc(const char *name)
 	p->saved = SAVED_NONE;
 	p->exit_status = 0;
 	p->chan = 0;
+	p->program = 0;
+	p->pgdir = 0;
+	p->brk_base = p->brk = 0;
+	memset(p->files, 0, sizeof(p->files));
+	p->killed = 0;
 	return p;
 }
 
@@ -84,6 +89,14 @@ void proc_exit(int status)
 	sched_exit();
 }
 
+struct proc *proc_find(int pid)
+{
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)
+		if (p->state != PROC_UNUSED && p->pid == pid)
+			return p;
+	return 0;
+}
+
 void proc_reap(struct proc *p)
 {
 	if (p->state != PROC_ZOMBIE)
@@ -92,6 +105,7 @@ void proc_reap(struct proc *p)
 	p->state = PROC_UNUSED;
 	p->pid = 0;
 	p->parent = 0;
+	p->program = 0;
 }
 
 #define PROC_DUMP_FRAMES 4      /* where: the saved eip and 3 callers */

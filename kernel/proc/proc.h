@@ -28,6 +28,10 @@
 #include <stdint.h>
 #include "proc/kctx.h"
 #include "trap/trap.h"
+#include "abi.h"
+
+struct file;
+struct ramdisk_file;
 
 #define NPROC         64
 #define PROC_NAME_LEN 16
@@ -62,6 +66,13 @@ struct proc {
 	struct proc *timer_next;      /* sleep_ticks list, sorted by wake_tick */
 	void (*entry)(void *);        /* a kernel thread's function ... */
 	void *arg;                    /* ... and its argument */
+
+	/* A user process (lab 4 on). All zero for a kernel thread. */
+	const struct ramdisk_file *program;   /* what it runs; non-zero = a user process */
+	uint32_t *pgdir;              /* its address space (0 once it has exited) */
+	uint32_t brk_base, brk;       /* its heap: [brk_base, brk), see sbrk */
+	struct file *files[NOFILE];   /* its descriptors */
+	int killed;                   /* 0, or the wait status it is to die with */
 };
 
 extern struct proc proc_table[NPROC];
@@ -76,6 +87,13 @@ struct proc *proc_alloc(const char *name);
 void proc_exit(int status) __attribute__((noreturn));
 /* Free a ZOMBIE's kernel stack and table entry. */
 void proc_reap(struct proc *p);
+/* Whether p is a user process rather than a kernel thread. */
+static inline int proc_is_user(const struct proc *p)
+{
+	return p->program != 0;
+}
+/* The entry with this pid that is not UNUSED, or 0. */
+struct proc *proc_find(int pid);
 /* Print the process table on the console (Ctrl-P). */
 void proc_dump(void);
 /* The state in words; "running" for current_proc. */

@@ -152,7 +152,13 @@ SWITCH_PATH static struct trapframe *sched_switch_to(struct proc *next)
 	current_proc = next;
 	sched_slice = 0;                /* a fresh quantum ... */
 	sched_need_resched = 0;         /* ... not cut short by an old request */
-	tss_set_kernel_stack(next->kstack_top);
+	/* A kernel thread runs on whatever address space is loaded (the
+	 * kernel half is the same in all) and never enters from ring 3, so
+	 * only a user process needs its own CR3 and TSS stack. */
+	if (next->pgdir) {
+		tss_set_kernel_stack(next->kstack_top);
+		write_cr3((uint32_t)next->pgdir);
+	}
 	if (next->saved == SAVED_TRAPFRAME)
 		return sched_restore_trapframe(next);
 	resctx(&next->kctx, 1);
@@ -303,6 +309,17 @@ static void sched_add_timer_sleeper(struct proc *p)
 	*link = p;
 }
 
+/* Take p off timer_sleepers (it is leaving its sleep early). */
+static void sched_remove_timer_sleeper(struct proc *p)
+{
+	for (struct proc **link = &timer_sleepers; *link; link = &(*link)->timer_next) {
+		if (*link == p) {
+			*link = p->timer_next;
+			return;
+		}
+	}
+}
+
 void sleep_ticks(uint32_t n)
 {
 	uint32_t flags = irq_save();
@@ -311,8 +328,10 @@ void sleep_ticks(uint32_t n)
 	cur->wake_tick = timer_ticks + n;
 	if (n > 0) {
 		sched_add_timer_sleeper(cur);
-		while ((int32_t)(timer_ticks - cur->wake_tick) < 0)
+		while ((int32_t)(timer_ticks - cur->wake_tick) < 0 && !cur->killed)
 			sleep(&cur->wake_tick);
+		if ((int32_t)(timer_ticks - cur->wake_tick) < 0)
+			sched_remove_timer_sleeper(cur);        /* killed: woken early */
 	}
 	irq_restore(flags);
 }

@@ -50,7 +50,7 @@ void sleep(void *chan);
 void wakeup(void *chan);
 /* Make one sleeping thread runnable (interrupts off). */
 void proc_wake(struct proc *p);
-/* Sleep for n timer ticks. */
+/* Sleep for n timer ticks, or until a user process is killed. */
 void sleep_ticks(uint32_t n);
 
 /* preempt_enable's slow path: a switch was requested meanwhile. */

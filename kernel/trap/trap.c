@@ -16,6 +16,7 @@
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "proc/sched.h"
+#include "trap/user_fault.h"
 
 #define IDT_ENTRIES        256
 #define GATE_INTERRUPT_32  0x8E   /* present, DPL 0, 32-bit interrupt gate */
@@ -82,12 +83,15 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 	};
 }
 
-/* The default handler: an exception nobody claimed. In the kernel that is a
- * bug, so panic with everything known about it. */
+/* The default handler: an exception nobody claimed. From user mode it
+ * kills the process that raised it; in the kernel it is a bug, so panic
+ * with everything known about it. */
 TRAP_HANDLER static void trap_unexpected(struct trapframe *tf)
 {
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + T_NUM_IRQS)
 		return;         /* an IRQ line with no driver: already acknowledged */
+	if (trapframe_from_user(tf))
+		user_fault(tf);
 	panic_trap(tf);
 }
 

@@ -1,0 +1,107 @@
+/*
+ * file.c - the system-wide table of open files, and read/write dispatched
+ * by file type. Called from system calls, with interrupts off (the kernel
+ * is not preempted inside a system call, see syscall.c), so the table
+ * needs no lock.
+ */
+#include "fs/file.h"
+#include "fs/pipe.h"
+#include "console/console.h"
+#include "debug/panic.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+#include "abi.h"
+
+#define CONSOLE_CHUNK 128       /* bytes copied in per console write step */
+
+static struct file file_table[NFILE];
+
+struct file *file_alloc(enum file_type type, int readable, int writable)
+{
+	for (struct file *f = file_table; f < &file_table[NFILE]; f++) {
+		if (f->refs == 0) {
+			*f = (struct file){ type, 1, readable, writable, 0 };
+			return f;
+		}
+	}
+	return 0;
+}
+
+struct file *file_dup(struct file *f)
+{
+	if (f->refs < 1)
+		panic("file_dup: file %d is not open", (int)(f - file_table));
+	f->refs++;
+	return f;
+}
+
+void file_close(struct file *f)
+{
+	if (f->refs < 1)
+		panic("file_close: file %d is not open", (int)(f - file_table));
+	if (--f->refs > 0)
+		return;
+	if (f->type == FILE_PIPE)
+		pipe_close_end(f->pipe, f->writable);
+	f->type = FILE_NONE;
+}
+
+int file_count_open(void)
+{
+	int n = 0;
+	for (struct file *f = file_table; f < &file_table[NFILE]; f++)
+		n += f->refs > 0;
+	return n;
+}
+
+/* Console output: copy the user's bytes in, a chunk at a time, and print
+ * them as one run so that they are not interleaved with kernel lines. */
+static int console_write_user(uint32_t ubuf, uint32_t n)
+{
+	char chunk[CONSOLE_CHUNK];
+	uint32_t *pgdir = current_proc->pgdir;
+
+	if (!uaccess_ok(pgdir, ubuf, n, 0))
+		return -E_FAULT;
+	for (uint32_t done = 0; done < n; done += sizeof(chunk)) {
+		uint32_t len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
+		copyin(pgdir, chunk, ubuf + done, len);
+		console_write(chunk, (int)len);
+	}
+	return (int)n;
+}
+
+/* Console input: at least one byte, at most n, as typed (raw: no echo, no
+ * line editing); 0 at Ctrl-D (end of file). */
+static int console_read_user(uint32_t ubuf, uint32_t n)
+{
+	char chunk[CONSOLE_CHUNK];
+	uint32_t *pgdir = current_proc->pgdir;
+
+	if (!uaccess_ok(pgdir, ubuf, n, 1))
+		return -E_FAULT;
+	if (n > sizeof(chunk))
+		n = sizeof(chunk);
+	int got = console_read(chunk, (int)n);
+	if (got > 0)
+		copyout(pgdir, ubuf, chunk, (uint32_t)got);
+	return got;
+}
+
+int file_read(struct file *f, uint32_t ubuf, uint32_t n)
+{
+	if (!f->readable)
+		return -E_BADF;
+	if (f->type == FILE_PIPE)
+		return pipe_read(f->pipe, ubuf, n);
+	return n == 0 ? 0 : console_read_user(ubuf, n);
+}
+
+int file_write(struct file *f, uint32_t ubuf, uint32_t n)
+{
+	if (!f->writable)
+		return -E_BADF;
+	if (f->type == FILE_PIPE)
+		return pipe_write(f->pipe, ubuf, n);
+	return console_write_user(ubuf, n);
+}

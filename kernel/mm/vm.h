@@ -1,0 +1,45 @@
+/*
+ * vm.h - user address spaces: a page directory per process whose bottom
+ * gigabyte is the kernel's (shared page tables, supervisor-only) and whose
+ * user part, USER_BASE .. USER_TOP, is the process's own (layout.h).
+ *
+ * Also the kernel's only way to touch user memory: the uaccess functions
+ * check every page of a user buffer in the process's page tables before
+ * copying, so a bad pointer gives -E_FAULT, never a kernel page fault.
+ */
+#ifndef MM_VM_H
+#define MM_VM_H
+
+#include <stdint.h>
+
+/* A new page directory sharing the kernel's page tables, with an empty
+ * user part; 0 when out of memory. */
+uint32_t *vm_create(void);
+/* Free every user page, every user page table and the directory itself. */
+void vm_free(uint32_t *pgdir);
+/* Map [start, end) (page-aligned) to fresh zeroed frames with PTE_U and
+ * flags; returns 0, or -E_NOMEM with the pages mapped so far left mapped
+ * (the caller frees the range or the whole space). */
+int vm_map_zeroed(uint32_t *pgdir, uint32_t start, uint32_t end, uint32_t flags);
+/* Unmap [start, end) (page-aligned) and free the frames. */
+void vm_unmap(uint32_t *pgdir, uint32_t start, uint32_t end);
+/* Copy the whole user part of src into dst (fork); 0 or -E_NOMEM. */
+int vm_copy(uint32_t *dst, uint32_t *src);
+/* Mapped user pages, for ps. */
+uint32_t vm_user_pages(uint32_t *pgdir);
+
+/* Whether [va, va + len) lies in user space and every page of it is
+ * mapped for the user (and writable, when write is set). */
+int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
+/* Copy between kernel memory and user space of pgdir; 0 or -E_FAULT, in
+ * which case nothing was copied. */
+int copyin(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len);
+int copyout(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len);
+/* Write into user pages of pgdir whatever their PTE_W (exec loading a
+ * read-only text page); 0 or -E_FAULT if a page is not mapped. */
+int vm_write(uint32_t *pgdir, uint32_t uva, const void *src, uint32_t len);
+/* Copy a NUL-terminated string of at most max bytes (NUL included);
+ * returns its length, -E_FAULT, or -E_2BIG when it does not fit. */
+int copyinstr(uint32_t *pgdir, char *dst, uint32_t usrc, uint32_t max);
+
+#endif

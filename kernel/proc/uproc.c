@@ -1,0 +1,226 @@
+/*
+ * uproc.c - creating, copying, ending and reaping user processes.
+ *
+ * A user process is a process table entry with an address space (pgdir),
+ * a descriptor table and the ramdisk program it runs. It starts life, and
+ * every fork child starts too, as a SAVED_TRAPFRAME entry whose frame
+ * points at user code: the scheduler's first switch to it irets straight
+ * into ring 3, with no kernel code of its own to run first.
+ *
+ * Exit frees everything but the table entry and the kernel stack, which
+ * the parent's wait frees (proc_reap): so a zombie costs two frames, and
+ * once it is reaped the free frame count is back where it was.
+ */
+#include "proc/uproc.h"
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "fs/file.h"
+#include "mm/layout.h"
+#include "mm/paging.h"
+#include "mm/vm.h"
+#include "cpu/x86.h"
+#include "debug/panic.h"
+#include "abi.h"
+#include "lab.h"
+#include "string.h"
+
+struct proc *init_proc;
+
+struct proc *uproc_start_init(const struct exec_args *args, int *err)
+{
+	struct proc *p = proc_alloc("init");
+	struct file *console = file_alloc(FILE_CONSOLE, 1, 1);
+
+	*err = !p ? -E_AGAIN : !console ? -E_MFILE : 0;
+	if (*err == 0)
+		*err = exec(p, &p->tf, "init", args);
+	if (*err < 0) {
+		if (console)
+			file_close(console);
+		if (p) {
+			p->state = PROC_ZOMBIE;
+			proc_reap(p);
+		}
+		return 0;
+	}
+	p->files[STDIN_FILENO] = console;
+	p->files[STDOUT_FILENO] = file_dup(console);
+	p->files[STDERR_FILENO] = file_dup(console);
+	p->saved = SAVED_TRAPFRAME;
+	init_proc = p;
+	uint32_t flags = irq_save();
+	sched_make_runnable(p);
+	irq_restore(flags);
+	return p;
+}
+
+/* Undo a fork that failed after proc_alloc. */
+static void uproc_fork_undo(struct proc *child)
+{
+	if (child->pgdir)
+		vm_free(child->pgdir);
+	child->pgdir = 0;
+	child->state = PROC_ZOMBIE;
+	proc_reap(child);
+}
+
+int uproc_fork(const struct trapframe *tf)
+{
+	struct proc *parent = current_proc;
+	struct proc *child = proc_alloc(parent->name);
+
+	if (!child)
+		return -E_AGAIN;
+	if (!(child->pgdir = vm_create()) || vm_copy(child->pgdir, parent->pgdir) < 0) {
+		uproc_fork_undo(child);
+		return -E_NOMEM;
+	}
+	child->program = parent->program;
+	child->brk_base = parent->brk_base;
+	child->brk = parent->brk;
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (parent->files[fd])
+			child->files[fd] = file_dup(parent->files[fd]);
+	child->tf = *tf;
+	child->tf.eax = 0;              /* fork returns 0 in the child */
+	child->saved = SAVED_TRAPFRAME;
+	sched_make_runnable(child);
+	return child->pid;
+}
+
+/* Give the exiting process's children to init (or, for init itself, to
+ * its own parent); wake the heir if one of them is already a zombie. */
+static void uproc_reparent_children(struct proc *dying)
+{
+	struct proc *heir = dying == init_proc ? dying->parent : init_proc;
+
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
+		if (p->state == PROC_UNUSED || p->parent != dying)
+			continue;
+		p->parent = heir;
+		if (p->state == PROC_ZOMBIE)
+			wakeup(heir);
+	}
+}
+
+void uproc_exit(int status)
+{
+	struct proc *cur = current_proc;
+	uint32_t *pgdir = cur->pgdir;
+
+	cli();
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (cur->files[fd]) {
+			file_close(cur->files[fd]);
+			cur->files[fd] = 0;
+		}
+	}
+	cur->pgdir = 0;                 /* no switch loads it again */
+	vm_free(pgdir);
+	uproc_reparent_children(cur);
+	proc_exit(status);
+}
+
+/* A zombie child of parent, or 0; *any says whether it has children. */
+static struct proc *uproc_find_zombie_child(struct proc *parent, int *any)
+{
+	*any = 0;
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
+		if (p->state == PROC_UNUSED || p->parent != parent)
+			continue;
+		*any = 1;
+		if (p->state == PROC_ZOMBIE)
+			return p;
+	}
+	return 0;
+}
+
+int uproc_wait(uint32_t ustatus)
+{
+	struct proc *cur = current_proc;
+	struct proc *child;
+	int any;
+
+	if (ustatus && !uaccess_ok(cur->pgdir, ustatus, sizeof(int), 1))
+		return -E_FAULT;
+	while (!(child = uproc_find_zombie_child(cur, &any))) {
+		if (!any)
+			return -E_CHILD;
+		if (cur->killed)
+			return -E_INTR;
+		sleep(cur);
+	}
+	int pid = child->pid, status = child->exit_status;
+	proc_reap(child);
+	if (ustatus)
+		copyout(cur->pgdir, ustatus, &status, sizeof(status));
+	return pid;
+}
+
+/* Where a killed process that was preempted in user mode resumes: here,
+ * in the kernel, on its own kernel stack, instead of its user code. */
+static void uproc_die_killed(void) __attribute__((noreturn));
+static void uproc_die_killed(void)
+{
+	uproc_exit(current_proc->killed);
+}
+
+/* Make p, stopped in user mode, resume in uproc_die_killed: its saved
+ * context lives in the table (SAVED_TRAPFRAME), so rewrite it as a
+ * voluntary stop whose next instruction is the exit. */
+static void uproc_redirect_to_exit(struct proc *p)
+{
+	uint32_t *top = (uint32_t *)p->kstack_top - 1;
+
+	*top = 0;                       /* no return address: backtraces end */
+	p->kctx = (struct kctx){ .eip = (uint32_t)uproc_die_killed, .esp = (uint32_t)top };
+	p->saved = SAVED_KCTX;
+}
+
+int uproc_kill(int pid)
+{
+	struct proc *p = proc_find(pid);
+
+	if (!p || p->state == PROC_ZOMBIE || p->state == PROC_EMBRYO)
+		return -E_SRCH;
+	if (!proc_is_user(p) || p == init_proc)
+		return -E_PERM;
+	if (!p->killed)
+		p->killed = WAIT_KILLED | KILL_CAUSE_KILL;
+	if (p->state == PROC_SLEEPING)
+		proc_wake(p);           /* its sleep loop sees killed */
+	else if (p != current_proc && p->saved == SAVED_TRAPFRAME && trapframe_from_user(&p->tf))
+		uproc_redirect_to_exit(p);
+	/* Otherwise it is in a system call: syscall_trap ends it on the way out. */
+	return 0;
+}
+
+int uproc_sbrk(int increment)
+{
+	struct proc *cur = current_proc;
+	uint32_t old = cur->brk;
+
+#if LAB_SOLUTION(5)
+	uint32_t new = old + (uint32_t)increment;
+
+	if (increment > 0) {
+		if ((uint32_t)increment > USER_STACK_GUARD - old)
+			return -E_NOMEM;
+		if (vm_map_zeroed(cur->pgdir, PAGE_ROUND_UP(old), PAGE_ROUND_UP(new), PTE_W) < 0) {
+			vm_unmap(cur->pgdir, PAGE_ROUND_UP(old), PAGE_ROUND_UP(new));
+			return -E_NOMEM;
+		}
+	} else if (increment < 0) {
+		if ((uint32_t)-(int64_t)increment > old - cur->brk_base)
+			return -E_INVAL;
+		vm_unmap(cur->pgdir, PAGE_ROUND_UP(new), PAGE_ROUND_UP(old));
+	}
+	cur->brk = new;
+	return (int)old;
+#else
+	(void)increment, (void)old;
+	printf("sbrk: not implemented (lab 5)\n");
+	return -E_NOMEM;
+#endif
+}

@@ -1,0 +1,36 @@
+/*
+ * uproc.h - the life of a user process: the first one (init), fork, exit,
+ * wait, kill, and growing its heap. System calls (syscall/) check their
+ * arguments and call these.
+ */
+#ifndef PROC_UPROC_H
+#define PROC_UPROC_H
+
+#include <stdint.h>
+
+struct proc;
+struct trapframe;
+struct exec_args;
+
+/* The first user process, pid 1: ramdisk program "init" with args, given
+ * the console as descriptors 0, 1 and 2. Its parent is the caller, which
+ * must wait for it (kthread_join). Returns it, or 0 with *err set. */
+struct proc *uproc_start_init(const struct exec_args *args, int *err);
+/* A copy of the current process, returning 0 in the child. tf is the
+ * parent's user frame. Returns the child's pid or -E_AGAIN / -E_NOMEM. */
+int uproc_fork(const struct trapframe *tf);
+/* Close every descriptor, free the address space, give the children to
+ * init, and become a zombie with status (a wait status, abi.h). */
+void uproc_exit(int status) __attribute__((noreturn));
+/* Wait for a child to exit; its pid, with its status stored at ustatus
+ * (if non-zero); -E_CHILD, -E_FAULT or -E_INTR. */
+int uproc_wait(uint32_t ustatus);
+/* Ask process pid to die (status WAIT_KILLED | KILL_CAUSE_KILL). */
+int uproc_kill(int pid);
+/* Move the current process's break by increment bytes; the old break, or
+ * -E_NOMEM / -E_INVAL. */
+int uproc_sbrk(int increment);
+/* The first user process, once started. */
+extern struct proc *init_proc;
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * sys_file.c - the system calls on descriptors: read, write, close, dup
+ * and pipe, over the current process's descriptor table (proc.files).
+ */
+#include "syscall/syscall.h"
+#include "fs/file.h"
+#include "fs/pipe.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+
+/* The open file behind descriptor fd of the current process, or 0. */
+static struct file *fd_file(uint32_t fd)
+{
+	return fd < NOFILE ? current_proc->files[fd] : 0;
+}
+
+/* The lowest free descriptor given f, or -E_MFILE. */
+static int fd_install(struct file *f)
+{
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (!current_proc->files[fd]) {
+			current_proc->files[fd] = f;
+			return fd;
+		}
+	}
+	return -E_MFILE;
+}
+
+TRAP_HANDLER int sys_read(struct trapframe *tf)
+{
+	struct file *f = fd_file(SYSCALL_ARG1(tf));
+	int n = (int)SYSCALL_ARG3(tf);
+
+	if (!f)
+		return -E_BADF;
+	if (n < 0)
+		return -E_INVAL;
+	return file_read(f, SYSCALL_ARG2(tf), (uint32_t)n);
+}
+
+TRAP_HANDLER int sys_write(struct trapframe *tf)
+{
+	struct file *f = fd_file(SYSCALL_ARG1(tf));
+	int n = (int)SYSCALL_ARG3(tf);
+
+	if (!f)
+		return -E_BADF;
+	if (n < 0)
+		return -E_INVAL;
+	return file_write(f, SYSCALL_ARG2(tf), (uint32_t)n);
+}
+
+TRAP_HANDLER int sys_close(struct trapframe *tf)
+{
+	uint32_t fd = SYSCALL_ARG1(tf);
+	struct file *f = fd_file(fd);
+
+	if (!f)
+		return -E_BADF;
+	current_proc->files[fd] = 0;
+	file_close(f);
+	return 0;
+}
+
+TRAP_HANDLER int sys_dup(struct trapframe *tf)
+{
+	struct file *f = fd_file(SYSCALL_ARG1(tf));
+
+	if (!f)
+		return -E_BADF;
+	int fd = fd_install(f);
+	if (fd >= 0)
+		file_dup(f);
+	return fd;
+}
+
+/* pipe(fds): fds[0] the read end, fds[1] the write end. */
+TRAP_HANDLER int sys_pipe(struct trapframe *tf)
+{
+	uint32_t ufds = SYSCALL_ARG1(tf);
+	struct file *r, *w;
+	int fds[2];
+
+	if (!uaccess_ok(current_proc->pgdir, ufds, sizeof(fds), 1))
+		return -E_FAULT;
+	int err = pipe_create(&r, &w);
+	if (err < 0)
+		return err;
+	fds[0] = fd_install(r);
+	fds[1] = fds[0] < 0 ? -E_MFILE : fd_install(w);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			current_proc->files[fds[0]] = 0;
+		file_close(r);
+		file_close(w);
+		return -E_MFILE;
+	}
+	copyout(current_proc->pgdir, ufds, fds, sizeof(fds));
+	return 0;
+}

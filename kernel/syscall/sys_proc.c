@@ -1,0 +1,168 @@
+/*
+ * sys_proc.c - the system calls about processes, memory and time: each
+ * checks its arguments and calls into proc/ (uproc.c, exec.c, sched.c).
+ */
+#include "syscall/syscall.h"
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "proc/uproc.h"
+#include "mm/frame.h"
+#include "mm/layout.h"
+#include "mm/vm.h"
+#include "trap/timer.h"
+#include "string.h"
+
+_Static_assert(T_SYSCALL == T_SYSCALL_VECTOR, "lib/abi.h and trap.h disagree on the gate");
+
+TRAP_HANDLER int sys_exit(struct trapframe *tf)
+{
+	uproc_exit(WAIT_EXITED_STATUS((int)SYSCALL_ARG1(tf)));
+}
+
+TRAP_HANDLER int sys_fork(struct trapframe *tf)
+{
+	return uproc_fork(tf);
+}
+
+/* Copy argv (a user array of user strings, ending with 0) into args. */
+static int sys_exec_copy_args(struct exec_args *args, uint32_t uargv)
+{
+	uint32_t *pgdir = current_proc->pgdir;
+
+	args->argc = 0;
+	args->used = 0;
+	for (;; uargv += sizeof(uint32_t)) {
+		uint32_t uarg;
+		if (copyin(pgdir, &uarg, uargv, sizeof(uarg)) < 0)
+			return -E_FAULT;
+		if (uarg == 0)
+			return 0;
+		if (args->argc == MAXARG)
+			return -E_2BIG;
+		int len = copyinstr(pgdir, &args->strings[args->used], uarg, MAXARG_BYTES - args->used);
+		if (len < 0)
+			return len;
+		args->argv[args->argc++] = &args->strings[args->used];
+		args->argv[args->argc] = 0;
+		args->used += (uint32_t)len + 1;
+	}
+}
+
+/* exec(path, argv): the arguments are copied into a frame of their own
+ * first (they live in the address space being replaced). */
+TRAP_HANDLER int sys_exec(struct trapframe *tf)
+{
+	char path[PROC_NAME_MAX];
+	struct exec_args *args = (struct exec_args *)frame_alloc();
+	int err;
+
+	_Static_assert(sizeof(struct exec_args) <= PAGE_SIZE, "exec_args must fit in a frame");
+	if (!args)
+		return -E_NOMEM;
+	err = copyinstr(current_proc->pgdir, path, SYSCALL_ARG1(tf), sizeof(path));
+	if (err == -E_2BIG)
+		err = -E_NOENT;         /* longer than any program's name */
+	if (err >= 0)
+		err = sys_exec_copy_args(args, SYSCALL_ARG2(tf));
+	if (err >= 0)
+		err = exec(current_proc, tf, path, args);
+	frame_free((uint32_t)args);
+	return err < 0 ? err : 0;
+}
+
+TRAP_HANDLER int sys_wait(struct trapframe *tf)
+{
+	return uproc_wait(SYSCALL_ARG1(tf));
+}
+
+TRAP_HANDLER int sys_kill(struct trapframe *tf)
+{
+	return uproc_kill((int)SYSCALL_ARG1(tf));
+}
+
+TRAP_HANDLER int sys_getpid(struct trapframe *tf)
+{
+	(void)tf;
+	return current_proc->pid;
+}
+
+TRAP_HANDLER int sys_getppid(struct trapframe *tf)
+{
+	(void)tf;
+	struct proc *parent = current_proc->parent;
+	return parent && proc_is_user(parent) ? parent->pid : 0;
+}
+
+TRAP_HANDLER int sys_yield(struct trapframe *tf)
+{
+	(void)tf;
+	sti();                          /* sched_yield wants them on */
+	sched_yield();
+	cli();
+	return 0;
+}
+
+TRAP_HANDLER int sys_sleep(struct trapframe *tf)
+{
+	sleep_ticks(SYSCALL_ARG1(tf));
+	return current_proc->killed ? -E_INTR : 0;
+}
+
+TRAP_HANDLER int sys_uptime(struct trapframe *tf)
+{
+	(void)tf;
+	return (int)timer_ticks;
+}
+
+TRAP_HANDLER int sys_sbrk(struct trapframe *tf)
+{
+	return uproc_sbrk((int)SYSCALL_ARG1(tf));
+}
+
+static const int procinfo_states[] = {
+	[PROC_EMBRYO] = PS_EMBRYO,
+	[PROC_RUNNABLE] = PS_RUNNABLE,
+	[PROC_SLEEPING] = PS_SLEEPING,
+	[PROC_ZOMBIE] = PS_ZOMBIE,
+};
+
+static void sys_ps_fill(struct procinfo *info, const struct proc *p)
+{
+	memset(info, 0, sizeof(*info));
+	info->pid = p->pid;
+	info->ppid = p->parent && proc_is_user(p->parent) ? p->parent->pid : 0;
+	info->state = p == current_proc ? PS_RUNNING : procinfo_states[p->state];
+	info->user = proc_is_user(p);
+	info->pages = p->pgdir ? vm_user_pages(p->pgdir) : 0;
+	strlcpy(info->name, p->name, sizeof(info->name));
+}
+
+/* ps(table, max): one procinfo per used slot, at most max; the count. */
+TRAP_HANDLER int sys_ps(struct trapframe *tf)
+{
+	uint32_t utable = SYSCALL_ARG1(tf);
+	int max = (int)SYSCALL_ARG2(tf);
+	struct procinfo info;
+	int n = 0;
+
+	if (max < 0)
+		return -E_INVAL;
+	if (max > NPROC)
+		max = NPROC;
+	if (!uaccess_ok(current_proc->pgdir, utable, (uint32_t)max * sizeof(info), 1))
+		return -E_FAULT;
+	for (struct proc *p = proc_table; p < &proc_table[NPROC] && n < max; p++) {
+		if (p->state == PROC_UNUSED)
+			continue;
+		sys_ps_fill(&info, p);
+		copyout(current_proc->pgdir, utable + (uint32_t)n++ * sizeof(info), &info, sizeof(info));
+	}
+	return n;
+}
+
+TRAP_HANDLER int sys_memfree(struct trapframe *tf)
+{
+	(void)tf;
+	return (int)frame_free_count();
+}

@@ -1,0 +1,35 @@
+/*
+ * syscall_list.h - the one list of beta86's system calls.
+ *
+ * Both sides are generated from it, so a number can never disagree:
+ *   - the kernel's table (kernel/syscall/syscall.c) maps NUMBER to sys_NAME;
+ *   - the user stubs (lib/user/usys.S) load NUMBER into %eax, NARGS
+ *     arguments into registers, and execute `int $48`;
+ *   - lib/user/ulib.h declares `RET NAME PARAMS` for C callers.
+ *
+ * X(NUMBER, NAME, NARGS, RET, PARAMS). Calling convention (abi.h):
+ * number in %eax, arguments 1..3 in %ecx, %edx, %ebx, result in %eax (a
+ * negative result is -E_xxx). Number 0 is deliberately unused, so a
+ * zeroed %eax is an error rather than a call.
+ */
+#define SYSCALL_LIST(X) \
+	X(1,  exit,     1, void,  (int status)) \
+	X(2,  fork,     0, int,   (void)) \
+	X(3,  exec,     2, int,   (const char *path, char *const argv[])) \
+	X(4,  wait,     1, int,   (int *status)) \
+	X(5,  kill,     1, int,   (int pid)) \
+	X(6,  getpid,   0, int,   (void)) \
+	X(7,  getppid,  0, int,   (void)) \
+	X(8,  yield,    0, int,   (void)) \
+	X(9,  sleep,    1, int,   (unsigned int ticks)) \
+	X(10, uptime,   0, int,   (void)) \
+	X(11, read,     3, int,   (int fd, void *buf, int n)) \
+	X(12, write,    3, int,   (int fd, const void *buf, int n)) \
+	X(13, close,    1, int,   (int fd)) \
+	X(14, dup,      1, int,   (int fd)) \
+	X(15, pipe,     1, int,   (int fds[2])) \
+	X(16, sbrk,     1, int,   (int increment)) \
+	X(17, ps,       2, int,   (struct procinfo *table, int max)) \
+	X(18, memfree,  0, int,   (void))
+
+#define SYSCALL_MAX 18      /* the highest number in the list */

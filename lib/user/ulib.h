@@ -1,0 +1,72 @@
+/*
+ * ulib.h - the user runtime: what every beta86 user program can call.
+ *
+ *   system calls    generated from syscall_list.h (stubs in usys.S)
+ *   output          printf/fprintf/puts on descriptors, via lib/format.c
+ *   memory          malloc/free/calloc/realloc on top of sbrk
+ *   strings         lib/string.h
+ *   start           crt0.S: _start calls main(argc, argv) and then exit()
+ *                   with main's return value (the backstop)
+ *   errors          strerror(); a system call's result in [-E_MAX, -1]
+ *                   is -E_xxx (abi.h)
+ */
+#ifndef LIB_USER_ULIB_H
+#define LIB_USER_ULIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "abi.h"
+#include "format.h"
+#include "string.h"
+
+struct procinfo;
+
+/* One prototype per system call, from the list. exit never returns. */
+#define SYSCALL_PROTOTYPE(num, name, nargs, ret, params) ret name params;
+SYSCALL_LIST(SYSCALL_PROTOTYPE)
+#undef SYSCALL_PROTOTYPE
+void exit(int status) __attribute__((noreturn));
+
+/* The error's name and meaning, e.g. "E_FAULT (bad address)"; err may be
+ * given as E_FAULT or -E_FAULT. */
+const char *strerror(int err);
+
+/* Formatted output to a descriptor, buffered per call: output that fits
+ * the buffer (256 bytes) goes out in one write, so lines from different
+ * processes do not interleave; longer output goes in 256-byte pieces.
+ * They return the number of characters, or -E_xxx if a write failed. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vfprintf(int fd, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+int puts(const char *s);                      /* s and a newline, to stdout */
+/* Print "prog: message\n" to stderr and exit(1). */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Read one line from fd into buf (newline not kept, NUL-terminated);
+ * returns its length, or -1 at end of file with nothing read. Reads one
+ * byte at a time, so nothing after the newline is consumed; only '\n' ends
+ * a line. A line longer than size-1 bytes comes back in size-1 pieces. A
+ * read error counts as end of file. No echo: see sh.c for console input. */
+int getline_fd(int fd, char *buf, int size);
+
+/* Write all n bytes of buf to fd, looping over short writes. Returns n, or
+ * -E_xxx from the first write that failed (-E_PIPE if one wrote nothing). */
+int write_all(int fd, const void *buf, int n);
+
+/* Heap (malloc.c): first fit over sbrk, with coalescing. malloc returns
+ * NULL when sbrk fails; malloc(0) returns a unique pointer; free(NULL) does
+ * nothing; free or realloc of a pointer malloc did not return (or already
+ * freed) dies with a message. calloc returns NULL if n * size overflows. */
+void *malloc(size_t n);
+void free(void *p);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t n);
+
+/* Numbers: atoi accepts an optional '-'; returns 0 on garbage. */
+int atoi(const char *s);
+
+/* The name main was started as (argv[0]), for messages. */
+extern const char *progname;
+
+#endif
