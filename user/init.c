@@ -6,13 +6,18 @@
  * in which case PROG is the shell. Descriptors 0, 1 and 2 are already open
  * on the console.
  *
- * init forks a child that execs PROG with argv {PROG, ARGS...}, then waits.
- * Every orphan is re-parented to init, so init's wait() also reaps them;
- * those are ignored. When PROG's own process is reaped, init prints one line
- *     init: PROG exited with status N
- *     init: PROG killed (cause C)
- * and exits with 0 if PROG exited with status 0, else 1. The kernel shuts
- * the machine down when init exits, successfully iff init's status is 0.
+ * Given PROG, init execs it in place: PROG runs as pid 1, with no parent
+ * process, and its exit status is init's. This is how the grader runs one
+ * program per boot, and it needs no fork (lab 4 has none yet).
+ *
+ * Without PROG, init forks a child that execs the shell, then waits. Every
+ * orphan is re-parented to init, so init's wait() also reaps them; those
+ * are ignored. When the shell's own process is reaped, init prints
+ *     init: sh exited with status N      (or: init: sh killed (cause C))
+ * and exits with 0 if the shell exited with status 0, else 1.
+ *
+ * The kernel shuts the machine down when pid 1 exits, successfully iff its
+ * status is 0.
  */
 #include "ulib.h"
 
@@ -22,7 +27,7 @@
 static char default_program[] = DEFAULT_PROGRAM;
 static char *default_argv[] = { default_program, NULL };
 
-/* The child: become PROG, or say why not. */
+/* Become PROG, or say why not. */
 static void run_program(char *argv[])
 {
 	int r = exec(argv[0], argv);
@@ -47,8 +52,10 @@ static int report(const char *prog, int status)
 
 int main(int argc, char *argv[])
 {
-	char **prog_argv = argc > 1 ? argv + 1 : default_argv;
-	const char *prog = prog_argv[0];
+	if (argc > 1)
+		run_program(argv + 1);
+
+	const char *prog = default_argv[0];
 	int pid = fork();
 
 	if (pid < 0) {
@@ -56,7 +63,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	if (pid == 0)
-		run_program(prog_argv);
+		run_program(default_argv);
 
 	for (;;) {
 		int status = 0;

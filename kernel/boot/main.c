@@ -42,10 +42,10 @@ static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info
 	return (const char *)mbi->cmdline;
 }
 
-TRAP_HANDLER static void serial_irq(struct trapframe *tf)
+TRAP_HANDLER static struct trapframe *serial_irq(struct trapframe *tf)
 {
-	(void)tf;
 	serial_intr();
+	return tf;
 }
 
 /* Start user program init (pid 1) with the command line's words as its

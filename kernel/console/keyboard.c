@@ -56,14 +56,14 @@ static char keyboard_translate(uint8_t code)
 	return c;
 }
 
-TRAP_HANDLER static void keyboard_intr(struct trapframe *tf)
+TRAP_HANDLER static struct trapframe *keyboard_intr(struct trapframe *tf)
 {
-	(void)tf;
 	while (inb(KBD_STATUS_PORT) & KBD_STATUS_FULL) {
 		char c = keyboard_translate(inb(KBD_DATA_PORT));
 		if (c)
 			console_input(c);
 	}
+	return tf;
 }
 
 void keyboard_init(void)

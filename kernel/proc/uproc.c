@@ -26,6 +26,7 @@
 #include "string.h"
 
 struct proc *init_proc;
+int uproc_kills_pending;
 
 struct proc *uproc_start_init(const struct exec_args *args, int *err)
 {
@@ -116,6 +117,8 @@ void uproc_exit(int status)
 			cur->files[fd] = 0;
 		}
 	}
+	if (cur->killed)
+		uproc_kills_pending--;
 	cur->pgdir = 0;                 /* no switch loads it again */
 	vm_free(pgdir);
 	uproc_reparent_children(cur);
@@ -186,8 +189,10 @@ int uproc_kill(int pid)
 		return -E_SRCH;
 	if (!proc_is_user(p) || p == init_proc)
 		return -E_PERM;
-	if (!p->killed)
+	if (!p->killed) {
 		p->killed = WAIT_KILLED | KILL_CAUSE_KILL;
+		uproc_kills_pending++;
+	}
 	if (p->state == PROC_SLEEPING)
 		proc_wake(p);           /* its sleep loop sees killed */
 	else if (p != current_proc && p->saved == SAVED_TRAPFRAME && trapframe_from_user(&p->tf))

@@ -30,6 +30,8 @@ int uproc_kill(int pid);
 /* Move the current process's break by increment bytes; the old break, or
  * -E_NOMEM / -E_INVAL. */
 int uproc_sbrk(int increment);
+/* Processes that kill() has marked and that have not exited yet. */
+extern int uproc_kills_pending;
 /* The first user process, once started. */
 extern struct proc *init_proc;
 

@@ -26,66 +26,66 @@ static int fd_install(struct file *f)
 	return -E_MFILE;
 }
 
-TRAP_HANDLER int sys_read(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_read(struct trapframe *tf)
 {
 	struct file *f = fd_file(SYSCALL_ARG1(tf));
 	int n = (int)SYSCALL_ARG3(tf);
 
 	if (!f)
-		return -E_BADF;
+		return syscall_return(tf, -E_BADF);
 	if (n < 0)
-		return -E_INVAL;
-	return file_read(f, SYSCALL_ARG2(tf), (uint32_t)n);
+		return syscall_return(tf, -E_INVAL);
+	return syscall_return(tf, file_read(f, SYSCALL_ARG2(tf), (uint32_t)n));
 }
 
-TRAP_HANDLER int sys_write(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_write(struct trapframe *tf)
 {
 	struct file *f = fd_file(SYSCALL_ARG1(tf));
 	int n = (int)SYSCALL_ARG3(tf);
 
 	if (!f)
-		return -E_BADF;
+		return syscall_return(tf, -E_BADF);
 	if (n < 0)
-		return -E_INVAL;
-	return file_write(f, SYSCALL_ARG2(tf), (uint32_t)n);
+		return syscall_return(tf, -E_INVAL);
+	return syscall_return(tf, file_write(f, SYSCALL_ARG2(tf), (uint32_t)n));
 }
 
-TRAP_HANDLER int sys_close(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_close(struct trapframe *tf)
 {
 	uint32_t fd = SYSCALL_ARG1(tf);
 	struct file *f = fd_file(fd);
 
 	if (!f)
-		return -E_BADF;
+		return syscall_return(tf, -E_BADF);
 	current_proc->files[fd] = 0;
 	file_close(f);
-	return 0;
+	return syscall_return(tf, 0);
 }
 
-TRAP_HANDLER int sys_dup(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_dup(struct trapframe *tf)
 {
 	struct file *f = fd_file(SYSCALL_ARG1(tf));
 
 	if (!f)
-		return -E_BADF;
+		return syscall_return(tf, -E_BADF);
 	int fd = fd_install(f);
 	if (fd >= 0)
 		file_dup(f);
-	return fd;
+	return syscall_return(tf, fd);
 }
 
 /* pipe(fds): fds[0] the read end, fds[1] the write end. */
-TRAP_HANDLER int sys_pipe(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_pipe(struct trapframe *tf)
 {
 	uint32_t ufds = SYSCALL_ARG1(tf);
 	struct file *r, *w;
 	int fds[2];
 
 	if (!uaccess_ok(current_proc->pgdir, ufds, sizeof(fds), 1))
-		return -E_FAULT;
+		return syscall_return(tf, -E_FAULT);
 	int err = pipe_create(&r, &w);
 	if (err < 0)
-		return err;
+		return syscall_return(tf, err);
 	fds[0] = fd_install(r);
 	fds[1] = fds[0] < 0 ? -E_MFILE : fd_install(w);
 	if (fds[1] < 0) {
@@ -93,8 +93,8 @@ TRAP_HANDLER int sys_pipe(struct trapframe *tf)
 			current_proc->files[fds[0]] = 0;
 		file_close(r);
 		file_close(w);
-		return -E_MFILE;
+		return syscall_return(tf, -E_MFILE);
 	}
 	copyout(current_proc->pgdir, ufds, fds, sizeof(fds));
-	return 0;
+	return syscall_return(tf, 0);
 }

@@ -15,14 +15,14 @@
 
 _Static_assert(T_SYSCALL == T_SYSCALL_VECTOR, "lib/abi.h and trap.h disagree on the gate");
 
-TRAP_HANDLER int sys_exit(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_exit(struct trapframe *tf)
 {
 	uproc_exit(WAIT_EXITED_STATUS((int)SYSCALL_ARG1(tf)));
 }
 
-TRAP_HANDLER int sys_fork(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_fork(struct trapframe *tf)
 {
-	return uproc_fork(tf);
+	return syscall_return(tf, uproc_fork(tf));
 }
 
 /* Copy argv (a user array of user strings, ending with 0) into args. */
@@ -51,7 +51,7 @@ static int sys_exec_copy_args(struct exec_args *args, uint32_t uargv)
 
 /* exec(path, argv): the arguments are copied into a frame of their own
  * first (they live in the address space being replaced). */
-TRAP_HANDLER int sys_exec(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_exec(struct trapframe *tf)
 {
 	char path[PROC_NAME_MAX];
 	struct exec_args *args = (struct exec_args *)frame_alloc();
@@ -59,7 +59,7 @@ TRAP_HANDLER int sys_exec(struct trapframe *tf)
 
 	_Static_assert(sizeof(struct exec_args) <= PAGE_SIZE, "exec_args must fit in a frame");
 	if (!args)
-		return -E_NOMEM;
+		return syscall_return(tf, -E_NOMEM);
 	err = copyinstr(current_proc->pgdir, path, SYSCALL_ARG1(tf), sizeof(path));
 	if (err == -E_2BIG)
 		err = -E_NOENT;         /* longer than any program's name */
@@ -68,56 +68,52 @@ TRAP_HANDLER int sys_exec(struct trapframe *tf)
 	if (err >= 0)
 		err = exec(current_proc, tf, path, args);
 	frame_free((uint32_t)args);
-	return err < 0 ? err : 0;
+	return syscall_return(tf, err < 0 ? err : 0);
 }
 
-TRAP_HANDLER int sys_wait(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_wait(struct trapframe *tf)
 {
-	return uproc_wait(SYSCALL_ARG1(tf));
+	return syscall_return(tf, uproc_wait(SYSCALL_ARG1(tf)));
 }
 
-TRAP_HANDLER int sys_kill(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_kill(struct trapframe *tf)
 {
-	return uproc_kill((int)SYSCALL_ARG1(tf));
+	return syscall_return(tf, uproc_kill((int)SYSCALL_ARG1(tf)));
 }
 
-TRAP_HANDLER int sys_getpid(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_getpid(struct trapframe *tf)
 {
-	(void)tf;
-	return current_proc->pid;
+	return syscall_return(tf, current_proc->pid);
 }
 
-TRAP_HANDLER int sys_getppid(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_getppid(struct trapframe *tf)
 {
-	(void)tf;
 	struct proc *parent = current_proc->parent;
-	return parent && proc_is_user(parent) ? parent->pid : 0;
+	return syscall_return(tf, parent && proc_is_user(parent) ? parent->pid : 0);
 }
 
-TRAP_HANDLER int sys_yield(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_yield(struct trapframe *tf)
 {
-	(void)tf;
 	sti();                          /* sched_yield wants them on */
 	sched_yield();
 	cli();
-	return 0;
+	return syscall_return(tf, 0);
 }
 
-TRAP_HANDLER int sys_sleep(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_sleep(struct trapframe *tf)
 {
 	sleep_ticks(SYSCALL_ARG1(tf));
-	return current_proc->killed ? -E_INTR : 0;
+	return syscall_return(tf, current_proc->killed ? -E_INTR : 0);
 }
 
-TRAP_HANDLER int sys_uptime(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_uptime(struct trapframe *tf)
 {
-	(void)tf;
-	return (int)timer_ticks;
+	return syscall_return(tf, (int)timer_ticks);
 }
 
-TRAP_HANDLER int sys_sbrk(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_sbrk(struct trapframe *tf)
 {
-	return uproc_sbrk((int)SYSCALL_ARG1(tf));
+	return syscall_return(tf, uproc_sbrk((int)SYSCALL_ARG1(tf)));
 }
 
 static const int procinfo_states[] = {
@@ -139,7 +135,7 @@ static void sys_ps_fill(struct procinfo *info, const struct proc *p)
 }
 
 /* ps(table, max): one procinfo per used slot, at most max; the count. */
-TRAP_HANDLER int sys_ps(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_ps(struct trapframe *tf)
 {
 	uint32_t utable = SYSCALL_ARG1(tf);
 	int max = (int)SYSCALL_ARG2(tf);
@@ -147,22 +143,21 @@ TRAP_HANDLER int sys_ps(struct trapframe *tf)
 	int n = 0;
 
 	if (max < 0)
-		return -E_INVAL;
+		return syscall_return(tf, -E_INVAL);
 	if (max > NPROC)
 		max = NPROC;
 	if (!uaccess_ok(current_proc->pgdir, utable, (uint32_t)max * sizeof(info), 1))
-		return -E_FAULT;
+		return syscall_return(tf, -E_FAULT);
 	for (struct proc *p = proc_table; p < &proc_table[NPROC] && n < max; p++) {
 		if (p->state == PROC_UNUSED)
 			continue;
 		sys_ps_fill(&info, p);
 		copyout(current_proc->pgdir, utable + (uint32_t)n++ * sizeof(info), &info, sizeof(info));
 	}
-	return n;
+	return syscall_return(tf, n);
 }
 
-TRAP_HANDLER int sys_memfree(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *sys_memfree(struct trapframe *tf)
 {
-	(void)tf;
-	return (int)frame_free_count();
+	return syscall_return(tf, (int)frame_free_count());
 }

@@ -11,18 +11,18 @@
  */
 #include "syscall/syscall.h"
 #include "console/console.h"
+#include "cpu/x86.h"
 #include "proc/proc.h"
 #include "proc/uproc.h"
 #include "lab.h"
 
-TRAP_HANDLER static int sys_nosys(struct trapframe *tf)
+TRAP_HANDLER static struct trapframe *sys_nosys(struct trapframe *tf)
 {
-	(void)tf;
-	return -E_NOSYS;
+	return syscall_return(tf, -E_NOSYS);
 }
 
 #define SYSCALL_ENTRY(num, name, nargs, ret, params) [num] = sys_##name,
-static const syscall_fn syscall_table[SYSCALL_MAX + 1] = {
+static const trap_handler_t syscall_table[SYSCALL_MAX + 1] = {
 	[0] = sys_nosys,
 	SYSCALL_LIST(SYSCALL_ENTRY)
 };
@@ -30,20 +30,26 @@ static const syscall_fn syscall_table[SYSCALL_MAX + 1] = {
 
 /* Dispatch by the number in %eax; every number outside the table, negative
  * ones included (they are huge unsigned), gets -E_NOSYS. A process killed
- * meanwhile dies here, on its way back to user mode. */
-TRAP_HANDLER static void syscall_trap(struct trapframe *tf)
+ * meanwhile dies here, on its way back to user mode (uproc_kills_pending
+ * keeps that test to one load when nobody is being killed). SWITCH_PATH:
+ * this is the null system call's path, which has a budget. */
+SWITCH_PATH TRAP_HANDLER static struct trapframe *syscall_trap(struct trapframe *tf)
 {
 #if LAB_SOLUTION(4)
 	uint32_t number = tf->eax;
 
-	tf->eax = (uint32_t)(number <= SYSCALL_MAX ? syscall_table[number] : sys_nosys)(tf);
+	if (__builtin_expect(number <= SYSCALL_MAX, 1))
+		tf = syscall_table[number](tf);
+	else
+		tf = sys_nosys(tf);
 #else
 	printf("pid %d (%s): system call %d not dispatched (lab 4: syscall_trap)\n",
 	       current_proc->pid, current_proc->name, (int)tf->eax);
-	current_proc->killed = WAIT_KILLED | T_SYSCALL;
+	uproc_exit(WAIT_KILLED | T_SYSCALL);
 #endif
-	if (current_proc->killed)
+	if (uproc_kills_pending && current_proc->killed)
 		uproc_exit(current_proc->killed);
+	return tf;
 }
 
 void syscall_init(void)

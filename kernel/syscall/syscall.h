@@ -1,10 +1,11 @@
 /*
  * syscall.h - system calls: `int $48` with the number in %eax (lib/abi.h).
  *
- * Each service routine sys_NAME gets the caller's trap frame, reads its
- * arguments from the saved registers (SYSCALL_ARG1..3), and returns the
- * result, which syscall_trap stores in the frame's %eax. The routines and
- * the table are generated from lib/syscall_list.h.
+ * Each service routine sys_NAME is a trap handler like any other: it gets
+ * the caller's trap frame, reads its arguments from the saved registers
+ * (SYSCALL_ARG1..3), stores its result in the saved %eax (syscall_return)
+ * and returns the frame to resume. The declarations and the table are
+ * generated from lib/syscall_list.h.
  */
 #ifndef SYSCALL_SYSCALL_H
 #define SYSCALL_SYSCALL_H
@@ -17,10 +18,15 @@
 #define SYSCALL_ARG2(tf) ((tf)->edx)
 #define SYSCALL_ARG3(tf) ((tf)->ebx)
 
-typedef int (*syscall_fn)(struct trapframe *tf) TRAP_HANDLER;
+/* Give the caller result (a value, or -E_xxx) and resume it. */
+static inline struct trapframe *syscall_return(struct trapframe *tf, int result)
+{
+	tf->eax = (uint32_t)result;
+	return tf;
+}
 
 #define SYSCALL_DECLARE(num, name, nargs, ret, params) \
-	int sys_##name(struct trapframe *tf) TRAP_HANDLER;
+	struct trapframe *sys_##name(struct trapframe *tf) TRAP_HANDLER;
 SYSCALL_LIST(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 

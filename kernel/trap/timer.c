@@ -19,11 +19,11 @@
 volatile uint32_t timer_ticks;
 unsigned int timer_hz;
 
-SWITCH_PATH TRAP_HANDLER static void timer_intr(struct trapframe *tf)
+SWITCH_PATH TRAP_HANDLER static struct trapframe *timer_intr(struct trapframe *tf)
 {
-	(void)tf;
 	timer_ticks++;
 	sched_tick();
+	return tf;
 }
 
 void timer_init(unsigned int hz)

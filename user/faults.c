@@ -1,0 +1,308 @@
+/*
+ * faults.c - user programs that break the rules, one way each. The kernel
+ * must kill only the offender, with one console line
+ *     pid P (faults): killed by WHAT, eip 0x........ (fault_NAME+0x..)
+ * and carry on.
+ *
+ *   faults solo NAME           do NAME in this process (lab 4: run as pid 1,
+ *                              so the kernel then reports init killed)
+ *   faults isolate NAME...     for each NAME (or "all"): fork a sibling that
+ *                              spins and then exits 42, fork a victim that
+ *                              does NAME, and check that the victim is
+ *                              killed with the right cause, the sibling
+ *                              exits 42 after it, and memfree() and the
+ *                              process table come back (lab 5)
+ *   faults list                the names, causes and functions
+ *
+ * Each behaviour is its own function fault_NAME, so that the kill line can
+ * name it: the functions are global and never inlined or cloned.
+ */
+#include "ulib.h"
+
+#define FAULT_FN __attribute__((noinline, noipa, used))
+
+#define CAUSE_DIVIDE   0
+#define CAUSE_OPCODE   6
+#define CAUSE_GP       13
+#define CAUSE_PAGE     14
+
+/* Reads address 0: the null page is never mapped. */
+FAULT_FN void fault_null(void)
+{
+	asm volatile("movl 0, %%eax" : : : "eax", "memory");
+}
+
+/* Writes the kernel's memory (where multiboot loaded it): supervisor only. */
+FAULT_FN void fault_kwrite(void)
+{
+	asm volatile("movl $0x1badb002, 0x00100000" : : : "memory");
+}
+
+/* Writes this very function's first byte: text is mapped read-only. */
+FAULT_FN void fault_textwrite(void)
+{
+	asm volatile("movb $0xcc, (%0)" : : "r"(fault_textwrite) : "memory");
+}
+
+/* Recurses until the stack runs into the guard page below it. Each frame
+ * is small (far less than a page), so the first access below the stack is
+ * on the guard page; the frame is passed down so the recursion stays. */
+FAULT_FN int fault_stack_recurse(volatile char *up, int depth)
+{
+	volatile char frame[40];
+	if (depth > 1000000)            /* never: 8 KiB of stack is far less */
+		return 0;
+	frame[0] = (char)depth;
+	if (up)
+		up[1] = frame[0];
+	return fault_stack_recurse(frame, depth + 1) + frame[1];
+}
+
+FAULT_FN void fault_stack(void)
+{
+	fault_stack_recurse(0, 0);
+}
+
+FAULT_FN void fault_ud2(void)
+{
+	asm volatile("ud2");
+}
+
+FAULT_FN void fault_div0(void)
+{
+	asm volatile("xorl %%ecx, %%ecx\n\t"
+		     "movl $1, %%eax\n\t"
+		     "xorl %%edx, %%edx\n\t"
+		     "divl %%ecx" : : : "eax", "ecx", "edx", "cc");
+}
+
+/* Privileged instructions: IOPL is 0, CPL is 3. */
+FAULT_FN void fault_cli(void)
+{
+	asm volatile("cli");
+}
+
+FAULT_FN void fault_hlt(void)
+{
+	asm volatile("hlt");
+}
+
+FAULT_FN void fault_inout(void)
+{
+	asm volatile("inb $0x64, %%al\n\t"
+		     "outb %%al, $0x80" : : : "eax");
+}
+
+/* A software interrupt through a gate that user mode may not use. */
+FAULT_FN void fault_int(void)
+{
+	asm volatile("int $0x80" : : : "memory");
+}
+
+/* A far jump to the kernel's code segment (GDT selector 0x08). */
+FAULT_FN void fault_farjmp(void)
+{
+	asm volatile("ljmp $0x08, $0" : : : "memory");
+}
+
+/* An iret whose frame names the kernel's code segment: a return to a more
+ * privileged level. */
+FAULT_FN void fault_iret(void)
+{
+	asm volatile("pushfl\n\t"
+		     "pushl $0x08\n\t"
+		     "pushl $1f\n\t"
+		     "iret\n"
+		     "1:\n\t"
+		     "addl $12, %%esp" : : : "memory", "cc");
+}
+
+struct behaviour {
+	const char *name;
+	void (*fn)(void);
+	const char *function;   /* the name the kill line must show */
+	int cause;              /* wait(): WKILLCAUSE */
+	const char *trap;       /* how the kill line's WHAT starts */
+};
+
+static const struct behaviour behaviours[] = {
+	{ "null",      fault_null,      "fault_null",          CAUSE_PAGE,   "page fault" },
+	{ "kwrite",    fault_kwrite,    "fault_kwrite",        CAUSE_PAGE,   "page fault" },
+	{ "textwrite", fault_textwrite, "fault_textwrite",     CAUSE_PAGE,   "page fault" },
+	{ "stack",     fault_stack,     "fault_stack_recurse", CAUSE_PAGE,   "page fault" },
+	{ "ud2",       fault_ud2,       "fault_ud2",           CAUSE_OPCODE, "invalid opcode" },
+	{ "div0",      fault_div0,      "fault_div0",          CAUSE_DIVIDE, "divide error" },
+	{ "cli",       fault_cli,       "fault_cli",           CAUSE_GP,     "general protection fault" },
+	{ "hlt",       fault_hlt,       "fault_hlt",           CAUSE_GP,     "general protection fault" },
+	{ "inout",     fault_inout,     "fault_inout",         CAUSE_GP,     "general protection fault" },
+	{ "int",       fault_int,       "fault_int",           CAUSE_GP,     "general protection fault" },
+	{ "farjmp",    fault_farjmp,    "fault_farjmp",        CAUSE_GP,     "general protection fault" },
+	{ "iret",      fault_iret,      "fault_iret",          CAUSE_GP,     "general protection fault" },
+};
+#define NBEHAVIOURS ((int)(sizeof behaviours / sizeof behaviours[0]))
+
+static const struct behaviour *find(const char *name)
+{
+	for (int i = 0; i < NBEHAVIOURS; i++)
+		if (!strcmp(behaviours[i].name, name))
+			return &behaviours[i];
+	return 0;
+}
+
+/* What the kill line should say, printed before the fault. */
+static void announce(const char *mode, const struct behaviour *b)
+{
+	if (b->fn == fault_textwrite)
+		printf("faults: %s %s: expect %s at 0x%08x in %s\n", mode, b->name, b->trap,
+		       (unsigned)(uintptr_t)fault_textwrite, b->function);
+	else
+		printf("faults: %s %s: expect %s in %s\n", mode, b->name, b->trap, b->function);
+}
+
+static void do_fault(const struct behaviour *b)
+{
+	b->fn();
+	printf("faults: %s: survived: the fault did not kill this process\n", b->name);
+	exit(99);
+}
+
+static inline uint32_t rdtsc32(void)
+{
+	uint32_t lo, hi;
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return lo;
+}
+
+static struct procinfo table[64];
+
+/* Spins for `window` instructions, checking that its memory stays as it
+ * was, then exits 42 (or 1 if something changed). */
+static void __attribute__((noreturn)) sibling(uint32_t window)
+{
+	static uint32_t mine[1024];
+	uint32_t start = rdtsc32(), sum = 0;
+	for (int i = 0; i < 1024; i++)
+		mine[i] = i * 2654435761u;
+	while (rdtsc32() - start < window)
+		for (int i = 0; i < 1024; i += 64)
+			sum += mine[i];
+	for (int i = 0; i < 1024; i++)
+		if (mine[i] != i * 2654435761u)
+			exit(1);
+	exit(sum == 0x12345678 ? 43 : 42);
+}
+
+/* One isolation round; returns 1 if it passed. */
+static int isolate(const struct behaviour *b, uint32_t window)
+{
+	int free_before = memfree();
+	int procs_before = ps(table, 64);
+	int s = fork();
+	if (s < 0) {
+		printf("faults: isolate %s: FAILED: fork returned %d\n", b->name, s);
+		return 0;
+	}
+	if (s == 0)
+		sibling(window);
+	int v = fork();
+	if (v < 0) {
+		printf("faults: isolate %s: FAILED: fork returned %d\n", b->name, v);
+		kill(s);
+		return 0;
+	}
+	if (v == 0) {
+		announce("isolate", b);
+		do_fault(b);
+	}
+	printf("faults: isolate %s: sibling pid %d, victim pid %d\n", b->name, s, v);
+	int st1 = -1, st2 = -1;
+	int w1 = wait(&st1);
+	int w2 = wait(&st2);
+	int w3 = wait(0);
+	int free_after = memfree(), procs_after = ps(table, 64);
+	const char *why = 0;
+	static char reason[160];
+	if (w1 != v || w2 != s) {
+		snprintf(reason, sizeof reason, "wait returned %d (status 0x%x) and then %d (status "
+			 "0x%x); expected the victim %d and then the sibling %d", w1, st1, w2, st2,
+			 v, s);
+		why = reason;
+	} else if (!WIFKILLED(st1) || WKILLCAUSE(st1) != b->cause) {
+		snprintf(reason, sizeof reason, "the victim's status is 0x%x; expected killed with "
+			 "cause %d (%s)", st1, b->cause, b->trap);
+		why = reason;
+	} else if (!WIFEXITED(st2) || WEXITSTATUS(st2) != 42) {
+		snprintf(reason, sizeof reason, "the sibling's status is 0x%x; expected exit 42",
+			 st2);
+		why = reason;
+	} else if (w3 != -E_CHILD) {
+		snprintf(reason, sizeof reason, "a third wait returned %d", w3);
+		why = reason;
+	} else if (free_after != free_before) {
+		snprintf(reason, sizeof reason, "memfree() was %d before and %d after",
+			 free_before, free_after);
+		why = reason;
+	} else if (procs_after != procs_before) {
+		snprintf(reason, sizeof reason, "%d process slots in use before, %d after",
+			 procs_before, procs_after);
+		why = reason;
+	}
+	if (why) {
+		printf("faults: isolate %s: FAILED: %s\n", b->name, why);
+		return 0;
+	}
+	printf("faults: isolate %s: OK: victim %d killed with cause %d, sibling %d exited 42\n",
+	       b->name, v, b->cause, s);
+	return 1;
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("usage: faults solo NAME | faults isolate NAME...|all | faults list\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "list")) {
+		for (int i = 0; i < NBEHAVIOURS; i++)
+			printf("%-10s cause %2d  %-26s %s\n", behaviours[i].name, behaviours[i].cause,
+			       behaviours[i].trap, behaviours[i].function);
+		return 0;
+	}
+	if (!strcmp(argv[1], "solo")) {
+		const struct behaviour *b = argc == 3 ? find(argv[2]) : 0;
+		if (!b)
+			usage();
+		announce("solo", b);
+		do_fault(b);
+	}
+	if (!strcmp(argv[1], "isolate")) {
+		static const struct behaviour *todo[64];
+		int n = 0;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "all")) {
+				for (int j = 0; j < NBEHAVIOURS && n < 64; j++)
+					todo[n++] = &behaviours[j];
+				continue;
+			}
+			const struct behaviour *b = find(argv[i]);
+			if (!b) {
+				printf("faults: no behaviour called %s\n", argv[i]);
+				usage();
+			}
+			if (n < 64)
+				todo[n++] = b;
+		}
+		if (n == 0)
+			usage();
+		int passed = 0;
+		for (int i = 0; i < n; i++)
+			passed += isolate(todo[i], 20000000);
+		printf("faults: isolate: %d of %d OK\n", passed, n);
+		return passed == n ? 0 : 1;
+	}
+	usage();
+}

@@ -1,0 +1,496 @@
+/*
+ * fuzz.c - random system calls with random and adversarial arguments.
+ *
+ *   fuzz SEED COUNT [SEED...]
+ *
+ * For each SEED in turn (a round), COUNT system calls chosen by a seeded
+ * xorshift32 generator: every number from 1 to SYSCALL_MAX, and invalid
+ * ones (0, just above SYSCALL_MAX, negative, huge), with arguments drawn
+ * from an adversarial set: null, kernel addresses, the last bytes below
+ * the user base, read-only text, the stack guard page and the stack's top,
+ * the last bytes of the heap and the unmapped page after it, unaligned
+ * pointers, huge and negative lengths, bad descriptors.
+ *
+ * What is left out, so that the fuzzer survives and never blocks forever:
+ * exit; kill of anything but pid 1 (refused), negative and huge pids;
+ * exec of a path that could name a program (paths are bad pointers, or a
+ * readable string that starts with '~'); reads of the console; reads of a
+ * pipe that could be empty while it has a writer, and writes that could
+ * fill one; sleep of more than a tick; sbrk below the start of the heap
+ * (an sbrk that succeeds is undone at once). The kernel writes only to
+ * scratch memory of the fuzzer's (through pointers it chose for wait,
+ * read, pipe and ps) or fails with -E_FAULT. fork is done now and then, in
+ * a controlled way: the child exits at once and is reaped.
+ *
+ * Every result is folded into a checksum (for calls whose successful
+ * result depends on time or on the process table, such as uptime, fork or
+ * memfree, only the error code is folded), so one seed gives one line:
+ *     fuzz: seed=S calls=N checksum=0x........
+ * the same every time, and another seed a different one. Then it checks
+ * that unknown numbers all gave -E_NOSYS, that no result was outside
+ * [-E_MAX, ...), and that memfree() and the number of process table slots
+ * in use are back where they were before the round, and prints
+ *     fuzz: seed=S: OK ...   or   fuzz: seed=S: FAILED: ...
+ * fuzz exits 0 iff every round passed.
+ */
+#include "ulib.h"
+
+#define PAGE          4096u
+#define SCRATCH_SIZE  (4 * PAGE)
+#define LIVE_CAPACITY 128       /* never more than this in the live pipe */
+#define FORK_EVERY    2000      /* at most one fork per this many calls */
+#define SLEEP_EVERY   4000      /* at most one sleep(1) per this many calls */
+
+static uint32_t rng;
+
+static uint32_t rnd(void)
+{
+	uint32_t x = rng ? rng : 0x2545f491u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return rng = x;
+}
+
+static uint32_t below(uint32_t n)
+{
+	return rnd() % n;
+}
+
+static inline int sys(uint32_t num, uint32_t a, uint32_t b, uint32_t c)
+{
+	int ret;
+	asm volatile("int $48" : "=a"(ret) : "a"(num), "c"(a), "d"(b), "b"(c)
+		     : "memory", "cc");
+	return ret;
+}
+
+/* The kernel may write here (wait, read, pipe, ps), and only here or in
+ * the heap region below. */
+static unsigned char scratch[SCRATCH_SIZE] __attribute__((aligned(4096)));
+
+static uint32_t heap, heap_end;   /* one page at the top of the heap */
+static uint32_t heap_alloc;       /* what this round added to the break */
+static uint32_t text;             /* read-only */
+
+/* Descriptors of the round: a pipe with no writer and no data (reads give
+ * 0 at once), one with no reader (writes fail at once), and a live one
+ * whose contents are counted. */
+static int eof_r, broken_w, live_r, live_w, live_count;
+
+/* Tallies of a round. */
+static uint32_t checksum, calls, failures;
+static int nosys_seen, odd_results, fork_count, last_fork, last_sleep;
+static int by_result[E_MAX + 2];   /* [0]: success, [e]: -e */
+static char first_failure[200];
+
+static void note_failure(const char *fmt, ...)
+{
+	va_list ap;
+	failures++;
+	if (first_failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(first_failure, sizeof first_failure, fmt, ap);
+	va_end(ap);
+}
+
+static void fold(uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		checksum = (checksum ^ (v & 0xff)) * 16777619u;
+		v >>= 8;
+	}
+}
+
+/* ---- argument generators ---- */
+
+/* Any pointer, including ones the fuzzer's own memory must not be hit
+ * through: those are moved elsewhere. Safe for the kernel to write. */
+static uint32_t any_pointer(void)
+{
+	switch (below(16)) {
+	case 0: return 0;
+	case 1: return below(PAGE);                        /* the null page */
+	case 2: return 0x00100000u + below(64);            /* the kernel */
+	case 3: return UABI_USER_BASE - 1 - below(16);     /* just below user */
+	case 4: return text + below(256);                  /* read-only */
+	case 5: case 6: return (uint32_t)scratch + below(2 * PAGE);
+	case 7: return heap_end - 1 - below(32);           /* the heap's last bytes */
+	case 8: return heap_end + below(2 * PAGE);         /* unmapped */
+	case 9: return UABI_USER_TOP - (UABI_STACK_PAGES + 1) * PAGE + below(PAGE); /* guard */
+	case 10: return UABI_USER_TOP - 1 - below(8);      /* the stack's top */
+	case 11: return UABI_USER_TOP + below(PAGE);
+	case 12: return 0xffffffffu - below(16);
+	case 13: return 0x80000000u + below(16);
+	case 14: return (uint32_t)scratch + PAGE - 1 - below(3);  /* unaligned */
+	default: {
+		uint32_t v = rnd();
+		if (v >= UABI_USER_BASE && v < UABI_USER_TOP)
+			v = 0x90000000u + (v & 0x00ffffffu);   /* unmapped user space */
+		return v;
+	}
+	}
+}
+
+static uint32_t any_length(void)
+{
+	switch (below(12)) {
+	case 0: return 0;
+	case 1: return 1;
+	case 2: case 3: return 2 + below(15);
+	case 4: return PAGE - 1 + below(3);
+	case 5: return 0x7fffffffu;
+	case 6: return 0xffffffffu;                        /* -1 */
+	case 7: return 0x80000000u;
+	case 8: return 0xfffffff0u + below(16);            /* small negative */
+	case 9: return below(600);
+	case 10: return 0x10000u + below(0x10000);
+	default: return rnd();
+	}
+}
+
+/* A descriptor that is certainly not open, or out of range. */
+static uint32_t bad_fd(void)
+{
+	switch (below(6)) {
+	case 0: return (uint32_t)-1;
+	case 1: return NOFILE + below(4);
+	case 2: return 0x80000000u;
+	case 3: return 0x7fffffffu;
+	case 4: return 9 + below(NOFILE - 9);      /* the round uses fewer */
+	default: return rnd() | 0x100;
+	}
+}
+
+/* ---- the pipes of a round ---- */
+
+static int make_pipe(int *r, int *w)
+{
+	int fds[2];
+	int e = pipe(fds);
+	if (e < 0)
+		return e;
+	*r = fds[0], *w = fds[1];
+	return 0;
+}
+
+static void renew_live(void)
+{
+	if (live_r >= 0)
+		close(live_r), close(live_w);
+	live_count = 0;
+	if (make_pipe(&live_r, &live_w) < 0) {
+		note_failure("pipe() for the live pipe failed");
+		live_r = live_w = -1;
+	}
+}
+
+static int setup_round(void)
+{
+	int w, r, e;
+	if ((e = make_pipe(&eof_r, &w)) < 0)
+		return e;
+	close(w);
+	if ((e = make_pipe(&r, &broken_w)) < 0)
+		return e;
+	close(r);
+	live_r = live_w = -1;
+	renew_live();
+	int brk = sbrk(0);
+	if (brk < 0)
+		return brk;
+	uint32_t pad = (PAGE - (uint32_t)brk % PAGE) % PAGE;
+	heap_alloc = pad + PAGE;
+	if ((e = sbrk(heap_alloc)) < 0)
+		return e;
+	heap = (uint32_t)brk + pad;
+	heap_end = heap + PAGE;
+	return 0;
+}
+
+static void teardown_round(void)
+{
+	close(eof_r);
+	close(broken_w);
+	if (live_r >= 0)
+		close(live_r), close(live_w);
+	sbrk(-(int)heap_alloc);
+}
+
+/* ---- one call ---- */
+
+enum fold_kind { FOLD_ALL, FOLD_ERROR };
+
+static void one_call(void)
+{
+	uint32_t nr, a = rnd(), b = rnd(), c = rnd();
+	enum fold_kind kind = FOLD_ALL;
+	int r;
+
+	if (below(8) == 0) {                       /* an unknown number */
+		switch (below(6)) {
+		case 0: nr = 0; break;
+		case 1: nr = SYSCALL_MAX + 1 + below(8); break;
+		case 2: nr = (uint32_t)-1 - below(64); break;
+		case 3: nr = 0x80000000u + below(64); break;
+		case 4: nr = T_SYSCALL_VECTOR + below(256); break;
+		default: nr = rnd(); break;
+		}
+		if (nr >= 1 && nr <= SYSCALL_MAX)
+			nr = 0;
+		r = sys(nr, a, b, c);
+		if (r != -E_NOSYS)
+			note_failure("unknown system call 0x%08x returned %d", nr, r);
+		nosys_seen++;
+		goto done;
+	}
+
+	nr = 2 + below(SYSCALL_MAX - 1);           /* 2..SYSCALL_MAX: never exit */
+	switch (nr) {
+	case 2:                                     /* fork, now and then */
+		if ((int)calls - last_fork < FORK_EVERY) {
+			nr = 6;
+			r = sys(6, a, b, c);
+			break;
+		}
+		last_fork = calls;
+		r = sys(2, a, b, c);
+		if (r == 0)
+			sys(1, 0, 0, 0);            /* the child: exit(0) */
+		if (r > 0) {
+			int st = -1, w = sys(4, (uint32_t)&st, 0, 0);
+			if (w != r || st != 0)
+				note_failure("fork: wait returned %d status 0x%x for child %d", w, st, r);
+			fork_count++;
+		}
+		kind = FOLD_ERROR;
+		break;
+	case 3: {                                   /* exec: never a real program */
+		uint32_t path;
+		switch (below(4)) {
+		case 0: path = (uint32_t)scratch + below(PAGE); break;
+		case 1: path = heap_end - 1 - below(16); break;
+		default:
+			do
+				path = any_pointer();
+			while (path >= UABI_USER_BASE && path < UABI_USER_TOP);
+			break;
+		}
+		if (path >= UABI_USER_BASE && path < UABI_USER_TOP)
+			*(char *)path = '~';            /* no program is called ~... */
+		r = sys(3, path, below(3) ? any_pointer() : (uint32_t)scratch + below(PAGE), c);
+		if (r >= 0)
+			note_failure("exec(0x%08x, ...) returned %d", path, r);
+		break;
+	}
+	case 4:                                     /* wait: there are no children */
+		r = sys(4, any_pointer(), b, c);
+		break;
+	case 5: {                                   /* kill: nobody that matters */
+		static const uint32_t pids[] = { 1, (uint32_t)-1, 0x80000000u, 0x7fffffffu };
+		uint32_t pid = below(2) ? pids[below(4)] : 1000000 + below(1000000);
+		r = sys(5, pid, b, c);
+		break;
+	}
+	case 6: case 7: case 8:                     /* getpid, getppid, yield */
+		r = sys(nr, a, b, c);
+		break;
+	case 9:                                     /* sleep: 0, or now and then 1 */
+		if ((int)calls - last_sleep >= SLEEP_EVERY && below(2)) {
+			last_sleep = calls;
+			a = 1;
+		} else
+			a = 0;
+		r = sys(9, a, b, c);
+		break;
+	case 10: case 18:                           /* uptime, memfree */
+		r = sys(nr, a, b, c);
+		kind = FOLD_ERROR;
+		break;
+	case 11: {                                  /* read */
+		uint32_t fd, buf = any_pointer(), n = any_length();
+		int live = 0;
+		switch (below(4)) {
+		case 0: fd = eof_r; break;
+		case 1: fd = broken_w; break;           /* the wrong direction */
+		case 2:
+			if (live_count > 0) {
+				fd = live_r, live = 1;
+				buf = (uint32_t)scratch + below(2 * PAGE);
+				break;
+			}
+			fd = eof_r;
+			break;
+		default: fd = bad_fd(); break;
+		}
+		r = sys(11, fd, buf, n);
+		if (live) {
+			if (r > 0 && r <= live_count)
+				live_count -= r;
+			else if (r != 0 || n != 0)
+				renew_live();           /* unsure what is left in it */
+		}
+		break;
+	}
+	case 12: {                                  /* write */
+		uint32_t fd, buf = any_pointer(), n = any_length();
+		int live = 0;
+		switch (below(4)) {
+		case 0: fd = broken_w; break;
+		case 1: fd = eof_r; break;              /* the wrong direction */
+		case 2:
+			fd = live_w, live = 1;
+			n = below(LIVE_CAPACITY - live_count + 1);
+			break;
+		default: fd = bad_fd(); break;
+		}
+		r = sys(12, fd, buf, n);
+		if (live) {
+			if (r >= 0 && (uint32_t)r == n)
+				live_count += r;
+			else if (r >= 0 || r != -E_FAULT)
+				renew_live();
+		}
+		break;
+	}
+	case 13:                                    /* close */
+		if (below(16) == 0) {
+			r = sys(13, live_w, b, c);
+			close(live_r);
+			live_r = live_w = -1;
+			renew_live();
+		} else
+			r = sys(13, bad_fd(), b, c);
+		break;
+	case 14: {                                  /* dup, and close the copy */
+		uint32_t fd = below(3) ? below(NOFILE + 2) : bad_fd();
+		r = sys(14, fd, b, c);
+		if (r >= 0)
+			close(r);
+		break;
+	}
+	case 15: {                                  /* pipe, and close it */
+		uint32_t fds = any_pointer();
+		r = sys(15, fds, b, c);
+		if (r == 0) {
+			int *p = (int *)fds;
+			close(p[0]), close(p[1]);
+		}
+		break;
+	}
+	case 16: {                                  /* sbrk, undone at once */
+		static const uint32_t huge[] = { 0x7fffffffu, 0x40000000u, 0x80000000u,
+						 0x80000001u, 0xc0000000u, 0x7ffff000u };
+		int32_t inc;
+		switch (below(4)) {
+		case 0: inc = (int32_t)huge[below(6)]; break;
+		case 1: inc = -(int32_t)below(PAGE + 1); break;   /* within our page */
+		default: inc = (int32_t)below(8 * PAGE); break;
+		}
+		r = sys(16, (uint32_t)inc, b, c);
+		if (r >= 0 && inc != 0)
+			sys(16, -(uint32_t)inc, 0, 0);
+		break;
+	}
+	case 17: {                                  /* ps */
+		static const uint32_t maxes[] = { 0, 1, 2, 64, 65, 0xffffffffu, 0x7fffffffu };
+		uint32_t table = any_pointer();
+		r = sys(17, table, below(2) ? maxes[below(7)] : rnd(), c);
+		kind = FOLD_ERROR;
+		break;
+	}
+	default:
+		r = sys(nr, a, b, c);
+		break;
+	}
+	if (r < -E_MAX) {
+		odd_results++;
+		note_failure("system call %u returned %d, which is no -E_xxx", nr, r);
+	}
+done:
+	calls++;
+	if (r >= 0)
+		by_result[0]++;
+	else if (r >= -E_MAX)
+		by_result[-r]++;
+	else
+		by_result[E_MAX + 1]++;
+	fold(nr);
+	fold(kind == FOLD_ERROR && r >= 0 ? 0 : (uint32_t)r);
+}
+
+/* ---- a round ---- */
+
+static struct procinfo table[64];
+
+static int round_of(uint32_t seed, uint32_t count)
+{
+	static char tally[200];
+	int free_before = memfree(), procs_before = ps(table, 64);
+
+	rng = seed;
+	checksum = 2166136261u;
+	calls = failures = 0;
+	nosys_seen = odd_results = fork_count = 0;
+	last_fork = -FORK_EVERY, last_sleep = -SLEEP_EVERY;
+	memset(by_result, 0, sizeof by_result);
+	first_failure[0] = 0;
+	memset(scratch, 0, sizeof scratch);
+
+	int e = setup_round();
+	if (e < 0) {
+		printf("fuzz: seed=%u: FAILED: setting up returned %d\n", seed, e);
+		return 0;
+	}
+	while (calls < count) {
+		one_call();
+		if (calls % 5000 == 0)
+			renew_live();           /* a fresh pipe, and any drift gone */
+	}
+	teardown_round();
+
+	printf("fuzz: seed=%u calls=%u checksum=0x%08x\n", seed, calls, checksum);
+	int n = snprintf(tally, sizeof tally, "fuzz: seed=%u results: ok=%d", seed, by_result[0]);
+	for (int i = 1; i <= E_MAX && n < (int)sizeof tally - 16; i++)
+		if (by_result[i])
+			n += snprintf(tally + n, sizeof tally - n, " -%d=%d", i, by_result[i]);
+	printf("%s forks=%d\n", tally, fork_count);
+
+	int free_after = memfree(), procs_after = ps(table, 64);
+	if (free_after != free_before)
+		note_failure("memfree() was %d before the round and %d after", free_before,
+			     free_after);
+	if (procs_after != procs_before)
+		note_failure("%d process table slots in use before the round, %d after",
+			     procs_before, procs_after);
+	if (failures) {
+		printf("fuzz: seed=%u: FAILED: %s (%u problems)\n", seed, first_failure, failures);
+		return 0;
+	}
+	printf("fuzz: seed=%u: OK (%d unknown numbers gave E_NOSYS; memfree %d and %d processes "
+	       "as before)\n", seed, nosys_seen, free_after, procs_after);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int seed, count;
+	if (argc < 3 || parse_uint(argv[1], &seed) < 0 || parse_uint(argv[2], &count) < 0) {
+		printf("usage: fuzz SEED COUNT [SEED...]\n");
+		return 2;
+	}
+	static unsigned int seeds[16];
+	int n = 0;
+	seeds[n++] = seed;
+	for (int i = 3; i < argc && n < 16; i++)
+		if (parse_uint(argv[i], &seeds[n++]) < 0) {
+			printf("usage: fuzz SEED COUNT [SEED...]\n");
+			return 2;
+		}
+	text = (uint32_t)main;
+	int passed = 0;
+	for (int i = 0; i < n; i++)
+		passed += round_of(seeds[i], count);
+	return passed == n ? 0 : 1;
+}
