@@ -22,7 +22,7 @@
 #include "ulib.h"
 
 #define DEFAULT_PROGRAM  "sh"
-#define EXIT_CANNOT_RUN  127    /* the child's status when exec fails */
+#define EXIT_CANNOT_RUN  127    /* the status when exec fails */
 
 static char default_program[] = DEFAULT_PROGRAM;
 static char *default_argv[] = { default_program, NULL };

@@ -6,7 +6,9 @@
  *
  * Callers run with interrupts off (system calls are not preempted), so the
  * checks and the sleeps below cannot miss a wakeup. Readers sleep on
- * &nread, writers on &nwrite.
+ * &nread, writers on &nwrite; waiting_readers and waiting_writers count
+ * them, so that the common case (nobody waiting) skips wakeup's scan of
+ * the whole process table.
  */
 #include "fs/pipe.h"
 #include "fs/file.h"
@@ -15,6 +17,7 @@
 #include "mm/vm.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "console/console.h"
 #include "debug/panic.h"
 #include "abi.h"
 #include "lab.h"
@@ -24,6 +27,7 @@
 struct pipe {
 	uint32_t nread, nwrite;
 	int readers, writers;       /* open read and write ends */
+	int waiting_readers, waiting_writers;
 	uint8_t data[PIPE_SIZE];
 };
 
@@ -47,6 +51,20 @@ int pipe_create(struct file **read_end, struct file **write_end)
 	*read_end = r;
 	*write_end = w;
 	return 0;
+}
+
+/* Sleep on chan, counted in *waiting. */
+static void pipe_sleep(void *chan, int *waiting)
+{
+	(*waiting)++;
+	sleep(chan);
+	(*waiting)--;
+}
+
+static void pipe_wake(void *chan, int waiting)
+{
+	if (waiting)
+		wakeup(chan);
 }
 
 void pipe_close_end(struct pipe *p, int write_end)
@@ -87,7 +105,7 @@ int pipe_read(struct pipe *p, uint32_t ubuf, uint32_t n)
 	while (p->nread == p->nwrite && p->writers > 0) {
 		if (current_proc->killed)
 			return -E_INTR;
-		sleep(&p->nread);
+		pipe_sleep(&p->nread, &p->waiting_readers);
 	}
 	uint32_t buffered = p->nwrite - p->nread;
 	if (n > buffered)
@@ -95,7 +113,7 @@ int pipe_read(struct pipe *p, uint32_t ubuf, uint32_t n)
 	pipe_copy(p, p->nread, ubuf, n, 1);
 	p->nread += n;
 	if (n > 0)
-		wakeup(&p->nwrite);
+		pipe_wake(&p->nwrite, p->waiting_writers);
 	return (int)n;
 #else
 	(void)p, (void)pipe_copy;
@@ -118,14 +136,14 @@ int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
 		if (space == 0) {
 			if (current_proc->killed)
 				return done > 0 ? (int)done : -E_INTR;
-			sleep(&p->nwrite);
+			pipe_sleep(&p->nwrite, &p->waiting_writers);
 			continue;
 		}
 		uint32_t piece = n - done < space ? n - done : space;
 		pipe_copy(p, p->nwrite, ubuf + done, piece, 0);
 		p->nwrite += piece;
 		done += piece;
-		wakeup(&p->nread);
+		pipe_wake(&p->nread, p->waiting_readers);
 	}
 	return (int)n;
 #else

@@ -8,6 +8,7 @@
 #include "console/console.h"
 #include "debug/backtrace.h"
 #include "debug/ksym.h"
+#include "debug/usym.h"
 #include "debug/panic.h"
 #include "cpu/x86.h"
 #include "string.h"
@@ -122,11 +123,31 @@ static void proc_dump_address(uint32_t addr)
 		printf("0x%08x", addr);
 }
 
+/* A user process preempted in user mode: its eip named from its own
+ * program's symbols. (Its frame pointer chain is in its address space,
+ * not necessarily the loaded one, so it is not followed here; GDB's ps
+ * does that.) */
+static void proc_dump_user_where(const struct proc *p)
+{
+	uint32_t offset;
+	const char *fn = usym_lookup(p->program, p->tf.eip, &offset);
+
+	if (fn)
+		printf("user %s+0x%x", fn, offset);
+	else
+		printf("user 0x%08x", p->tf.eip);
+}
+
 /* Where a stopped thread stopped: its saved eip, then the callers found
  * through its saved frame pointer, innermost first ("a < b < c"). */
 static void proc_dump_where(const struct proc *p)
 {
 	const struct trapframe *tf = &p->tf;
+
+	if (p->saved == SAVED_TRAPFRAME && trapframe_from_user(tf)) {
+		proc_dump_user_where(p);
+		return;
+	}
 	uint32_t eip = p->saved == SAVED_TRAPFRAME ? tf->eip : p->kctx.eip;
 	uint32_t ebp = p->saved == SAVED_TRAPFRAME ? tf->ebp : p->kctx.ebp;
 	uint32_t callers[PROC_DUMP_FRAMES - 1];

@@ -20,6 +20,7 @@
 #include "mm/paging.h"
 #include "mm/vm.h"
 #include "cpu/x86.h"
+#include "console/console.h"
 #include "debug/panic.h"
 #include "abi.h"
 #include "lab.h"
@@ -66,13 +67,22 @@ static void uproc_fork_undo(struct proc *child)
 	proc_reap(child);
 }
 
+/* Why proc_alloc failed: a full table, or no memory for a kernel stack. */
+static int uproc_alloc_error(void)
+{
+	for (struct proc *p = &proc_table[1]; p < &proc_table[NPROC]; p++)
+		if (p->state == PROC_UNUSED)
+			return -E_NOMEM;
+	return -E_AGAIN;
+}
+
 int uproc_fork(const struct trapframe *tf)
 {
 	struct proc *parent = current_proc;
 	struct proc *child = proc_alloc(parent->name);
 
 	if (!child)
-		return -E_AGAIN;
+		return uproc_alloc_error();
 	if (!(child->pgdir = vm_create()) || vm_copy(child->pgdir, parent->pgdir) < 0) {
 		uproc_fork_undo(child);
 		return -E_NOMEM;
