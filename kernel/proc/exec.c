@@ -6,8 +6,8 @@
  *
  * The stack a program starts with (growing down from USER_TOP):
  *
- *   USER_TOP  ->  the argument strings, NUL-terminated
- *                 (padding to a 4-byte boundary)
+ *   USER_TOP  ->  (padding, so the strings start on a 4-byte boundary)
+ *                 the argument strings, NUL-terminated
  *                 argv[0] .. argv[argc-1], 0
  *                 argv   (a pointer to the array above)
  *   esp       ->  argc

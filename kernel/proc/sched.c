@@ -325,6 +325,8 @@ void sleep_ticks(uint32_t n)
 	uint32_t flags = irq_save();
 	struct proc *cur = current_proc;
 
+	if (n > SLEEP_TICKS_MAX)
+		panic("sleep_ticks: %u ticks is beyond the tick counter's horizon", n);
 	cur->wake_tick = timer_ticks + n;
 	if (n > 0) {
 		sched_add_timer_sleeper(cur);

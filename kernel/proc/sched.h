@@ -50,7 +50,9 @@ void sleep(void *chan);
 void wakeup(void *chan);
 /* Make one sleeping thread runnable (interrupts off). */
 void proc_wake(struct proc *p);
-/* Sleep for n timer ticks, or until a user process is killed. */
+/* Sleep for n timer ticks, or until a user process is killed. n must be at
+ * most SLEEP_TICKS_MAX: wake times are compared modulo 2^32. */
+#define SLEEP_TICKS_MAX 0x7FFFFFFFu
 void sleep_ticks(uint32_t n);
 
 /* preempt_enable's slow path: a switch was requested meanwhile. */

@@ -102,6 +102,8 @@ TRAP_HANDLER struct trapframe *sys_yield(struct trapframe *tf)
 
 TRAP_HANDLER struct trapframe *sys_sleep(struct trapframe *tf)
 {
+	if (SYSCALL_ARG1(tf) > SLEEP_TICKS_MAX)
+		return syscall_return(tf, -E_INVAL);
 	sleep_ticks(SYSCALL_ARG1(tf));
 	return syscall_return(tf, current_proc->killed ? -E_INTR : 0);
 }

@@ -28,6 +28,12 @@ static const trap_handler_t syscall_table[SYSCALL_MAX + 1] = {
 };
 #undef SYSCALL_ENTRY
 
+/* Numbers 1..SYSCALL_MAX, each once: then no table entry is left null. */
+#define SYSCALL_COUNT_ONE(num, name, nargs, ret, params) + 1
+_Static_assert(0 SYSCALL_LIST(SYSCALL_COUNT_ONE) == SYSCALL_MAX,
+	       "lib/syscall_list.h must number its calls 1..SYSCALL_MAX without gaps");
+#undef SYSCALL_COUNT_ONE
+
 /* Dispatch by the number in %eax; every number outside the table, negative
  * ones included (they are huge unsigned), gets -E_NOSYS. A process killed
  * meanwhile dies here, on its way back to user mode (uproc_kills_pending

@@ -62,9 +62,7 @@ int pic_ack_maybe_spurious(int irq)
 
 	outb(cmd, OCW3_READ_ISR);
 	if (inb(cmd) & (1u << (irq % PIC_IRQS_PER_CHIP))) {
-		if (irq >= PIC_IRQS_PER_CHIP)
-			outb(PIC_SLAVE_CMD, OCW2_EOI);
-		outb(PIC_MASTER_CMD, OCW2_EOI);
+		pic_eoi_vector(PIC_VECTOR_BASE + (uint32_t)irq);
 		return 1;
 	}
 	if (irq >= PIC_IRQS_PER_CHIP)

@@ -18,6 +18,8 @@
 #include "proc/sched.h"
 #include "trap/user_fault.h"
 
+_Static_assert(T_IRQ0 == PIC_VECTOR_BASE, "pic.h and trap.h disagree on IRQ 0's vector");
+
 #define IDT_ENTRIES        256
 #define GATE_INTERRUPT_32  0x8E   /* present, DPL 0, 32-bit interrupt gate */
 #define GATE_DPL3          0x60   /* callable from ring 3 with `int` */
@@ -152,13 +154,10 @@ SWITCH_PATH TRAP_HANDLER struct trapframe *trap_dispatch(struct trapframe *tf)
 
 	if (vector - T_IRQ0 < T_NUM_IRQS) {
 		/* Acknowledge first: the handler may switch to another thread
-		 * and not come back for a long time. (T_IRQ0 is a multiple of
-		 * 8, so the vector's low bits are the IRQ's.) */
-		if (vector % PIC_IRQS_PER_CHIP == PIC_IRQS_PER_CHIP - 1)
+		 * and not come back for a long time. */
+		if (pic_vector_may_be_spurious(vector))
 			return trap_dispatch_irq_maybe_spurious(tf);
-		if (vector >= T_IRQ0 + PIC_IRQS_PER_CHIP)
-			outb(PIC_SLAVE_CMD, OCW2_EOI);
-		outb(PIC_MASTER_CMD, OCW2_EOI);
+		pic_eoi_vector(vector);
 	}
 	return trap_run_handler(tf);
 }
