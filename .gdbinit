@@ -9,14 +9,19 @@
 # GDBPORT, so that two students on one machine do not collide.
 #
 # QEMU starts halted at the BIOS; breakpoints on kernel functions work from
-# the first instruction: `break kmain` then `continue`.
+# the first instruction: `break kmain` then `continue`. For a user program
+# that has not run yet, load its symbols first: `usym echo`, then
+# `break main if $_streq(current_proc->name, "echo")` (see `help usym`).
 
 set confirm off
 set pagination off
 set architecture i386
 file build/kernel.elf
 
-# The beta86 commands: ps, ctx PID, pbt PID, nextswitch (see `help beta86`).
+# The beta86 commands: ps, ctx PID, pbt PID, nextswitch, usym (see `help
+# beta86`). It also loads a user program's symbols (build/user/NAME.elf)
+# whenever GDB stops in a user process, and lets `bt` go on through a trap
+# frame from the kernel into the user code that trapped.
 source tools/gdb/beta86.py
 
 python
