@@ -40,6 +40,7 @@
 #define LIVE_CAPACITY 128       /* never more than this in the live pipe */
 #define FORK_EVERY    2000      /* at most one fork per this many calls */
 #define SLEEP_EVERY   4000      /* at most one sleep(1) per this many calls */
+#define HUGE_EVERY    25000     /* at most one huge sbrk per this many calls */
 
 static uint32_t rng;
 
@@ -80,7 +81,7 @@ static int eof_r, broken_w, live_r, live_w, live_count;
 
 /* Tallies of a round. */
 static uint32_t checksum, calls, failures;
-static int nosys_seen, odd_results, fork_count, last_fork, last_sleep;
+static int nosys_seen, odd_results, fork_count, last_fork, last_sleep, last_huge;
 static int by_result[E_MAX + 2];   /* [0]: success, [e]: -e */
 static char first_failure[200];
 
@@ -250,8 +251,8 @@ static void one_call(void)
 	switch (nr) {
 	case 2:                                     /* fork, now and then */
 		if ((int)calls - last_fork < FORK_EVERY) {
-			nr = 6;
-			r = sys(6, a, b, c);
+			nr = 7;
+			r = sys(7, a, b, c);
 			break;
 		}
 		last_fork = calls;
@@ -293,7 +294,11 @@ static void one_call(void)
 		r = sys(5, pid, b, c);
 		break;
 	}
-	case 6: case 7: case 8:                     /* getpid, getppid, yield */
+	case 6:                                     /* getpid: a round's own child */
+		r = sys(nr, a, b, c);
+		kind = FOLD_ERROR;
+		break;
+	case 7: case 8:                             /* getppid, yield */
 		r = sys(nr, a, b, c);
 		break;
 	case 9:                                     /* sleep: 0, or now and then 1 */
@@ -380,13 +385,28 @@ static void one_call(void)
 		break;
 	}
 	case 16: {                                  /* sbrk, undone at once */
+		/* huge increments: beyond the address space, 1 GiB (which may
+		 * make the kernel allocate all memory before it fails), and
+		 * negative ones far below the heap's start */
 		static const uint32_t huge[] = { 0x7fffffffu, 0x40000000u, 0x80000000u,
 						 0x80000001u, 0xc0000000u, 0x7ffff000u };
+		static const uint32_t cheap[] = { 0x7fffffffu, 0x7ffff000u, 0x80000000u,
+						  0x80000001u, 0xc0000000u, 0xfff00000u };
 		int32_t inc;
 		switch (below(4)) {
-		case 0: inc = (int32_t)huge[below(6)]; break;
+		case 0:
+			/* a huge request may make the kernel fill all of memory
+			 * before it fails: now and then only */
+			if ((int)calls - last_huge >= HUGE_EVERY) {
+				last_huge = calls;
+				inc = (int32_t)huge[below(6)];
+				break;
+			}
+			inc = (int32_t)cheap[below(6)];
+			break;
 		case 1: inc = -(int32_t)below(PAGE + 1); break;   /* within our page */
-		default: inc = (int32_t)below(8 * PAGE); break;
+		case 2: inc = (int32_t)below(PAGE + 1); break;
+		default: inc = below(8) ? (int32_t)below(64) : (int32_t)below(4 * PAGE); break;
 		}
 		r = sys(16, (uint32_t)inc, b, c);
 		if (r >= 0 && inc != 0)
@@ -424,16 +444,17 @@ done:
 
 static struct procinfo table[64];
 
-static int round_of(uint32_t seed, uint32_t count)
+/* One round, in the calling process (a child of main's); exits 0 if it
+ * passed. */
+static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 {
 	static char tally[200];
-	int free_before = memfree(), procs_before = ps(table, 64);
 
 	rng = seed;
 	checksum = 2166136261u;
 	calls = failures = 0;
 	nosys_seen = odd_results = fork_count = 0;
-	last_fork = -FORK_EVERY, last_sleep = -SLEEP_EVERY;
+	last_fork = -FORK_EVERY, last_sleep = -SLEEP_EVERY, last_huge = -HUGE_EVERY;
 	memset(by_result, 0, sizeof by_result);
 	first_failure[0] = 0;
 	memset(scratch, 0, sizeof scratch);
@@ -441,7 +462,7 @@ static int round_of(uint32_t seed, uint32_t count)
 	int e = setup_round();
 	if (e < 0) {
 		printf("fuzz: seed=%u: FAILED: setting up returned %d\n", seed, e);
-		return 0;
+		exit(1);
 	}
 	while (calls < count) {
 		one_call();
@@ -456,20 +477,49 @@ static int round_of(uint32_t seed, uint32_t count)
 		if (by_result[i])
 			n += snprintf(tally + n, sizeof tally - n, " -%d=%d", i, by_result[i]);
 	printf("%s forks=%d\n", tally, fork_count);
-
-	int free_after = memfree(), procs_after = ps(table, 64);
-	if (free_after != free_before)
-		note_failure("memfree() was %d before the round and %d after", free_before,
-			     free_after);
-	if (procs_after != procs_before)
-		note_failure("%d process table slots in use before the round, %d after",
-			     procs_before, procs_after);
 	if (failures) {
 		printf("fuzz: seed=%u: FAILED: %s (%u problems)\n", seed, first_failure, failures);
+		exit(1);
+	}
+	exit(0);
+}
+
+/* Runs a round in a child, so that everything it made (page tables too)
+ * must be freed when it is reaped. Returns 1 if it passed. */
+static int round_in_child(uint32_t seed, uint32_t count)
+{
+	int free_before = memfree(), procs_before = ps(table, 64);
+	int pid = fork();
+	if (pid < 0) {
+		printf("fuzz: seed=%u: FAILED: fork returned %d\n", seed, pid);
 		return 0;
 	}
-	printf("fuzz: seed=%u: OK (%d unknown numbers gave E_NOSYS; memfree %d and %d processes "
-	       "as before)\n", seed, nosys_seen, free_after, procs_after);
+	if (pid == 0)
+		round_of(seed, count);
+	int st = -1, w, mine = -1;
+	while ((w = wait(&st)) > 0)     /* orphans too, when fuzz is pid 1 */
+		if (w == pid)
+			mine = st;
+	int free_after = memfree(), procs_after = ps(table, 64);
+	if (WIFKILLED(mine)) {
+		printf("fuzz: seed=%u: FAILED: the round's process was killed (cause %d)\n", seed,
+		       WKILLCAUSE(mine));
+		return 0;
+	}
+	if (mine != 0)
+		return 0;               /* it said why */
+	if (free_after != free_before) {
+		printf("fuzz: seed=%u: FAILED: memfree() was %d before the round and %d after it "
+		       "was reaped\n", seed, free_before, free_after);
+		return 0;
+	}
+	if (procs_after != procs_before) {
+		printf("fuzz: seed=%u: FAILED: %d process table slots in use before the round, %d "
+		       "after\n", seed, procs_before, procs_after);
+		return 0;
+	}
+	printf("fuzz: seed=%u: OK (memfree %d and %d processes as before)\n", seed, free_after,
+	       procs_after);
 	return 1;
 }
 
@@ -491,6 +541,6 @@ int main(int argc, char **argv)
 	text = (uint32_t)main;
 	int passed = 0;
 	for (int i = 0; i < n; i++)
-		passed += round_of(seeds[i], count);
+		passed += round_in_child(seeds[i], count);
 	return passed == n ? 0 : 1;
 }

@@ -81,7 +81,9 @@ void pipe_close_end(struct pipe *p, int write_end)
 }
 
 /* Copy len bytes between the ring (starting at counter pos) and user
- * memory, in at most two pieces because of the wrap. */
+ * memory, in at most two pieces because of the wrap. The user range was
+ * checked on entry and cannot have changed: the caller's own address
+ * space, which only the caller's system calls alter. */
 static void pipe_copy(struct pipe *p, uint32_t pos, uint32_t ubuf, uint32_t len, int to_user)
 {
 	uint32_t *pgdir = current_proc->pgdir;
@@ -90,9 +92,9 @@ static void pipe_copy(struct pipe *p, uint32_t pos, uint32_t ubuf, uint32_t len,
 		uint32_t at = pos & (PIPE_SIZE - 1);
 		uint32_t piece = PIPE_SIZE - at < len ? PIPE_SIZE - at : len;
 		if (to_user)
-			copyout(pgdir, ubuf, &p->data[at], piece);
+			uaccess_write(pgdir, ubuf, &p->data[at], piece);
 		else
-			copyin(pgdir, &p->data[at], ubuf, piece);
+			uaccess_read(pgdir, &p->data[at], ubuf, piece);
 		pos += piece, ubuf += piece, len -= piece;
 	}
 }

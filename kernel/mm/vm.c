@@ -177,11 +177,21 @@ static void uaccess_copy(uint32_t *pgdir, uint32_t va, void *kbuf, uint32_t len,
 	}
 }
 
+void uaccess_read(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len)
+{
+	uaccess_copy(pgdir, usrc, dst, len, 0);
+}
+
+void uaccess_write(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len)
+{
+	uaccess_copy(pgdir, udst, (void *)src, len, 1);
+}
+
 int copyin(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len)
 {
 	if (!uaccess_ok(pgdir, usrc, len, 0))
 		return -E_FAULT;
-	uaccess_copy(pgdir, usrc, dst, len, 0);
+	uaccess_read(pgdir, dst, usrc, len);
 	return 0;
 }
 
@@ -189,7 +199,7 @@ int copyout(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len)
 {
 	if (!uaccess_ok(pgdir, udst, len, 1))
 		return -E_FAULT;
-	uaccess_copy(pgdir, udst, (void *)src, len, 1);
+	uaccess_write(pgdir, udst, src, len);
 	return 0;
 }
 

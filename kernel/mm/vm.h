@@ -31,6 +31,10 @@ uint32_t vm_user_pages(uint32_t *pgdir);
 /* Whether [va, va + len) lies in user space and every page of it is
  * mapped for the user (and writable, when write is set). */
 int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
+/* Copy to or from a user range that uaccess_ok has already accepted (and
+ * that nothing has unmapped since: interrupts off, no sleep between). */
+void uaccess_read(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len);
+void uaccess_write(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len);
 /* Copy between kernel memory and user space of pgdir; 0 or -E_FAULT, in
  * which case nothing was copied. */
 int copyin(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len);

@@ -11,7 +11,8 @@
  * The running thread is the one current_proc points at; it is RUNNABLE
  * like every other thread on the run queue's ring (sched.c), so a switch
  * changes no state at all. A RUNNABLE entry is on the ring and nowhere
- * else; a SLEEPING one has a non-null chan and is on no ring.
+ * else; a SLEEPING one has a non-null chan and is on the sleepers list,
+ * threaded through the same two links.
  *
  * Where a stopped thread's registers are (`saved`):
  *   SAVED_KCTX       it stopped in kthread_yield or sleep: callee-saved
@@ -62,7 +63,8 @@ struct proc {
 	uint32_t kstack_top;          /* initial esp; TSS.esp0 while it runs */
 	void *chan;                   /* what it sleeps on, when SLEEPING */
 	uint32_t wake_tick;           /* for sleep_ticks */
-	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE */
+	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE;
+					   * the sleepers list, when SLEEPING */
 	struct proc *timer_next;      /* sleep_ticks list, sorted by wake_tick */
 	void (*entry)(void *);        /* a kernel thread's function ... */
 	void *arg;                    /* ... and its argument */

@@ -8,10 +8,15 @@
  * runnable threads. A thread that becomes runnable is linked in just
  * before runq_ring, i.e. at the end of the current round.
  *
+ * Sleeping threads are on another list, sleepers (null-terminated, through
+ * the same rq_next/rq_prev links), so that wakeup looks only at them and
+ * not at the whole process table: a pipe's ping-pong wakes on every byte.
+ *
  * Invariants (interrupts off whenever they are touched):
  *   - runq_ring is 0 exactly when the ring is empty;
  *   - while the running thread is on the ring, runq_ring == current_proc;
- *   - a thread is on the ring iff its state is PROC_RUNNABLE.
+ *   - a thread is on the ring iff its state is PROC_RUNNABLE, and on
+ *     sleepers iff its state is PROC_SLEEPING.
  * "Running" is not a state of its own: it is the RUNNABLE entry that
  * current_proc points at.
  *
@@ -42,6 +47,7 @@ volatile int preempt_count;
 uint32_t sched_deferred_switches;
 
 static struct proc *runq_ring;      /* see the invariants above */
+static struct proc *sleepers;       /* every SLEEPING thread */
 int sched_quantum = SCHED_DEFAULT_QUANTUM;
 int sched_slice;                    /* ticks since the last switch */
 struct proc *timer_sleepers;        /* sorted by wake_tick */
@@ -276,6 +282,11 @@ void sleep(void *chan)
 		panic("sleep: interrupts enabled (a wakeup could be lost)");
 	cur->chan = chan;
 	sched_remove_current(PROC_SLEEPING);
+	cur->rq_prev = 0;
+	cur->rq_next = sleepers;
+	if (sleepers)
+		sleepers->rq_prev = cur;
+	sleepers = cur;
 	sched_switch_from(cur, sched_pick_or_idle());
 	cur->chan = 0;
 }
@@ -284,6 +295,12 @@ void proc_wake(struct proc *p)
 {
 	if (p->state != PROC_SLEEPING)
 		return;
+	if (p->rq_prev)
+		p->rq_prev->rq_next = p->rq_next;
+	else
+		sleepers = p->rq_next;
+	if (p->rq_next)
+		p->rq_next->rq_prev = p->rq_prev;
 	p->chan = 0;
 	sched_make_runnable(p);
 }
@@ -292,9 +309,11 @@ void wakeup(void *chan)
 {
 	uint32_t flags = irq_save();
 
-	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)
-		if (p->state == PROC_SLEEPING && p->chan == chan)
+	for (struct proc *p = sleepers, *next; p; p = next) {
+		next = p->rq_next;      /* proc_wake relinks p */
+		if (p->chan == chan)
 			proc_wake(p);
+	}
 	irq_restore(flags);
 }
 

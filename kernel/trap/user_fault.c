@@ -63,11 +63,10 @@ static void user_fault_describe_page_fault(const struct trapframe *tf, char *buf
 	const char *access = (tf->error & PF_WRITE) ? "writing" : "reading";
 	const char *why = addr < PAGE_SIZE ? "null pointer"
 		: addr < USER_BASE || addr >= USER_TOP ? "kernel memory"
-		: addr >= USER_STACK_GUARD && addr < USER_STACK_BOTTOM ? "stack guard page"
+		: addr >= USER_STACK_GUARD && addr < USER_STACK_BOTTOM ? "stack overflow: stack guard page"
 		: (tf->error & PF_PRESENT) ? "read-only page" : "unmapped";
-	const char *prefix = addr >= USER_STACK_GUARD && addr < USER_STACK_BOTTOM ? "stack overflow: " : "";
 
-	snprintf(buf, size, "%spage fault %s 0x%08x (%s)", prefix, access, addr, why);
+	snprintf(buf, size, "page fault %s 0x%08x (%s)", access, addr, why);
 }
 
 static void user_fault_describe(struct proc *p, const struct trapframe *tf, char *buf, int size)

@@ -1,0 +1,113 @@
+"""Lab 4: system calls from user mode. Each test boots one user program as
+pid 1 (`init=usertests syscalls SEED WORD NUMBERS...`: init execs it in its
+own place) and reads what it printed. Nothing here needs fork, pipes or
+sbrk, which are lab 5's. The seed, the word and the unknown system call
+numbers are chosen at run time (see user/usertests.c, part "syscalls")."""
+
+import re
+import string
+
+import pytest
+
+from userprog import FAST, kernel_trouble, verdict_lines
+
+SYSCALL_MAX = 18
+E_NOSYS = 11
+
+
+def boot_syscalls(boot, rng, numbers=()):
+    """Boot usertests' syscalls part; returns (run, seed, word)."""
+    seed = rng.randrange(1, 2**31)
+    word = "".join(rng.choice(string.ascii_letters + string.digits)
+                   for _ in range(rng.randrange(6, 20)))
+    extra = " ".join(f"0x{n:08x}" for n in numbers)
+    run = boot(f"init=usertests syscalls {seed} {word} {extra} {FAST}", timeout=60)
+    return run, seed, word
+
+
+def check_finished(run):
+    """The part ran to its end: OK, pid 1 exited 0, a clean shutdown."""
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    failed = verdict_lines(run.output)
+    assert not failed, "usertests said:\n" + "\n".join(failed)
+    assert "usertests: syscalls: OK" in run.output, "no 'usertests: syscalls: OK' line"
+    assert "beta86: init exited with status 0" in run.output
+    run.expect_exit("success")
+
+
+def line_of(run, pattern, what):
+    match = re.search(pattern, run.output, re.M)
+    if not match:
+        failed = verdict_lines(run.output)
+        raise AssertionError(f"no line for {what}" +
+                             (": usertests said:\n" + "\n".join(failed) if failed else ""))
+    return match
+
+
+@pytest.mark.points(5)
+def test_getpid_and_getppid_of_pid_1(boot, rng):
+    """the first program runs as pid 1 and its parent is 0 (none)"""
+    run, _, _ = boot_syscalls(boot, rng)
+    match = line_of(run, r"^usertests: syscalls: getpid=(-?\d+) getppid=(-?\d+)$",
+                    "getpid/getppid")
+    assert int(match.group(1)) == 1, f"getpid() returned {match.group(1)}, expected 1"
+    assert int(match.group(2)) == 0, f"getppid() of pid 1 returned {match.group(2)}, expected 0"
+    check_finished(run)
+
+
+@pytest.mark.points(5)
+def test_uptime_advances(boot, rng):
+    """uptime() advances while a user process spins, and sleep(n) lasts n ticks"""
+    run, seed, _ = boot_syscalls(boot, rng)
+    match = line_of(run, r"^usertests: syscalls: uptime (-?\d+) -> (-?\d+) after (\d+) "
+                         r"instructions of spinning; sleep\((\d+)\): (-?\d+) -> (-?\d+)$", "uptime")
+    t0, t1, spun, nap, t2, t3 = map(int, match.groups())
+    assert t1 > t0, f"uptime stayed at {t0} while user code spun for {spun} instructions"
+    assert spun <= 2_000_000, f"a tick at hz=1000 took {spun} instructions of user spinning"
+    assert nap == 1 + seed % 7
+    assert t3 - t2 >= nap, f"sleep({nap}) returned after {t3 - t2} ticks"
+    assert t3 - t2 <= nap + 2, f"sleep({nap}) took {t3 - t2} ticks"
+    check_finished(run)
+
+
+@pytest.mark.points(5)
+def test_write_reaches_the_console(boot, rng):
+    """write(1, word, n) prints the grader's word and returns n"""
+    run, _, word = boot_syscalls(boot, rng)
+    assert f"usertests: syscalls: echo <{word}>\n" in run.output, \
+        f"the word {word!r} did not come out between 'echo <' and '>'"
+    check_finished(run)
+
+
+@pytest.mark.points(5)
+def test_unknown_numbers_give_enosys(boot, rng):
+    """0, numbers above the last system call, negative and huge ones: -E_NOSYS"""
+    numbers = [rng.randrange(SYSCALL_MAX + 1, 256), rng.randrange(256, 2**31),
+               rng.randrange(2**31, 2**32), 2**32 - rng.randrange(1, 100)]
+    run, _, _ = boot_syscalls(boot, rng, numbers)
+    results = {int(n, 16): int(r) for n, r in
+               re.findall(r"^usertests: syscalls: nosys 0x([0-9a-f]{8}) -> (-?\d+)$",
+                          run.output, re.M)}
+    for number in numbers + [0, SYSCALL_MAX + 1, 2**32 - 1]:
+        assert number in results, f"system call {number:#x} was not tried (see the output)"
+        assert results[number] == -E_NOSYS, \
+            f"system call {number:#x} returned {results[number]}, expected -E_NOSYS (-{E_NOSYS})"
+    check_finished(run)
+
+
+@pytest.mark.points(10)
+def test_system_calls_preserve_registers(boot, rng):
+    """every register but %eax survives system calls (blocking ones too) and timer interrupts"""
+    run, _, _ = boot_syscalls(boot, rng)
+    line_of(run, r"^usertests: syscalls: registers preserved across \d+ system calls and "
+                 r"\d+ timer ticks$", "the register check")
+    check_finished(run)
+
+
+@pytest.mark.points(5)
+def test_bad_descriptors_give_ebadf(boot, rng):
+    """read and write of descriptors that are not open (or out of range): -E_BADF"""
+    run, _, _ = boot_syscalls(boot, rng)
+    line_of(run, r"^usertests: syscalls: bad descriptors give E_BADF$", "bad descriptors")
+    check_finished(run)

@@ -1,0 +1,182 @@
+"""Helpers for the tests of labs 4 and 5, which run user programs (user/*.c,
+built into the kernel's ramdisk) as pid 1 with ``init=PROG ARGS...``.
+
+- ``run_usertests(boot, part, *args)`` boots ``init=usertests PART ARGS``
+  and checks its one verdict line and a clean shutdown.
+- ``KILL_LINE`` and ``kill_lines()`` read the kernel's line for a killed
+  process: ``pid P (NAME): killed by WHAT, eip 0x... (FUNC+0xOFF)``.
+- ``Behaviour``/``BEHAVIOURS``: what user/faults.c does, and
+  ``kill_line_problems()`` says what is wrong with the line for one of them.
+- ``user_symbols()`` reads a program's symbols (build/user/PROG.elf) to
+  check that FUNC+0xOFF really is the eip.
+"""
+
+import re
+import subprocess
+from dataclasses import dataclass
+from typing import Optional
+
+USER_BASE = 0x40000000
+USER_TOP = 0xC0000000
+STACK_PAGES = 2
+PAGE = 4096
+GUARD_PAGE = USER_TOP - (STACK_PAGES + 1) * PAGE   # first byte of the guard page
+FAST = "hz=1000"       # a 1 ms tick (a million instructions): sleeps are short
+
+MASK32 = 0xFFFFFFFF
+FNV_OFFSET, FNV_PRIME = 2166136261, 16777619
+
+KILL_LINE = re.compile(r"^pid (\d+) \((\S+)\): killed by (.+), eip 0x([0-9a-f]{8}) "
+                       r"\(([A-Za-z_.$][\w.$]*)\+0x([0-9a-f]+)\)$", re.M)
+
+
+def xorshift32(state):
+    """One step of user/*.c's generator: the new state, which is the value."""
+    x = state or 0x9E3779B9
+    x ^= (x << 13) & MASK32
+    x ^= x >> 17
+    x ^= (x << 5) & MASK32
+    return x
+
+
+def fnv1a(data, h=FNV_OFFSET):
+    for byte in data:
+        h = ((h ^ byte) * FNV_PRIME) & MASK32
+    return h
+
+
+@dataclass
+class KillLine:
+    pid: int
+    name: str
+    what: str
+    eip: int
+    function: str
+    offset: int
+    text: str
+
+
+def kill_lines(output):
+    """Every 'pid P (NAME): killed by ...' line in output, as KillLines."""
+    return [KillLine(int(m.group(1)), m.group(2), m.group(3), int(m.group(4), 16),
+                     m.group(5), int(m.group(6), 16), m.group(0))
+            for m in KILL_LINE.finditer(output)]
+
+
+def kernel_trouble(output):
+    """Why the output shows the kernel itself in trouble, or None."""
+    for marker in ("panic:", "panic (while panicking)", "double fault"):
+        if marker in output:
+            line = next(l for l in output.splitlines() if marker in l)
+            return f"the kernel panicked: {line!r}"
+    return None
+
+
+def verdict_lines(output, program="usertests"):
+    return [line for line in output.splitlines()
+            if line.startswith(f"{program}: ") and "FAILED" in line]
+
+
+def run_usertests(boot, part, *args, timeout=60):
+    """Boot 'init=usertests PART ARGS hz=1000'; check that the part says
+    OK and usertests (pid 1) exits 0. Returns the run."""
+    words = " ".join(str(arg) for arg in args)
+    run = boot(f"init=usertests {part} {words} {FAST}".replace("  ", " "), timeout=timeout)
+    failed = verdict_lines(run.output)
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    assert not failed, "usertests said:\n" + "\n".join(failed)
+    assert f"usertests: {part}: OK" in run.output, (
+        f"no 'usertests: {part}: OK' line (how the run ended: {run.kind})")
+    assert "beta86: init exited with status 0" in run.output, \
+        "usertests (pid 1) did not exit with status 0"
+    run.expect_exit("success")
+    return run
+
+
+def user_symbols(kernel_dir, program):
+    """{name: address} of program's functions, from build/user/PROG.elf
+    (empty if there is no such file or nm fails)."""
+    path = kernel_dir / "build" / "user" / f"{program}.elf"
+    if not path.is_file():
+        return {}
+    try:
+        result = subprocess.run(["nm", str(path)], capture_output=True, text=True,
+                                timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    symbols = {}
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tT":
+            symbols[parts[2]] = int(parts[0], 16)
+    return symbols
+
+
+# ---- user/faults.c ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Behaviour:
+    name: str           # faults solo NAME
+    function: str       # where the fault happens (FUNC in the kill line)
+    cause: int          # the trap vector: WKILLCAUSE of the wait() status
+    trap: str           # how WHAT starts
+    address: Optional[int] = None   # the page fault's address, when fixed
+
+
+BEHAVIOURS = [
+    Behaviour("null", "fault_null", 14, "page fault", 0x00000000),
+    Behaviour("kwrite", "fault_kwrite", 14, "page fault", 0x00100000),
+    Behaviour("textwrite", "fault_textwrite", 14, "page fault"),
+    Behaviour("stack", "fault_stack_recurse", 14, "page fault"),
+    Behaviour("ud2", "fault_ud2", 6, "invalid opcode"),
+    Behaviour("div0", "fault_div0", 0, "divide error"),
+    Behaviour("cli", "fault_cli", 13, "general protection fault"),
+    Behaviour("hlt", "fault_hlt", 13, "general protection fault"),
+    Behaviour("inout", "fault_inout", 13, "general protection fault"),
+    Behaviour("int", "fault_int", 13, "general protection fault"),
+    Behaviour("farjmp", "fault_farjmp", 13, "general protection fault"),
+    Behaviour("iret", "fault_iret", 13, "general protection fault"),
+]
+BY_NAME = {b.name: b for b in BEHAVIOURS}
+
+
+def kill_line_problems(line, behaviour, pid, output, symbols, mode):
+    """What is wrong with kill line `line` for `behaviour` done by process
+    `pid`, as a list of sentences (empty: nothing). `output` holds what
+    faults announced ('faults: MODE NAME: expect ... at 0x...')."""
+    problems = []
+    b = behaviour
+    if line.pid != pid:
+        problems.append(f"the line names pid {line.pid}, expected {pid}")
+    if line.name != "faults":
+        problems.append(f"the line names the process {line.name!r}, expected 'faults'")
+    if not line.what.startswith(b.trap):
+        problems.append(f"WHAT is {line.what!r}: expected it to start with the trap's "
+                        f"name, {b.trap!r}")
+    if b.name == "stack" and "stack overflow" not in line.what:
+        problems.append(f"WHAT is {line.what!r}: a fault on the stack's guard page should "
+                        "say 'stack overflow'")
+    if b.cause == 14:
+        addresses = [int(a, 16) for a in re.findall(r"0x([0-9a-f]{8})\b", line.what)]
+        want = b.address
+        if b.name == "textwrite":
+            announced = re.search(rf"faults: {mode} textwrite: expect page fault at "
+                                  r"0x([0-9a-f]{8})", output)
+            want = int(announced.group(1), 16) if announced else symbols.get(b.function)
+        if b.name == "stack":
+            if not any(GUARD_PAGE <= a < GUARD_PAGE + PAGE for a in addresses):
+                problems.append(f"WHAT is {line.what!r}: expected a 0x%08x address in the "
+                                f"guard page {GUARD_PAGE:#010x}..{GUARD_PAGE + PAGE - 1:#010x}")
+        elif want is not None and want not in addresses:
+            problems.append(f"WHAT is {line.what!r}: expected the faulting address "
+                            f"0x{want:08x} in it")
+    if line.function != b.function:
+        problems.append(f"FUNC is {line.function}, expected {b.function}")
+    elif symbols.get(b.function) is not None and \
+            symbols[b.function] + line.offset != line.eip:
+        problems.append(f"{line.function}+{line.offset:#x} is "
+                        f"{symbols[b.function] + line.offset:#010x}, not eip {line.eip:#010x}")
+    if not USER_BASE <= line.eip < USER_TOP:
+        problems.append(f"eip {line.eip:#010x} is not a user address")
+    return problems
