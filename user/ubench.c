@@ -99,6 +99,28 @@ static void bench_getpid(void)
 /* ---- pipe ping-pong ---- */
 
 #define PINGPONG_ROUNDS 2000
+#define PINGPONG_WARMUP 20
+
+/* Instructions for PINGPONG_ROUNDS of: write one byte to wfd, read one
+ * byte from rfd (after a warm-up that is not counted). */
+static uint32_t pingpong_rounds(const char *name, int wfd, int rfd)
+{
+	char c = 'x';
+	int r;
+
+	for (int i = 0; i < PINGPONG_WARMUP; i++) {
+		write(wfd, &c, 1);
+		read(rfd, &c, 1);
+	}
+	uint32_t t0 = rdtsc32();
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		if ((r = write(wfd, &c, 1)) != 1)
+			bench_fail(name, "write", r);
+		if ((r = read(rfd, &c, 1)) != 1)
+			bench_fail(name, "read", r);
+	}
+	return rdtsc32() - t0;
+}
 
 static void bench_pipe(void)
 {
@@ -118,18 +140,7 @@ static void bench_pipe(void)
 	}
 	close(there[0]);
 	close(back[1]);
-	for (int i = 0; i < 20; i++) {          /* warm up */
-		write(there[1], &c, 1);
-		read(back[0], &c, 1);
-	}
-	uint32_t t0 = rdtsc32();
-	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
-		if ((r = write(there[1], &c, 1)) != 1)
-			bench_fail("pipe", "write", r);
-		if ((r = read(back[0], &c, 1)) != 1)
-			bench_fail("pipe", "read", r);
-	}
-	uint32_t total = rdtsc32() - t0;
+	uint32_t total = pingpong_rounds("pipe", there[1], back[0]);
 	close(there[1]);
 	close(back[0]);
 	int st;
@@ -140,21 +151,10 @@ static void bench_pipe(void)
 static void bench_pipe1(void)
 {
 	int fds[2], r;
-	char c = 'x';
+
 	if ((r = pipe(fds)) < 0)
 		bench_fail("pipe1", "pipe", r);
-	for (int i = 0; i < 20; i++) {          /* warm up */
-		write(fds[1], &c, 1);
-		read(fds[0], &c, 1);
-	}
-	uint32_t t0 = rdtsc32();
-	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
-		if ((r = write(fds[1], &c, 1)) != 1)
-			bench_fail("pipe1", "write", r);
-		if ((r = read(fds[0], &c, 1)) != 1)
-			bench_fail("pipe1", "read", r);
-	}
-	uint32_t total = rdtsc32() - t0;
+	uint32_t total = pingpong_rounds("pipe1", fds[1], fds[0]);
 	close(fds[0]);
 	close(fds[1]);
 	report("pipe1", total, PINGPONG_ROUNDS, "");

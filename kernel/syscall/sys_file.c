@@ -26,28 +26,28 @@ static int fd_install(struct file *f)
 	return -E_MFILE;
 }
 
-TRAP_HANDLER struct trapframe *sys_read(struct trapframe *tf)
+/* read(fd, buf, n) and write(fd, buf, n): check the descriptor and the
+ * count, then transfer (file_read or file_write checks the buffer). */
+static int sys_transfer(struct trapframe *tf, int (*transfer)(struct file *, uint32_t, uint32_t))
 {
 	struct file *f = fd_file(SYSCALL_ARG1(tf));
 	int n = (int)SYSCALL_ARG3(tf);
 
 	if (!f)
-		return syscall_return(tf, -E_BADF);
+		return -E_BADF;
 	if (n < 0)
-		return syscall_return(tf, -E_INVAL);
-	return syscall_return(tf, file_read(f, SYSCALL_ARG2(tf), (uint32_t)n));
+		return -E_INVAL;
+	return transfer(f, SYSCALL_ARG2(tf), (uint32_t)n);
+}
+
+TRAP_HANDLER struct trapframe *sys_read(struct trapframe *tf)
+{
+	return syscall_return(tf, sys_transfer(tf, file_read));
 }
 
 TRAP_HANDLER struct trapframe *sys_write(struct trapframe *tf)
 {
-	struct file *f = fd_file(SYSCALL_ARG1(tf));
-	int n = (int)SYSCALL_ARG3(tf);
-
-	if (!f)
-		return syscall_return(tf, -E_BADF);
-	if (n < 0)
-		return syscall_return(tf, -E_INVAL);
-	return syscall_return(tf, file_write(f, SYSCALL_ARG2(tf), (uint32_t)n));
+	return syscall_return(tf, sys_transfer(tf, file_write));
 }
 
 TRAP_HANDLER struct trapframe *sys_close(struct trapframe *tf)
