@@ -143,13 +143,17 @@ $(BUILD)/ramdisk.S.o: $(RAMDISK_FILES)
 deps:
 	@sh tools/install-deps.sh
 
+# QEMU exits with 33 after the kernel's clean shutdown (cpu/power.h): that
+# is success for make too; 35 (a failure shutdown) stays an error.
+QEMU_CLEAN_EXIT := status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || exit $$status
+
 qemu: deps all
 	@echo "beta86: serial console here; Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor"
-	$(QEMU) $(QEMUOPTS) $(if $(DISPLAY),,-display none) -serial mon:stdio -append "$(APPEND)"
+	$(QEMU) $(QEMUOPTS) $(if $(DISPLAY),,-display none) -serial mon:stdio -append "$(APPEND)"; $(QEMU_CLEAN_EXIT)
 
 qemu-nox: deps all
 	@echo "beta86: serial console here; Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor"
-	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -append "$(APPEND)"
+	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -append "$(APPEND)"; $(QEMU_CLEAN_EXIT)
 
 qemu-gdb: deps all
 	@echo "beta86: halted at the first instruction, GDB stub on localhost:$(GDBPORT)."

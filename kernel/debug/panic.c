@@ -86,6 +86,8 @@ void panic_trap(struct trapframe *tf)
 	struct trapframe full = panic_complete_frame(tf);
 	uint32_t offset;
 	const char *fn = ksym_lookup(tf->eip, &offset);
+	/* Only a kernel without user_fault (lab 4) panics on a user fault. */
+	const char *where = trapframe_from_user(tf) ? "user mode" : "kernel";
 
 	if (tf->vector == T_PAGE_FAULT) {
 		uint32_t addr = read_cr2();
@@ -93,11 +95,12 @@ void panic_trap(struct trapframe *tf)
 		if (owner)
 			panic_with_frame(&full, "kernel stack overflow in pid %d (%s): page fault at 0x%08x in its guard page",
 					 owner->pid, owner->name, addr);
-		panic_with_frame(&full, "page fault in kernel at address 0x%08x (%s), error code 0x%x, eip 0x%08x %s+0x%x",
-				 addr, page_fault_access(tf->error), tf->error, tf->eip, fn ? fn : "???", fn ? offset : 0);
+		panic_with_frame(&full, "page fault in %s at address 0x%08x (%s), error code 0x%x, eip 0x%08x %s+0x%x",
+				 where, addr, page_fault_access(tf->error), tf->error, tf->eip,
+				 fn ? fn : "???", fn ? offset : 0);
 	}
-	panic_with_frame(&full, "%s in kernel (vector %u), error code 0x%x, eip 0x%08x %s+0x%x",
-			 trap_name(tf->vector), tf->vector, tf->error, tf->eip, fn ? fn : "???", fn ? offset : 0);
+	panic_with_frame(&full, "%s in %s (vector %u), error code 0x%x, eip 0x%08x %s+0x%x",
+			 trap_name(tf->vector), where, tf->vector, tf->error, tf->eip, fn ? fn : "???", fn ? offset : 0);
 }
 
 /* Snapshot the registers as they are at the call site of panic(). The
