@@ -46,14 +46,6 @@ void file_close(struct file *f)
 	f->type = FILE_NONE;
 }
 
-int file_count_open(void)
-{
-	int n = 0;
-	for (struct file *f = file_table; f < &file_table[NFILE]; f++)
-		n += f->refs > 0;
-	return n;
-}
-
 /* Console output: copy the user's bytes in, a chunk at a time, and print
  * them as one run so that they are not interleaved with kernel lines. */
 static int console_write_user(uint32_t ubuf, uint32_t n)

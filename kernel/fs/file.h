@@ -37,7 +37,5 @@ struct file *file_dup(struct file *f);
 void file_close(struct file *f);
 int file_read(struct file *f, uint32_t ubuf, uint32_t n);
 int file_write(struct file *f, uint32_t ubuf, uint32_t n);
-/* Open files, for the leak check in tests. */
-int file_count_open(void);
 
 #endif
