@@ -1,7 +1,7 @@
 """Lab 2 with GDB: the beta86 commands ps, ctx and pbt (tools/gdb/beta86.py).
 
 Each is checked against an independent view of the same stopped kernel:
-  ps   against the kernel's own table, printed by `call proc_dump()` on the
+  ps   against the kernel's own table, printed by `call proc_dump(0)` on the
        serial console;
   ctx  against the raw fields of proc_table[i].kctx and the CPU's registers;
   pbt  against GDB's own `bt` once the thread really resumes from that
@@ -47,8 +47,8 @@ def table_rows(text):
 
 
 def kernel_table(run, gdb, rows):
-    """The kernel's own table: `call proc_dump()`, read from the console."""
-    gdb.command("call proc_dump()")
+    """The kernel's own table: `call proc_dump(0)`, read from the console."""
+    gdb.command("call proc_dump(0)")
     match = run.expect(re.escape(TABLE_HEADER) + r"((?:\d+ .*\n){%d})" % rows,
                        timeout=KERNEL_TIMEOUT)
     return table_rows(match.group(1))

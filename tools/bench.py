@@ -4,7 +4,9 @@
 Boots each benchmark kernel test or user program under -icount shift=0 (the
 grader's QEMU command line, grader/qemu.py), where rdtsc counts retired
 instructions, so every figure repeats exactly. Prints a table with each
-figure's budget and writes the same as JSON (build/bench.json by default).
+figure's target (the project's own) and the budget the graded tests allow a
+student (twice that; both from grader/budgets.py), and writes the same as
+JSON (build/bench.json by default).
 
 A figure is read from the run's output: "ready" from the kernel's
 "beta86: ready after N instructions" line; "KEY" from the first
@@ -25,27 +27,30 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "grader"))
 
 import qemu  # noqa: E402  (grader/qemu.py)
+from budgets import TARGETS, student_budget  # noqa: E402  (grader/budgets.py)
 
 BOOT_TIMEOUT = 120  # seconds; only a guard against a hang
 
-# (name, kernel command line, figure to read, budget or None)
+# (name, kernel command line, figure to read, target in grader/budgets.py or None)
 BENCHMARKS = [
     ("reset to kernel ready banner", "init=boot", "ready", None),
-    ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch", 60),
-    ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch", 60),
-    ("preemptive switch, 2 threads", "init=bench_preempt 2 hz=10000", "per_switch", 150),
-    ("preemptive switch, 60 threads", "init=bench_preempt 60 hz=10000", "per_switch", 150),
+    ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch", "cooperative switch"),
+    ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch", "cooperative switch"),
+    ("preemptive switch, 2 threads", "init=bench_preempt 2 hz=10000", "per_switch",
+     "preemptive switch"),
+    ("preemptive switch, 60 threads", "init=bench_preempt 60 hz=10000", "per_switch",
+     "preemptive switch"),
     # user space (lab 5, user/ubench.c)
-    ("null system call (getpid)", "init=ubench getpid", "getpid:per_op", 50),
-    ("pipe round trip, 1 byte", "init=ubench pipe", "pipe:per_op", 2_000),
+    ("null system call (getpid)", "init=ubench getpid", "getpid:per_op", "null system call"),
+    ("pipe round trip, 1 byte", "init=ubench pipe", "pipe:per_op", "pipe round trip"),
     ("  the same in one process, no switch", "init=ubench pipe1", "pipe1:per_op", None),
-    ("fork + exit + wait", "init=ubench fork", "fork:per_op", 200_000),
-    ("sbrk(+4096), touch, sbrk(-4096)", "init=ubench sbrk", "sbrk:per_op", 2_000),
+    ("fork + exit + wait", "init=ubench fork", "fork:per_op", "fork + exit + wait"),
+    ("sbrk(+4096), touch, sbrk(-4096)", "init=ubench sbrk", "sbrk:per_op", "sbrk"),
     # ubench forks and execs sh with its output on a pipe, and takes rdtsc
     # when "$ " arrives: reset to sh's first prompt, BIOS included (one exec
     # more than a plain boot, where init starts sh itself)
     ("reset to the shell's first prompt", "init=ubench prompt", "prompt:instructions",
-     12_000_000),
+     "reset to prompt"),
 ]
 # Pairs whose figures must agree within SCALING_TOLERANCE (the O(1) pick).
 SCALING = [("cooperative switch, 2 threads", "cooperative switch, 60 threads"),
@@ -93,10 +98,12 @@ def main():
     args = parser.parse_args()
 
     results = []
-    for name, cmdline, figure, budget in BENCHMARKS:
+    for name, cmdline, figure, target in BENCHMARKS:
         value, line = read_figure(run_kernel(args.kernel, cmdline), figure)
+        budget = TARGETS[target] if target else None
         results.append({"name": name, "cmdline": cmdline, "instructions": value,
                         "budget": budget, "ok": budget is None or value <= budget,
+                        "student_budget": student_budget(target) if target else None,
                         "line": line})
     by_name = {r["name"]: r["instructions"] for r in results}
     scaling = []
@@ -106,10 +113,12 @@ def main():
                         "ok": spread <= SCALING_TOLERANCE})
 
     width = max(34, max(len(r["name"]) for r in results))
-    print(f"{'benchmark':{width}} {'instructions':>14} {'budget':>11}")
+    print(f"{'benchmark':{width}} {'instructions':>14} {'target':>11} {'students':>11}")
     for r in results:
         budget = "" if r["budget"] is None else f"{r['budget']:,}"
-        print(f"{r['name']:{width}} {r['instructions']:>14,.2f} {budget:>11}  {verdict(r['instructions'], r['budget'])}")
+        student = "" if r["student_budget"] is None else f"{r['student_budget']:,}"
+        print(f"{r['name']:{width}} {r['instructions']:>14,.2f} {budget:>11} {student:>11}  "
+              f"{verdict(r['instructions'], r['budget'])}")
     for s in scaling:
         print(f"{s['many']} vs {s['few']}: {s['spread']:.1%} apart "
               f"({'ok' if s['ok'] else 'MORE THAN 5%'})")

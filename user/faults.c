@@ -166,13 +166,6 @@ static void do_fault(const struct behaviour *b)
 	exit(99);
 }
 
-static inline uint32_t rdtsc32(void)
-{
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return lo;
-}
-
 static struct procinfo table[64];
 
 /* Spins for `window` instructions, checking that its memory stays as it

@@ -32,18 +32,6 @@
 
 #define PAGE 4096u
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline uint32_t rdtsc32(void)
-{
-	return (uint32_t)rdtsc();
-}
-
 static void __attribute__((noreturn)) bench_fail(const char *name, const char *what, int r)
 {
 	printf("bench: %s FAILED: %s returned %d (%s)\n", name, what, r, r < 0 ? strerror(r) : "");

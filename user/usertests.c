@@ -46,13 +46,6 @@
 static const char *part = "usertests";
 static char line[640];
 
-static inline uint32_t rdtsc32(void)
-{
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return lo;
-}
-
 static inline int syscall3(uint32_t num, uint32_t a, uint32_t b, uint32_t c)
 {
 	int ret;

@@ -44,7 +44,7 @@ static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info
 
 TRAP_HANDLER static struct trapframe *serial_irq(struct trapframe *tf)
 {
-	serial_intr();
+	serial_intr(tf);
 	return tf;
 }
 

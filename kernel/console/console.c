@@ -74,10 +74,10 @@ int printf(const char *fmt, ...)
 	return n;
 }
 
-void console_input(char c)
+void console_input(char c, const struct trapframe *interrupted)
 {
 	if (c == CTRL('P')) {
-		proc_dump();
+		proc_dump(interrupted);
 		return;
 	}
 	if (console_rx.rx_write - console_rx.rx_read == CONSOLE_RX_SIZE)

@@ -15,8 +15,11 @@ void console_write(const char *s, int n);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 
-/* Called by the serial and keyboard interrupt handlers for each input byte. */
-void console_input(char c);
+struct trapframe;
+/* Called by the serial and keyboard interrupt handlers for each input
+ * byte; interrupted is the context the interrupt stopped (Ctrl-P names
+ * where the running thread was). */
+void console_input(char c, const struct trapframe *interrupted);
 /* Wait for and return the next input byte. */
 char console_getc(void);
 /* Wait for input and return what has arrived, at most n bytes, raw (no

@@ -61,7 +61,7 @@ TRAP_HANDLER static struct trapframe *keyboard_intr(struct trapframe *tf)
 	while (inb(KBD_STATUS_PORT) & KBD_STATUS_FULL) {
 		char c = keyboard_translate(inb(KBD_DATA_PORT));
 		if (c)
-			console_input(c);
+			console_input(c, tf);
 	}
 	return tf;
 }

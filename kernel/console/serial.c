@@ -52,8 +52,8 @@ void serial_putc(char c)
 	outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
-void serial_intr(void)
+void serial_intr(const struct trapframe *interrupted)
 {
 	while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
-		console_input((char)inb(COM1 + UART_DATA));
+		console_input((char)inb(COM1 + UART_DATA), interrupted);
 }

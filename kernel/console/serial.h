@@ -6,7 +6,9 @@
 
 void serial_init(void);
 void serial_putc(char c);
-/* Drain received bytes into the console; called from the COM1 IRQ. */
-void serial_intr(void);
+struct trapframe;
+/* Drain received bytes into the console; called from the COM1 IRQ, with
+ * the context it interrupted (for Ctrl-P's report). */
+void serial_intr(const struct trapframe *interrupted);
 
 #endif

@@ -56,7 +56,7 @@ static void kmon_backtrace(int argc, char **argv)
 static void kmon_ps(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	proc_dump();
+	proc_dump(0);
 }
 
 static void kmon_tests(int argc, char **argv)

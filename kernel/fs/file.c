@@ -1,22 +1,25 @@
 /*
  * file.c - the system-wide table of open files, and read/write dispatched
- * by file type. Called from system calls, with interrupts off (the kernel
- * is not preempted inside a system call, see syscall.c), so the table
- * needs no lock.
+ * by file type. System calls are preemptible (syscall.c), so the table's
+ * reference counts change only where no other thread can run: in the
+ * NOPREEMPT functions file_alloc and file_dup, and in file_close's
+ * preempt_disable section. Interrupt handlers never touch the table.
  */
 #include "fs/file.h"
 #include "fs/pipe.h"
 #include "console/console.h"
+#include "cpu/nopreempt.h"
 #include "debug/panic.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
+#include "proc/sched.h"
 #include "abi.h"
 
 #define CONSOLE_CHUNK 128       /* bytes copied in per console write step */
 
 static struct file file_table[NFILE];
 
-struct file *file_alloc(enum file_type type, int readable, int writable)
+NOPREEMPT struct file *file_alloc(enum file_type type, int readable, int writable)
 {
 	for (struct file *f = file_table; f < &file_table[NFILE]; f++) {
 		if (f->refs == 0) {
@@ -27,7 +30,7 @@ struct file *file_alloc(enum file_type type, int readable, int writable)
 	return 0;
 }
 
-struct file *file_dup(struct file *f)
+NOPREEMPT struct file *file_dup(struct file *f)
 {
 	if (f->refs < 1)
 		panic("file_dup: file %d is not open", (int)(f - file_table));
@@ -37,13 +40,15 @@ struct file *file_dup(struct file *f)
 
 void file_close(struct file *f)
 {
+	preempt_disable();
 	if (f->refs < 1)
 		panic("file_close: file %d is not open", (int)(f - file_table));
-	if (--f->refs > 0)
-		return;
-	if (f->type == FILE_PIPE)
-		pipe_close_end(f->pipe, f->writable);
-	f->type = FILE_NONE;
+	if (--f->refs == 0) {
+		if (f->type == FILE_PIPE)
+			pipe_close_end(f->pipe, f->writable);
+		f->type = FILE_NONE;
+	}
+	preempt_enable();
 }
 
 /* Console output: copy the user's bytes in, a chunk at a time, and print
@@ -58,7 +63,9 @@ static int console_write_user(uint32_t ubuf, uint32_t n)
 	for (uint32_t done = 0; done < n; done += sizeof(chunk)) {
 		uint32_t len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
 		copyin(pgdir, chunk, ubuf + done, len);
+		preempt_disable();      /* one chunk is one run on the console */
 		console_write(chunk, (int)len);
+		preempt_enable();
 	}
 	return (int)n;
 }

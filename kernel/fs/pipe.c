@@ -4,11 +4,13 @@
  * written; they only grow (wrapping at 2^32, which PIPE_SIZE divides), so
  *     bytes buffered = nwrite - nread,   0 <= that <= PIPE_SIZE.
  *
- * Callers run with interrupts off (system calls are not preempted), so the
- * checks and the sleeps below cannot miss a wakeup. Readers sleep on
- * &nread, writers on &nwrite; waiting_readers and waiting_writers count
- * them, so that the common case (nobody waiting) skips wakeup's scan of
- * the whole process table.
+ * A pipe's fields change only with interrupts off: pipe_read and
+ * pipe_write hold them off from their checks to their sleeps, so no
+ * wakeup is missed, and pipe_close_end likewise. That is bounded: at most
+ * PIPE_SIZE bytes are copied between two sleeps. Readers sleep on &nread,
+ * writers on &nwrite; waiting_readers and waiting_writers count them, so
+ * that the common case (nobody waiting) skips wakeup's walk of the
+ * sleepers.
  */
 #include "fs/pipe.h"
 #include "fs/file.h"
@@ -69,6 +71,8 @@ static void pipe_wake(void *chan, int waiting)
 
 void pipe_close_end(struct pipe *p, int write_end)
 {
+	uint32_t flags = irq_save();
+
 	if (write_end) {
 		p->writers--;
 		wakeup(&p->nread);      /* readers see end of file */
@@ -76,7 +80,9 @@ void pipe_close_end(struct pipe *p, int write_end)
 		p->readers--;
 		wakeup(&p->nwrite);     /* writers see a broken pipe */
 	}
-	if (p->readers == 0 && p->writers == 0)
+	int unused = p->readers == 0 && p->writers == 0;
+	irq_restore(flags);
+	if (unused)
 		frame_free((uint32_t)p);
 }
 
@@ -99,12 +105,36 @@ static void pipe_copy(struct pipe *p, uint32_t pos, uint32_t ubuf, uint32_t len,
 	}
 }
 
+/* pipe_read and pipe_write check the user range, then call these with
+ * interrupts off. */
+static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n);
+static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n);
+
 int pipe_read(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
 	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 1))
 		return -E_FAULT;
 	if (n == 0)
 		return 0;               /* like the console: nothing asked, no wait */
+	uint32_t flags = irq_save();
+	int got = pipe_read_locked(p, ubuf, n);
+	irq_restore(flags);
+	return got;
+}
+
+int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
+{
+	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 0))
+		return -E_FAULT;
+	uint32_t flags = irq_save();
+	int done = pipe_write_locked(p, ubuf, n);
+	irq_restore(flags);
+	return done;
+}
+
+/* Wait for bytes (or the end of file), then take at most n of them. */
+static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
+{
 #if LAB_SOLUTION(5)
 	while (p->nread == p->nwrite && p->writers > 0) {
 		if (current_proc->killed)
@@ -120,16 +150,16 @@ int pipe_read(struct pipe *p, uint32_t ubuf, uint32_t n)
 		pipe_wake(&p->nwrite, p->waiting_writers);
 	return (int)n;
 #else
-	(void)p, (void)pipe_copy, (void)pipe_sleep, (void)pipe_wake;
+	(void)p, (void)ubuf, (void)n, (void)pipe_copy, (void)pipe_sleep, (void)pipe_wake;
 	printf("pipe_read: not implemented (lab 5)\n");
 	return -E_NOSYS;
 #endif
 }
 
-int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
+/* Copy all n bytes in, sleeping whenever the ring is full; fewer only if
+ * the readers go away or the writer is killed. */
+static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
-	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 0))
-		return -E_FAULT;
 #if LAB_SOLUTION(5)
 	uint32_t done = 0;
 
@@ -151,7 +181,7 @@ int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
 	}
 	return (int)n;
 #else
-	(void)p, (void)n;
+	(void)p, (void)ubuf, (void)n;
 	printf("pipe_write: not implemented (lab 5)\n");
 	return -E_NOSYS;
 #endif

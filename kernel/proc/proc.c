@@ -123,33 +123,25 @@ static void proc_dump_address(uint32_t addr)
 		printf("0x%08x", addr);
 }
 
-/* A user process preempted in user mode: its eip named from its own
+/* A user process stopped in user mode: its eip named from its own
  * program's symbols. (Its frame pointer chain is in its address space,
  * not necessarily the loaded one, so it is not followed here; GDB's ps
  * does that.) */
-static void proc_dump_user_where(const struct proc *p)
+static void proc_dump_user_where(const struct proc *p, uint32_t eip)
 {
 	uint32_t offset;
-	const char *fn = usym_lookup(p->program, p->tf.eip, &offset);
+	const char *fn = usym_lookup(p->program, eip, &offset);
 
 	if (fn)
 		printf("user %s+0x%x", fn, offset);
 	else
-		printf("user 0x%08x", p->tf.eip);
+		printf("user 0x%08x", eip);
 }
 
-/* Where a stopped thread stopped: its saved eip, then the callers found
- * through its saved frame pointer, innermost first ("a < b < c"). */
-static void proc_dump_where(const struct proc *p)
+/* Where a thread stopped in the kernel: eip, then the callers found
+ * through the frame pointer, innermost first ("a < b < c"). */
+static void proc_dump_kernel_where(uint32_t eip, uint32_t ebp)
 {
-	const struct trapframe *tf = &p->tf;
-
-	if (p->saved == SAVED_TRAPFRAME && trapframe_from_user(tf)) {
-		proc_dump_user_where(p);
-		return;
-	}
-	uint32_t eip = p->saved == SAVED_TRAPFRAME ? tf->eip : p->kctx.eip;
-	uint32_t ebp = p->saved == SAVED_TRAPFRAME ? tf->ebp : p->kctx.ebp;
 	uint32_t callers[PROC_DUMP_FRAMES - 1];
 	int n = backtrace_walk(ebp, callers, PROC_DUMP_FRAMES - 1);
 
@@ -160,14 +152,35 @@ static void proc_dump_where(const struct proc *p)
 	}
 }
 
-void proc_dump(void)
+/* Where the context in tf was: in user code or in the kernel. */
+static void proc_dump_frame_where(const struct proc *p, const struct trapframe *tf)
+{
+	if (trapframe_from_user(tf))
+		proc_dump_user_where(p, tf->eip);
+	else
+		proc_dump_kernel_where(tf->eip, tf->ebp);
+}
+
+/* Where a stopped thread stopped, from what it saved. */
+static void proc_dump_where(const struct proc *p)
+{
+	if (p->saved == SAVED_TRAPFRAME)
+		proc_dump_frame_where(p, &p->tf);
+	else
+		proc_dump_kernel_where(p->kctx.eip, p->kctx.ebp);
+}
+
+void proc_dump(const struct trapframe *interrupted)
 {
 	printf("\npid  state     name             where\n");
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
 		if (p->state == PROC_UNUSED)
 			continue;
 		printf("%-4d %-9s %-16s ", p->pid, proc_state_name(p), p->name);
-		if (p == current_proc && p->state == PROC_RUNNABLE)
+		if (p == current_proc && p->state == PROC_RUNNABLE && interrupted) {
+			printf("(running) ");
+			proc_dump_frame_where(p, interrupted);
+		} else if (p == current_proc && p->state == PROC_RUNNABLE)
 			printf("(running)");
 		else if (p == current_proc)
 			printf("(idle: waiting for a thread to become runnable)");

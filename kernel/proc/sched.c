@@ -35,6 +35,7 @@
 #include "proc/sched.h"
 #include "proc/proc.h"
 #include "cpu/gdt.h"
+#include "cpu/nopreempt.h"
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "trap/timer.h"
@@ -97,6 +98,7 @@ static void runq_remove(struct proc *p)
 
 void sched_make_runnable(struct proc *p)
 {
+	assert_irqs_off();
 	p->state = PROC_RUNNABLE;
 	runq_insert(p);
 }
@@ -196,6 +198,9 @@ static void sched_switch_from(struct proc *cur, struct proc *next)
  * interrupts on (a thread with interrupts off must not give up the CPU). */
 void sched_yield(void)
 {
+	if (!(read_eflags() & EFLAGS_IF))
+		panic("sched_yield: interrupts off (pid %d would switch away inside an irq_save section)",
+		      current_proc->pid);
 	cli();
 	struct proc *cur = current_proc;
 	struct proc *next = cur->rq_next;
@@ -254,6 +259,8 @@ SWITCH_PATH __attribute__((regparm(1))) struct trapframe *sched_preempt(struct t
 {
 	if (preempt_count != 0)
 		return tf;      /* preempt_enable, or the idle loop, sees the flag */
+	if (nopreempt_contains(tf->eip))
+		return tf;      /* a NOPREEMPT function: the next trap exit switches */
 	struct proc *cur = current_proc;
 	struct proc *next = cur->rq_next;
 	if (next == cur) {
@@ -293,6 +300,7 @@ void sleep(void *chan)
 
 void proc_wake(struct proc *p)
 {
+	assert_irqs_off();
 	if (p->state != PROC_SLEEPING)
 		return;
 	if (p->rq_prev)

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "cpu/x86.h"
+#include "debug/panic.h"
 #include "proc/proc.h"
 #include "lab.h"
 
@@ -88,5 +89,23 @@ static inline void preempt_enable(void)
 	if (--preempt_count == 0 && sched_need_resched)
 		sched_preempt_pending();
 }
+
+/*
+ * Preconditions, checked where a function states one (the preemption rule
+ * in docs/02-contexts.md says which structure needs which). Each panics
+ * naming the function whose caller broke it.
+ *   assert_irqs_off()     interrupts are off (irq_save, cli, or a trap
+ *                         gate that has not turned them on);
+ *   assert_preempt_off()  the thread cannot be switched away: interrupts
+ *                         off, or inside a preempt_disable section.
+ */
+#define assert_irqs_off() do {                                          \
+		if (read_eflags() & EFLAGS_IF)                          \
+			panic("%s: interrupts enabled", __func__);      \
+	} while (0)
+#define assert_preempt_off() do {                                       \
+		if (preempt_count == 0 && (read_eflags() & EFLAGS_IF))  \
+			panic("%s: preemption enabled", __func__);      \
+	} while (0)
 
 #endif

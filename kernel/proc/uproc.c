@@ -96,16 +96,21 @@ int uproc_fork(const struct trapframe *tf)
 	child->tf = *tf;
 	child->tf.eax = 0;              /* fork returns 0 in the child */
 	child->saved = SAVED_TRAPFRAME;
+	uint32_t flags = irq_save();
 	sched_make_runnable(child);
+	irq_restore(flags);
 	return child->pid;
 }
 
 /* Give the exiting process's children to init (or, for init itself, to
- * its own parent); wake the heir if one of them is already a zombie. */
+ * its own parent); wake the heir if one of them is already a zombie.
+ * Interrupts off: a child that exits meanwhile must wake the right
+ * parent, and the heir's wait must not miss the wakeup. */
 static void uproc_reparent_children(struct proc *dying)
 {
 	struct proc *heir = dying == init_proc ? dying->parent : init_proc;
 
+	assert_irqs_off();
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
 		if (p->state == PROC_UNUSED || p->parent != dying)
 			continue;
@@ -115,22 +120,28 @@ static void uproc_reparent_children(struct proc *dying)
 	}
 }
 
+/* Release what the process owns, preemptibly (freeing a big address
+ * space takes long, and no tick may be lost meanwhile); then, with
+ * interrupts off, hand its children on and become a zombie. Until then
+ * it is an ordinary running thread without an address space of its own:
+ * pgdir is 0 first, so no switch loads the directory being freed. */
 void uproc_exit(int status)
 {
 	struct proc *cur = current_proc;
 	uint32_t *pgdir = cur->pgdir;
 
-	cli();
+	sti();                          /* callers may come from the trap path */
 	for (int fd = 0; fd < NOFILE; fd++) {
 		if (cur->files[fd]) {
 			file_close(cur->files[fd]);
 			cur->files[fd] = 0;
 		}
 	}
+	cur->pgdir = 0;
+	vm_free(pgdir);
+	cli();
 	if (cur->killed)
 		uproc_kills_pending--;
-	cur->pgdir = 0;                 /* no switch loads it again */
-	vm_free(pgdir);
 	uproc_reparent_children(cur);
 	proc_exit(status);
 }
@@ -157,15 +168,19 @@ int uproc_wait(uint32_t ustatus)
 
 	if (ustatus && !uaccess_ok(cur->pgdir, ustatus, sizeof(int), 1))
 		return -E_FAULT;
+	/* Interrupts off from the scan to the sleep: a child's exit between
+	 * them would wake nobody. */
+	uint32_t flags = irq_save();
 	while (!(child = uproc_find_zombie_child(cur, &any))) {
-		if (!any)
-			return -E_CHILD;
-		if (cur->killed)
-			return -E_INTR;
+		if (!any || cur->killed) {
+			irq_restore(flags);
+			return !any ? -E_CHILD : -E_INTR;
+		}
 		sleep(cur);
 	}
 	int pid = child->pid, status = child->exit_status;
 	proc_reap(child);
+	irq_restore(flags);
 	if (ustatus)
 		copyout(cur->pgdir, ustatus, &status, sizeof(status));
 	return pid;
@@ -191,7 +206,7 @@ static void uproc_redirect_to_exit(struct proc *p)
 	p->saved = SAVED_KCTX;
 }
 
-int uproc_kill(int pid)
+static int uproc_kill_locked(int pid)
 {
 	struct proc *p = proc_find(pid);
 
@@ -207,8 +222,20 @@ int uproc_kill(int pid)
 		proc_wake(p);           /* its sleep loop sees killed */
 	else if (p != current_proc && p->saved == SAVED_TRAPFRAME && trapframe_from_user(&p->tf))
 		uproc_redirect_to_exit(p);
-	/* Otherwise it is in a system call: syscall_trap ends it on the way out. */
+	/* Otherwise it is in a system call (running, or preempted inside
+	 * one): syscall_trap ends it on the way out. */
 	return 0;
+}
+
+/* Interrupts off throughout: the target's state must not change between
+ * the checks and the wakeup or the rewrite of its saved context. */
+int uproc_kill(int pid)
+{
+	uint32_t flags = irq_save();
+	int err = uproc_kill_locked(pid);
+
+	irq_restore(flags);
+	return err;
 }
 
 int uproc_sbrk(int increment)

@@ -94,9 +94,7 @@ TRAP_HANDLER struct trapframe *sys_getppid(struct trapframe *tf)
 
 TRAP_HANDLER struct trapframe *sys_yield(struct trapframe *tf)
 {
-	sti();                          /* sched_yield wants them on */
 	sched_yield();
-	cli();
 	return syscall_return(tf, 0);
 }
 
@@ -150,12 +148,16 @@ TRAP_HANDLER struct trapframe *sys_ps(struct trapframe *tf)
 		max = NPROC;
 	if (!uaccess_ok(current_proc->pgdir, utable, (uint32_t)max * sizeof(info), 1))
 		return syscall_return(tf, -E_FAULT);
+	/* One consistent picture: no other thread runs (and exits, freeing
+	 * the page tables counted here) while the table is read. */
+	preempt_disable();
 	for (struct proc *p = proc_table; p < &proc_table[NPROC] && n < max; p++) {
 		if (p->state == PROC_UNUSED)
 			continue;
 		sys_ps_fill(&info, p);
 		copyout(current_proc->pgdir, utable + (uint32_t)n++ * sizeof(info), &info, sizeof(info));
 	}
+	preempt_enable();
 	return syscall_return(tf, n);
 }
 

@@ -3,11 +3,15 @@
  * that maps numbers to service routines (generated from
  * lib/syscall_list.h, like the user stubs, so they always agree).
  *
- * System calls run with interrupts off, as the interrupt gate left them:
- * the kernel is never preempted inside one, only where it sleeps or
- * yields. That keeps the process table, the file table and pipes free of
- * races on this single CPU without locks; the price is that a long call
- * (fork of a big process, a big sbrk) delays the next timer tick.
+ * System calls run with interrupts on and can be preempted like any kernel
+ * code: syscall_trap turns interrupts on before the service routine and
+ * off again after it, for the exit path (the preemption point and the
+ * iret). So a long call (a fork of a big process, a big sbrk) loses no
+ * timer tick and shares the CPU by the quantum. What service routines
+ * share with other threads is protected as docs/02-contexts.md's
+ * "Preemption rule" says: interrupts off where an interrupt handler also
+ * touches it or a sleep must not miss its wakeup, preemption off (a
+ * preempt_disable section or a NOPREEMPT function) where only threads do.
  */
 #include "syscall/syscall.h"
 #include "console/console.h"
@@ -34,13 +38,15 @@ _Static_assert(0 SYSCALL_LIST(SYSCALL_COUNT_ONE) == SYSCALL_MAX,
 	       "lib/syscall_list.h must number its calls 1..SYSCALL_MAX without gaps");
 #undef SYSCALL_COUNT_ONE
 
-/* Dispatch by the number in %eax; every number outside the table, negative
- * ones included (they are huge unsigned), gets -E_NOSYS. A process killed
- * meanwhile dies here, on its way back to user mode (uproc_kills_pending
- * keeps that test to one load when nobody is being killed). SWITCH_PATH:
+/* Dispatch by the number in %eax, with interrupts on; every number
+ * outside the table, negative ones included (they are huge unsigned),
+ * gets -E_NOSYS. A process killed meanwhile dies here, on its way back to
+ * user mode (uproc_kills_pending keeps that test to one load when nobody
+ * is being killed). SWITCH_PATH:
  * this is the null system call's path, which has a budget. */
 SWITCH_PATH TRAP_HANDLER static struct trapframe *syscall_trap(struct trapframe *tf)
 {
+	sti();
 #if LAB_SOLUTION(4)
 	uint32_t number = tf->eax;
 
@@ -54,6 +60,7 @@ SWITCH_PATH TRAP_HANDLER static struct trapframe *syscall_trap(struct trapframe 
 	(void)syscall_table;
 	uproc_exit(WAIT_KILLED | T_SYSCALL);
 #endif
+	cli();          /* the way out (preemption point, iret) is atomic */
 	if (uproc_kills_pending && current_proc->killed)
 		uproc_exit(current_proc->killed);
 	return tf;

@@ -1,0 +1,27 @@
+"""The instruction budgets, in one place, for `make bench` and the grader.
+
+TARGETS are the project's own figures: what the reference kernel (main)
+must meet, shown by `make bench` (tools/bench.py) next to what it measures.
+The graded budget tests (test_lab3_bench.py, test_lab5_bench.py) are the
+students': they allow STUDENT_HEADROOM times the target, so that a plain,
+correct implementation passes and only a wrong design (a scan of the
+process table on every switch, a copy of every page) fails.
+"""
+
+STUDENT_HEADROOM = 2
+
+# figure name -> the project's target, in instructions per operation
+TARGETS = {
+    "cooperative switch": 64,        # yield to yield, kernel threads
+    "preemptive switch": 155,        # IRQ entry to the next thread's first instruction
+    "null system call": 50,          # getpid round trip from user space
+    "pipe round trip": 2_000,        # one byte there and back, two processes
+    "fork + exit + wait": 200_000,   # of a small process
+    "sbrk": 2_000,                   # sbrk(+4096), touch, sbrk(-4096)
+    "reset to prompt": 12_000_000,   # reset to the shell's first prompt, firmware included
+}
+
+
+def student_budget(name):
+    """What a graded test allows for figure `name`."""
+    return STUDENT_HEADROOM * TARGETS[name]
