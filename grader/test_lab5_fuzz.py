@@ -22,7 +22,7 @@ def test_fuzz(boot, rng):
     second = rng.randrange(1, 2**31)
     while second == first:
         second = rng.randrange(1, 2**31)
-    run = boot(f"init=fuzz {first} {CALLS} {first} {second} {FAST}", timeout=120)
+    run = boot(f"{FAST} init=fuzz {first} {CALLS} {first} {second}", timeout=120)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     assert not kill_lines(run.output), "the fuzzer was killed"

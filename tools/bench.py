@@ -33,8 +33,8 @@ BENCHMARKS = [
     ("reset to kernel ready banner", "init=boot", "ready", None),
     ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch", 60),
     ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch", 60),
-    ("preemptive switch, 2 threads", "init=bench_preempt 2 hz=10000", "per_switch", 150),
-    ("preemptive switch, 60 threads", "init=bench_preempt 60 hz=10000", "per_switch", 150),
+    ("preemptive switch, 2 threads", "hz=10000 init=bench_preempt 2", "per_switch", 150),
+    ("preemptive switch, 60 threads", "hz=10000 init=bench_preempt 60", "per_switch", 150),
     # user space (lab 5, user/ubench.c)
     ("null system call (getpid)", "init=ubench getpid", "getpid:per_op", 50),
     ("pipe round trip, 1 byte", "init=ubench pipe", "pipe:per_op", 2_000),
