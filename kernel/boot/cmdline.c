@@ -15,6 +15,7 @@
 #include "console/console.h"
 #include "proc/sched.h"
 #include "trap/timer.h"
+#include "format.h"
 #include "string.h"
 
 #define QUANTUM_MAX 1000
@@ -22,6 +23,7 @@
 struct boot_config boot_config = {
 	.hz = TIMER_DEFAULT_HZ,
 	.quantum = SCHED_DEFAULT_QUANTUM,
+	.poison = 1,
 };
 
 struct cmdline_key {
@@ -35,6 +37,7 @@ static const struct cmdline_key cmdline_keys[] = {
 	{ "hz", &boot_config.hz, TIMER_MIN_HZ, TIMER_MAX_HZ },
 	{ "quantum", &boot_config.quantum, 1, QUANTUM_MAX },
 	{ "seed", &boot_config.seed, 0, 0xFFFFFFFFu },
+	{ "poison", &boot_config.poison, 0, 1 },
 };
 #define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
 
@@ -62,6 +65,18 @@ static const struct cmdline_key *cmdline_find_key(const char *word, size_t key_l
 		    strncmp(word, cmdline_keys[i].name, key_len) == 0)
 			return &cmdline_keys[i];
 	return 0;
+}
+
+/* "init, hz, ...": every key's name, for an error message. */
+static const char *cmdline_key_names(void)
+{
+	static char names[NKEYS * 12];
+	size_t used = 0;
+
+	for (unsigned int i = 0; i < NKEYS && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+					 i ? ", " : "", cmdline_keys[i].name);
+	return names;
 }
 
 static void cmdline_set(const struct cmdline_key *key, const char *value)
@@ -111,7 +126,7 @@ static void cmdline_key_word(char *word)
 	}
 	if (!(key = cmdline_find_key(word, (size_t)(eq - word)))) {
 		*eq = '\0';
-		cmdline_error("unknown key '%s' (known keys: init, hz, quantum, seed)", word);
+		cmdline_error("unknown key '%s' (known keys: %s)", word, cmdline_key_names());
 		return;
 	}
 	cmdline_set(key, eq + 1);

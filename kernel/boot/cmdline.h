@@ -5,6 +5,8 @@
  *   hz=N                  timer interrupts per second (default 100)
  *   quantum=N             ticks a thread runs before it is preempted (1)
  *   seed=N                a number tests use to vary their inputs (0)
+ *   poison=0|1            fill freed frames with poison and check it when
+ *                         they are reused (1); benchmarks boot with 0
  *   init=NAME [ARGS...]   what to run: a kernel test, the kernel monitor
  *                         (init=kmon), or else a user program, which user
  *                         init (pid 1) runs; without init=, user init runs
@@ -28,6 +30,7 @@ struct boot_config {
 	unsigned int hz;
 	unsigned int quantum;
 	unsigned int seed;
+	unsigned int poison;              /* frame_set_poisoning */
 	int errors;                       /* how many problems were reported */
 };
 
