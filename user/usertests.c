@@ -28,6 +28,8 @@
  *   pipe SEED        a seeded stream through a pipe in many small and some
  *                    large writes, EOF, dup, -E_PIPE, -E_BADF
  *   sbrk             grow, shrink, shrunk memory faults, fork copies the heap
+ *   heapfree SEED    a shrink, and a grow that fails (early or late), give
+ *                    back every frame the grow took, page tables included
  *   badptr           every pointer argument checked, page-boundary cases
  *   kill             kill a sleeping, spinning, pipe-blocked, waiting child
  *   preempt [WINDOW] two processes that spin (no system calls) for the same
@@ -39,6 +41,7 @@
 #include "ulib.h"
 
 #define PAGE        4096u
+#define PT_SPAN     (1024 * PAGE)   /* what one page table maps: 4 MiB */
 #define NPROC_MAX   64
 #define MASK_FLAGS  0x0CD5u     /* CF PF AF ZF SF DF OF */
 #define FLAG_DF     0x0400u
@@ -948,7 +951,7 @@ static void part_sbrk(int argc, char **argv)
 	r = sbrk(0x40000000);
 	CHECK(r < 0 && r >= -E_MAX, "sbrk(0x40000000) returned %d, expected an error", r);
 	EXPECT(sbrk(0), (int)base);
-	/* (page tables a failed sbrk made may stay until exit: no memfree check) */
+	/* (that they give back every frame too is part heapfree's to check) */
 
 	/* the runtime's malloc on top of it */
 	static void *blocks[64];
@@ -971,6 +974,56 @@ static void part_sbrk(int argc, char **argv)
 	for (int i = 0; i < 64; i++)
 		free(blocks[i]);
 	say("grow %d pages, fork copies the heap, shrink, freed memory faults, E_NOMEM", GROW);
+}
+
+/* ---- sbrk gives back what it took ---- */
+
+/* memfree() must be the same before and after; what says what happened. */
+static void expect_memfree(int before, const char *what)
+{
+	int after = memfree();
+	CHECK(after == before, "memfree() was %d before %s and %d after: %d frames kept", before,
+	      what, after, before - after);
+}
+
+static void part_heapfree(int argc, char **argv)
+{
+	uint32_t seed = arg_uint(argc, argv, 1, 1);
+	char *base = heap_region(0);
+	static char what[120];
+	int r;
+
+	/* Grow into 1 to 3 new 4 MiB regions, each with a page table of its
+	 * own, touch the last page, and shrink back: those tables must go. */
+	int tables = 1 + (int)(seed % 3);
+	int span = (int)(tables * PT_SPAN - (uint32_t)base % PT_SPAN + (1 + seed % 61) * PAGE);
+	int free0 = memfree();
+	EXPECT(sbrk(span), (int)base);
+	base[span - 1] = 1;
+	EXPECT(sbrk(-span), (int)base + span);
+	snprintf(what, sizeof what, "sbrk(+%d) into %d new page tables and sbrk(-%d)", span,
+		 tables, span);
+	expect_memfree(free0, what);
+
+	/* Requests that cannot succeed: beyond the address space, and 1 GiB,
+	 * more than all of memory. */
+	EXPECT(sbrk(0x7ffff000), -E_NOMEM);
+	EXPECT(sbrk(0x40000000), -E_NOMEM);
+	EXPECT(sbrk(0), (int)base);
+	expect_memfree(free0, "sbrk(0x7ffff000) and sbrk(0x40000000) failed");
+
+	/* As many pages as there are free frames: the pages would fit, but
+	 * not their page tables, so the grow fails late and must undo it all
+	 * (the pages and the tables it made). */
+	int pages = memfree();
+	r = sbrk(pages * (int)PAGE);
+	CHECK(r == -E_NOMEM, "sbrk(%d pages) with %d frames free returned %d %s, expected "
+	      "-E_NOMEM (the pages need page tables too)", pages, pages, r, errstr(r));
+	EXPECT(sbrk(0), (int)base);
+	snprintf(what, sizeof what, "sbrk(+%d pages) failed", pages);
+	expect_memfree(free0, what);
+	say("sbrk(+%d) into %d new page tables and back, and failed sbrk calls (the last of %d "
+	    "pages): memfree() %d each time", span, tables, pages, free0);
 }
 
 /* ---- bad pointers ---- */
@@ -1384,6 +1437,7 @@ static const struct part parts[] = {
 	{ "orphan", part_orphan, 1, 1 },
 	{ "pipe", part_pipe, 1, 2 },
 	{ "sbrk", part_sbrk, 1, 1 },
+	{ "heapfree", part_heapfree, 1, 2 },
 	{ "badptr", part_badptr, 1, 1 },
 	{ "kill", part_kill, 1, 1 },
 	{ "preempt", part_preempt, 1, 1 },
