@@ -24,6 +24,9 @@
  *   proc SEED        fork/wait/exit: copies, statuses, many children
  *   exec SEED        exec: NOENT, MAXARG arguments arrive intact, too many
  *                    or too long give -E_2BIG, a failed exec changes nothing
+ *   badelf NAME...   exec of each malformed program bad-NAME (made by
+ *                    tools/mkbadelf.py) gives -E_NOEXEC, in a child and in
+ *                    the caller, which carries on
  *   orphan           orphans (running and zombie) are re-parented to pid 1
  *   pipe SEED        a seeded stream through a pipe in many small and some
  *                    large writes, EOF, dup, -E_PIPE, -E_BADF
@@ -696,6 +699,38 @@ static void part_exec(int argc, char **argv)
 	st = exec_in_child("usertests", renamed);
 	CHECK(st == WAIT_EXITED_STATUS(9), "exec with argv[0] \"renamed-program\": status %d", st);
 	say("exec: E_NOENT, MAXARG arguments, %d bytes of arguments, E_2BIG", MAXARG_BYTES - 160);
+}
+
+/* ---- malformed programs ---- */
+
+/* Each NAME is a variant of tools/mkbadelf.py: echo with its program
+ * headers rewritten, in the ramdisk as bad-NAME. exec must refuse each
+ * with E_NOEXEC, in a child and in this very process, which carries on
+ * with its memory as it was. The good echo they come from runs. */
+static void part_badelf(int argc, char **argv)
+{
+	static char *echo_argv[] = { "echo", "usertests:", "badelf:", "echo", "runs", 0 };
+	static char path[40];
+	static char *bad_argv[] = { path, "usertests: badelf: a malformed program ran", 0 };
+	uint32_t seed = 0x5eed;
+
+	CHECK(argc > 1, "no variants given (usertests badelf NAME...)");
+	int st = exec_in_child("echo", echo_argv);
+	CHECK(st == 0, "exec of the good echo the variants come from: %s %d",
+	      st < 0 ? "exec returned" : "status", st);
+	fill_pattern(seed);
+	for (int i = 1; i < argc; i++) {
+		snprintf(path, sizeof path, "bad-%s", argv[i]);
+		st = exec_in_child(path, bad_argv);
+		if (st != -E_NOEXEC)
+			fail("exec(\"%s\") in a child: %s %d %s, expected -E_NOEXEC", path,
+			     st < 0 ? "returned" : "it ran, status", st, st < 0 ? errstr(st) : "");
+		int r = exec(path, bad_argv);
+		CHECK(r == -E_NOEXEC, "exec(\"%s\") returned %d %s, expected -E_NOEXEC", path, r,
+		      errstr(r));
+		CHECK(pattern_ok(seed), "a refused exec(\"%s\") changed the caller's memory", path);
+		say("%s: E_NOEXEC, in a child and in the caller, which carries on", path);
+	}
 }
 
 /* ---- orphans ---- */
@@ -1434,6 +1469,7 @@ static const struct part parts[] = {
 	{ "syscalls", part_syscalls, 0, 2 },
 	{ "proc", part_proc, 1, 2 },
 	{ "exec", part_exec, 1, 2 },
+	{ "badelf", part_badelf, 1, 0 },
 	{ "orphan", part_orphan, 1, 1 },
 	{ "pipe", part_pipe, 1, 2 },
 	{ "sbrk", part_sbrk, 1, 1 },
