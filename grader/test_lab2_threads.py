@@ -68,3 +68,33 @@ def test_kernel_stack_overflow_is_caught(boot, rng):
     assert re.search(rf"panic: kernel stack overflow in pid 1 \({name}\)", run.output), \
         "no 'kernel stack overflow in pid 1 (name)' panic"
     assert "survived" not in run.output
+
+
+@pytest.mark.points(5)
+def test_children_of_an_exited_thread_get_a_living_parent(boot, rng):
+    """a thread that exits before its children leaves them to its parent, not to a dangling entry"""
+    seed = rng.randrange(1, 2**32)
+    r = ktest_random.sequence(seed, 2)
+    children = 1 + r[0] % 6
+    waiters = r[1] % (1 << children)
+    run = boot(f"seed={seed} init=orphans")
+    run.expect_exit("success")
+    head = re.search(r"^orphans: pid (\d+) exited with (\d+) children, (\d+) of them ended; "
+                     r"its table entry is now pid (\d+)$", run.output, re.M)
+    assert head, "no 'orphans: pid P exited with N children ...' line"
+    assert int(head.group(2)) == children, f"seed {seed}: expected {children} children"
+    ended = children - bin(waiters).count("1")
+    assert int(head.group(3)) == ended, f"seed {seed}: {ended} children should have ended first"
+    told = re.findall(r"^orphans: child (\d+) \(pid (\d+), (ended|running)\): parent pid (-?\d+)$",
+                      run.output, re.M)
+    assert len(told) == children, f"expected a line for each of {children} children"
+    for index, pid, state, parent in told:
+        expect = "running" if waiters >> int(index) & 1 else "ended"
+        assert state == expect, f"child {index} is {state}, expected {expect}"
+        assert int(parent) == 0, \
+            (f"child {index} (pid {pid}) has parent pid {parent} after its parent (pid "
+             f"{head.group(1)}) exited: expected the boot thread, pid 0" +
+             (", not the thread that took the dead parent's table entry"
+              if parent == head.group(4) else ""))
+    assert f"orphans: pid 0 reaped {children} of {children} orphans; frames all returned" \
+        in run.output

@@ -26,7 +26,6 @@
 #include "lab.h"
 #include "string.h"
 
-struct proc *init_proc;
 int uproc_kills_pending;
 
 struct proc *uproc_start_init(const struct exec_args *args, int *err)
@@ -100,21 +99,6 @@ int uproc_fork(const struct trapframe *tf)
 	return child->pid;
 }
 
-/* Give the exiting process's children to init (or, for init itself, to
- * its own parent); wake the heir if one of them is already a zombie. */
-static void uproc_reparent_children(struct proc *dying)
-{
-	struct proc *heir = dying == init_proc ? dying->parent : init_proc;
-
-	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
-		if (p->state == PROC_UNUSED || p->parent != dying)
-			continue;
-		p->parent = heir;
-		if (p->state == PROC_ZOMBIE)
-			wakeup(heir);
-	}
-}
-
 void uproc_exit(int status)
 {
 	struct proc *cur = current_proc;
@@ -131,8 +115,7 @@ void uproc_exit(int status)
 		uproc_kills_pending--;
 	cur->pgdir = 0;                 /* no switch loads it again */
 	vm_free(pgdir);
-	uproc_reparent_children(cur);
-	proc_exit(status);
+	proc_exit(status);              /* which gives the children to init */
 }
 
 /* A zombie child of parent, or 0; *any says whether it has children. */
