@@ -34,6 +34,8 @@
  *   heapfree SEED    a shrink, and a grow that fails (early or late), give
  *                    back every frame the grow took, page tables included
  *   badptr           every pointer argument checked, page-boundary cases
+ *   zerolen          read, write (console and pipes) and ps of length 0:
+ *                    -E_FAULT for a pointer outside user space, else 0
  *   kill             kill a sleeping, spinning, pipe-blocked, waiting child
  *   preempt [WINDOW] two processes that spin (no system calls) for the same
  *                    WINDOW of instructions (rdtsc) both make progress
@@ -1225,6 +1227,50 @@ static void part_badptr(int argc, char **argv)
 	say("%d bad and boundary pointers", badptr_cases);
 }
 
+/* ---- length 0 ---- */
+
+/* One rule for every buffer, whatever the file and the call, length 0
+ * included: the pointer must be a user address (a zero-length range
+ * needs no mapped page, though), else -E_FAULT; then nothing moves and
+ * the call returns 0 at once, without waiting and without -E_PIPE. */
+static void part_zerolen(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	char *heap = heap_region(1);
+	char *unmapped = heap + PAGE + 100;     /* a user address, nothing there */
+	int fds[2], broken[2];
+	char c = 0;
+
+	pipe_with(fds, "z", 1);
+	xpipe(broken);
+	close(broken[0]);                       /* no reader: a write is E_PIPE */
+	static const uint32_t not_user[] = { 0, 0x00100000u, UABI_USER_BASE - 1, UABI_USER_TOP,
+					     0xffffffffu };
+	for (unsigned i = 0; i < sizeof not_user / sizeof not_user[0]; i++) {
+		char *p = (char *)not_user[i];
+		BAD(read(STDIN_FILENO, p, 0), -E_FAULT);        /* the console */
+		BAD(write(STDOUT_FILENO, p, 0), -E_FAULT);
+		BAD(read(fds[0], p, 0), -E_FAULT);              /* a pipe */
+		BAD(write(fds[1], p, 0), -E_FAULT);
+		BAD(write(broken[1], p, 0), -E_FAULT);
+		BAD(ps((struct procinfo *)p, 0), -E_FAULT);
+	}
+	char *user[] = { heap, unmapped, (char *)part_zerolen };
+	for (unsigned i = 0; i < sizeof user / sizeof user[0]; i++) {
+		BAD(read(STDIN_FILENO, user[i], 0), 0);         /* returns at once */
+		BAD(write(STDOUT_FILENO, user[i], 0), 0);
+		BAD(read(fds[0], user[i], 0), 0);
+		BAD(write(fds[1], user[i], 0), 0);
+		BAD(write(broken[1], user[i], 0), 0);
+		BAD(ps((struct procinfo *)user[i], 0), 0);
+	}
+	BAD(read(fds[0], &c, 1), 1);
+	CHECK(c == 'z', "the byte in the pipe is '%c' after zero-length calls, expected 'z'", c);
+	close(fds[0]), close(fds[1]), close(broken[1]);
+	say("%d zero-length calls: E_FAULT for every pointer outside user space, null included; "
+	    "0 for every user address", badptr_cases);
+}
+
 /* ---- kill ---- */
 
 static void expect_killed(int pid, const char *what)
@@ -1475,6 +1521,7 @@ static const struct part parts[] = {
 	{ "sbrk", part_sbrk, 1, 1 },
 	{ "heapfree", part_heapfree, 1, 2 },
 	{ "badptr", part_badptr, 1, 1 },
+	{ "zerolen", part_zerolen, 1, 1 },
 	{ "kill", part_kill, 1, 1 },
 	{ "preempt", part_preempt, 1, 1 },
 	{ "exhaust", part_exhaust, 1, 1 },

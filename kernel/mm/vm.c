@@ -175,10 +175,12 @@ int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
 #if LAB_SOLUTION(4)
 	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
 
-	/* In user space, without wrapping around 4 GiB. */
+	/* In user space, without wrapping around 4 GiB; va itself too, even
+	 * when len is 0, so that a null pointer never passes. */
 	if (va < USER_BASE || va >= USER_TOP || len > USER_TOP - va)
 		return 0;
-	for (uint32_t page = PAGE_ROUND_DOWN(va); page < va + len; page += PAGE_SIZE)
+	/* Every page holding a byte of the range: none when len is 0. */
+	for (uint32_t page = PAGE_ROUND_DOWN(va); len > 0 && page < va + len; page += PAGE_SIZE)
 		if (!uaccess_page(pgdir, page, need))
 			return 0;
 	return 1;

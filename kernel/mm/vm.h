@@ -32,8 +32,10 @@ int vm_copy(uint32_t *dst, uint32_t *src);
 /* Mapped user pages, for ps. */
 uint32_t vm_user_pages(uint32_t *pgdir);
 
-/* Whether [va, va + len) lies in user space and every page of it is
- * mapped for the user (and writable, when write is set). */
+/* Whether [va, va + len) lies in user space and every page holding a
+ * byte of it is mapped for the user (and writable, when write is set).
+ * With len 0 there is no byte, but va must still be a user address: a
+ * null pointer is refused whatever the length. */
 int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
 /* Copy to or from a user range that uaccess_ok has already accepted (and
  * that nothing has unmapped since: interrupts off, no sleep between). */
