@@ -71,7 +71,12 @@ AR        := ar
 
 USER_PROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 USER_ELFS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS))
-RAMDISK_FILES := $(patsubst %,$(BUILD)/ramdisk/%,$(USER_PROGS))
+# Malformed programs that exec must refuse with E_NOEXEC, made on the host
+# from echo by tools/mkbadelf.py (one per variant it lists with --list):
+# build/ramdisk/bad-VARIANT (usertests badelf execs them).
+BAD_ELF_VARIANTS := sharepage overlap order below stack filesz
+RAMDISK_NAMES := $(USER_PROGS) $(patsubst %,bad-%,$(BAD_ELF_VARIANTS))
+RAMDISK_FILES := $(patsubst %,$(BUILD)/ramdisk/%,$(RAMDISK_NAMES))
 UCRT0      := $(BUILD)/user/lib/user/crt0.S.o
 ULIB_SRCS  := $(filter-out lib/user/crt0.S,$(sort $(wildcard lib/user/*.c lib/user/*.S))) \
               lib/format.c lib/string.c
@@ -128,11 +133,14 @@ $(BUILD)/ramdisk/%: $(BUILD)/user/%.elf
 	@mkdir -p $(@D)
 	$(OBJCOPY) --strip-debug $< $@
 
+$(BUILD)/ramdisk/bad-%: $(BUILD)/ramdisk/echo tools/mkbadelf.py
+	$(PYTHON) tools/mkbadelf.py $* $< $@
+
 # The list of programs, rewritten only when it changes, so that removing a
 # program also remakes the ramdisk.
 $(BUILD)/ramdisk.list: FORCE
 	@mkdir -p $(@D)
-	@echo '$(USER_PROGS)' | cmp -s - $@ || echo '$(USER_PROGS)' > $@
+	@echo '$(RAMDISK_NAMES)' | cmp -s - $@ || echo '$(RAMDISK_NAMES)' > $@
 
 $(BUILD)/ramdisk.S: $(RAMDISK_FILES) $(BUILD)/ramdisk.list tools/mkramdisk.sh
 	sh tools/mkramdisk.sh $(RAMDISK_FILES) > $@

@@ -8,7 +8,7 @@ command line and checks what it printed on the serial console::
     @pytest.mark.points(5)
     def test_backtrace(boot):
         \"\"\"backtrace names the functions on the stack\"\"\"
-        run = boot("init=backtrace seed=7")       # runs until QEMU exits
+        run = boot("seed=7 init=backtrace")       # runs until QEMU exits
         run.expect_exit("failure")                # or raises, saying why
         assert "kmain+0x" in run.output           # all output, "\\n" line ends
 

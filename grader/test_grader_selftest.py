@@ -297,11 +297,11 @@ def write_log(tmp_path):
 # ---- small pieces -------------------------------------------------------------
 
 def test_qemu_command_is_deterministic_and_exits_through_the_debug_port():
-    command = qemu.qemu_command("k.elf", "init=x seed=7", log_file="q.log",
+    command = qemu.qemu_command("k.elf", "seed=7 init=x", log_file="q.log",
                                 extra_args=("-S", "-gdb", "tcp::1234"))
     text = " ".join(command)
     assert command[:5] == ["qemu-system-i386", "-kernel", "k.elf",
-                           "-append", "init=x seed=7"]
+                           "-append", "seed=7 init=x"]
     for part in ("-icount shift=0,sleep=off", "-rtc clock=vm", "-no-reboot",
                  "-device isa-debug-exit,iobase=0xf4,iosize=0x04",
                  "-serial stdio", "-d cpu_reset -D q.log"):

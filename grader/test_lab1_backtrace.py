@@ -50,7 +50,7 @@ def test_backtrace_matches_call_chain(boot, kernel_elf, rng):
     """backtrace walks the real call chain, of a depth the test picks"""
     seed = rng.randrange(1, 2**32)
     depth = 2 + seed % 6
-    run = boot(f"init=backtrace seed={seed}")
+    run = boot(f"seed={seed} init=backtrace")
     run.expect_exit("success")
     found = frames(run)
     names = function_names(kernel_elf, [address for address, _ in found])
@@ -69,7 +69,7 @@ def test_backtrace_matches_call_chain(boot, kernel_elf, rng):
 def test_panic_prints_reason_registers_backtrace(boot, kernel_elf, rng):
     """panic prints its reason, the registers and a backtrace"""
     seed = rng.randrange(1, 2**32)
-    run = boot(f"init=panic seed={seed}")
+    run = boot(f"seed={seed} init=panic")
     run.expect_exit("failure")
     assert f"panic: test panic, seed {seed}" in run.output
     assert_registers_dumped(run)
@@ -84,7 +84,7 @@ def test_page_fault_in_kernel_is_explained(boot, kernel_elf, rng):
     """a kernel page fault panics with the address, the access and the eip"""
     seed = rng.randrange(1, 2**20)
     address = 0xE0000000 + (seed % 0x100000) * 4
-    run = boot(f"init=pagefault seed={seed}")
+    run = boot(f"seed={seed} init=pagefault")
     run.expect_exit("failure")
     assert (f"panic: page fault in kernel at address 0x{address:08x} "
             "(read of an unmapped page)") in run.output

@@ -26,7 +26,7 @@ def test_boots_and_shuts_down(boot):
 @pytest.mark.points(5)
 def test_same_command_line_same_output(boot, rng):
     """the same command line twice gives byte-identical output"""
-    cmdline = f"init=printf seed={rng.randrange(1, 2**32)} hz={rng.choice([100, 250, 1000])}"
+    cmdline = f"seed={rng.randrange(1, 2**32)} hz={rng.choice([100, 250, 1000])} init=printf"
     first = boot(cmdline)
     second = boot(cmdline)
     first.expect_exit("success")
@@ -36,13 +36,20 @@ def test_same_command_line_same_output(boot, rng):
 
 @pytest.mark.points(5)
 def test_command_line_errors_are_reported(boot, rng):
-    """unknown keys and bad values are reported, init's arguments kept"""
+    """unknown keys and bad values are reported; after init=, every word is init's"""
     key = f"bogus{rng.randrange(1000)}"
     words = [f"w{rng.randrange(10**6)}" for _ in range(rng.randrange(1, 5))]
-    run = boot(f"init=args {words[0]} {key}=1 hz=fast " + " ".join(words[1:]))
+    # After init=NAME even key=value words and kernel keys are arguments.
+    words.insert(rng.randrange(len(words) + 1), f"k{rng.randrange(1000)}=v{rng.randrange(1000)}")
+    words.insert(rng.randrange(len(words) + 1), f"seed={rng.randrange(1, 1000)}")
+    run = boot(f"{key}=1 hz=fast init=args " + " ".join(words))
     run.expect_exit("success")
     assert f"cmdline: unknown key '{key}'" in run.output
     assert "cmdline: bad value 'fast' for hz" in run.output
+    assert "unknown key 'k" not in run.output, "a key=value word after init= was taken as a key"
+    banner = re.search(r"beta86: ready after \d+ instructions \(.*\bseed=(\d+)", run.output)
+    assert banner and banner.group(1) == "0", \
+        "a seed= after init= set the kernel's seed instead of being one of init's arguments"
     assert f"args: argc={len(words) + 1}" in run.output
     for i, word in enumerate(words, start=1):
         assert f"args: argv[{i}]='{word}'" in run.output
@@ -52,7 +59,7 @@ def test_command_line_errors_are_reported(boot, rng):
 def test_timer_runs_at_requested_rate(boot, rng):
     """the PIT interrupts hz times per (virtual) second"""
     hz = rng.randrange(50, 2000)
-    run = boot(f"init=timer hz={hz}")
+    run = boot(f"hz={hz} init=timer")
     run.expect_exit("success")
     match = re.search(r"timer: hz=(\d+), (\d+) ticks took (\d+) instructions", run.output)
     assert match, "no 'timer: ...' line"
@@ -82,7 +89,7 @@ def expected_printf_lines(seed):
 def test_printf_formats(boot, rng):
     """printf agrees with C semantics on seed-derived values"""
     seed = rng.randrange(1, 2**32)
-    run = boot(f"init=printf seed={seed}")
+    run = boot(f"seed={seed} init=printf")
     run.expect_exit("success")
     printed = [line for line in run.lines if line.startswith("printf: ")]
     assert printed == expected_printf_lines(seed)

@@ -48,7 +48,7 @@ def test_gdb_backtrace_through_recursion(gdb_boot, rng):
     """bt at bt_leaf shows the seed's bt_ping/bt_pong chain down to kmain"""
     seed = rng.randrange(1, 2**32)
     depth = BT_MIN_DEPTH + seed % BT_DEPTH_RANGE
-    run, gdb = gdb_boot(f"init=backtrace seed={seed}")
+    run, gdb = gdb_boot(f"seed={seed} init=backtrace")
     gdb.command("break bt_leaf")
     stopped = gdb.command("continue")
     assert stop_location(stopped) == "bt_leaf", f"`continue` did not stop in bt_leaf:\n{stopped}"

@@ -30,7 +30,7 @@ def pingpong_with_two_threads_started(gdb_boot, rng):
     """Boot pingpong and stop when ping1 starts; return (run, gdb, nthreads)."""
     seed = rng.randrange(1, 2**32)
     nthreads = PINGPONG_MIN_THREADS + seed % PINGPONG_THREAD_RANGE
-    run, gdb = gdb_boot(f"init=pingpong seed={seed} quantum=1000")
+    run, gdb = gdb_boot(f"seed={seed} quantum=1000 init=pingpong")
     gdb.command("break pingpong_thread")
     for _ in range(STARTED_THREADS):
         gdb.command("continue")

@@ -18,7 +18,7 @@ def test_setctx_resctx_semantics(boot, rng):
     """setctx returns 0 then resctx's value; callee-saved registers survive"""
     seed = rng.randrange(1, 2**32)
     value = ktest_random.sequence(seed, 1)[0] | 1
-    run = boot(f"init=setctx seed={seed}")
+    run = boot(f"seed={seed} init=setctx")
     run.expect_exit("success")
     assert lines_with(run, "setctx: ") == [
         # kctx_probe: registers intact, setctx's second return is the value
@@ -38,7 +38,7 @@ def test_pingpong_in_round_robin_order(boot, rng):
     """threads take turns with kthread_yield in exact round-robin order"""
     seed = rng.randrange(1, 2**32)
     threads, rounds = 2 + seed % 3, 3 + seed // 3 % 5
-    run = boot(f"init=pingpong seed={seed} quantum=1000")
+    run = boot(f"seed={seed} quantum=1000 init=pingpong")
     run.expect_exit("success")
     expected = [f"pingpong: {threads} threads, {rounds} rounds"]
     expected += [f"pingpong: thread {t} round {r}" for r in range(rounds) for t in range(threads)]
@@ -52,7 +52,7 @@ def test_threads_exit_and_are_reaped(boot, rng):
     seed = rng.randrange(1, 2**32)
     values = iter(ktest_random.sequence(seed, 5))
     statuses = [next(values) % 1000 + 1 if i % 2 else 0 for i in range(5)]
-    run = boot(f"init=exit seed={seed}")
+    run = boot(f"seed={seed} init=exit")
     run.expect_exit("success")
     assert lines_with(run, "exit: pid") == [f"exit: pid {i + 1} status {s}" for i, s in enumerate(statuses)]
     assert "exit: 1 table entries in use, frames all returned" in run.output
@@ -63,8 +63,38 @@ def test_kernel_stack_overflow_is_caught(boot, rng):
     """overflowing a kernel stack panics naming the thread, not a triple fault"""
     seed = rng.randrange(1, 2**32)
     name = f"deep{seed % 10000}"
-    run = boot(f"init=overflow seed={seed}")
+    run = boot(f"seed={seed} init=overflow")
     run.expect_exit("failure")
     assert re.search(rf"panic: kernel stack overflow in pid 1 \({name}\)", run.output), \
         "no 'kernel stack overflow in pid 1 (name)' panic"
     assert "survived" not in run.output
+
+
+@pytest.mark.points(5)
+def test_children_of_an_exited_thread_get_a_living_parent(boot, rng):
+    """a thread that exits before its children leaves them to its parent, not to a dangling entry"""
+    seed = rng.randrange(1, 2**32)
+    r = ktest_random.sequence(seed, 2)
+    children = 1 + r[0] % 6
+    waiters = r[1] % (1 << children)
+    run = boot(f"seed={seed} init=orphans")
+    run.expect_exit("success")
+    head = re.search(r"^orphans: pid (\d+) exited with (\d+) children, (\d+) of them ended; "
+                     r"its table entry is now pid (\d+)$", run.output, re.M)
+    assert head, "no 'orphans: pid P exited with N children ...' line"
+    assert int(head.group(2)) == children, f"seed {seed}: expected {children} children"
+    ended = children - bin(waiters).count("1")
+    assert int(head.group(3)) == ended, f"seed {seed}: {ended} children should have ended first"
+    told = re.findall(r"^orphans: child (\d+) \(pid (\d+), (ended|running)\): parent pid (-?\d+)$",
+                      run.output, re.M)
+    assert len(told) == children, f"expected a line for each of {children} children"
+    for index, pid, state, parent in told:
+        expect = "running" if waiters >> int(index) & 1 else "ended"
+        assert state == expect, f"child {index} is {state}, expected {expect}"
+        assert int(parent) == 0, \
+            (f"child {index} (pid {pid}) has parent pid {parent} after its parent (pid "
+             f"{head.group(1)}) exited: expected the boot thread, pid 0" +
+             (", not the thread that took the dead parent's table entry"
+              if parent == head.group(4) else ""))
+    assert f"orphans: pid 0 reaped {children} of {children} orphans; frames all returned" \
+        in run.output

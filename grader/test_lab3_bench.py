@@ -21,8 +21,9 @@ def per_switch(boot, cmdline):
 
 @pytest.mark.points(5)
 @pytest.mark.parametrize("kind, cmdline, budget", [
-    ("cooperative", "init=bench_yield {threads}", student_budget("cooperative switch")),
-    ("preemptive", "init=bench_preempt {threads} hz=10000", student_budget("preemptive switch")),
+    ("cooperative", "poison=0 init=bench_yield {threads}", student_budget("cooperative switch")),
+    ("preemptive", "poison=0 hz=10000 init=bench_preempt {threads}",
+     student_budget("preemptive switch")),
 ])
 def test_switch_budget(boot, kind, cmdline, budget):
     """a switch fits its instruction budget, the same with 2 or 60 threads"""

@@ -68,7 +68,7 @@ def test_nextswitch_follows_preemptive_round_robin(gdb_boot, rng):
     """nextswitch names each switch and stops where the new thread resumes"""
     seed = rng.randrange(1, 2**32)
     nthreads = SPIN_MIN_THREADS + seed % SPIN_THREAD_RANGE
-    run, gdb = gdb_boot(f"init=spin seed={seed} hz=1000 quantum=1")
+    run, gdb = gdb_boot(f"seed={seed} hz=1000 quantum=1 init=spin")
     gdb.command("break spin_thread")
     gdb.command("continue")
     gdb.command("delete")
@@ -91,7 +91,7 @@ def test_nextswitch_follows_preemptive_round_robin(gdb_boot, rng):
 def test_nextswitch_keeps_the_students_breakpoints(gdb_boot, rng):
     """nextswitch is not stopped by, and does not remove, your breakpoints"""
     seed = rng.randrange(1, 2**32)
-    run, gdb = gdb_boot(f"init=pingpong seed={seed} quantum=1000")
+    run, gdb = gdb_boot(f"seed={seed} quantum=1000 init=pingpong")
     gdb.command("break pingpong_thread")
     gdb.command("continue")                     # ping0 starts
     gdb.command("break printf")                 # ping0 prints before it yields

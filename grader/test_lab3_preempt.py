@@ -17,7 +17,7 @@ def test_spinning_threads_share_the_cpu_fairly(boot, rng):
     """threads that only spin all make progress, max/min <= 1.1"""
     seed = rng.randrange(1, 2**32)
     threads = 3 + seed % 6
-    run = boot(f"init=spin seed={seed} {FAST}", timeout=30)
+    run = boot(f"seed={seed} {FAST} init=spin", timeout=30)
     run.expect_exit("success")
     counts = [int(c) for c in re.findall(r"spin: thread \d+ counted (\d+)", run.output)]
     assert len(counts) == threads
@@ -30,7 +30,7 @@ def test_preempt_disable_makes_sections_atomic(boot, rng):
     """a counter updated in preempt_disable sections ends exact; without them it races"""
     seed = rng.randrange(1, 2**32)
     threads, increments = 2 + seed % 3, 1000 + seed // 3 % 1000
-    run = boot(f"init=race seed={seed} {FAST}", timeout=30)
+    run = boot(f"seed={seed} {FAST} init=race", timeout=30)
     run.expect_exit("success")
     found = dict((kind, (int(counter), int(expected), int(deferred))) for kind, counter, expected, deferred in
                  re.findall(r"race: (\w+) counter=(\d+) expected=(\d+) deferred_switches=(\d+)", run.output))
@@ -47,7 +47,7 @@ def test_producers_consumers_lose_nothing(boot, rng):
     """bounded buffer with semaphores and with sleep/wakeup: nothing lost or duplicated"""
     seed = rng.randrange(1, 2**32)
     checksum = sum(((i * HASH) & 0xFFFFFFFF) ^ seed for i in range(600)) & 0xFFFFFFFF
-    run = boot(f"init=prodcons seed={seed} {FAST}", timeout=30)
+    run = boot(f"seed={seed} {FAST} init=prodcons", timeout=30)
     run.expect_exit("success")
     for kind in ("semaphores", "sleep/wakeup"):
         assert (f"prodcons: {kind} consumed=600 duplicates=0 missing=0 checksum={checksum}"
@@ -59,7 +59,7 @@ def test_sleep_ticks_wakes_on_time_in_order(boot, rng):
     """sleep_ticks(n) wakes after exactly n ticks, earliest first"""
     seed = rng.randrange(1, 2**32)
     asked = [1 + v % 40 for v in ktest_random.sequence(seed, 4)]
-    run = boot(f"init=nap seed={seed} hz=1000")
+    run = boot(f"seed={seed} hz=1000 init=nap")
     run.expect_exit("success")
     naps = re.findall(r"nap: nap(\d) asked for (\d+) ticks, woke after (\d+)", run.output)
     assert len(naps) == 4
@@ -73,7 +73,7 @@ def test_sleep_ticks_wakes_on_time_in_order(boot, rng):
 def test_ctrl_p_prints_the_process_table(boot, rng):
     """Ctrl-P prints every thread with its state and where it stopped"""
     seed = rng.randrange(1, 2**32)
-    run = boot(f"init=ctrlp seed={seed}", wait=False)
+    run = boot(f"seed={seed} init=ctrlp", wait=False)
     run.expect_exact("press Ctrl-P, then q")
     run.send("\x10")
     run.expect_exact("pid  state     name             where")

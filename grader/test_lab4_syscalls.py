@@ -21,7 +21,7 @@ def boot_syscalls(boot, rng, numbers=()):
     word = "".join(rng.choice(string.ascii_letters + string.digits)
                    for _ in range(rng.randrange(6, 20)))
     extra = " ".join(f"0x{n:08x}" for n in numbers)
-    run = boot(f"init=usertests syscalls {seed} {word} {extra} {FAST}", timeout=60)
+    run = boot(f"{FAST} init=usertests syscalls {seed} {word} {extra}", timeout=60)
     return run, seed, word
 
 
@@ -111,3 +111,23 @@ def test_bad_descriptors_give_ebadf(boot, rng):
     run, _, _ = boot_syscalls(boot, rng)
     line_of(run, r"^usertests: syscalls: bad descriptors give E_BADF$", "bad descriptors")
     check_finished(run)
+
+
+@pytest.mark.points(3)
+def test_init_arguments_may_contain_equals(boot, rng):
+    """after init=PROG, every word is PROG's, even key=value ones (init=echo a=b prints a=b)"""
+    def word():
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randrange(1, 8)))
+    words = [f"{word()}={word()}", word(), f"seed={rng.randrange(1, 10**6)}", f"{word()}=",
+             f"={word()}"]
+    rng.shuffle(words)
+    run = boot(f"{FAST} init=echo " + " ".join(words), timeout=30)
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    assert "unknown key" not in run.output and "is not key=value" not in run.output, \
+        "the kernel took a word after init=echo for its own:\n" + \
+        "\n".join(l for l in run.lines if l.startswith("cmdline:"))
+    assert " ".join(words) in run.lines, \
+        f"echo did not print its arguments {' '.join(words)!r} on a line of their own"
+    assert "beta86: init exited with status 0" in run.output
+    run.expect_exit("success")

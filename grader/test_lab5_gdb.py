@@ -244,7 +244,7 @@ def test_gdb_ps_and_ctx_show_a_user_process_in_a_system_call(gdb_boot, kernel_el
 @pytest.mark.points(5)
 def test_gdb_ps_and_ctx_show_a_process_preempted_in_user_mode(gdb_boot, kernel_elf):
     """ps and ctx show a process the timer preempted in user mode"""
-    run, gdb = gdb_boot("init=usertests preempt hz=1000 quantum=1")
+    run, gdb = gdb_boot("hz=1000 quantum=1 init=usertests preempt")
     for _ in range(MAX_SWITCHES):
         output = gdb.command("nextswitch", timeout=RUN_TIMEOUT)
         match = SWITCH_LINE.search(output)

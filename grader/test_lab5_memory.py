@@ -2,7 +2,9 @@
 every byte of it is usable, fork copies it, the frames come back when it
 shrinks, memory given back is gone (a child touching it is killed by a
 page fault), impossible requests fail and change nothing, and malloc
-works on top of it."""
+works on top of it. `usertests heapfree SEED` checks with memfree() that a
+shrink, and a grow that fails, give back every frame, the page tables the
+grow made included."""
 
 import re
 
@@ -25,3 +27,21 @@ def test_sbrk(boot):
     assert f"0x{touched.group(1)}" in line.what, \
         f"{line.text}: expected the address 0x{touched.group(1)}"
     assert line.function == "part_sbrk", line.text
+
+
+@pytest.mark.points(5)
+def test_sbrk_gives_back_page_tables(boot, rng):
+    """a shrink, and a failed grow, give back every frame, the page tables too"""
+    seed = rng.randrange(1, 2**31)
+    run = run_usertests(boot, "heapfree", seed)
+    tables = 1 + seed % 3
+    said = re.search(r"^usertests: heapfree: sbrk\(\+(\d+)\) into (\d+) new page tables and "
+                     r"back, and failed sbrk calls \(the last of (\d+) pages\): memfree\(\) "
+                     r"(\d+) each time$", run.output, re.M)
+    assert said, "no 'usertests: heapfree: sbrk(+N) into T new page tables ...' line"
+    span, told = int(said.group(1)), int(said.group(2))
+    assert told == tables, f"seed {seed}: expected {tables} new page tables, the part says {told}"
+    assert span > (tables - 1) * 4 * 2**20, f"sbrk(+{span}) cannot reach {tables} new tables"
+    assert int(said.group(3)) == int(said.group(4)), \
+        "the late-failing sbrk did not ask for exactly as many pages as were free"
+    assert not kill_lines(run.output), "a process was killed"

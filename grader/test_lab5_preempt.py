@@ -31,7 +31,7 @@ def tick_period(hz):
 
 
 def longcall(boot, mode, mib):
-    run = boot(f"init=longcall {mode} {mib} hz={HZ}", timeout=120)
+    run = boot(f"hz={HZ} init=longcall {mode} {mib}", timeout=120)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     run.expect_exit("success")
@@ -92,7 +92,7 @@ def test_kill_in_the_middle_of_a_long_system_call(boot, rng):
 @pytest.mark.points(3)
 def test_ctrl_p_answers_during_a_long_system_call(boot, rng):
     """Ctrl-P shows a process that is inside a long system call, in the kernel"""
-    run = boot(f"init=longcall loop {rng.randrange(16, 33)} hz={HZ}", wait=False)
+    run = boot(f"hz={HZ} init=longcall loop {rng.randrange(16, 33)}", wait=False)
     run.expect_exact("longcall: looping\n")
     run.send(CTRL_P)
     line = run.expect(r"\n\d+ +\w+ +longcall +\(running\) ([^\n]*)\n").group(1)

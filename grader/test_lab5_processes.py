@@ -6,10 +6,15 @@ number of process table slots in use are back where they were. See
 user/usertests.c for what each part checks."""
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
 from userprog import kill_lines, run_usertests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import mkbadelf  # noqa: E402  (tools/mkbadelf.py: the malformed programs)
 
 
 @pytest.mark.points(10)
@@ -25,6 +30,21 @@ def test_fork_wait_exit(boot, rng):
 def test_exec(boot, rng):
     """exec runs a program with MAXARG arguments intact; E_NOENT, E_2BIG leave the caller as it was"""
     run = run_usertests(boot, "exec", rng.randrange(1, 2**31))
+    assert not kill_lines(run.output), "a process was killed"
+
+
+@pytest.mark.points(5)
+def test_exec_refuses_malformed_programs(boot, rng):
+    """exec refuses overlapping, misordered and out-of-place segments with E_NOEXEC"""
+    variants = list(mkbadelf.VARIANTS)
+    rng.shuffle(variants)
+    run = run_usertests(boot, "badelf", *variants)
+    assert "usertests: badelf: echo runs" in run.output, "the good echo they come from did not run"
+    for variant in variants:
+        assert (f"usertests: badelf: bad-{variant}: E_NOEXEC, in a child and in the caller, "
+                "which carries on") in run.output, \
+            f"bad-{variant} ({mkbadelf.VARIANTS[variant].__doc__.strip()}) was not refused"
+    assert "a malformed program ran" not in run.output
     assert not kill_lines(run.output), "a process was killed"
 
 

@@ -78,10 +78,10 @@ def verdict_lines(output, program="usertests"):
 
 
 def run_usertests(boot, part, *args, timeout=60):
-    """Boot 'init=usertests PART ARGS hz=1000'; check that the part says
+    """Boot 'hz=1000 init=usertests PART ARGS'; check that the part says
     OK and usertests (pid 1) exits 0. Returns the run."""
     words = " ".join(str(arg) for arg in args)
-    run = boot(f"init=usertests {part} {words} {FAST}".replace("  ", " "), timeout=timeout)
+    run = boot(f"{FAST} init=usertests {part} {words}".replace("  ", " "), timeout=timeout)
     failed = verdict_lines(run.output)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble

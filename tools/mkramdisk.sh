@@ -16,6 +16,10 @@ for file in "$@"; do
 	*[!A-Za-z0-9_.-]*)
 		echo "mkramdisk.sh: $file: a program name is letters, digits, '_', '.', '-'" >&2
 		exit 1;;
+	????????????????*)
+		# exec copies a path into PROC_NAME_MAX (lib/abi.h) bytes, NUL included
+		echo "mkramdisk.sh: $file: a program name has at most 15 characters" >&2
+		exit 1;;
 	esac
 done
 

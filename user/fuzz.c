@@ -22,11 +22,14 @@
  * read, pipe and ps) or fails with -E_FAULT. fork is done now and then, in
  * a controlled way: the child exits at once and is reaped.
  *
- * Every result is folded into a checksum (for calls whose successful
- * result depends on time or on the process table, such as uptime, fork or
- * memfree, only the error code is folded), so one seed gives one line:
+ * Every result is folded into a checksum, so one seed gives one line:
  *     fuzz: seed=S calls=N checksum=0x........
- * the same every time, and another seed a different one. Then it checks
+ * the same every time, however many calls, and another seed a different
+ * one. For that, nothing that depends on time or on the process table may
+ * reach the checksum: for calls whose successful result does (uptime,
+ * fork, getpid, memfree, ps) only the error code is folded, and what ps
+ * writes (pids, which a second round never repeats) lands in a sink of its
+ * own, ps_sink, which no later call reads as input. Then it checks
  * that unknown numbers all gave -E_NOSYS, that no result was outside
  * [-E_MAX, ...), and that memfree() and the number of process table slots
  * in use are back where they were before the round, and prints
@@ -41,6 +44,7 @@
 #define FORK_EVERY    2000      /* at most one fork per this many calls */
 #define SLEEP_EVERY   4000      /* at most one sleep(1) per this many calls */
 #define HUGE_EVERY    25000     /* at most one huge sbrk per this many calls */
+#define HEAP_TAIL     32        /* pointers into the heap: its last bytes */
 
 static uint32_t rng;
 
@@ -66,9 +70,20 @@ static inline int sys(uint32_t num, uint32_t a, uint32_t b, uint32_t c)
 	return ret;
 }
 
-/* The kernel may write here (wait, read, pipe, ps), and only here or in
- * the heap region below. */
+/* The kernel may write here (wait, read, pipe), and only here or in the
+ * heap region below; later calls read it (exec's path and argv, write's
+ * buffer), so what is written here must follow from the seed alone. */
 static unsigned char scratch[SCRATCH_SIZE] __attribute__((aligned(4096)));
+
+/* ps's table goes here instead, where nothing ever reads: it holds pids,
+ * which differ from round to round (they are never reused, so a second
+ * round's are all larger), and read back as exec's argv they made the
+ * same seed give two checksums (a word 0 in one round ends argv and exec
+ * says E_NOENT; in the other it holds a pid's upper byte, once pids pass
+ * 255, and is a bad pointer, E_FAULT). ps cannot write into the heap: an
+ * entry is longer than the heap tail any_pointer aims at. */
+static unsigned char ps_sink[SCRATCH_SIZE] __attribute__((aligned(4096)));
+_Static_assert(sizeof(struct procinfo) > HEAP_TAIL, "ps could write the heap's tail");
 
 static uint32_t heap, heap_end;   /* one page at the top of the heap */
 static uint32_t heap_alloc;       /* what this round added to the break */
@@ -117,7 +132,7 @@ static uint32_t any_pointer(void)
 	case 3: return UABI_USER_BASE - 1 - below(16);     /* just below user */
 	case 4: return text + below(256);                  /* read-only */
 	case 5: case 6: return (uint32_t)scratch + below(2 * PAGE);
-	case 7: return heap_end - 1 - below(32);           /* the heap's last bytes */
+	case 7: return heap_end - 1 - below(HEAP_TAIL);    /* the heap's last bytes */
 	case 8: return heap_end + below(2 * PAGE);         /* unmapped */
 	case 9: return UABI_USER_TOP - (UABI_STACK_PAGES + 1) * PAGE + below(PAGE); /* guard */
 	case 10: return UABI_USER_TOP - 1 - below(8);      /* the stack's top */
@@ -132,6 +147,16 @@ static uint32_t any_pointer(void)
 		return v;
 	}
 	}
+}
+
+/* any_pointer, but one into scratch lands at the same offset in ps_sink. */
+static uint32_t ps_pointer(void)
+{
+	uint32_t p = any_pointer();
+
+	if (p >= (uint32_t)scratch && p < (uint32_t)scratch + SCRATCH_SIZE)
+		p = (uint32_t)ps_sink + (p - (uint32_t)scratch);
+	return p;
 }
 
 static uint32_t any_length(void)
@@ -415,7 +440,7 @@ static void one_call(void)
 	}
 	case 17: {                                  /* ps */
 		static const uint32_t maxes[] = { 0, 1, 2, 64, 65, 0xffffffffu, 0x7fffffffu };
-		uint32_t table = any_pointer();
+		uint32_t table = ps_pointer();
 		r = sys(17, table, below(2) ? maxes[below(7)] : rnd(), c);
 		kind = FOLD_ERROR;
 		break;

@@ -24,11 +24,18 @@
  *   proc SEED        fork/wait/exit: copies, statuses, many children
  *   exec SEED        exec: NOENT, MAXARG arguments arrive intact, too many
  *                    or too long give -E_2BIG, a failed exec changes nothing
+ *   badelf NAME...   exec of each malformed program bad-NAME (made by
+ *                    tools/mkbadelf.py) gives -E_NOEXEC, in a child and in
+ *                    the caller, which carries on
  *   orphan           orphans (running and zombie) are re-parented to pid 1
  *   pipe SEED        a seeded stream through a pipe in many small and some
  *                    large writes, EOF, dup, -E_PIPE, -E_BADF
  *   sbrk             grow, shrink, shrunk memory faults, fork copies the heap
+ *   heapfree SEED    a shrink, and a grow that fails (early or late), give
+ *                    back every frame the grow took, page tables included
  *   badptr           every pointer argument checked, page-boundary cases
+ *   zerolen          read, write (console and pipes) and ps of length 0:
+ *                    -E_FAULT for a pointer outside user space, else 0
  *   kill             kill a sleeping, spinning, pipe-blocked, waiting child
  *   preempt [WINDOW] two processes that spin (no system calls) for the same
  *                    WINDOW of instructions (rdtsc) both make progress
@@ -39,6 +46,7 @@
 #include "ulib.h"
 
 #define PAGE        4096u
+#define PT_SPAN     (1024 * PAGE)   /* what one page table maps: 4 MiB */
 #define NPROC_MAX   64
 #define MASK_FLAGS  0x0CD5u     /* CF PF AF ZF SF DF OF */
 #define FLAG_DF     0x0400u
@@ -688,6 +696,38 @@ static void part_exec(int argc, char **argv)
 	say("exec: E_NOENT, MAXARG arguments, %d bytes of arguments, E_2BIG", MAXARG_BYTES - 160);
 }
 
+/* ---- malformed programs ---- */
+
+/* Each NAME is a variant of tools/mkbadelf.py: echo with its program
+ * headers rewritten, in the ramdisk as bad-NAME. exec must refuse each
+ * with E_NOEXEC, in a child and in this very process, which carries on
+ * with its memory as it was. The good echo they come from runs. */
+static void part_badelf(int argc, char **argv)
+{
+	static char *echo_argv[] = { "echo", "usertests:", "badelf:", "echo", "runs", 0 };
+	static char path[40];
+	static char *bad_argv[] = { path, "usertests: badelf: a malformed program ran", 0 };
+	uint32_t seed = 0x5eed;
+
+	CHECK(argc > 1, "no variants given (usertests badelf NAME...)");
+	int st = exec_in_child("echo", echo_argv);
+	CHECK(st == 0, "exec of the good echo the variants come from: %s %d",
+	      st < 0 ? "exec returned" : "status", st);
+	fill_pattern(seed);
+	for (int i = 1; i < argc; i++) {
+		snprintf(path, sizeof path, "bad-%s", argv[i]);
+		st = exec_in_child(path, bad_argv);
+		if (st != -E_NOEXEC)
+			fail("exec(\"%s\") in a child: %s %d %s, expected -E_NOEXEC", path,
+			     st < 0 ? "returned" : "it ran, status", st, st < 0 ? errstr(st) : "");
+		int r = exec(path, bad_argv);
+		CHECK(r == -E_NOEXEC, "exec(\"%s\") returned %d %s, expected -E_NOEXEC", path, r,
+		      errstr(r));
+		CHECK(pattern_ok(seed), "a refused exec(\"%s\") changed the caller's memory", path);
+		say("%s: E_NOEXEC, in a child and in the caller, which carries on", path);
+	}
+}
+
 /* ---- orphans ---- */
 
 static void part_orphan(int argc, char **argv)
@@ -941,7 +981,7 @@ static void part_sbrk(int argc, char **argv)
 	r = sbrk(0x40000000);
 	CHECK(r < 0 && r >= -E_MAX, "sbrk(0x40000000) returned %d, expected an error", r);
 	EXPECT(sbrk(0), (int)base);
-	/* (page tables a failed sbrk made may stay until exit: no memfree check) */
+	/* (that they give back every frame too is part heapfree's to check) */
 
 	/* the runtime's malloc on top of it */
 	static void *blocks[64];
@@ -964,6 +1004,56 @@ static void part_sbrk(int argc, char **argv)
 	for (int i = 0; i < 64; i++)
 		free(blocks[i]);
 	say("grow %d pages, fork copies the heap, shrink, freed memory faults, E_NOMEM", GROW);
+}
+
+/* ---- sbrk gives back what it took ---- */
+
+/* memfree() must be the same before and after; what says what happened. */
+static void expect_memfree(int before, const char *what)
+{
+	int after = memfree();
+	CHECK(after == before, "memfree() was %d before %s and %d after: %d frames kept", before,
+	      what, after, before - after);
+}
+
+static void part_heapfree(int argc, char **argv)
+{
+	uint32_t seed = arg_uint(argc, argv, 1, 1);
+	char *base = heap_region(0);
+	static char what[120];
+	int r;
+
+	/* Grow into 1 to 3 new 4 MiB regions, each with a page table of its
+	 * own, touch the last page, and shrink back: those tables must go. */
+	int tables = 1 + (int)(seed % 3);
+	int span = (int)(tables * PT_SPAN - (uint32_t)base % PT_SPAN + (1 + seed % 61) * PAGE);
+	int free0 = memfree();
+	EXPECT(sbrk(span), (int)base);
+	base[span - 1] = 1;
+	EXPECT(sbrk(-span), (int)base + span);
+	snprintf(what, sizeof what, "sbrk(+%d) into %d new page tables and sbrk(-%d)", span,
+		 tables, span);
+	expect_memfree(free0, what);
+
+	/* Requests that cannot succeed: beyond the address space, and 1 GiB,
+	 * more than all of memory. */
+	EXPECT(sbrk(0x7ffff000), -E_NOMEM);
+	EXPECT(sbrk(0x40000000), -E_NOMEM);
+	EXPECT(sbrk(0), (int)base);
+	expect_memfree(free0, "sbrk(0x7ffff000) and sbrk(0x40000000) failed");
+
+	/* As many pages as there are free frames: the pages would fit, but
+	 * not their page tables, so the grow fails late and must undo it all
+	 * (the pages and the tables it made). */
+	int pages = memfree();
+	r = sbrk(pages * (int)PAGE);
+	CHECK(r == -E_NOMEM, "sbrk(%d pages) with %d frames free returned %d %s, expected "
+	      "-E_NOMEM (the pages need page tables too)", pages, pages, r, errstr(r));
+	EXPECT(sbrk(0), (int)base);
+	snprintf(what, sizeof what, "sbrk(+%d pages) failed", pages);
+	expect_memfree(free0, what);
+	say("sbrk(+%d) into %d new page tables and back, and failed sbrk calls (the last of %d "
+	    "pages): memfree() %d each time", span, tables, pages, free0);
 }
 
 /* ---- bad pointers ---- */
@@ -1128,6 +1218,50 @@ static void part_badptr(int argc, char **argv)
 	CHECK(st == WAIT_EXITED_STATUS(6), "exec with path and argv ending at the heap's last "
 	      "byte: status %d", st);
 	say("%d bad and boundary pointers", badptr_cases);
+}
+
+/* ---- length 0 ---- */
+
+/* One rule for every buffer, whatever the file and the call, length 0
+ * included: the pointer must be a user address (a zero-length range
+ * needs no mapped page, though), else -E_FAULT; then nothing moves and
+ * the call returns 0 at once, without waiting and without -E_PIPE. */
+static void part_zerolen(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	char *heap = heap_region(1);
+	char *unmapped = heap + PAGE + 100;     /* a user address, nothing there */
+	int fds[2], broken[2];
+	char c = 0;
+
+	pipe_with(fds, "z", 1);
+	xpipe(broken);
+	close(broken[0]);                       /* no reader: a write is E_PIPE */
+	static const uint32_t not_user[] = { 0, 0x00100000u, UABI_USER_BASE - 1, UABI_USER_TOP,
+					     0xffffffffu };
+	for (unsigned i = 0; i < sizeof not_user / sizeof not_user[0]; i++) {
+		char *p = (char *)not_user[i];
+		BAD(read(STDIN_FILENO, p, 0), -E_FAULT);        /* the console */
+		BAD(write(STDOUT_FILENO, p, 0), -E_FAULT);
+		BAD(read(fds[0], p, 0), -E_FAULT);              /* a pipe */
+		BAD(write(fds[1], p, 0), -E_FAULT);
+		BAD(write(broken[1], p, 0), -E_FAULT);
+		BAD(ps((struct procinfo *)p, 0), -E_FAULT);
+	}
+	char *user[] = { heap, unmapped, (char *)part_zerolen };
+	for (unsigned i = 0; i < sizeof user / sizeof user[0]; i++) {
+		BAD(read(STDIN_FILENO, user[i], 0), 0);         /* returns at once */
+		BAD(write(STDOUT_FILENO, user[i], 0), 0);
+		BAD(read(fds[0], user[i], 0), 0);
+		BAD(write(fds[1], user[i], 0), 0);
+		BAD(write(broken[1], user[i], 0), 0);
+		BAD(ps((struct procinfo *)user[i], 0), 0);
+	}
+	BAD(read(fds[0], &c, 1), 1);
+	CHECK(c == 'z', "the byte in the pipe is '%c' after zero-length calls, expected 'z'", c);
+	close(fds[0]), close(fds[1]), close(broken[1]);
+	say("%d zero-length calls: E_FAULT for every pointer outside user space, null included; "
+	    "0 for every user address", badptr_cases);
 }
 
 /* ---- kill ---- */
@@ -1374,10 +1508,13 @@ static const struct part parts[] = {
 	{ "syscalls", part_syscalls, 0, 2 },
 	{ "proc", part_proc, 1, 2 },
 	{ "exec", part_exec, 1, 2 },
+	{ "badelf", part_badelf, 1, 0 },
 	{ "orphan", part_orphan, 1, 1 },
 	{ "pipe", part_pipe, 1, 2 },
 	{ "sbrk", part_sbrk, 1, 1 },
+	{ "heapfree", part_heapfree, 1, 2 },
 	{ "badptr", part_badptr, 1, 1 },
+	{ "zerolen", part_zerolen, 1, 1 },
 	{ "kill", part_kill, 1, 1 },
 	{ "preempt", part_preempt, 1, 1 },
 	{ "exhaust", part_exhaust, 1, 1 },

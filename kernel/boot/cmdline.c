@@ -4,12 +4,18 @@
  * Multiboot loaders (QEMU, GRUB) put the kernel's own path first; that
  * first word is skipped when it has no '='. Every key is looked up in
  * cmdline_keys; a number is checked against the key's range.
+ *
+ * init= ends the kernel's part of the line: every word after it, with or
+ * without '=', is an argument of the program (so `init=echo a=b` prints
+ * a=b, and `init=echo hz=5` prints hz=5). The kernel's own keys go before
+ * init=.
  */
 #include <stdarg.h>
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "proc/sched.h"
 #include "trap/timer.h"
+#include "format.h"
 #include "string.h"
 
 #define QUANTUM_MAX 1000
@@ -17,6 +23,7 @@
 struct boot_config boot_config = {
 	.hz = TIMER_DEFAULT_HZ,
 	.quantum = SCHED_DEFAULT_QUANTUM,
+	.poison = 1,
 };
 
 struct cmdline_key {
@@ -30,6 +37,7 @@ static const struct cmdline_key cmdline_keys[] = {
 	{ "hz", &boot_config.hz, TIMER_MIN_HZ, TIMER_MAX_HZ },
 	{ "quantum", &boot_config.quantum, 1, QUANTUM_MAX },
 	{ "seed", &boot_config.seed, 0, 0xFFFFFFFFu },
+	{ "poison", &boot_config.poison, 0, 1 },
 };
 #define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
 
@@ -46,6 +54,29 @@ static void cmdline_error(const char *fmt, ...)
 	printf("\n");
 	va_end(ap);
 	boot_config.errors++;
+}
+
+/* The key a "key=value" word names (its part before '=' is key_len
+ * bytes long), or 0. */
+static const struct cmdline_key *cmdline_find_key(const char *word, size_t key_len)
+{
+	for (unsigned int i = 0; i < NKEYS; i++)
+		if (strlen(cmdline_keys[i].name) == key_len &&
+		    strncmp(word, cmdline_keys[i].name, key_len) == 0)
+			return &cmdline_keys[i];
+	return 0;
+}
+
+/* "init, hz, ...": every key's name, for an error message. */
+static const char *cmdline_key_names(void)
+{
+	static char names[NKEYS * 12];
+	size_t used = 0;
+
+	for (unsigned int i = 0; i < NKEYS && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+					 i ? ", " : "", cmdline_keys[i].name);
+	return names;
 }
 
 static void cmdline_set(const struct cmdline_key *key, const char *value)
@@ -65,28 +96,40 @@ static void cmdline_set(const struct cmdline_key *key, const char *value)
 	*key->number = n;
 }
 
-/* One word: "key=value", or an argument of init. */
-static void cmdline_word(char *word)
+/* A word after init=: the program's, whatever it looks like. One that
+ * names a kernel key is most likely meant for the kernel (the order used
+ * to be free), so say where it went; it still goes to the program. */
+static void cmdline_init_arg(const char *word)
 {
-	char *eq = strchr(word, '=');
+	const char *eq = strchr(word, '=');
 
-	if (!eq) {
-		if (!boot_config.init)
-			cmdline_error("word '%s' is not key=value", word);
-		else if (boot_config.argc == CMDLINE_MAX_ARGS)
-			cmdline_error("too many arguments for %s: '%s' dropped", boot_config.init, word);
-		else
-			boot_config.argv[boot_config.argc++] = word;
+	if (boot_config.argc == CMDLINE_MAX_ARGS) {
+		cmdline_error("too many arguments for %s: '%s' dropped", boot_config.init, word);
 		return;
 	}
-	*eq = '\0';
-	for (unsigned int i = 0; i < NKEYS; i++) {
-		if (strcmp(word, cmdline_keys[i].name) == 0) {
-			cmdline_set(&cmdline_keys[i], eq + 1);
-			return;
-		}
+	boot_config.argv[boot_config.argc++] = word;
+	if (eq && cmdline_find_key(word, (size_t)(eq - word)))
+		printf("cmdline: note: '%s' comes after init=, so it is an argument of %s "
+		       "(kernel keys go before init=)\n", word, boot_config.init);
+}
+
+/* One word before init=: "key=value". */
+static void cmdline_key_word(char *word)
+{
+	char *eq = strchr(word, '=');
+	const struct cmdline_key *key;
+
+	if (!eq) {
+		cmdline_error("word '%s' is not key=value (a program's arguments follow init=NAME)",
+			      word);
+		return;
 	}
-	cmdline_error("unknown key '%s' (known keys: init, hz, quantum, seed)", word);
+	if (!(key = cmdline_find_key(word, (size_t)(eq - word)))) {
+		*eq = '\0';
+		cmdline_error("unknown key '%s' (known keys: %s)", word, cmdline_key_names());
+		return;
+	}
+	cmdline_set(key, eq + 1);
 }
 
 void cmdline_parse(const char *cmdline)
@@ -111,7 +154,10 @@ void cmdline_parse(const char *cmdline)
 			continue;
 		}
 		first = 0;
-		cmdline_word(word);
+		if (boot_config.init)
+			cmdline_init_arg(word);
+		else
+			cmdline_key_word(word);
 	}
 	boot_config.argv[boot_config.argc] = 0;
 }

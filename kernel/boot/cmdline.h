@@ -2,14 +2,17 @@
  * cmdline.h - the multiboot command line (QEMU's -append): what to run and
  * how to run it.
  *
- *   init=NAME [ARGS...]   what to run, with the words after it that have
- *                         no '=' as its arguments: a kernel test, the
- *                         kernel monitor (init=kmon), or else a user
- *                         program, which user init (pid 1) runs; without
- *                         init=, user init runs the shell
  *   hz=N                  timer interrupts per second (default 100)
  *   quantum=N             ticks a thread runs before it is preempted (1)
  *   seed=N                a number tests use to vary their inputs (0)
+ *   poison=0|1            fill freed frames with poison and check it when
+ *                         they are reused (1); benchmarks boot with 0
+ *   init=NAME [ARGS...]   what to run: a kernel test, the kernel monitor
+ *                         (init=kmon), or else a user program, which user
+ *                         init (pid 1) runs; without init=, user init runs
+ *                         the shell. Every word after init=NAME is one of
+ *                         its arguments, '=' or not, so the kernel's keys
+ *                         come before it: "hz=1000 init=echo a=b".
  *
  * An unknown key or a malformed value is reported on the console, naming
  * the key, and the default is kept.
@@ -27,6 +30,7 @@ struct boot_config {
 	unsigned int hz;
 	unsigned int quantum;
 	unsigned int seed;
+	unsigned int poison;              /* frame_set_poisoning */
 	int errors;                       /* how many problems were reported */
 };
 

@@ -101,6 +101,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 
 	trap_init();
 	frame_init(mbi);
+	frame_set_poisoning(boot_config.poison);
 	paging_init();
 	double_fault_init();
 	proc_init();

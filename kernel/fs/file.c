@@ -51,18 +51,17 @@ void file_close(struct file *f)
 	preempt_enable();
 }
 
-/* Console output: copy the user's bytes in, a chunk at a time, and print
- * them as one run so that they are not interleaved with kernel lines. */
+/* Console output: copy the user's bytes (checked by file_write) in, a
+ * chunk at a time, and print them as one run so that they are not
+ * interleaved with kernel lines. */
 static int console_write_user(uint32_t ubuf, uint32_t n)
 {
 	char chunk[CONSOLE_CHUNK];
 	uint32_t *pgdir = current_proc->pgdir;
 
-	if (!uaccess_ok(pgdir, ubuf, n, 0))
-		return -E_FAULT;
 	for (uint32_t done = 0; done < n; done += sizeof(chunk)) {
 		uint32_t len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
-		copyin(pgdir, chunk, ubuf + done, len);
+		uaccess_read(pgdir, chunk, ubuf + done, len);
 		preempt_disable();      /* one chunk is one run on the console */
 		console_write(chunk, (int)len);
 		preempt_enable();
@@ -70,36 +69,51 @@ static int console_write_user(uint32_t ubuf, uint32_t n)
 	return (int)n;
 }
 
-/* Console input: at least one byte, at most n, as typed (raw: no echo, no
- * line editing); 0 at Ctrl-D (end of file). */
+/* Console input into the user's buffer (checked by file_read): at least
+ * one byte, at most n, as typed (raw: no echo, no line editing); 0 at
+ * Ctrl-D (end of file). */
 static int console_read_user(uint32_t ubuf, uint32_t n)
 {
 	char chunk[CONSOLE_CHUNK];
-	uint32_t *pgdir = current_proc->pgdir;
 
-	if (!uaccess_ok(pgdir, ubuf, n, 1))
-		return -E_FAULT;
 	if (n > sizeof(chunk))
 		n = sizeof(chunk);
 	int got = console_read(chunk, (int)n);
 	if (got > 0)
-		copyout(pgdir, ubuf, chunk, (uint32_t)got);
+		uaccess_write(current_proc->pgdir, ubuf, chunk, (uint32_t)got);
 	return got;
 }
 
+/*
+ * The one rule for the buffer of a read or a write, checked here for every
+ * kind of file and every length before the file is touched: [ubuf, ubuf +
+ * n) must lie in user space and be mapped (writable, for a read, which
+ * fills it). A length of 0 needs no mapped page, but ubuf must still be a
+ * user address, so read(fd, NULL, 0) is -E_FAULT just as read(fd, NULL, 1)
+ * is (uaccess_ok). Then a length of 0 returns 0 without touching the file:
+ * no wait for input, no -E_PIPE.
+ */
 int file_read(struct file *f, uint32_t ubuf, uint32_t n)
 {
 	if (!f->readable)
 		return -E_BADF;
+	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 1))
+		return -E_FAULT;
+	if (n == 0)
+		return 0;
 	if (f->type == FILE_PIPE)
 		return pipe_read(f->pipe, ubuf, n);
-	return n == 0 ? 0 : console_read_user(ubuf, n);
+	return console_read_user(ubuf, n);
 }
 
 int file_write(struct file *f, uint32_t ubuf, uint32_t n)
 {
 	if (!f->writable)
 		return -E_BADF;
+	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 0))
+		return -E_FAULT;
+	if (n == 0)
+		return 0;
 	if (f->type == FILE_PIPE)
 		return pipe_write(f->pipe, ubuf, n);
 	return console_write_user(ubuf, n);

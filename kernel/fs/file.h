@@ -35,6 +35,10 @@ struct file *file_alloc(enum file_type type, int readable, int writable);
 struct file *file_dup(struct file *f);
 /* Drop one reference; the last one closes the console or pipe end. */
 void file_close(struct file *f);
+/* Read into / write from the user buffer [ubuf, ubuf + n) of the current
+ * process: bytes moved, or -E_BADF (the wrong direction), -E_FAULT (the
+ * buffer, checked for every n, 0 included: see file.c), or what the pipe
+ * says. n = 0 returns 0 once the checks pass. */
 int file_read(struct file *f, uint32_t ubuf, uint32_t n);
 int file_write(struct file *f, uint32_t ubuf, uint32_t n);
 

@@ -105,17 +105,13 @@ static void pipe_copy(struct pipe *p, uint32_t pos, uint32_t ubuf, uint32_t len,
 	}
 }
 
-/* pipe_read and pipe_write check the user range, then call these with
- * interrupts off. */
+/* pipe_read and pipe_write call these with interrupts off (the user range
+ * is checked, and n > 0: pipe.h). */
 static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n);
 static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n);
 
 int pipe_read(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
-	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 1))
-		return -E_FAULT;
-	if (n == 0)
-		return 0;               /* like the console: nothing asked, no wait */
 	uint32_t flags = irq_save();
 	int got = pipe_read_locked(p, ubuf, n);
 	irq_restore(flags);
@@ -124,8 +120,6 @@ int pipe_read(struct pipe *p, uint32_t ubuf, uint32_t n)
 
 int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
-	if (!uaccess_ok(current_proc->pgdir, ubuf, n, 0))
-		return -E_FAULT;
 	uint32_t flags = irq_save();
 	int done = pipe_write_locked(p, ubuf, n);
 	irq_restore(flags);

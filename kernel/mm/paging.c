@@ -24,8 +24,10 @@ uint32_t *paging_walk(uint32_t *pgdir, uint32_t va, int create)
 
 	if (!(*pde & PTE_P)) {
 		/* Kernel page tables exist from boot and are shared; making one
-		 * later would leave other address spaces without it. */
-		if (!create || va < USER_BASE)
+		 * later would leave other address spaces without it. Above
+		 * user space nothing is ever mapped, and vm_free, which frees
+		 * the tables of [USER_BASE, USER_TOP) only, would leak one. */
+		if (!create || va < USER_BASE || va >= USER_TOP)
 			return 0;
 		uint32_t table = frame_alloc_zeroed();
 		if (!table)

@@ -26,9 +26,11 @@ extern uint32_t kernel_pgdir[PD_ENTRIES];
 
 void paging_init(void);
 /* The page table entry for va in pgdir; with create, allocate a missing
- * user page table. Returns 0 if there is none (or no memory). */
+ * page table if va is in user space [USER_BASE, USER_TOP). Returns 0 if
+ * there is none: no table, va outside user space, or no memory. */
 uint32_t *paging_walk(uint32_t *pgdir, uint32_t va, int create);
-/* Map one page; returns 0, or -1 when out of memory for a page table. */
+/* Map one page; returns 0, or -1 when it would need a new page table and
+ * va is outside user space or memory is out. */
 int paging_map(uint32_t *pgdir, uint32_t va, uint32_t pa, uint32_t flags);
 /* Unmap one page and return the frame it mapped (0 if none). */
 uint32_t paging_unmap(uint32_t *pgdir, uint32_t va);

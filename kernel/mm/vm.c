@@ -67,6 +67,10 @@ void vm_free(uint32_t *pgdir)
 
 int vm_map_zeroed(uint32_t *pgdir, uint32_t start, uint32_t end, uint32_t flags)
 {
+	/* Fail at once, with nothing mapped, when there cannot be frames
+	 * enough: a huge sbrk need not zero all of memory to find out. */
+	if ((end - start) / PAGE_SIZE > frame_free_count())
+		return -E_NOMEM;
 	for (uint32_t va = start; va < end; va += PAGE_SIZE) {
 		uint32_t frame = frame_alloc_zeroed();
 		if (!frame)
@@ -79,12 +83,38 @@ int vm_map_zeroed(uint32_t *pgdir, uint32_t start, uint32_t end, uint32_t flags)
 	return 0;
 }
 
+/* Whether a user page table maps nothing. */
+static int vm_table_is_empty(const uint32_t *table)
+{
+	for (int j = 0; j < PT_ENTRIES; j++)
+		if (table[j] & PTE_P)
+			return 0;
+	return 1;
+}
+
 void vm_unmap(uint32_t *pgdir, uint32_t start, uint32_t end)
 {
-	for (uint32_t va = start; va < end; va += PAGE_SIZE) {
-		uint32_t frame = paging_unmap(pgdir, va);
-		if (frame)
-			frame_free(frame);
+	if (start < USER_BASE || end > USER_TOP || start > end || (start | end) & PAGE_MASK)
+		panic("vm_unmap: [0x%08x, 0x%08x) is not a page-aligned user range", start, end);
+	/* One page table's span at a time: [va, span_end). */
+	for (uint32_t va = start, span_end; va < end; va = span_end) {
+		uint32_t i = PD_INDEX(va);
+		uint32_t *table = vm_page_table(pgdir, i);
+		span_end = (i + 1) * PD_SPAN < end ? (i + 1) * PD_SPAN : end;
+		if (!table)
+			continue;               /* nothing mapped in this span */
+		for (uint32_t page = va; page < span_end; page += PAGE_SIZE) {
+			uint32_t frame = paging_unmap(pgdir, page);
+			if (frame)
+				frame_free(frame);
+		}
+		/* A table left empty goes too, so that a shrink, or the undoing
+		 * of a failed grow, gives back every frame the grow took. */
+		if (vm_table_is_empty(table)) {
+			pgdir[i] = 0;
+			invlpg(va);             /* also drops a cached directory entry */
+			frame_free((uint32_t)table);
+		}
 	}
 }
 
@@ -145,10 +175,12 @@ int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
 #if LAB_SOLUTION(4)
 	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
 
-	/* In user space, without wrapping around 4 GiB. */
+	/* In user space, without wrapping around 4 GiB; va itself too, even
+	 * when len is 0, so that a null pointer never passes. */
 	if (va < USER_BASE || va >= USER_TOP || len > USER_TOP - va)
 		return 0;
-	for (uint32_t page = PAGE_ROUND_DOWN(va); page < va + len; page += PAGE_SIZE)
+	/* Every page holding a byte of the range: none when len is 0. */
+	for (uint32_t page = PAGE_ROUND_DOWN(va); len > 0 && page < va + len; page += PAGE_SIZE)
 		if (!uaccess_page(pgdir, page, need))
 			return 0;
 	return 1;

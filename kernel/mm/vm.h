@@ -19,17 +19,23 @@ uint32_t *vm_create(void);
 void vm_free(uint32_t *pgdir);
 /* Map [start, end) (page-aligned) to fresh zeroed frames with PTE_U and
  * flags; returns 0, or -E_NOMEM with the pages mapped so far left mapped
- * (the caller frees the range or the whole space). */
+ * (the caller frees the range with vm_unmap, or the whole space). Fails at
+ * once, mapping nothing, if the range has more pages than there are free
+ * frames. */
 int vm_map_zeroed(uint32_t *pgdir, uint32_t start, uint32_t end, uint32_t flags);
-/* Unmap [start, end) (page-aligned) and free the frames. */
+/* Unmap the user range [start, end) (page-aligned), free its frames, and
+ * free every page table of the range that maps nothing afterwards. So
+ * mapping a range and unmapping it again leaves memory as it was. */
 void vm_unmap(uint32_t *pgdir, uint32_t start, uint32_t end);
 /* Copy the whole user part of src into dst (fork); 0 or -E_NOMEM. */
 int vm_copy(uint32_t *dst, uint32_t *src);
 /* Mapped user pages, for ps. */
 uint32_t vm_user_pages(uint32_t *pgdir);
 
-/* Whether [va, va + len) lies in user space and every page of it is
- * mapped for the user (and writable, when write is set). */
+/* Whether [va, va + len) lies in user space and every page holding a
+ * byte of it is mapped for the user (and writable, when write is set).
+ * With len 0 there is no byte, but va must still be a user address: a
+ * null pointer is refused whatever the length. */
 int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
 /* Copy to or from a user range that uaccess_ok has already accepted (and
  * that nothing has unmapped since: interrupts off, no sleep between). */

@@ -1,8 +1,10 @@
 /*
- * exec.c - running a program: check its ELF headers, build a new address
- * space with its segments, a heap starting after them and a stack holding
- * its arguments, and only then let go of the old space. A failure at any
- * step frees the new space and leaves the caller as it was.
+ * exec.c - running a program: check its ELF headers and the layout of its
+ * segments, build a new address space with its segments, a heap starting
+ * after them and a stack holding its arguments, and only then let go of the
+ * old space. A failure at any step frees the new space and leaves the
+ * caller as it was; a malformed program is refused (-E_NOEXEC) before
+ * anything is built.
  *
  * The stack a program starts with (growing down from USER_TOP):
  *
@@ -52,24 +54,50 @@ static const struct elf_header *exec_check_header(const struct ramdisk_file *fil
 	return eh;
 }
 
-/* Map and fill one PT_LOAD segment, raising *top to its end; 0 or an
- * error: -E_NOEXEC for a segment outside user space or the file. */
+/* Whether ph is a segment exec loads (a PT_LOAD with bytes in memory). */
+static int exec_is_loaded(const struct elf_program_header *ph)
+{
+	return ph->type == PT_LOAD && ph->memsz != 0;
+}
+
+/* Whether the segments to load are ones exec can load each on pages of
+ * its own: each one's bytes in the file, no more of them than it has in
+ * memory, all of it in user space below the stack's guard page, and every
+ * segment on pages above the previous one's (sorted by address, as the
+ * ELF standard requires, and no page shared). A shared page could not
+ * have both segments' protections (a read-only text page would become
+ * writable), and a later segment's bss on it would hold the earlier's
+ * bytes instead of zeros. Checked before anything is mapped: a refused
+ * program leaves the caller as it was. */
+static int exec_check_segments(const struct ramdisk_file *file, const struct elf_header *eh)
+{
+	const struct elf_program_header *ph = (const void *)(file->data + eh->phoff);
+	uint32_t free_from = USER_BASE;         /* first page no segment has yet */
+
+	for (int i = 0; i < eh->phnum; i++, ph++) {
+		if (!exec_is_loaded(ph))
+			continue;
+		uint32_t end = ph->vaddr + ph->memsz;
+		/* free_from is a page boundary: vaddr >= free_from means
+		 * that the segment's first page is a page of its own. */
+		if (ph->filesz > ph->memsz || end < ph->vaddr || ph->vaddr < free_from ||
+		    end > USER_STACK_GUARD || !elf_range_ok(file->size, ph->offset, ph->filesz, 1))
+			return 0;
+		free_from = PAGE_ROUND_UP(end);
+	}
+	return 1;
+}
+
+/* Map and fill one PT_LOAD segment (checked: on pages of its own), raising
+ * *top to its end; 0 or -E_NOMEM. */
 static int exec_load_segment(uint32_t *pgdir, const struct ramdisk_file *file,
 			     const struct elf_program_header *ph, uint32_t *top)
 {
 	uint32_t end = ph->vaddr + ph->memsz;
 	uint32_t flags = (ph->flags & PF_W) ? PTE_W : 0;
 
-	if (ph->filesz > ph->memsz || end < ph->vaddr || ph->vaddr < USER_BASE ||
-	    end > USER_STACK_GUARD || !elf_range_ok(file->size, ph->offset, ph->filesz, 1))
-		return -E_NOEXEC;
-	for (uint32_t va = PAGE_ROUND_DOWN(ph->vaddr); va < end; va += PAGE_SIZE) {
-		uint32_t *pte = paging_walk(pgdir, va, 0);
-		if (pte && (*pte & PTE_P))
-			*pte |= flags;          /* a page shared with the previous segment */
-		else if (vm_map_zeroed(pgdir, va, va + PAGE_SIZE, flags) < 0)
-			return -E_NOMEM;
-	}
+	if (vm_map_zeroed(pgdir, PAGE_ROUND_DOWN(ph->vaddr), PAGE_ROUND_UP(end), flags) < 0)
+		return -E_NOMEM;
 	vm_write(pgdir, ph->vaddr, file->data + ph->offset, ph->filesz);
 	if (end > *top)
 		*top = end;
@@ -84,7 +112,7 @@ static int exec_load_segments(uint32_t *pgdir, const struct ramdisk_file *file,
 
 	*top = USER_BASE;
 	for (int i = 0; i < eh->phnum; i++, ph++) {
-		if (ph->type != PT_LOAD || ph->memsz == 0)
+		if (!exec_is_loaded(ph))
 			continue;
 		int err = exec_load_segment(pgdir, file, ph, top);
 		if (err < 0)
@@ -139,7 +167,8 @@ int exec(struct proc *p, struct trapframe *tf, const char *path, const struct ex
 
 	if (!file)
 		return -E_NOENT;
-	if (!(eh = exec_check_header(file)) || eh->entry < USER_BASE || eh->entry >= USER_TOP)
+	if (!(eh = exec_check_header(file)) || eh->entry < USER_BASE || eh->entry >= USER_TOP ||
+	    !exec_check_segments(file, eh))
 		return -E_NOEXEC;
 	if (!(pgdir = vm_create()))
 		return -E_NOMEM;

@@ -17,6 +17,7 @@ extern char boot_stack_top[];
 
 struct proc proc_table[NPROC];
 struct proc *current_proc;
+struct proc *init_proc;
 static int next_pid = 1;
 
 static const char *const state_names[] = {
@@ -78,6 +79,27 @@ struct proc *proc_alloc(const char *name)
 	return p;
 }
 
+/* Give the children of dying, which is exiting, a parent that outlives
+ * it: init; or, for init itself and while there is no init (kernel tests),
+ * dying's own parent (the boot thread in the end, which never exits). So a
+ * parent pointer never outlives the entry it points at: once dying is
+ * reaped, its slot is reused, and the orphans must not be the new
+ * occupant's children. Wakes the heir if one of them is a zombie already.
+ * Interrupts off. */
+static void proc_reparent_children(struct proc *dying)
+{
+	struct proc *heir = init_proc && dying != init_proc ? init_proc : dying->parent;
+
+	assert_irqs_off();
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
+		if (p->state == PROC_UNUSED || p->parent != dying)
+			continue;
+		p->parent = heir;
+		if (p->state == PROC_ZOMBIE)
+			wakeup(heir);
+	}
+}
+
 void proc_exit(int status)
 {
 	struct proc *cur = current_proc;
@@ -86,6 +108,7 @@ void proc_exit(int status)
 		panic("proc_exit: the boot thread (pid 0) must not exit");
 	cli();
 	cur->exit_status = status;
+	proc_reparent_children(cur);
 	wakeup(cur->parent);    /* it runs only after sched_exit made us a zombie */
 	sched_exit();
 }

@@ -79,13 +79,17 @@ struct proc {
 
 extern struct proc proc_table[NPROC];
 extern struct proc *current_proc;
+/* The first user process (uproc_start_init sets it), which adopts the
+ * children of every thread or process that exits; 0 until it starts. */
+extern struct proc *init_proc;
 
 /* Make the boot thread entry 0 ("kmain") and current_proc. */
 void proc_init(void);
 /* A free entry in EMBRYO state with a pid, a name and a kernel stack;
  * 0 if the table or memory is full. */
 struct proc *proc_alloc(const char *name);
-/* End the calling thread: ZOMBIE with status; its parent is woken. */
+/* End the calling thread: ZOMBIE with status; its children go to init
+ * (see proc_reparent_children); its parent is woken. */
 void proc_exit(int status) __attribute__((noreturn));
 /* Free a ZOMBIE's kernel stack and table entry. */
 void proc_reap(struct proc *p);

@@ -26,7 +26,6 @@
 #include "lab.h"
 #include "string.h"
 
-struct proc *init_proc;
 int uproc_kills_pending;
 
 struct proc *uproc_start_init(const struct exec_args *args, int *err)
@@ -102,24 +101,6 @@ int uproc_fork(const struct trapframe *tf)
 	return child->pid;
 }
 
-/* Give the exiting process's children to init (or, for init itself, to
- * its own parent); wake the heir if one of them is already a zombie.
- * Interrupts off: a child that exits meanwhile must wake the right
- * parent, and the heir's wait must not miss the wakeup. */
-static void uproc_reparent_children(struct proc *dying)
-{
-	struct proc *heir = dying == init_proc ? dying->parent : init_proc;
-
-	assert_irqs_off();
-	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
-		if (p->state == PROC_UNUSED || p->parent != dying)
-			continue;
-		p->parent = heir;
-		if (p->state == PROC_ZOMBIE)
-			wakeup(heir);
-	}
-}
-
 /* Release what the process owns, preemptibly (freeing a big address
  * space takes long, and no tick may be lost meanwhile); then, with
  * interrupts off, hand its children on and become a zombie. Until then
@@ -142,8 +123,7 @@ void uproc_exit(int status)
 	cli();
 	if (cur->killed)
 		uproc_kills_pending--;
-	uproc_reparent_children(cur);
-	proc_exit(status);
+	proc_exit(status);              /* which gives the children to init */
 }
 
 /* A zombie child of parent, or 0; *any says whether it has children. */

@@ -32,7 +32,5 @@ int uproc_kill(int pid);
 int uproc_sbrk(int increment);
 /* Processes that kill() has marked and that have not exited yet. */
 extern int uproc_kills_pending;
-/* The first user process, once started. */
-extern struct proc *init_proc;
 
 #endif

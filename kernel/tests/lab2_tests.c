@@ -157,3 +157,95 @@ KTEST(overflow, "a thread overflows its kernel stack into the guard page")
 	kthread_join(p);
 	printf("overflow: survived (should not get here)\n");
 }
+
+/* ---- orphans: a thread that exits before its children ---- */
+
+#define ORPHAN_MAX_CHILDREN 6
+
+struct orphan_family {
+	int children;                           /* how many the parent makes */
+	unsigned int waiters;                   /* bit i: child i waits for release */
+	struct proc *child[ORPHAN_MAX_CHILDREN];
+	int zombies_at_exit;                    /* children already ended then */
+	volatile int release;                   /* set by the test: waiters end */
+};
+
+static void orphan_child(void *arg)
+{
+	struct orphan_family *f = arg;
+	int me = current_proc->name[6] - '0';
+
+	if (f->waiters & (1u << me))
+		while (!f->release)
+			kthread_yield();
+}
+
+/* Make the children, let the ones that do not wait end, and exit without
+ * joining any of them. */
+static void orphan_parent(void *arg)
+{
+	struct orphan_family *f = arg;
+	char name[PROC_NAME_LEN];
+	int zombies, want = 0;
+
+	for (int i = 0; i < f->children; i++) {
+		snprintf(name, sizeof(name), "orphan%d", i);
+		if (!(f->child[i] = kthread_create(name, orphan_child, f)))
+			ktest_fail("kthread_create returned 0");
+		want += !(f->waiters & (1u << i));
+	}
+	do {
+		kthread_yield();
+		zombies = 0;
+		for (int i = 0; i < f->children; i++)
+			zombies += f->child[i]->state == PROC_ZOMBIE;
+	} while (zombies < want);
+	f->zombies_at_exit = zombies;
+}
+
+static void orphan_slot_taker(void *arg)
+{
+	struct orphan_family *f = arg;
+
+	while (!f->release)
+		kthread_yield();
+}
+
+KTEST(orphans, "a thread that exits first leaves its children to a parent that lives on")
+{
+	unsigned int state = boot_config.seed;
+	static struct orphan_family f;
+	uint32_t frames_before = frame_free_count();
+
+	f.children = 1 + (int)(ktest_random(&state) % ORPHAN_MAX_CHILDREN);
+	f.waiters = ktest_random(&state) % (1u << f.children);
+	struct proc *parent = kthread_create("orphaner", orphan_parent, &f);
+	if (!parent)
+		ktest_fail("kthread_create returned 0");
+	int parent_pid = parent->pid;
+	kthread_join(parent);
+	/* The parent's entry is free now; the next thread takes it, so an
+	 * orphan still pointing at it would look like this thread's child. */
+	struct proc *taker = kthread_create("slottaker", orphan_slot_taker, &f);
+	if (!taker)
+		ktest_fail("kthread_create returned 0");
+	printf("orphans: pid %d exited with %d children, %d of them ended; its table entry "
+	       "%s now pid %d\n", parent_pid, f.children, f.zombies_at_exit,
+	       taker == parent ? "is" : "is not", taker->pid);
+	for (int i = 0; i < f.children; i++) {
+		const struct proc *c = f.child[i];
+		printf("orphans: child %d (pid %d, %s): parent pid %d\n", i, c->pid,
+		       c->state == PROC_ZOMBIE ? "ended" : "running",
+		       c->parent ? c->parent->pid : -1);
+	}
+	f.release = 1;
+	int reaped = 0;
+	for (int i = 0; i < f.children; i++)
+		if (f.child[i]->parent == current_proc) {
+			kthread_join(f.child[i]);
+			reaped++;
+		}
+	kthread_join(taker);
+	printf("orphans: pid %d reaped %d of %d orphans; frames %s\n", current_proc->pid, reaped,
+	       f.children, frame_free_count() == frames_before ? "all returned" : "LEAKED");
+}
