@@ -16,6 +16,7 @@
  */
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "proc/proc_fpu.h"
 #include "fs/elf.h"
 #include "fs/ramdisk.h"
 #include "mm/layout.h"
@@ -159,6 +160,7 @@ int exec(struct proc *p, struct trapframe *tf, const char *path, const struct ex
 		write_cr3((uint32_t)pgdir);
 	if (old)
 		vm_free(old);
+	proc_fpu_reset(p);
 	exec_init_frame(tf, eh->entry, sp);
 	return 0;
 }
