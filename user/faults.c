@@ -30,6 +30,7 @@
 #define EFLAGS_IF      0x00000200u
 #define EFLAGS_VM      0x00020000u
 #define LDT_ENTRIES    8192
+#define LDT_FIRST_PROBED 512    /* 8-byte descriptors: entry 512 is at 4 KiB */
 #define SELECTOR(index, ldt, rpl) ((uint16_t)((index) << 3 | (ldt) << 2 | (rpl)))
 #define AR_PRESENT     0x8000u  /* lar's access rights: P, DPL, S, type */
 #define AR_DPL(ar)     (((ar) >> 13) & 3)
@@ -175,10 +176,11 @@ static int loadable(uint32_t ar)
 /* The first LDT selector that `lar` accepts and usable(rights) likes; or,
  * when there is none (this kernel loads a null LDT), LDT entry 1. Without
  * a null LDT, the CPU reads "descriptors" from low memory, and some of
- * them are usable. */
+ * them are usable. The search starts past the entries that would lie in
+ * page 0: that page is never mapped, so there even `lar` would fault. */
 static uint16_t ldt_selector(int (*usable)(uint32_t))
 {
-	for (int i = 0; i < LDT_ENTRIES; i++) {
+	for (int i = LDT_FIRST_PROBED; i < LDT_ENTRIES; i++) {
 		uint16_t sel = SELECTOR(i, 1, 3);
 		if (usable(lar(sel)))
 			return sel;
