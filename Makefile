@@ -27,7 +27,9 @@ APPEND   ?=
 GDBPORT  := $(shell expr 26000 + `id -u` % 5000)
 
 # The grader passes -icount and -rtc itself; `make qemu` runs at full speed.
-QEMUOPTS := -kernel $(BUILD)/kernel.elf -m 128M -no-reboot \
+# The CPU model is the grader's (CPU_MODEL in grader/qemu.py): QEMU's
+# default, qemu32, plus UMIP.
+QEMUOPTS := -kernel $(BUILD)/kernel.elf -cpu qemu32,+umip -m 128M -no-reboot \
             -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
@@ -64,7 +66,10 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS) $(LIB_SRCS))
 #                         its .symtab)
 # tools/mkramdisk.sh turns build/ramdisk/* into build/ramdisk.S, whose table
 # (ramdisk_files, ramdisk_count) is linked into both kernel passes.
-UCFLAGS   := $(CFLAGS) -Ilib -Ilib/user
+# User programs may compute in floating point: each process has FPU
+# registers of its own (kernel/proc/proc_fpu.c). The kernel stays without.
+KERNEL_ONLY_CFLAGS := -mno-sse -mno-mmx -mno-80387
+UCFLAGS   := $(filter-out $(KERNEL_ONLY_CFLAGS),$(CFLAGS)) -Ilib -Ilib/user
 UASFLAGS  := -m32 -g -Ilib -Ilib/user -MMD -MP -D__ASSEMBLER__
 ULDFLAGS  := -m elf_i386 -nostdlib -z noexecstack
 AR        := ar

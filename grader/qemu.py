@@ -5,7 +5,8 @@ and the grader's own self-tests start QEMU the same way:
 
 - ``qemu_command()`` builds the one QEMU command line we use (deterministic:
   ``-icount shift=0,sleep=off -rtc clock=vm``; isa-debug-exit for shutdown;
-  ``-no-reboot`` so that a triple fault ends the run).
+  ``-no-reboot`` so that a triple fault ends the run; the CPU model
+  ``CPU_MODEL``).
 - ``Run`` drives one QEMU process through pexpect: ``expect``, ``send``,
   ``sendline``, ``wait_exit`` and ``expect_exit``, with the console output
   (``\\r\\n`` turned into ``\\n``) in ``.output`` and in a log file.
@@ -45,6 +46,11 @@ from typing import List, Optional
 import pexpect
 
 QEMU = "qemu-system-i386"
+# QEMU's default i386 model (qemu32: an FPU with MMX, FXSR, SSE, SSE2 and
+# SSE3, CPUID leaves up to 4) plus UMIP, which TCG emulates: with it the
+# kernel makes sgdt, sidt, sldt, str and smsw fault in ring 3. The
+# Makefile's QEMUOPTS use the same model.
+CPU_MODEL = "qemu32,+umip"
 EXIT_STATUS_SUCCESS = 33   # the kernel wrote 0x10 to port 0xf4: (0x10 << 1) | 1
 EXIT_STATUS_FAILURE = 35   # the kernel wrote 0x11 to port 0xf4: (0x11 << 1) | 1
 EXIT_STATUS_RESET = 0      # -no-reboot: a triple fault (CPU reset) ends QEMU
@@ -67,7 +73,7 @@ def qemu_command(kernel, cmdline="", *, log_file=None, debug="cpu_reset",
     `debug` is QEMU's -d list, written to `log_file`: "cpu_reset" is cheap and
     shows a triple fault; "int,cpu_reset" also logs every exception."""
     command = [
-        QEMU, "-kernel", str(kernel), "-append", cmdline,
+        QEMU, "-kernel", str(kernel), "-append", cmdline, "-cpu", CPU_MODEL,
         "-m", "128M", "-display", "none", "-monitor", "none",
         "-serial", "stdio", "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",

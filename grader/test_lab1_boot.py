@@ -156,6 +156,7 @@ class MonitorKeyboard:
 
 VGA_TEXT = 0xB8000
 VGA_COLS = 80
+VGA_ROWS_READ = 16      # enough for the boot lines, wrapped long paths and kmon's echo
 
 
 def vga_screen(monitor, rows):
@@ -200,7 +201,7 @@ def test_console_is_mirrored_on_vga(boot, rng):
     run.expect_exact("kmon> ")
     monitor = MonitorKeyboard(str(monitor_path))
     try:
-        screen = vga_screen(monitor, 8)
+        screen = vga_screen(monitor, VGA_ROWS_READ)
     finally:
         monitor.close()
     serial_lines = run.output.rstrip("\n").split("\n")

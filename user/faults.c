@@ -25,6 +25,23 @@
 #define CAUSE_OPCODE   6
 #define CAUSE_GP       13
 #define CAUSE_PAGE     14
+#define CAUSE_X87      16
+
+#define EFLAGS_IF      0x00000200u
+#define EFLAGS_VM      0x00020000u
+#define LDT_ENTRIES    8192
+#define LDT_FIRST_PROBED 512    /* 8-byte descriptors: entry 512 is at 4 KiB */
+#define SELECTOR(index, ldt, rpl) ((uint16_t)((index) << 3 | (ldt) << 2 | (rpl)))
+#define AR_PRESENT     0x8000u  /* lar's access rights: P, DPL, S, type */
+#define AR_DPL(ar)     (((ar) >> 13) & 3)
+#define AR_CODE_DATA   0x1000u  /* S: a code or data segment, not a system descriptor */
+#define AR_CODE        0x0800u
+#define AR_CONFORMING  0x0400u
+#define AR_TYPE(ar)    (((ar) >> 8) & 0xF)
+#define TYPE_CALL_GATE_16 0x4
+#define TYPE_CALL_GATE_32 0xC
+#define X87_CW_ZM      0x0004u  /* control word: divide-by-zero masked */
+#define X87_CW_DEFAULT 0x037Fu
 
 /* Reads address 0: the null page is never mapped. */
 FAULT_FN void fault_null(void)
@@ -117,10 +134,123 @@ FAULT_FN void fault_iret(void)
 		     "addl $12, %%esp" : : : "memory", "cc");
 }
 
+/* iret into virtual-8086 mode: EFLAGS.VM in the frame, and the four extra
+ * words (es, ds, fs, gs) such a frame has. QEMU obeys it even at CPL 3;
+ * there, every address is kernel memory, so the first fetch faults. */
+FAULT_FN void fault_vm86(void)
+{
+	asm volatile("pushl $0\n\t pushl $0\n\t pushl $0\n\t pushl $0\n\t"  /* gs fs ds es */
+		     "pushl $0\n\t pushl $0x100\n\t"                          /* ss, esp */
+		     "pushl %0\n\t"                                             /* eflags */
+		     "pushl $0\n\t pushl $0\n\t"                               /* cs, ip */
+		     "iret" : : "i"(EFLAGS_VM | EFLAGS_IF) : "memory");
+}
+
+/* The access rights `lar` reports for selector, or 0 if it refuses it. */
+static uint32_t lar(uint16_t selector)
+{
+	uint32_t rights, ok;
+	asm volatile("larl %2, %0\n\t"
+		     "setz %b1\n\t"
+		     "movzbl %b1, %1" : "=r"(rights), "=q"(ok) : "r"((uint32_t)selector) : "cc");
+	return ok ? rights : 0;
+}
+
+/* Whether a far call from ring 3 may use a descriptor with these rights. */
+static int callable(uint32_t ar)
+{
+	if (!(ar & AR_PRESENT))
+		return 0;
+	if (ar & AR_CODE_DATA)
+		return (ar & AR_CODE) && ((ar & AR_CONFORMING) || AR_DPL(ar) == 3);
+	return (AR_TYPE(ar) == TYPE_CALL_GATE_16 || AR_TYPE(ar) == TYPE_CALL_GATE_32) &&
+	       AR_DPL(ar) == 3;
+}
+
+/* Whether ring 3 may load a descriptor with these rights into %fs. */
+static int loadable(uint32_t ar)
+{
+	return (ar & AR_PRESENT) && (ar & AR_CODE_DATA) && !(ar & AR_CODE) && AR_DPL(ar) == 3;
+}
+
+/* The first LDT selector that `lar` accepts and usable(rights) likes; or,
+ * when there is none (this kernel loads a null LDT), LDT entry 1. Without
+ * a null LDT, the CPU reads "descriptors" from low memory, and some of
+ * them are usable. The search starts past the entries that would lie in
+ * page 0: that page is never mapped, so there even `lar` would fault. */
+static uint16_t ldt_selector(int (*usable)(uint32_t))
+{
+	for (int i = LDT_FIRST_PROBED; i < LDT_ENTRIES; i++) {
+		uint16_t sel = SELECTOR(i, 1, 3);
+		if (usable(lar(sel)))
+			return sel;
+	}
+	return SELECTOR(1, 1, 3);
+}
+
+FAULT_FN void fault_ldtload(void)
+{
+	uint16_t sel = ldt_selector(loadable);
+	asm volatile("movw %w0, %%fs" : : "r"(sel) : "memory");
+}
+
+FAULT_FN void fault_ldtcall(void)
+{
+	struct { uint32_t offset; uint16_t selector; } __attribute__((packed)) far = {
+		0, ldt_selector(callable)
+	};
+	asm volatile("lcall *%0" : : "m"(far) : "memory");
+}
+
+/* The instructions UMIP forbids in ring 3: each would show the program a
+ * kernel address, selector or CR0. */
+FAULT_FN void fault_sgdt(void)
+{
+	static struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdtr;
+	asm volatile("sgdt %0" : "=m"(gdtr));
+}
+
+FAULT_FN void fault_sidt(void)
+{
+	static struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
+	asm volatile("sidt %0" : "=m"(idtr));
+}
+
+FAULT_FN void fault_sldt(void)
+{
+	uint32_t v;
+	asm volatile("sldt %0" : "=r"(v));
+}
+
+FAULT_FN void fault_str(void)
+{
+	uint32_t v;
+	asm volatile("str %0" : "=r"(v));
+}
+
+FAULT_FN void fault_smsw(void)
+{
+	uint32_t v;
+	asm volatile("smsw %0" : "=r"(v));
+}
+
+/* 1 / 0 with the x87's divide-by-zero exception unmasked: the division
+ * only marks it pending; the next waiting instruction (fwait) raises #MF. */
+FAULT_FN void fault_x87div0(void)
+{
+	static const uint16_t cw = X87_CW_DEFAULT & ~X87_CW_ZM;
+	static const float zero = 0;
+	asm volatile("fldcw %0\n\t"
+		     "fld1\n\t"
+		     "fdivs %1\n\t"
+		     "fwait\n\t"
+		     "fstp %%st(0)" : : "m"(cw), "m"(zero) : "memory");
+}
+
 struct behaviour {
 	const char *name;
 	void (*fn)(void);
-	const char *function;   /* the name the kill line must show */
+	const char *function;   /* the name the kill line must show ("?": none) */
 	int cause;              /* wait(): WKILLCAUSE */
 	const char *trap;       /* how the kill line's WHAT starts */
 };
@@ -138,6 +268,15 @@ static const struct behaviour behaviours[] = {
 	{ "int",       fault_int,       "fault_int",           CAUSE_GP,     "general protection fault" },
 	{ "farjmp",    fault_farjmp,    "fault_farjmp",        CAUSE_GP,     "general protection fault" },
 	{ "iret",      fault_iret,      "fault_iret",          CAUSE_GP,     "general protection fault" },
+	{ "vm86",      fault_vm86,      "?",                   CAUSE_GP,     "general protection fault" },
+	{ "ldtload",   fault_ldtload,   "fault_ldtload",       CAUSE_GP,     "general protection fault" },
+	{ "ldtcall",   fault_ldtcall,   "fault_ldtcall",       CAUSE_GP,     "general protection fault" },
+	{ "sgdt",      fault_sgdt,      "fault_sgdt",          CAUSE_GP,     "general protection fault" },
+	{ "sidt",      fault_sidt,      "fault_sidt",          CAUSE_GP,     "general protection fault" },
+	{ "sldt",      fault_sldt,      "fault_sldt",          CAUSE_GP,     "general protection fault" },
+	{ "str",       fault_str,       "fault_str",           CAUSE_GP,     "general protection fault" },
+	{ "smsw",      fault_smsw,      "fault_smsw",          CAUSE_GP,     "general protection fault" },
+	{ "x87div0",   fault_x87div0,   "fault_x87div0",       CAUSE_X87,    "x87 floating-point exception" },
 };
 #define NBEHAVIOURS ((int)(sizeof behaviours / sizeof behaviours[0]))
 

@@ -4,9 +4,10 @@
  *
  * Order matters: the GDT before anything that traps; the console before
  * anything that prints; the command line is copied before the frame
- * allocator may hand out the memory the loader left it in; paging needs the
- * frame allocator; the double-fault task needs the kernel page directory;
- * interrupts come on last, when every handler is in place.
+ * allocator may hand out the memory the loader left it in; the CPU's
+ * features once a trap can be reported; paging needs the frame allocator;
+ * the double-fault task needs the kernel page directory; interrupts come
+ * on last, when every handler is in place.
  */
 #include <stdint.h>
 #include "boot/multiboot.h"
@@ -14,6 +15,7 @@
 #include "console/console.h"
 #include "console/keyboard.h"
 #include "console/serial.h"
+#include "cpu/cpu.h"
 #include "cpu/gdt.h"
 #include "cpu/power.h"
 #include "cpu/x86.h"
@@ -24,6 +26,7 @@
 #include "proc/exec.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
+#include "proc/proc_fpu.h"
 #include "proc/sched.h"
 #include "proc/uproc.h"
 #include "syscall/syscall.h"
@@ -100,6 +103,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	cmdline_parse(cmdline);
 
 	trap_init();
+	cpu_init();
 	frame_init(mbi);
 	frame_set_poisoning(boot_config.poison);
 	paging_init();
@@ -109,6 +113,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	timer_init(boot_config.hz);
 	trap_register_irq(IRQ_COM1, serial_irq);
 	syscall_init();
+	proc_fpu_init();
 	keyboard_init();
 	sti();
 

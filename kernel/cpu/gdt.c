@@ -6,7 +6,7 @@
  * kernel_tss supplies esp0, the ring-0 stack for traps from user mode, and
  * df_tss is the task the CPU switches to on a double fault, with a stack of
  * its own, so that a kernel stack overflow is reported instead of escalating
- * to a triple fault.
+ * to a triple fault. There is no LDT (gdt_load loads a null one).
  */
 #include "cpu/gdt.h"
 #include "cpu/x86.h"
@@ -71,6 +71,11 @@ static void gdt_load(void)
 			 "ljmp %2, $1f\n1:"
 			 : : "m"(p), "r"(KERNEL_DS), "i"(KERNEL_CS) : "memory");
 	__asm__ volatile("ltr %w0" : : "r"(TSS_SEL));
+	/* No LDT: a null LDTR has limit 0, so every selector with the TI bit
+	 * (LDT_SELECTOR_BIT) is refused with #GP. Left as the firmware left
+	 * it, LDTR would make the CPU take "descriptors" from whatever lies in
+	 * low memory: call gates to ring 0 among them, usable from ring 3. */
+	__asm__ volatile("lldt %w0" : : "r"(NULL_SELECTOR));
 }
 
 void gdt_init(void)

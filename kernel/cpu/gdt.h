@@ -12,6 +12,8 @@
 #define USER_DS      0x23       /* index 4, RPL 3 */
 #define TSS_SEL      0x28       /* the TSS every trap from ring 3 uses */
 #define DF_TSS_SEL   0x30       /* the double-fault task's TSS */
+#define NULL_SELECTOR 0x00
+#define LDT_SELECTOR_BIT 0x04   /* TI: the selector indexes the LDT, not the GDT */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -19,10 +19,20 @@
 
 #define EFLAGS_IF   0x00000200u   /* interrupts enabled */
 #define EFLAGS_RSVD 0x00000002u   /* bit 1 always reads as 1 */
+#define EFLAGS_VM   0x00020000u   /* virtual-8086 mode */
+#define EFLAGS_ID   0x00200000u   /* writable iff the CPU has CPUID */
 
 #define CR0_PE 0x00000001u        /* protected mode */
+#define CR0_MP 0x00000002u        /* wait/fwait honour TS too */
+#define CR0_EM 0x00000004u        /* no FPU: every x87 instruction traps (#NM) */
+#define CR0_TS 0x00000008u        /* task switched: the next FPU instruction traps (#NM) */
+#define CR0_NE 0x00000020u        /* x87 errors raise #MF, not the PIC's IRQ 13 */
 #define CR0_WP 0x00010000u        /* supervisor writes honour read-only pages */
 #define CR0_PG 0x80000000u        /* paging */
+
+#define CR4_OSFXSR     0x00000200u  /* fxsave/fxrstor save SSE state; SSE allowed */
+#define CR4_OSXMMEXCPT 0x00000400u  /* unmasked SSE exceptions raise #XM, not #UD */
+#define CR4_UMIP       0x00000800u  /* sgdt, sidt, sldt, str, smsw fault in ring 3 */
 
 static inline uint8_t inb(uint16_t port)
 {
@@ -76,6 +86,22 @@ static inline void irq_restore(uint32_t flags)
 		sti();
 }
 
+/* The CPUID leaf's eax, ebx, ecx, edx (ecx selects the sub-leaf). */
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+	__asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+/* Clear CR0.TS: FPU instructions run (the running process owns the FPU). */
+static inline void clts(void) { __asm__ volatile("clts" ::: "memory"); }
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -99,6 +125,10 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+/* Set CR0.TS: the next FPU instruction traps (#NM), so that the FPU's
+ * owner can be changed first. */
+static inline void stts(void) { write_cr0(read_cr0() | CR0_TS); }
 
 /* Copy n 32-bit words with one `rep movsl`: the cheapest copy in
  * instructions, used for trap frames on the switch path. */

@@ -18,6 +18,7 @@
  */
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "proc/proc_fpu.h"
 #include "fs/elf.h"
 #include "fs/ramdisk.h"
 #include "mm/layout.h"
@@ -188,6 +189,7 @@ int exec(struct proc *p, struct trapframe *tf, const char *path, const struct ex
 		write_cr3((uint32_t)pgdir);
 	if (old)
 		vm_free(old);
+	proc_fpu_reset(p);
 	exec_init_frame(tf, eh->entry, sp);
 	return 0;
 }

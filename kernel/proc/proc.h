@@ -28,6 +28,7 @@
 
 #include <stdint.h>
 #include "proc/kctx.h"
+#include "cpu/fpu.h"
 #include "trap/trap.h"
 #include "abi.h"
 
@@ -75,6 +76,7 @@ struct proc {
 	uint32_t brk_base, brk;       /* its heap: [brk_base, brk), see sbrk */
 	struct file *files[NOFILE];   /* its descriptors */
 	int killed;                   /* 0, or the wait status it is to die with */
+	struct fpu_state fpu;         /* its FPU registers, unless it is fpu_owner (proc_fpu.h) */
 };
 
 extern struct proc proc_table[NPROC];

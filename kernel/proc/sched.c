@@ -34,6 +34,7 @@
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
+#include "proc/uproc.h"
 #include "cpu/gdt.h"
 #include "cpu/nopreempt.h"
 #include "cpu/x86.h"
@@ -135,8 +136,8 @@ static struct proc *sched_pick_or_idle(void)
 static struct trapframe *sched_restore_trapframe(struct proc *p)
 {
 #if LAB_SOLUTION(3)
-	uint32_t size = trapframe_from_user(&p->tf) ? sizeof(struct trapframe) : TRAPFRAME_KERNEL_SIZE;
-	uint32_t home = trapframe_from_user(&p->tf) ? p->kstack_top : p->tf.esp;
+	uint32_t size = trapframe_has_user_stack(&p->tf) ? sizeof(struct trapframe) : TRAPFRAME_KERNEL_SIZE;
+	uint32_t home = trapframe_has_user_stack(&p->tf) ? p->kstack_top : p->tf.esp;
 	struct trapframe *frame = (struct trapframe *)(home - size);
 
 	copy_words(frame, &p->tf, size / sizeof(uint32_t));
@@ -166,6 +167,7 @@ SWITCH_PATH static struct trapframe *sched_switch_to(struct proc *next)
 	if (next->pgdir) {
 		tss_set_kernel_stack(next->kstack_top);
 		write_cr3((uint32_t)next->pgdir);
+		uproc_switch_in(next);
 	}
 	if (next->saved == SAVED_TRAPFRAME)
 		return sched_restore_trapframe(next);
@@ -241,7 +243,7 @@ void sched_preempt_pending(void)
 static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
 {
 #if LAB_SOLUTION(3)
-	if (trapframe_from_user(tf)) {
+	if (trapframe_has_user_stack(tf)) {
 		copy_words(&p->tf, tf, sizeof(struct trapframe) / sizeof(uint32_t));
 	} else {
 		copy_words(&p->tf, tf, TRAPFRAME_KERNEL_SIZE / sizeof(uint32_t));

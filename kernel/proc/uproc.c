@@ -15,6 +15,8 @@
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/proc_fpu.h"
+#include "trap/user_fault.h"
 #include "fs/file.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
@@ -92,6 +94,7 @@ int uproc_fork(const struct trapframe *tf)
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
+	proc_fpu_copy(child, parent);
 	child->tf = *tf;
 	child->tf.eax = 0;              /* fork returns 0 in the child */
 	child->saved = SAVED_TRAPFRAME;
@@ -123,6 +126,7 @@ void uproc_exit(int status)
 	cli();
 	if (cur->killed)
 		uproc_kills_pending--;
+	proc_fpu_release(cur);
 	proc_exit(status);              /* which gives the children to init */
 }
 
@@ -174,16 +178,30 @@ static void uproc_die_killed(void)
 	uproc_exit(current_proc->killed);
 }
 
-/* Make p, stopped in user mode, resume in uproc_die_killed: its saved
+/* Where a process preempted in virtual-8086 mode resumes. */
+static void uproc_die_in_vm86(void) __attribute__((noreturn));
+static void uproc_die_in_vm86(void)
+{
+	user_fault_vm86(&current_proc->tf);
+}
+
+/* Make p, stopped in user mode, resume in die (which exits): its saved
  * context lives in the table (SAVED_TRAPFRAME), so rewrite it as a
- * voluntary stop whose next instruction is the exit. */
-static void uproc_redirect_to_exit(struct proc *p)
+ * voluntary stop whose next instruction is die. The frame stays in p->tf
+ * for die to read. Safe because a process stopped in user mode has
+ * nothing live on its kernel stack. */
+static void uproc_redirect(struct proc *p, void (*die)(void))
 {
 	uint32_t *top = (uint32_t *)p->kstack_top - 1;
 
 	*top = 0;                       /* no return address: backtraces end */
-	p->kctx = (struct kctx){ .eip = (uint32_t)uproc_die_killed, .esp = (uint32_t)top };
+	p->kctx = (struct kctx){ .eip = (uint32_t)die, .esp = (uint32_t)top };
 	p->saved = SAVED_KCTX;
+}
+
+void uproc_redirect_to_vm86_death(struct proc *p)
+{
+	uproc_redirect(p, uproc_die_in_vm86);
 }
 
 static int uproc_kill_locked(int pid)
@@ -201,7 +219,7 @@ static int uproc_kill_locked(int pid)
 	if (p->state == PROC_SLEEPING)
 		proc_wake(p);           /* its sleep loop sees killed */
 	else if (p != current_proc && p->saved == SAVED_TRAPFRAME && trapframe_from_user(&p->tf))
-		uproc_redirect_to_exit(p);
+		uproc_redirect(p, uproc_die_killed);
 	/* Otherwise it is in a system call (running, or preempted inside
 	 * one): syscall_trap ends it on the way out. */
 	return 0;

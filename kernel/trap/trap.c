@@ -88,10 +88,12 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 /* The default handler: an exception nobody claimed. From user mode it
  * kills the process that raised it; in the kernel it is a bug, so panic
  * with everything known about it. */
-TRAP_HANDLER static struct trapframe *trap_unexpected(struct trapframe *tf)
+TRAP_HANDLER struct trapframe *trap_unexpected(struct trapframe *tf)
 {
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + T_NUM_IRQS)
 		return tf;      /* an IRQ line with no driver: already acknowledged */
+	if (trapframe_in_vm86(tf))
+		user_fault_vm86(tf);
 	if (trapframe_from_user(tf))
 		user_fault(tf);
 	panic_trap(tf);

@@ -9,6 +9,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+#include "cpu/x86.h"
 #endif
 
 /* CPU exception vectors (Intel SDM vol. 3, table 6-1). */
@@ -66,7 +67,31 @@ struct trapframe {
 /* Bytes of a frame that entered from ring 0 (no esp, ss pushed). */
 #define TRAPFRAME_KERNEL_SIZE ((uint32_t)__builtin_offsetof(struct trapframe, esp))
 
+/* Whether the trap interrupted virtual-8086 mode. A user program can get
+ * there: QEMU's TCG obeys EFLAGS.VM in an iret even at CPL 3 (hardware
+ * ignores it there). Such a frame's cs is a real-mode segment, so its low
+ * bits say nothing about the privilege level, and the CPU pushed es, ds, fs
+ * and gs after ss: four words more than struct trapframe. */
+static inline int trapframe_in_vm86(const struct trapframe *tf)
+{
+	return (tf->eflags & EFLAGS_VM) != 0;
+}
+
+/* The one rule for "did the trap come from user mode": CPL 3, or
+ * virtual-8086 mode (which only a user program can have entered). Every
+ * decision between killing a process and blaming the kernel uses it. */
 static inline int trapframe_from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) != 0 || trapframe_in_vm86(tf);
+}
+
+/* The frame's shape, for the code that copies frames (sched.c) and nothing
+ * else: whether the CPU changed stacks and pushed esp and ss, which it does
+ * on entry from ring 3. Cheaper than trapframe_from_user, and the same for
+ * every frame that is ever restored: a frame from virtual-8086 mode may be
+ * saved into the process table by a preemption, but never restored from
+ * it (uproc_switch_in kills its process first). */
+static inline int trapframe_has_user_stack(const struct trapframe *tf)
 {
 	return (tf->cs & 3) != 0;
 }
@@ -88,6 +113,10 @@ void trap_set_task_gate(int vector, uint16_t tss_selector);
 /* Make double faults switch to a task with its own stack (after paging). */
 void double_fault_init(void);
 struct trapframe *trap_dispatch(struct trapframe *tf) TRAP_HANDLER;
+/* What an exception without a handler of its own gets (the default
+ * handler): from user mode, user_fault kills the process; from the kernel,
+ * a panic. Handlers call it for the cases they do not handle. */
+struct trapframe *trap_unexpected(struct trapframe *tf) TRAP_HANDLER;
 const char *trap_name(uint32_t vector);
 
 /* Defined in trap_entry.S: pop the frame at tf and iret to it. */

@@ -5,12 +5,16 @@
  *   pid 7 (faults): killed by page fault writing 0x00100000 (kernel memory), eip 0x40000046 (write_kernel+0x6)
  *
  * The parent's wait() then returns WAIT_KILLED | vector (abi.h). A general
- * protection fault is explained from the instruction that raised it (cli,
- * hlt, in/out, int, iret, a far jump), read from the process's own text.
+ * protection fault is explained from its error code (an IDT gate, an LDT
+ * selector) or from the instruction that raised it (cli, hlt, in/out, int,
+ * iret, a far jump, sgdt and the other instructions UMIP forbids), read
+ * from the process's own text; a floating-point exception by the exception
+ * the FPU has pending.
  */
 #include "trap/user_fault.h"
 #include "trap/trap.h"
 #include "console/console.h"
+#include "cpu/fpu.h"
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "debug/usym.h"
@@ -22,9 +26,20 @@
 #include "lab.h"
 #include "format.h"
 
-#define FAULT_WHAT_MAX 96
+#define FAULT_WHAT_MAX 128
 #define GP_ERROR_IDT   0x2      /* the error code names an IDT entry */
+#define GP_ERROR_LDT   0x4      /* the error code is a selector into the LDT */
 #define GP_INDEX(e)    ((e) >> 3)
+#define SELECTOR_MASK  0xFFFCu  /* the error code's selector, without its EXT and IDT bits */
+#define OPCODE_TWO_BYTE 0x0F    /* the first byte of a two-byte opcode */
+#define MODRM_REG(m)   (((m) >> 3) & 7)
+#define MAX_PREFIXES   4
+
+/* In virtual-8086 mode every address is below 16 * 0x10000 + 0x10000:
+ * kernel memory, which ring 3 cannot fetch from. So a process there
+ * cannot execute a single instruction; the first fetch faults. */
+#define VM86_ADDRESS_END 0x110000u
+_Static_assert(USER_BASE >= VM86_ADDRESS_END, "virtual-8086 code must never find a user page");
 
 /* One-byte opcodes that fault in ring 3, by what they try to do. */
 static const struct {
@@ -43,16 +58,70 @@ static const struct {
 	{ 0xFF, "far jump or call to a segment it may not use" },
 };
 
+/* Two-byte opcodes 0F 00 /r and 0F 01 /r, told apart by the ModRM byte's
+ * reg field: the system-table instructions. */
+static const struct {
+	uint8_t opcode, reg;
+	const char *what;
+} group_opcodes[] = {
+	{ 0x00, 0, "sldt: UMIP keeps the LDT selector from user mode" },
+	{ 0x00, 1, "str: UMIP keeps the task register from user mode" },
+	{ 0x00, 2, "lldt: a privileged instruction" },
+	{ 0x00, 3, "ltr: a privileged instruction" },
+	{ 0x01, 0, "sgdt: UMIP keeps the GDT's kernel address from user mode" },
+	{ 0x01, 1, "sidt: UMIP keeps the IDT's kernel address from user mode" },
+	{ 0x01, 2, "lgdt: a privileged instruction" },
+	{ 0x01, 3, "lidt: a privileged instruction" },
+	{ 0x01, 4, "smsw: UMIP keeps CR0 from user mode" },
+	{ 0x01, 6, "lmsw: a privileged instruction" },
+	{ 0x01, 7, "invlpg: a privileged instruction" },
+};
+
+/* Legacy prefixes: operand and address size, segment overrides, lock, rep. */
+static int is_prefix(uint8_t b)
+{
+	return b == 0x66 || b == 0x67 || b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E ||
+	       b == 0x64 || b == 0x65 || b == 0xF0 || b == 0xF2 || b == 0xF3;
+}
+
+static const char *user_fault_two_byte_cause(uint8_t opcode, uint8_t modrm)
+{
+	for (unsigned i = 0; i < sizeof(group_opcodes) / sizeof(group_opcodes[0]); i++)
+		if (group_opcodes[i].opcode == opcode && group_opcodes[i].reg == MODRM_REG(modrm))
+			return group_opcodes[i].what;
+	return "a protection violation";
+}
+
+/* The instruction at eip, from its first bytes (after any prefixes), as
+ * far as they can be read: the instruction may run into an unmapped page. */
 static const char *user_fault_gp_cause(struct proc *p, const struct trapframe *tf)
 {
-	uint8_t opcode;
+	uint8_t code[MAX_PREFIXES + 3];
+	unsigned n = 0, i = 0;
 
-	if (copyin(p->pgdir, &opcode, tf->eip, 1) < 0)
+	while (n < sizeof(code) && copyin(p->pgdir, &code[n], tf->eip + n, 1) == 0)
+		n++;
+	while (i < n && i < MAX_PREFIXES && is_prefix(code[i]))
+		i++;
+	if (i == n)
 		return "at an unreadable eip";
-	for (unsigned i = 0; i < sizeof(privileged_opcodes) / sizeof(privileged_opcodes[0]); i++)
-		if (privileged_opcodes[i].opcode == opcode)
-			return privileged_opcodes[i].what;
+	if (code[i] == OPCODE_TWO_BYTE)
+		return i + 2 < n ? user_fault_two_byte_cause(code[i + 1], code[i + 2]) : "at an unreadable eip";
+	for (unsigned j = 0; j < sizeof(privileged_opcodes) / sizeof(privileged_opcodes[0]); j++)
+		if (privileged_opcodes[j].opcode == code[i])
+			return privileged_opcodes[j].what;
 	return "a protection violation";
+}
+
+/* #MF or #XM: the first pending exception that is not masked. The process
+ * owns the FPU (it just ran an FPU instruction), so TS is clear and the
+ * registers are its own. */
+static const char *user_fault_fpu_cause(const struct trapframe *tf)
+{
+	if (read_cr0() & CR0_TS)
+		return "its FPU state is not loaded";
+	uint32_t pending = tf->vector == T_X87 ? fpu_x87_unmasked_pending() : fpu_simd_unmasked_pending();
+	return fpu_exception_name(pending);
 }
 
 /* "page fault writing 0x... (why)"; a fault on the guard page below the
@@ -76,10 +145,27 @@ static void user_fault_describe(struct proc *p, const struct trapframe *tf, char
 	else if (tf->vector == T_GP && (tf->error & GP_ERROR_IDT))
 		snprintf(buf, size, "general protection fault (int $%u: not a system call gate)",
 			 GP_INDEX(tf->error));
+	else if (tf->vector == T_GP && (tf->error & GP_ERROR_LDT))
+		snprintf(buf, size, "general protection fault (LDT selector 0x%04x: there is no LDT)",
+			 tf->error & SELECTOR_MASK);
 	else if (tf->vector == T_GP)
 		snprintf(buf, size, "general protection fault (%s)", user_fault_gp_cause(p, tf));
+	else if (tf->vector == T_X87 || tf->vector == T_SIMD)
+		snprintf(buf, size, "%s (%s)", trap_name(tf->vector), user_fault_fpu_cause(tf));
+	else if (tf->vector == T_DEVICE_NA)
+		snprintf(buf, size, "%s (this CPU has no FPU)", trap_name(tf->vector));
 	else
 		snprintf(buf, size, "%s", trap_name(tf->vector));
+}
+
+void user_fault_vm86(const struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+
+	printf("pid %d (%s): killed by general protection fault (virtual-8086 mode, entered "
+	       "by an iret with EFLAGS.VM set; %s at cs:ip %04x:%04x), eip 0x%08x (?)\n",
+	       p->pid, p->name, trap_name(tf->vector), tf->cs & 0xFFFF, tf->eip & 0xFFFF, tf->eip);
+	uproc_exit(WAIT_KILLED | T_GP);
 }
 
 void user_fault(struct trapframe *tf)

@@ -10,5 +10,10 @@ struct trapframe;
 /* Report the fault in tf (a frame from ring 3) and end the current
  * process with status WAIT_KILLED | vector. */
 void user_fault(struct trapframe *tf) __attribute__((noreturn));
+/* The same for a process found in virtual-8086 mode, which the kernel
+ * does not support: whichever trap brought it back (tf->vector), it dies
+ * with one line and status WAIT_KILLED | T_GP, a protection violation.
+ * tf may be the process table's copy (uproc_redirect_to_vm86_death). */
+void user_fault_vm86(const struct trapframe *tf) __attribute__((noreturn));
 
 #endif

@@ -86,6 +86,7 @@ PAGE_SIZE = 4096
 PTE_P = 0x1
 PDE_PS = 0x80                       # a 4 MiB page (not used for user space)
 SYSCALL_VECTOR = 48                 # T_SYSCALL
+EFLAGS_VM = 0x20000                 # virtual-8086 mode
 USER_PROGRAM_DIR = "user"           # build/user/NAME.elf, next to kernel.elf
 SYMBOLS_PREFIX = "beta86: user symbols: "
 
@@ -112,6 +113,11 @@ def enum_names(value):
 def enum_number(name):
     """The value of the enum constant `name`, e.g. SAVED_KCTX."""
     return int(gdb.parse_and_eval(name))
+
+
+def from_user_mode(cs, eflags):
+    """The kernel's trapframe_from_user: CPL 3, or virtual-8086 mode."""
+    return bool(cs & 3) or bool(eflags & EFLAGS_VM)
 
 
 def is_user_address(address):
@@ -553,7 +559,7 @@ def trap_note(tf, user):
 
 def trapframe_context(proc):
     tf = proc.value["tf"]
-    user = (int(tf["cs"]) & 3) != 0
+    user = from_user_mode(int(tf["cs"]), int(tf["eflags"]))
     source = "proc_table[%d].tf" % proc_index(proc)
     context = SavedContext("trapframe", struct_registers(tf, LIVE_REGISTERS),
                            source, trap_note(tf, user), user=user)
@@ -587,7 +593,7 @@ def saved_context(proc):
         context = SavedContext("running", live_registers(), "the CPU",
                                "it is current_proc: every register is the CPU's, "
                                "as `info registers` shows")
-        if context.register("cs") & 3:
+        if from_user_mode(context.register("cs"), context.register("eflags")):
             make_user(context, proc)
         return context
     saved = proc.saved
@@ -627,7 +633,7 @@ def user_context(proc, context=None):
     tf_type = trapframe_type()
     address = int(proc.value["kstack_top"]) - tf_type.sizeof
     tf = gdb.Value(address).cast(tf_type.pointer()).dereference()
-    if not int(tf["cs"]) & 3:
+    if not from_user_mode(int(tf["cs"]), int(tf["eflags"])):
         return None
     context = SavedContext("trapframe", struct_registers(tf, LIVE_REGISTERS),
                            "the trap frame at the top of its kernel stack (%#x)" % address,
@@ -1100,7 +1106,7 @@ if hasattr(gdb, "unwinder"):
                         return field(name)
                     return int(pending_frame.read_register(name)) & 0xFFFFFFFF
 
-                user = field("cs") & 3
+                user = from_user_mode(field("cs"), field("eflags"))
                 caller = {name: register(name) for name in
                           ("eax", "ecx", "edx", "ebx", "ebp", "esi", "edi",
                            "ds", "es", "fs", "gs")}
