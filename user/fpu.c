@@ -87,13 +87,6 @@ static uint32_t fnv1a_word(uint32_t h, uint32_t w)
 	return h;
 }
 
-static inline uint32_t rdtsc32(void)
-{
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return lo;
-}
-
 /* Draw a round's values (x87 or MMX, then SSE, control word, MXCSR) and
  * add them to *sum in the same order. */
 static void regs_draw(struct fpu_regs *r, uint32_t *state, int mmx, uint32_t *sum)

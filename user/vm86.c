@@ -32,13 +32,6 @@
 #define STR(x)         #x
 #define XSTR(x)        STR(x)
 
-static inline uint32_t rdtsc32(void)
-{
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return lo;
-}
-
 /* Spin until an interrupt makes rdtsc jump; the last reading before the
  * jump (the interrupt came within a loop trip after it). */
 static uint32_t wait_for_tick(void)
