@@ -100,7 +100,8 @@ static void __attribute__((noreturn)) victim(int target, uint32_t lead)
  * T, while the parent sleeps until T: 1 if it died as it should. */
 static int try_lead(int lead)
 {
-	int target = uptime() + CALIBRATION_TICKS + 1;
+	/* One tick of slack for the fork: the victim must see T-5 begin. */
+	int target = uptime() + CALIBRATION_TICKS + 2;
 	int pid = fork();
 	if (pid < 0) {
 		printf("vm86: sweep: FAILED: fork returned %d\n", pid);
