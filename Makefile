@@ -38,7 +38,11 @@ CFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pie -fno-stack-protector \
           -Wall -Wextra -nostdinc -isystem $(GCC_INCLUDE) \
           -mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 \
           -fno-asynchronous-unwind-tables \
+          -Werror=incompatible-pointer-types \
           -MMD -MP
+# A handler of the wrong type in a table (trap_register, the system call
+# table) is an error in every build, handouts included; the kernel has one
+# calling convention, cdecl (docs/01-boot-and-console.md).
 # handout: drop-begin
 # Warnings are errors in CI (a newer compiler's new warning must not stop a
 # student, so handouts drop this line).

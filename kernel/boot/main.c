@@ -45,7 +45,7 @@ static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info
 	return (const char *)mbi->cmdline;
 }
 
-TRAP_HANDLER static struct trapframe *serial_irq(struct trapframe *tf)
+static struct trapframe *serial_irq(struct trapframe *tf)
 {
 	serial_intr(tf);
 	return tf;

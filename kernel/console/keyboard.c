@@ -56,7 +56,7 @@ static char keyboard_translate(uint8_t code)
 	return c;
 }
 
-TRAP_HANDLER static struct trapframe *keyboard_intr(struct trapframe *tf)
+static struct trapframe *keyboard_intr(struct trapframe *tf)
 {
 	while (inb(KBD_STATUS_PORT) & KBD_STATUS_FULL) {
 		char c = keyboard_translate(inb(KBD_DATA_PORT));

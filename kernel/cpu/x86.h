@@ -10,13 +10,6 @@
 
 #include <stdint.h>
 
-/* For the few functions on the preemptive switch path (trap_dispatch,
- * timer_intr, sched_preempt, sched_switch_to; the save and the restore are
- * inlined into them): no frame pointer, which saves three instructions per
- * function on every switch. A backtrace taken inside one of them skips
- * its frame; everywhere else frames are kept for backtraces. */
-#define SWITCH_PATH __attribute__((optimize("omit-frame-pointer")))
-
 #define EFLAGS_IF   0x00000200u   /* interrupts enabled */
 #define EFLAGS_RSVD 0x00000002u   /* bit 1 always reads as 1 */
 #define EFLAGS_VM   0x00020000u   /* virtual-8086 mode */

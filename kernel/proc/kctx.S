@@ -1,7 +1,8 @@
 /*
  * kctx.S - setctx and resctx (see kctx.h for what they keep and why).
- * Arguments arrive in registers (regparm): c in %eax, value in %edx; the
- * result is in %eax.
+ * They follow the kernel's calling convention, cdecl: the arguments are on
+ * the stack above the return address, the result is in %eax, and eax, ecx
+ * and edx are the caller's to lose.
  */
 #include "proc/kctx.h"
 #include "lab.h"
@@ -9,13 +10,14 @@
 	.text
 /*
  * int setctx(struct kctx *c)
- * On entry: %eax = c, 0(%esp) = the return address.
+ * On entry: 0(%esp) = the return address, 4(%esp) = c.
  * Saves ebx, esi, edi, ebp; esp as it will be after the return (%esp + 4);
  * eip = the return address. Returns 0. Clobbers eax, edx.
  */
 	.globl setctx
 setctx:
 #if LAB_SOLUTION(2)
+	movl	4(%esp), %eax		/* c */
 	movl	%ebx, KCTX_EBX(%eax)
 	movl	%esi, KCTX_ESI(%eax)
 	movl	%edi, KCTX_EDI(%eax)
@@ -37,7 +39,7 @@ setctx:
 
 /*
  * void resctx(struct kctx *c, int value)
- * On entry: %eax = c, %edx = value.
+ * On entry: 4(%esp) = c, 8(%esp) = value.
  * Loads ebx, esi, edi, ebp and esp from c and jumps to c->eip with
  * %eax = value (or 1 if value is 0): the matching setctx returns again.
  * Never returns to its caller.
@@ -45,7 +47,8 @@ setctx:
 	.globl resctx
 resctx:
 #if LAB_SOLUTION(2)
-	xchgl	%eax, %edx		/* %edx = c, %eax = value */
+	movl	4(%esp), %edx		/* c */
+	movl	8(%esp), %eax		/* value */
 	testl	%eax, %eax
 	jnz	1f
 	incl	%eax

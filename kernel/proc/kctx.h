@@ -8,13 +8,13 @@
  * with v as the value (1 if v is 0, so a resumed setctx never returns 0).
  *
  * eax, ecx and edx are not saved: a caller of setctx already assumes they
- * are clobbered by any call. Neither are eflags (the scheduler saves the
- * interrupt flag itself with irq_save) nor the segment registers (they are
- * the same flat kernel segments in every kernel context).
+ * are clobbered by any call. Neither are eflags (every voluntary switch
+ * happens with interrupts off, and the thread that resumes turns them on
+ * again itself: sched_yield, sleep's caller) nor the segment registers
+ * (they are the same flat kernel segments in every kernel context).
  *
- * Both take their arguments in registers (GCC's regparm): c in %eax, and
- * for resctx the value in %edx. They sit on the kernel's hottest path, the
- * context switch, where stack arguments would cost a push and a load each.
+ * Both follow the kernel's one calling convention, cdecl: arguments on
+ * the stack (4(%esp) is the first on entry), the result in %eax.
  *
  * The struct layout is used by kctx.S and by tools/gdb: keep them in step.
  */
@@ -37,8 +37,8 @@ struct kctx {
 	uint32_t eip;           /* where setctx returns to */
 };
 
-int setctx(struct kctx *c) __attribute__((returns_twice, regparm(1)));
-void resctx(struct kctx *c, int value) __attribute__((noreturn, regparm(2)));
+int setctx(struct kctx *c) __attribute__((returns_twice));
+void resctx(struct kctx *c, int value) __attribute__((noreturn));
 #endif
 
 #endif

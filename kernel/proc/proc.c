@@ -68,7 +68,7 @@ struct proc *proc_alloc(const char *name)
 	}
 	strlcpy(p->name, name, sizeof(p->name));
 	p->parent = current_proc;
-	p->saved = SAVED_NONE;
+	p->saved = SAVED_NOT_STARTED;
 	p->exit_status = 0;
 	p->chan = 0;
 	p->program = 0;
@@ -207,7 +207,7 @@ void proc_dump(const struct trapframe *interrupted)
 			printf("(running)");
 		else if (p == current_proc)
 			printf("(idle: waiting for a thread to become runnable)");
-		else if (p->state == PROC_EMBRYO || p->saved == SAVED_NONE)
+		else if (p->state == PROC_EMBRYO || p->saved == SAVED_NOT_STARTED)
 			printf("(not started)");
 		else
 			proc_dump_where(p);

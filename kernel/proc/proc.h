@@ -11,17 +11,21 @@
  * The running thread is the one current_proc points at; it is RUNNABLE
  * like every other thread on the run queue's ring (sched.c), so a switch
  * changes no state at all. A RUNNABLE entry is on the ring and nowhere
- * else; a SLEEPING one has a non-null chan and is on the sleepers list,
- * threaded through the same two links.
+ * else; a SLEEPING one has a non-null chan and is on the sleepers list
+ * (sleep_next, sleep_prev).
  *
- * Where a stopped thread's registers are (`saved`):
- *   SAVED_KCTX       it stopped in kthread_yield or sleep: callee-saved
- *                    registers in kctx, resumed with resctx;
- *   SAVED_TRAPFRAME  an interrupt preempted it: every register in tf,
- *                    written by the trap path and restored by it (the Beta
- *                    model: the context lives in the table);
- *   SAVED_NONE       it is running, or has never run (EMBRYO: kctx points
- *                    at the bootstrap).
+ * Where a stopped thread's registers are (`saved`; while a thread runs, it
+ * says how it stopped last):
+ *   SAVED_NOT_STARTED  it has never run: a kernel thread's kctx points at
+ *                      kthread_bootstrap (a user process starts as
+ *                      SAVED_TRAPFRAME, with a frame that enters ring 3);
+ *   SAVED_KCTX         it stopped in sched_yield or sleep: callee-saved
+ *                      registers in kctx, resumed with resctx;
+ *   SAVED_TRAPFRAME    an interrupt preempted it: every register in tf,
+ *                      written by the trap path and restored by it. This
+ *                      is the design of MIT's Beta teaching machine, which
+ *                      beta86 is named after: the interrupted context is
+ *                      saved into the process table, not left on a stack.
  */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
@@ -47,7 +51,7 @@ enum proc_state {
 };
 
 enum proc_saved {
-	SAVED_NONE,
+	SAVED_NOT_STARTED,
 	SAVED_KCTX,
 	SAVED_TRAPFRAME,
 };
@@ -64,8 +68,8 @@ struct proc {
 	uint32_t kstack_top;          /* initial esp; TSS.esp0 while it runs */
 	void *chan;                   /* what it sleeps on, when SLEEPING */
 	uint32_t wake_tick;           /* for sleep_ticks */
-	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE;
-					   * the sleepers list, when SLEEPING */
+	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE */
+	struct proc *sleep_next, *sleep_prev; /* the sleepers list, when SLEEPING */
 	struct proc *timer_next;      /* sleep_ticks list, sorted by wake_tick */
 	void (*entry)(void *);        /* a kernel thread's function ... */
 	void *arg;                    /* ... and its argument */

@@ -29,7 +29,7 @@ static void proc_fpu_unload(void)
  * registers and let it retry the instruction. From the kernel (which has
  * no business with the FPU), from virtual-8086 mode, or on a CPU without
  * an FPU, it is an ordinary exception. */
-TRAP_HANDLER static struct trapframe *proc_fpu_trap(struct trapframe *tf)
+static struct trapframe *proc_fpu_trap(struct trapframe *tf)
 {
 	struct proc *cur = current_proc;
 

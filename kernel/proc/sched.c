@@ -9,8 +9,8 @@
  * before runq_ring, i.e. at the end of the current round.
  *
  * Sleeping threads are on another list, sleepers (null-terminated, through
- * the same rq_next/rq_prev links), so that wakeup looks only at them and
- * not at the whole process table: a pipe's ping-pong wakes on every byte.
+ * sleep_next/sleep_prev), so that wakeup looks only at them and not at the
+ * whole process table: a pipe's ping-pong wakes on every byte.
  *
  * Invariants (interrupts off whenever they are touched):
  *   - runq_ring is 0 exactly when the ring is empty;
@@ -50,9 +50,9 @@ uint32_t sched_deferred_switches;
 
 static struct proc *runq_ring;      /* see the invariants above */
 static struct proc *sleepers;       /* every SLEEPING thread */
-int sched_quantum = SCHED_DEFAULT_QUANTUM;
-int sched_slice;                    /* ticks since the last switch */
-struct proc *timer_sleepers;        /* sorted by wake_tick */
+static int sched_quantum = SCHED_DEFAULT_QUANTUM;
+static int sched_ticks_used;        /* by the running thread, since it was switched in */
+static struct proc *timer_sleepers; /* sorted by wake_tick */
 
 void sched_init(unsigned int quantum_ticks)
 {
@@ -151,15 +151,15 @@ static struct trapframe *sched_restore_trapframe(struct proc *p)
 /* Make next the running thread. If it stopped voluntarily, jump into it
  * (no return); if it was preempted, restore its frame from the process
  * table onto its stack and return that frame, for the caller to resume
- * (sched_preempt returns it through trap_common; sched_switch resumes it).
+ * (sched_preempt returns it through trap_common; the voluntary paths resume
+ * it with trap_resume).
  * Interrupts are off; the caller has saved the old thread and pointed
- * runq_ring at next. noinline: tools/gdb breaks here to catch every
- * context switch, with current_proc still the old thread. */
-static struct trapframe *sched_switch_to(struct proc *next) __attribute__((noinline));
-SWITCH_PATH static struct trapframe *sched_switch_to(struct proc *next)
+ * runq_ring at next. A function of its own (noinline) because GDB's
+ * nextswitch breaks here, with current_proc still the old thread. */
+static __attribute__((noinline)) struct trapframe *sched_switch_to(struct proc *next)
 {
 	current_proc = next;
-	sched_slice = 0;                /* a fresh quantum ... */
+	sched_ticks_used = 0;           /* a fresh quantum ... */
 	sched_need_resched = 0;         /* ... not cut short by an old request */
 	/* A kernel thread runs on whatever address space is loaded (the
 	 * kernel half is the same in all) and never enters from ring 3, so
@@ -174,49 +174,34 @@ SWITCH_PATH static struct trapframe *sched_switch_to(struct proc *next)
 	resctx(&next->kctx, 1);
 }
 
-/* sched_switch_to for the voluntary paths, which never return through a
- * trap frame of their own. */
-static inline void sched_switch(struct proc *next) __attribute__((noreturn, always_inline));
-static inline void sched_switch(struct proc *next)
-{
-	trap_resume(sched_switch_to(next));
-}
-
 /* Stop the current thread voluntarily and run next (the caller has given
- * the current thread its new state). Returns when someone switches back. */
+ * the current thread its new state, and interrupts are off). Returns when
+ * someone switches back: at once if next is the current thread. */
 static void sched_switch_from(struct proc *cur, struct proc *next)
 {
-	if (preempt_count != 0)
-		panic("sched: pid %d switches away with preemption disabled", cur->pid);
 	if (next == cur)
 		return;
+	if (preempt_count != 0)
+		panic("sched: pid %d switches away with preemption disabled", cur->pid);
 	cur->saved = SAVED_KCTX;
 	if (setctx(&cur->kctx) == 0)
-		sched_switch(next);
+		trap_resume(sched_switch_to(next));
 }
 
-/* The cooperative switch, on the path `make bench` measures: the pick is
- * one load, and nothing is done that the switch does not need. Called with
- * interrupts on (a thread with interrupts off must not give up the CPU). */
+/* The cooperative switch: the current thread goes to the end of the round
+ * (runq_ring moves on to the next one) and the next one runs. Requires
+ * interrupts on: a thread inside an irq_save section must not give up the
+ * CPU (it would come back with them on). */
 void sched_yield(void)
 {
-	if (!(read_eflags() & EFLAGS_IF))
-		panic("sched_yield: interrupts off (pid %d would switch away inside an irq_save section)",
-		      current_proc->pid);
-	cli();
 	struct proc *cur = current_proc;
-	struct proc *next = cur->rq_next;
 
-	if (next != cur) {
-		if (preempt_count != 0)
-			panic("sched_yield: pid %d yields with preemption disabled", cur->pid);
-		runq_ring = next;
-		cur->saved = SAVED_KCTX;
-		/* next is re-read from runq_ring: a value kept across setctx
-		 * would have to live in memory (setctx returns twice). */
-		if (setctx(&cur->kctx) == 0)
-			sched_switch(runq_ring);
-	}
+	if (!(read_eflags() & EFLAGS_IF))
+		panic("sched_yield: interrupts off (pid %d would give up the CPU inside an "
+		      "interrupts-off section)", cur->pid);
+	cli();
+	runq_ring = cur->rq_next;
+	sched_switch_from(cur, runq_ring);
 	sti();
 }
 
@@ -225,7 +210,7 @@ void sched_exit(void)
 	sched_remove_current(PROC_ZOMBIE);
 	if (preempt_count != 0)
 		panic("sched_exit: pid %d exits with preemption disabled", current_proc->pid);
-	sched_switch(sched_pick_or_idle());
+	trap_resume(sched_switch_to(sched_pick_or_idle()));
 }
 
 void sched_preempt_pending(void)
@@ -257,7 +242,7 @@ static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
 #endif
 }
 
-SWITCH_PATH __attribute__((regparm(1))) struct trapframe *sched_preempt(struct trapframe *tf)
+struct trapframe *sched_preempt(struct trapframe *tf)
 {
 	if (preempt_count != 0)
 		return tf;      /* preempt_enable, or the idle loop, sees the flag */
@@ -274,13 +259,25 @@ SWITCH_PATH __attribute__((regparm(1))) struct trapframe *sched_preempt(struct t
 	return sched_switch_to(next);
 }
 
-void sched_wake_timer_sleepers(void)
+static void sched_wake_timer_sleepers(void)
 {
 	while (timer_sleepers && (int32_t)(timer_ticks - timer_sleepers->wake_tick) >= 0) {
 		struct proc *p = timer_sleepers;
 		timer_sleepers = p->timer_next;
 		proc_wake(p);
 	}
+}
+
+void sched_tick(void)
+{
+	if (timer_sleepers)
+		sched_wake_timer_sleepers();
+#if LAB_SOLUTION(3)
+	if (++sched_ticks_used >= sched_quantum)
+		sched_need_resched = 1;
+#else
+	/* No preemption yet: sched_init has said so. */
+#endif
 }
 
 void sleep(void *chan)
@@ -291,10 +288,10 @@ void sleep(void *chan)
 		panic("sleep: interrupts enabled (a wakeup could be lost)");
 	cur->chan = chan;
 	sched_remove_current(PROC_SLEEPING);
-	cur->rq_prev = 0;
-	cur->rq_next = sleepers;
+	cur->sleep_prev = 0;
+	cur->sleep_next = sleepers;
 	if (sleepers)
-		sleepers->rq_prev = cur;
+		sleepers->sleep_prev = cur;
 	sleepers = cur;
 	sched_switch_from(cur, sched_pick_or_idle());
 	cur->chan = 0;
@@ -305,12 +302,12 @@ void proc_wake(struct proc *p)
 	assert_irqs_off();
 	if (p->state != PROC_SLEEPING)
 		return;
-	if (p->rq_prev)
-		p->rq_prev->rq_next = p->rq_next;
+	if (p->sleep_prev)
+		p->sleep_prev->sleep_next = p->sleep_next;
 	else
-		sleepers = p->rq_next;
-	if (p->rq_next)
-		p->rq_next->rq_prev = p->rq_prev;
+		sleepers = p->sleep_next;
+	if (p->sleep_next)
+		p->sleep_next->sleep_prev = p->sleep_prev;
 	p->chan = 0;
 	sched_make_runnable(p);
 }
@@ -320,7 +317,7 @@ void wakeup(void *chan)
 	uint32_t flags = irq_save();
 
 	for (struct proc *p = sleepers, *next; p; p = next) {
-		next = p->rq_next;      /* proc_wake relinks p */
+		next = p->sleep_next;   /* proc_wake unlinks p */
 		if (p->chan == chan)
 			proc_wake(p);
 	}

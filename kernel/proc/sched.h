@@ -28,15 +28,13 @@ extern uint32_t sched_deferred_switches;
 void sched_init(unsigned int quantum_ticks);
 /* Put p at the tail of the run queue (state RUNNABLE). */
 void sched_make_runnable(struct proc *p);
-/* Ticks a thread runs before it is preempted, and ticks the running one
- * has had so far. */
-extern int sched_quantum, sched_slice;
-/* sleep_ticks sleepers, sorted by wake_tick; and waking those due. */
-extern struct proc *timer_sleepers;
-void sched_wake_timer_sleepers(void);
+/* The timer's hook, once per tick, interrupts off: wake the sleep_ticks
+ * sleepers that are due, and ask for a switch when the running thread's
+ * quantum is up (sched_preempt then finds out whether anyone else can run). */
+void sched_tick(void);
 /* Called at trap exit when sched_need_resched is set: saves the interrupted
  * context into the process table and returns the frame to resume. */
-struct trapframe *sched_preempt(struct trapframe *tf) __attribute__((regparm(1)));
+struct trapframe *sched_preempt(struct trapframe *tf);
 /* Give up the CPU to the next runnable thread, if any. Interrupts must be
  * on: a thread that has turned them off must not switch away. */
 void sched_yield(void);
@@ -65,22 +63,6 @@ static inline void preempt_disable(void)
 {
 	preempt_count++;
 	__asm__ volatile("" ::: "memory");
-}
-
-/* The timer's hook, once per tick, interrupts off: wake the sleepers that
- * are due, and ask for a switch when the running thread's quantum is up
- * (sched_preempt then finds out whether anyone else can run). Inline: it
- * is on the preemptive switch path. */
-static inline void sched_tick(void)
-{
-	if (timer_sleepers)
-		sched_wake_timer_sleepers();
-#if LAB_SOLUTION(3)
-	if (++sched_slice >= sched_quantum)
-		sched_need_resched = 1;
-#else
-	/* No preemption yet: sched_init has said so. */
-#endif
 }
 
 static inline void preempt_enable(void)

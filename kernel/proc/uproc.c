@@ -28,7 +28,6 @@
 #include "lab.h"
 #include "string.h"
 
-int uproc_kills_pending;
 
 struct proc *uproc_start_init(const struct exec_args *args, int *err)
 {
@@ -124,8 +123,6 @@ void uproc_exit(int status)
 	cur->pgdir = 0;
 	vm_free(pgdir);
 	cli();
-	if (cur->killed)
-		uproc_kills_pending--;
 	proc_fpu_release(cur);
 	proc_exit(status);              /* which gives the children to init */
 }
@@ -170,12 +167,10 @@ int uproc_wait(uint32_t ustatus)
 	return pid;
 }
 
-/* Where a killed process that was preempted in user mode resumes: here,
- * in the kernel, on its own kernel stack, instead of its user code. */
-static void uproc_die_killed(void) __attribute__((noreturn));
-static void uproc_die_killed(void)
+void uproc_return_to_user(void)
 {
-	uproc_exit(current_proc->killed);
+	if (current_proc->killed)
+		uproc_exit(current_proc->killed);
 }
 
 /* Where a process preempted in virtual-8086 mode resumes. */
@@ -212,21 +207,18 @@ static int uproc_kill_locked(int pid)
 		return -E_SRCH;
 	if (!proc_is_user(p) || p == init_proc)
 		return -E_PERM;
-	if (!p->killed) {
+	if (!p->killed)
 		p->killed = WAIT_KILLED | KILL_CAUSE_KILL;
-		uproc_kills_pending++;
-	}
 	if (p->state == PROC_SLEEPING)
 		proc_wake(p);           /* its sleep loop sees killed */
-	else if (p != current_proc && p->saved == SAVED_TRAPFRAME && trapframe_from_user(&p->tf))
-		uproc_redirect(p, uproc_die_killed);
-	/* Otherwise it is in a system call (running, or preempted inside
-	 * one): syscall_trap ends it on the way out. */
+	/* Wherever it is, it dies on its way back to user mode
+	 * (uproc_return_to_user): at the end of the system call it is in, or
+	 * when it is next switched to, if it was stopped in user mode. */
 	return 0;
 }
 
 /* Interrupts off throughout: the target's state must not change between
- * the checks and the wakeup or the rewrite of its saved context. */
+ * the checks and the wakeup. */
 int uproc_kill(int pid)
 {
 	uint32_t flags = irq_save();

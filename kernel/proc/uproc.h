@@ -47,7 +47,12 @@ static inline void uproc_switch_in(struct proc *next)
 		uproc_redirect_to_vm86_death(next);
 }
 
-/* Processes that kill() has marked and that have not exited yet. */
-extern int uproc_kills_pending;
+/* Called by trap_return (trap_entry.S) for every frame about to return
+ * to ring 3, on the kernel stack of the process it belongs to, interrupts
+ * off: a process that kill() has marked exits here instead. This one
+ * check covers every way back to user mode: the end of a system call, of
+ * an interrupt or exception, and a switch into a process that was stopped
+ * in user mode (or has never run). */
+void uproc_return_to_user(void);
 
 #endif

@@ -40,17 +40,17 @@ static int sys_transfer(struct trapframe *tf, int (*transfer)(struct file *, uin
 	return transfer(f, SYSCALL_ARG2(tf), (uint32_t)n);
 }
 
-TRAP_HANDLER struct trapframe *sys_read(struct trapframe *tf)
+struct trapframe *sys_read(struct trapframe *tf)
 {
 	return syscall_return(tf, sys_transfer(tf, file_read));
 }
 
-TRAP_HANDLER struct trapframe *sys_write(struct trapframe *tf)
+struct trapframe *sys_write(struct trapframe *tf)
 {
 	return syscall_return(tf, sys_transfer(tf, file_write));
 }
 
-TRAP_HANDLER struct trapframe *sys_close(struct trapframe *tf)
+struct trapframe *sys_close(struct trapframe *tf)
 {
 	uint32_t fd = SYSCALL_ARG1(tf);
 	struct file *f = fd_file(fd);
@@ -62,7 +62,7 @@ TRAP_HANDLER struct trapframe *sys_close(struct trapframe *tf)
 	return syscall_return(tf, 0);
 }
 
-TRAP_HANDLER struct trapframe *sys_dup(struct trapframe *tf)
+struct trapframe *sys_dup(struct trapframe *tf)
 {
 	struct file *f = fd_file(SYSCALL_ARG1(tf));
 
@@ -75,7 +75,7 @@ TRAP_HANDLER struct trapframe *sys_dup(struct trapframe *tf)
 }
 
 /* pipe(fds): fds[0] the read end, fds[1] the write end. */
-TRAP_HANDLER struct trapframe *sys_pipe(struct trapframe *tf)
+struct trapframe *sys_pipe(struct trapframe *tf)
 {
 	uint32_t ufds = SYSCALL_ARG1(tf);
 	struct file *r, *w;

@@ -15,12 +15,12 @@
 
 _Static_assert(T_SYSCALL == T_SYSCALL_VECTOR, "lib/abi.h and trap.h disagree on the gate");
 
-TRAP_HANDLER struct trapframe *sys_exit(struct trapframe *tf)
+struct trapframe *sys_exit(struct trapframe *tf)
 {
 	uproc_exit(WAIT_EXITED_STATUS((int)SYSCALL_ARG1(tf)));
 }
 
-TRAP_HANDLER struct trapframe *sys_fork(struct trapframe *tf)
+struct trapframe *sys_fork(struct trapframe *tf)
 {
 	return syscall_return(tf, uproc_fork(tf));
 }
@@ -51,7 +51,7 @@ static int sys_exec_copy_args(struct exec_args *args, uint32_t uargv)
 
 /* exec(path, argv): the arguments are copied into a frame of their own
  * first (they live in the address space being replaced). */
-TRAP_HANDLER struct trapframe *sys_exec(struct trapframe *tf)
+struct trapframe *sys_exec(struct trapframe *tf)
 {
 	char path[PROC_NAME_MAX];
 	struct exec_args *args = (struct exec_args *)frame_alloc();
@@ -71,34 +71,34 @@ TRAP_HANDLER struct trapframe *sys_exec(struct trapframe *tf)
 	return syscall_return(tf, err < 0 ? err : 0);
 }
 
-TRAP_HANDLER struct trapframe *sys_wait(struct trapframe *tf)
+struct trapframe *sys_wait(struct trapframe *tf)
 {
 	return syscall_return(tf, uproc_wait(SYSCALL_ARG1(tf)));
 }
 
-TRAP_HANDLER struct trapframe *sys_kill(struct trapframe *tf)
+struct trapframe *sys_kill(struct trapframe *tf)
 {
 	return syscall_return(tf, uproc_kill((int)SYSCALL_ARG1(tf)));
 }
 
-TRAP_HANDLER struct trapframe *sys_getpid(struct trapframe *tf)
+struct trapframe *sys_getpid(struct trapframe *tf)
 {
 	return syscall_return(tf, current_proc->pid);
 }
 
-TRAP_HANDLER struct trapframe *sys_getppid(struct trapframe *tf)
+struct trapframe *sys_getppid(struct trapframe *tf)
 {
 	struct proc *parent = current_proc->parent;
 	return syscall_return(tf, parent && proc_is_user(parent) ? parent->pid : 0);
 }
 
-TRAP_HANDLER struct trapframe *sys_yield(struct trapframe *tf)
+struct trapframe *sys_yield(struct trapframe *tf)
 {
 	sched_yield();
 	return syscall_return(tf, 0);
 }
 
-TRAP_HANDLER struct trapframe *sys_sleep(struct trapframe *tf)
+struct trapframe *sys_sleep(struct trapframe *tf)
 {
 	if (SYSCALL_ARG1(tf) > SLEEP_TICKS_MAX)
 		return syscall_return(tf, -E_INVAL);
@@ -106,12 +106,12 @@ TRAP_HANDLER struct trapframe *sys_sleep(struct trapframe *tf)
 	return syscall_return(tf, current_proc->killed ? -E_INTR : 0);
 }
 
-TRAP_HANDLER struct trapframe *sys_uptime(struct trapframe *tf)
+struct trapframe *sys_uptime(struct trapframe *tf)
 {
 	return syscall_return(tf, (int)timer_ticks);
 }
 
-TRAP_HANDLER struct trapframe *sys_sbrk(struct trapframe *tf)
+struct trapframe *sys_sbrk(struct trapframe *tf)
 {
 	return syscall_return(tf, uproc_sbrk((int)SYSCALL_ARG1(tf)));
 }
@@ -135,7 +135,7 @@ static void sys_ps_fill(struct procinfo *info, const struct proc *p)
 }
 
 /* ps(table, max): one procinfo per used slot, at most max; the count. */
-TRAP_HANDLER struct trapframe *sys_ps(struct trapframe *tf)
+struct trapframe *sys_ps(struct trapframe *tf)
 {
 	uint32_t utable = SYSCALL_ARG1(tf);
 	int max = (int)SYSCALL_ARG2(tf);
@@ -161,7 +161,7 @@ TRAP_HANDLER struct trapframe *sys_ps(struct trapframe *tf)
 	return syscall_return(tf, n);
 }
 
-TRAP_HANDLER struct trapframe *sys_memfree(struct trapframe *tf)
+struct trapframe *sys_memfree(struct trapframe *tf)
 {
 	return syscall_return(tf, (int)frame_free_count());
 }

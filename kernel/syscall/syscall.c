@@ -20,7 +20,7 @@
 #include "proc/uproc.h"
 #include "lab.h"
 
-TRAP_HANDLER static struct trapframe *sys_nosys(struct trapframe *tf)
+static struct trapframe *sys_nosys(struct trapframe *tf)
 {
 	return syscall_return(tf, -E_NOSYS);
 }
@@ -40,11 +40,9 @@ _Static_assert(0 SYSCALL_LIST(SYSCALL_COUNT_ONE) == SYSCALL_MAX,
 
 /* Dispatch by the number in %eax, with interrupts on; every number
  * outside the table, negative ones included (they are huge unsigned),
- * gets -E_NOSYS. A process killed meanwhile dies here, on its way back to
- * user mode (uproc_kills_pending keeps that test to one load when nobody
- * is being killed). SWITCH_PATH:
- * this is the null system call's path, which has a budget. */
-SWITCH_PATH TRAP_HANDLER static struct trapframe *syscall_trap(struct trapframe *tf)
+ * gets -E_NOSYS. A process killed meanwhile dies on its way back to user
+ * mode (trap_return, uproc_return_to_user). */
+static struct trapframe *syscall_trap(struct trapframe *tf)
 {
 	sti();
 #if LAB_SOLUTION(4)
@@ -61,8 +59,6 @@ SWITCH_PATH TRAP_HANDLER static struct trapframe *syscall_trap(struct trapframe 
 	uproc_exit(WAIT_KILLED | T_SYSCALL);
 #endif
 	cli();          /* the way out (preemption point, iret) is atomic */
-	if (uproc_kills_pending && current_proc->killed)
-		uproc_exit(current_proc->killed);
 	return tf;
 }
 

@@ -26,7 +26,7 @@ static inline struct trapframe *syscall_return(struct trapframe *tf, int result)
 }
 
 #define SYSCALL_DECLARE(num, name, nargs, ret, params) \
-	struct trapframe *sys_##name(struct trapframe *tf) TRAP_HANDLER;
+	struct trapframe *sys_##name(struct trapframe *tf);
 SYSCALL_LIST(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 

@@ -24,15 +24,16 @@ kctx_probe:
 	leal	1(%ebx), %esi
 	movl	%ebx, %edi
 	notl	%edi
-	movl	8(%ebp), %eax		/* setctx(c): regparm, c in %eax */
+	pushl	8(%ebp)			/* setctx(c) */
 	call	setctx
+	addl	$4, %esp
 	testl	%eax, %eax
 	jnz	1f
 	xorl	%ebx, %ebx		/* first return: wipe, then resume */
 	xorl	%esi, %esi
 	xorl	%edi, %edi
-	movl	8(%ebp), %eax		/* resctx(c, value) */
-	movl	12(%ebp), %edx
+	pushl	12(%ebp)		/* resctx(c, value) */
+	pushl	8(%ebp)
 	call	resctx			/* does not return */
 1:	cmpl	12(%ebp), %ebx		/* second return: eax = the value */
 	jne	2f

@@ -53,19 +53,36 @@ void pic_mask(int irq)
 	pic_write_mask();
 }
 
-/* A spurious IRQ 7 or 15 is one the PIC raised but no longer has in service:
- * it must not be acknowledged on that chip (a spurious slave IRQ still needs
- * the master's EOI, for the cascade line). */
-int pic_ack_maybe_spurious(int irq)
+/* End of interrupt for irq: a slave IRQ needs both chips' (the master's
+ * for the cascade line). */
+static void pic_eoi(int irq)
+{
+	if (irq >= PIC_IRQS_PER_CHIP)
+		outb(PIC_SLAVE_CMD, OCW2_EOI);
+	outb(PIC_MASTER_CMD, OCW2_EOI);
+}
+
+/* Whether irq is in service on its chip. IRQ 7 and 15 are also what each
+ * chip raises for a request that went away before the CPU took it. */
+static int pic_in_service(int irq)
 {
 	uint16_t cmd = irq < PIC_IRQS_PER_CHIP ? PIC_MASTER_CMD : PIC_SLAVE_CMD;
 
 	outb(cmd, OCW3_READ_ISR);
-	if (inb(cmd) & (1u << (irq % PIC_IRQS_PER_CHIP))) {
-		pic_eoi_vector(PIC_VECTOR_BASE + (uint32_t)irq);
-		return 1;
+	return (inb(cmd) & (1u << (irq % PIC_IRQS_PER_CHIP))) != 0;
+}
+
+int pic_acknowledge(int irq)
+{
+	int maybe_spurious = irq == IRQ_SPURIOUS_MASTER || irq == IRQ_SPURIOUS_SLAVE;
+
+	if (maybe_spurious && !pic_in_service(irq)) {
+		/* A spurious slave IRQ came through the master's cascade
+		 * line, which was in service: that one is acknowledged. */
+		if (irq >= PIC_IRQS_PER_CHIP)
+			outb(PIC_MASTER_CMD, OCW2_EOI);
+		return 0;
 	}
-	if (irq >= PIC_IRQS_PER_CHIP)
-		outb(PIC_MASTER_CMD, OCW2_EOI);
-	return 0;
+	pic_eoi(irq);
+	return 1;
 }

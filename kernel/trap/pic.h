@@ -23,28 +23,9 @@
 void pic_init(void);
 void pic_unmask(int irq);
 void pic_mask(int irq);
-/* Acknowledge IRQ 7 or 15 if it is real; returns 0 if it was spurious
- * (no handler, no EOI). */
-int pic_ack_maybe_spurious(int irq);
-
-/* The two helpers below take the interrupt's vector rather than its IRQ
- * number: trap_dispatch, on every interrupt's path, then needs no extra
- * register. T_IRQ0 (32) is a multiple of 8, so a vector's low three bits
- * are its IRQ's line on the chip that raised it. */
-
-/* Whether the vector is IRQ 7 or 15, which the PIC also raises for
- * spurious interrupts. */
-static inline int pic_vector_may_be_spurious(uint32_t vector)
-{
-	return vector % PIC_IRQS_PER_CHIP == PIC_IRQS_PER_CHIP - 1;
-}
-
-/* End of interrupt for the IRQ of vector (slave IRQs need both chips'). */
-static inline void pic_eoi_vector(uint32_t vector)
-{
-	if (vector >= PIC_VECTOR_BASE + PIC_IRQS_PER_CHIP)
-		outb(PIC_SLAVE_CMD, OCW2_EOI);
-	outb(PIC_MASTER_CMD, OCW2_EOI);
-}
+/* Acknowledge irq (end of interrupt) before its handler runs. Returns 0
+ * if it was spurious: the PIC also raises IRQ 7 or 15 for a request that
+ * went away, which must get no handler and no EOI on its own chip. */
+int pic_acknowledge(int irq);
 
 #endif

@@ -19,7 +19,7 @@
 volatile uint32_t timer_ticks;
 unsigned int timer_hz;
 
-SWITCH_PATH TRAP_HANDLER static struct trapframe *timer_intr(struct trapframe *tf)
+static struct trapframe *timer_intr(struct trapframe *tf)
 {
 	timer_ticks++;
 	sched_tick();

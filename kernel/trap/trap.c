@@ -88,7 +88,7 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 /* The default handler: an exception nobody claimed. From user mode it
  * kills the process that raised it; in the kernel it is a bug, so panic
  * with everything known about it. */
-TRAP_HANDLER struct trapframe *trap_unexpected(struct trapframe *tf)
+struct trapframe *trap_unexpected(struct trapframe *tf)
 {
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + T_NUM_IRQS)
 		return tf;      /* an IRQ line with no driver: already acknowledged */
@@ -130,36 +130,19 @@ void trap_register_irq(int irq, trap_handler_t handler)
 	pic_unmask(irq);
 }
 
-/* Run the vector's handler, then the preemption point. Inline, and only
- * tf lives across the handler call, so trap_dispatch needs no callee-saved
- * register: it is on the path of every interrupt and system call. */
-static inline __attribute__((always_inline)) struct trapframe *trap_run_handler(struct trapframe *tf)
-{
-	tf = trap_handlers[tf->vector](tf);
-	if (sched_need_resched)
-		return sched_preempt(tf);
-	return tf;
-}
-
-/* IRQ 7 or 15: the PIC raises them for spurious interrupts too, which get
- * no handler and no EOI. Out of line: rare, and it needs registers. */
-__attribute__((noinline)) TRAP_HANDLER static struct trapframe *trap_dispatch_irq_maybe_spurious(struct trapframe *tf)
-{
-	if (!pic_ack_maybe_spurious((int)(tf->vector - T_IRQ0)))
-		return tf;
-	return trap_run_handler(tf);
-}
-
-SWITCH_PATH TRAP_HANDLER struct trapframe *trap_dispatch(struct trapframe *tf)
+/* Acknowledge an IRQ at the PIC first (its handler may switch to another
+ * thread and not come back for a long time), run the vector's handler,
+ * then the preemption point: if the timer asked for a switch, sched_preempt
+ * decides whether one happens and returns the frame to resume. */
+struct trapframe *trap_dispatch(struct trapframe *tf)
 {
 	uint32_t vector = tf->vector;
 
-	if (vector - T_IRQ0 < T_NUM_IRQS) {
-		/* Acknowledge first: the handler may switch to another thread
-		 * and not come back for a long time. */
-		if (pic_vector_may_be_spurious(vector))
-			return trap_dispatch_irq_maybe_spurious(tf);
-		pic_eoi_vector(vector);
-	}
-	return trap_run_handler(tf);
+	if (vector >= T_IRQ0 && vector < T_IRQ0 + T_NUM_IRQS &&
+	    !pic_acknowledge((int)(vector - T_IRQ0)))
+		return tf;      /* spurious: no handler */
+	tf = trap_handlers[vector](tf);
+	if (sched_need_resched)
+		tf = sched_preempt(tf);
+	return tf;
 }

@@ -44,6 +44,10 @@
 #define PF_WRITE    0x2
 #define PF_USER     0x4
 
+/* Where the saved cs lies in a struct trapframe, for trap_entry.S
+ * (checked against the struct below). */
+#define TRAPFRAME_CS 60
+
 #ifndef __ASSEMBLER__
 /*
  * The saved register context, in the order trap_common builds it on the
@@ -63,6 +67,9 @@ struct trapframe {
 	 * the interrupted code had, and ss with the kernel data selector. */
 	uint32_t esp, ss;
 };
+
+_Static_assert(__builtin_offsetof(struct trapframe, cs) == TRAPFRAME_CS,
+	       "TRAPFRAME_CS must be the offset of cs in struct trapframe");
 
 /* Bytes of a frame that entered from ring 0 (no esp, ss pushed). */
 #define TRAPFRAME_KERNEL_SIZE ((uint32_t)__builtin_offsetof(struct trapframe, esp))
@@ -96,14 +103,13 @@ static inline int trapframe_has_user_stack(const struct trapframe *tf)
 	return (tf->cs & 3) != 0;
 }
 
-/* Trap handlers and trap_dispatch take the frame in %eax (regparm(1)) and
- * return the frame to resume, normally the same one: they are on the path
- * of every interrupt and system call, whose instruction counts `make bench`
- * measures, and returning tf spares trap_dispatch from keeping it in a
- * callee-saved register across the call. Declare every handler with
- * TRAP_HANDLER. */
-#define TRAP_HANDLER __attribute__((regparm(1)))
-typedef struct trapframe *(*trap_handler_t)(struct trapframe *tf) TRAP_HANDLER;
+/* A trap handler gets the saved frame and returns the frame to resume:
+ * normally the same one, or another thread's when it switches (the timer,
+ * through sched_preempt). Like all kernel code it uses the one calling
+ * convention of the book (chapter 1): plain cdecl, arguments on the stack.
+ * A function of another type in trap_register() is a compile error
+ * (-Werror=incompatible-pointer-types, in every build). */
+typedef struct trapframe *(*trap_handler_t)(struct trapframe *tf);
 
 void trap_init(void);
 void trap_register(int vector, trap_handler_t handler);
@@ -112,11 +118,11 @@ void trap_register_irq(int irq, trap_handler_t handler);
 void trap_set_task_gate(int vector, uint16_t tss_selector);
 /* Make double faults switch to a task with its own stack (after paging). */
 void double_fault_init(void);
-struct trapframe *trap_dispatch(struct trapframe *tf) TRAP_HANDLER;
+struct trapframe *trap_dispatch(struct trapframe *tf);
 /* What an exception without a handler of its own gets (the default
  * handler): from user mode, user_fault kills the process; from the kernel,
  * a panic. Handlers call it for the cases they do not handle. */
-struct trapframe *trap_unexpected(struct trapframe *tf) TRAP_HANDLER;
+struct trapframe *trap_unexpected(struct trapframe *tf);
 const char *trap_name(uint32_t vector);
 
 /* Defined in trap_entry.S: pop the frame at tf and iret to it. */

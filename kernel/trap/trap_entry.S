@@ -63,17 +63,23 @@ trap_common:
 	movw	$KERNEL_DS, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
-	movl	%esp, %eax		/* struct trapframe *tf (regparm) */
+	pushl	%esp			/* trap_dispatch(tf): tf is the frame just built */
 	call	trap_dispatch
-	movl	%eax, %esp		/* the frame to resume */
+	movl	%eax, %esp		/* the frame to resume (drops the argument too) */
 /*
  * trap_return: pops the frame %esp points at and irets to it. Entered from
  * trap_common and from trap_resume (a thread's first run, a context
- * restored from the process table).
+ * restored from the process table), so every return to user mode passes
+ * here, on the kernel stack of the process it returns to: a frame for ring
+ * 3 first goes by uproc_return_to_user, where a killed process dies
+ * instead. Expects: interrupts off.
  */
 	.globl trap_return
 trap_return:
-	popal
+	testl	$3, TRAPFRAME_CS(%esp)	/* to ring 3? */
+	jz	1f
+	call	uproc_return_to_user	/* returns unless the process was killed */
+1:	popal
 	popl	%gs
 	popl	%fs
 	popl	%es

@@ -35,7 +35,7 @@ sched_switch_to itself follows to resume a thread:
   SAVED_TRAPFRAME   the timer preempted it: every register is in tf;
   SAVED_KCTX        it stopped in a voluntary switch (yield, sleep): setctx
                     saved the callee-saved registers, esp and eip in kctx;
-  SAVED_NONE        it has never run: kctx points at kthread_bootstrap.
+  SAVED_NOT_STARTED it has never run: kctx points at kthread_bootstrap.
 A zombie has exited: whatever it last saved is stale.
 saved_context() is the one function that knows this; every command asks it.
 A context whose trapframe came from ring 3 (or a running process whose cs
@@ -400,7 +400,7 @@ class Proc:
 
     @property
     def saved(self):
-        """How its registers were saved: SAVED_NONE, SAVED_KCTX, ..."""
+        """How its registers were saved: SAVED_NOT_STARTED, SAVED_KCTX, ..."""
         saved = self.value["saved"]
         return enum_names(saved).get(int(saved), str(int(saved)))
 
@@ -605,7 +605,7 @@ def saved_context(proc):
     else:
         context = kctx_context(proc, "not started: the first switch to it "
                                      "starts at kctx.eip")
-    if proc.is_embryo or saved == "SAVED_NONE":
+    if proc.is_embryo or saved == "SAVED_NOT_STARTED":
         context.started = False
     if proc.is_zombie:
         context.note = ("a zombie: it exited and will never run again; these "
