@@ -52,15 +52,12 @@ static void panic_finish(const struct trapframe *tf)
 	shutdown(0);
 }
 
-/* The frame of a ring-0 trap has no esp/ss: complete it so the dump shows
- * the stack pointer the interrupted code had. */
+/* tf with the stack pointer the interrupted code had, for the dump. */
 static struct trapframe panic_complete_frame(const struct trapframe *tf)
 {
 	struct trapframe full = *tf;
-	if (!trapframe_from_user(tf)) {
-		full.esp = (uint32_t)tf + TRAPFRAME_KERNEL_SIZE;
-		full.ss = tf->ds;
-	}
+
+	trapframe_fill_stack(&full, tf);
 	return full;
 }
 

@@ -237,14 +237,11 @@ int copyout(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len)
 
 int vm_write(uint32_t *pgdir, uint32_t uva, const void *src, uint32_t len)
 {
-	uint32_t end = uva + len;
-
-	if (uva < USER_BASE || end > USER_TOP || end < uva)
+	/* Checked as for a read: the kernel may fill pages the process may
+	 * only read (exec writes its text). */
+	if (!uaccess_ok(pgdir, uva, len, 0))
 		return -E_FAULT;
-	for (uint32_t page = PAGE_ROUND_DOWN(uva); page < end; page += PAGE_SIZE)
-		if (!uaccess_page(pgdir, page, PTE_P | PTE_U))
-			return -E_FAULT;
-	uaccess_copy(pgdir, uva, (void *)src, len, 1);
+	uaccess_write(pgdir, uva, src, len);
 	return 0;
 }
 

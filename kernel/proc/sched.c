@@ -228,13 +228,10 @@ void sched_preempt_pending(void)
 static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
 {
 #if LAB_SOLUTION(3)
-	if (trapframe_has_user_stack(tf)) {
-		copy_words(&p->tf, tf, sizeof(struct trapframe) / sizeof(uint32_t));
-	} else {
-		copy_words(&p->tf, tf, TRAPFRAME_KERNEL_SIZE / sizeof(uint32_t));
-		p->tf.esp = (uint32_t)tf + TRAPFRAME_KERNEL_SIZE;
-		p->tf.ss = tf->ds;
-	}
+	uint32_t size = trapframe_has_user_stack(tf) ? sizeof(struct trapframe) : TRAPFRAME_KERNEL_SIZE;
+
+	copy_words(&p->tf, tf, size / sizeof(uint32_t));
+	trapframe_fill_stack(&p->tf, tf);
 	p->saved = SAVED_TRAPFRAME;
 #else
 	(void)p, (void)tf;

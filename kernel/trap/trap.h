@@ -103,6 +103,19 @@ static inline int trapframe_has_user_stack(const struct trapframe *tf)
 	return (tf->cs & 3) != 0;
 }
 
+/* Give copy, a copy of frame tf, the esp and ss the interrupted code had.
+ * A frame from ring 3 carries them; for a ring-0 frame the CPU pushed
+ * neither, so the interrupted esp is just above the frame, and ss is the
+ * kernel data segment, as ds is. Used by sched_save_trapframe and the
+ * panic dump, so that a saved or printed frame is always complete. */
+static inline void trapframe_fill_stack(struct trapframe *copy, const struct trapframe *tf)
+{
+	if (!trapframe_has_user_stack(tf)) {
+		copy->esp = (uint32_t)tf + TRAPFRAME_KERNEL_SIZE;
+		copy->ss = tf->ds;
+	}
+}
+
 /* A trap handler gets the saved frame and returns the frame to resume:
  * normally the same one, or another thread's when it switches (the timer,
  * through sched_preempt). Like all kernel code it uses the one calling
