@@ -7,7 +7,7 @@ Each is checked against an independent view of the same stopped kernel:
   pbt  against GDB's own `bt` once the thread really resumes from that
        saved context.
 The scene: pingpong with a seed the test picks, stopped when the second
-thread starts: pid 0 (kmain) sleeps in kthread_join, ping0 has yielded,
+thread starts: pid 0 (kmain) sleeps in proc_join, ping0 has yielded,
 ping1 is running, any further threads have never run."""
 
 import re

@@ -25,8 +25,6 @@
 #define MAX_DIGITS         20   /* 2^64-1 has 20 decimal digits (16 hex) */
 #define POINTER_HEX_DIGITS ((int)(2 * sizeof(void *)))
 
-#define DECIMAL_BASE       10
-#define HEX_BASE           16
 #define HEX_DIGIT_BITS     4
 #define HEX_DIGIT_MASK     0xFu
 
@@ -90,7 +88,7 @@ static int parse_field_number(const char **p)
 	int value = 0;
 
 	while (is_digit(**p)) {
-		value = value * DECIMAL_BASE + (**p - '0');
+		value = value * 10 + (**p - '0');
 		if (value > MAX_FIELD_WIDTH)
 			value = MAX_FIELD_WIDTH;
 		(*p)++;
@@ -250,7 +248,7 @@ static uint32_t u64_divmod_small(uint64_t *value, uint32_t divisor)
 	return remainder;
 }
 
-/* Writes the digits of value in base (DECIMAL_BASE or HEX_BASE) so that they
+/* Writes the digits of value in base (10 or 16) so that they
  * end just before buf_end, and returns how many there are (0 gives "0"). */
 static int convert_digits(uint64_t value, uint32_t base, bool uppercase, char *buf_end)
 {
@@ -259,7 +257,7 @@ static int convert_digits(uint64_t value, uint32_t base, bool uppercase, char *b
 
 	do {
 		uint32_t digit;
-		if (base == HEX_BASE) {
+		if (base == 16) {
 			digit = (uint32_t)value & HEX_DIGIT_MASK;
 			value >>= HEX_DIGIT_BITS;
 		} else {
@@ -341,7 +339,7 @@ static void format_signed_decimal(struct output *out, const struct conversion_sp
 	 * 2^63 has no int64_t representation. */
 	uint64_t magnitude = negative ? 0 - (uint64_t)value : (uint64_t)value;
 
-	format_integer(out, spec, magnitude, negative ? "-" : "", DECIMAL_BASE, false);
+	format_integer(out, spec, magnitude, negative ? "-" : "", 10, false);
 }
 
 static void format_pointer(struct output *out, struct conversion_spec *spec, va_list *ap)
@@ -350,7 +348,7 @@ static void format_pointer(struct output *out, struct conversion_spec *spec, va_
 
 	if (spec->precision < POINTER_HEX_DIGITS)
 		spec->precision = POINTER_HEX_DIGITS;   /* always every digit */
-	format_integer(out, spec, address, "0x", HEX_BASE, false);
+	format_integer(out, spec, address, "0x", 16, false);
 }
 
 /* Emits one conversion whose character is *conversion; returns false if
@@ -367,12 +365,12 @@ static bool format_conversion(struct output *out, struct conversion_spec *spec,
 		return true;
 	case 'u':
 		format_integer(out, spec, take_unsigned_argument(ap, spec->length), "",
-			       DECIMAL_BASE, false);
+			       10, false);
 		return true;
 	case 'x':
 	case 'X':
 		format_integer(out, spec, take_unsigned_argument(ap, spec->length), "",
-			       HEX_BASE, conversion == 'X');
+			       16, conversion == 'X');
 		return true;
 	case 'p':
 		format_pointer(out, spec, ap);

@@ -14,19 +14,15 @@
 #include <stdint.h>
 #include "string.h"
 
-#define BYTES_PER_WORD     4            /* rep stosl / movsl move 32-bit words */
 #define BYTE_IN_EVERY_LANE 0x01010101u  /* b * this = b repeated in all 4 bytes */
-#define UINT_MAX_VALUE     (~0u)
-#define DECIMAL_BASE       10u
-#define HEX_BASE           16u
 #define NOT_A_DIGIT        0xFFu        /* digit_value() of a non-digit */
 
 void *memset(void *dst, int c, size_t n)
 {
 	uint32_t pattern = (uint8_t)c * BYTE_IN_EVERY_LANE;
 	void *cursor = dst;
-	size_t words = n / BYTES_PER_WORD;
-	size_t bytes = n % BYTES_PER_WORD;
+	size_t words = n / sizeof(uint32_t);
+	size_t bytes = n % sizeof(uint32_t);
 
 	__asm__ volatile("rep stosl"
 			 : "+D"(cursor), "+c"(words) : "a"(pattern) : "memory");
@@ -40,8 +36,8 @@ void *memset(void *dst, int c, size_t n)
  * below the next load. */
 static void copy_forward(void *dst, const void *src, size_t n)
 {
-	size_t words = n / BYTES_PER_WORD;
-	size_t bytes = n % BYTES_PER_WORD;
+	size_t words = n / sizeof(uint32_t);
+	size_t bytes = n % sizeof(uint32_t);
 
 	__asm__ volatile("rep movsl"
 			 : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
@@ -161,21 +157,21 @@ static unsigned int digit_value(char c)
 	if (c >= '0' && c <= '9')
 		return (unsigned int)(c - '0');
 	if (c >= 'a' && c <= 'f')
-		return (unsigned int)(c - 'a') + DECIMAL_BASE;
+		return (unsigned int)(c - 'a') + 10;
 	if (c >= 'A' && c <= 'F')
-		return (unsigned int)(c - 'A') + DECIMAL_BASE;
+		return (unsigned int)(c - 'A') + 10;
 	return NOT_A_DIGIT;
 }
 
 int parse_uint(const char *s, unsigned int *out)
 {
-	unsigned int base = DECIMAL_BASE;
+	unsigned int base = 10;
 	unsigned int value = 0;
 
 	if (s == NULL)
 		return -1;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = HEX_BASE;
+		base = 16;
 		s += 2;
 	}
 	if (*s == '\0')
@@ -185,8 +181,9 @@ int parse_uint(const char *s, unsigned int *out)
 		unsigned int digit = digit_value(*s);
 		if (digit >= base)
 			return -1;
-		/* value * base + digit <= UINT_MAX, rearranged to not overflow */
-		if (value > (UINT_MAX_VALUE - digit) / base)
+		/* value * base + digit <= ~0u (the largest unsigned int), rearranged
+		 * so that it does not overflow */
+		if (value > (~0u - digit) / base)
 			return -1;
 		value = value * base + digit;
 	}

@@ -69,7 +69,7 @@ static void run_user_init(void)
 		printf("beta86: cannot start user program init (error %d)\n", err);
 		shutdown(0);
 	}
-	int status = kthread_join(init);
+	int status = proc_join(init);
 	if (WIFKILLED(status))
 		printf("beta86: init killed by %s\n", trap_name((uint32_t)WKILLCAUSE(status)));
 	else

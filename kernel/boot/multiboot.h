@@ -20,6 +20,8 @@
 #define MULTIBOOT_INFO_CMDLINE  0x00000004
 #define MULTIBOOT_INFO_MMAP     0x00000040
 
+#define MULTIBOOT_MEM_UNIT 1024       /* mem_lower and mem_upper count KiB */
+
 struct multiboot_info {
 	uint32_t flags;
 	uint32_t mem_lower;          /* KiB below 1 MiB */

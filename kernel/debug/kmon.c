@@ -12,6 +12,7 @@
 #include "cpu/power.h"
 #include "cpu/x86.h"
 #include "mm/frame.h"
+#include "mm/layout.h"
 #include "proc/proc.h"
 #include "tests/ktest.h"
 #include "trap/timer.h"
@@ -44,7 +45,7 @@ static void kmon_ticks(int argc, char **argv)
 static void kmon_mem(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	printf("%u free frames (%u KiB)\n", frame_free_count(), frame_free_count() * 4);
+	printf("%u free frames (%u KiB)\n", frame_free_count(), frame_free_count() * (PAGE_SIZE / 1024));
 }
 
 static void kmon_backtrace(int argc, char **argv)

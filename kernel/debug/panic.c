@@ -117,6 +117,8 @@ static void panic_capture(struct trapframe *tf, uint32_t caller_ebp, uint32_t ca
 	tf->esp = caller_esp;
 }
 
+#define PANIC_FRAME_RECORD_SIZE (2 * sizeof(uint32_t))    /* saved ebp, return address */
+
 void panic(const char *fmt, ...)
 {
 	struct trapframe tf;
@@ -124,8 +126,9 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	/* Our frame record: [frame] = caller's ebp, [frame+4] = return address;
-	 * the caller's esp was just above that. */
-	panic_capture(&tf, *(uint32_t *)frame, (uint32_t)__builtin_return_address(0), frame + 8);
+	 * the caller's esp was just above those two words. */
+	panic_capture(&tf, *(uint32_t *)frame, (uint32_t)__builtin_return_address(0),
+		      frame + PANIC_FRAME_RECORD_SIZE);
 	va_start(ap, fmt);
 	panic_begin(fmt, ap);
 	va_end(ap);

@@ -81,7 +81,7 @@ void frame_init(const struct multiboot_info *mbi)
 			p += e->size + sizeof(e->size);
 		}
 	} else if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
-		frame_consider_region(KERNEL_LOAD_ADDR, (uint64_t)mbi->mem_upper * 1024);
+		frame_consider_region(KERNEL_LOAD_ADDR, (uint64_t)mbi->mem_upper * MULTIBOOT_MEM_UNIT);
 	}
 	if (region_end == 0)
 		panic("frame_init: no usable memory above the kernel");

@@ -51,6 +51,8 @@
 #define USER_STACK_GUARD  (USER_STACK_BOTTOM - PAGE_SIZE)
 
 #define PAGE_ROUND_UP(a)   (((a) + PAGE_MASK) & ~PAGE_MASK)
+/* a rounded up to a multiple of align, a power of two. */
+#define ROUND_UP(a, align) (((a) + (align) - 1) & ~((align) - 1))
 #define PAGE_ROUND_DOWN(a) ((a) & ~PAGE_MASK)
 
 #endif

@@ -127,7 +127,7 @@ static int exec_load_segments(uint32_t *pgdir, const struct ramdisk_file *file,
 static uint32_t exec_build_stack(uint32_t *pgdir, const struct exec_args *args)
 {
 	uint32_t argv[MAXARG + 1];
-	uint32_t sp = USER_TOP - ((args->used + 3) & ~3u);
+	uint32_t sp = USER_TOP - ROUND_UP(args->used, sizeof(uint32_t));
 
 	if (vm_map_zeroed(pgdir, USER_STACK_BOTTOM, USER_TOP, PTE_W) < 0)
 		return 0;

@@ -62,16 +62,3 @@ void kthread_exit(int status)
 {
 	proc_exit(status);
 }
-
-int kthread_join(struct proc *p)
-{
-	if (p->parent != current_proc)
-		panic("kthread_join: pid %d is not a child of pid %d", p->pid, current_proc->pid);
-	uint32_t flags = irq_save();
-	while (p->state != PROC_ZOMBIE)
-		sleep(current_proc);
-	irq_restore(flags);
-	int status = p->exit_status;
-	proc_reap(p);
-	return status;
-}

@@ -11,7 +11,7 @@
 struct proc;
 
 /* Start fn(arg) in a new thread; 0 if the process table or memory is full.
- * The thread is a child of the caller, who must kthread_join it. */
+ * The thread is a child of the caller, who must proc_join it. */
 struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg);
 /* Let the next runnable thread run (inline: the switch is on the path
  * `make bench` counts, and a wrapper call would only add to it). */
@@ -22,7 +22,5 @@ static inline void kthread_yield(void)
 /* End the calling thread with status (returning from fn is the same as
  * kthread_exit(0)). */
 void kthread_exit(int status) __attribute__((noreturn));
-/* Wait for a child thread to end, free it, and return its status. */
-int kthread_join(struct proc *p);
 
 #endif

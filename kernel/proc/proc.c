@@ -113,6 +113,19 @@ void proc_exit(int status)
 	sched_exit();
 }
 
+int proc_join(struct proc *p)
+{
+	if (p->parent != current_proc)
+		panic("proc_join: pid %d is not a child of pid %d", p->pid, current_proc->pid);
+	uint32_t flags = irq_save();
+	while (p->state != PROC_ZOMBIE)
+		sleep(current_proc);    /* proc_exit wakes the parent */
+	irq_restore(flags);
+	int status = p->exit_status;
+	proc_reap(p);
+	return status;
+}
+
 struct proc *proc_find(int pid)
 {
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)

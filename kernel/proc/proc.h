@@ -99,6 +99,9 @@ struct proc *proc_alloc(const char *name);
 void proc_exit(int status) __attribute__((noreturn));
 /* Free a ZOMBIE's kernel stack and table entry. */
 void proc_reap(struct proc *p);
+/* Wait for p, a child of the caller (a kernel thread or a user process),
+ * to exit; reap it and return its exit status. */
+int proc_join(struct proc *p);
 /* Whether p is a user process rather than a kernel thread. */
 static inline int proc_is_user(const struct proc *p)
 {

@@ -15,7 +15,7 @@ struct exec_args;
 
 /* The first user process, pid 1: ramdisk program "init" with args, given
  * the console as descriptors 0, 1 and 2. Its parent is the caller, which
- * must wait for it (kthread_join). Returns it, or 0 with *err set. */
+ * must wait for it (proc_join). Returns it, or 0 with *err set. */
 struct proc *uproc_start_init(const struct exec_args *args, int *err);
 /* A copy of the current process, returning 0 in the child. tf is the
  * parent's user frame. Returns the child's pid or -E_AGAIN / -E_NOMEM. */

@@ -73,7 +73,7 @@ KTEST(bench_yield, "instructions per cooperative switch (argument: threads)")
 	for (int i = 0; i < yield_nthreads; i++)
 		threads[i] = bench_start(i, yield_thread);
 	for (int i = 0; i < yield_nthreads; i++)
-		kthread_join(threads[i]);
+		proc_join(threads[i]);
 	uint32_t switches = (uint32_t)(yield_nthreads * YIELD_ROUNDS);
 	uint32_t total = (uint32_t)(yield_end - yield_start);
 	printf("bench: yield threads=%d switches=%u instructions=%u per_switch=%u.%02u\n",
@@ -157,7 +157,7 @@ KTEST(bench_preempt, "instructions per preemptive switch (argument: threads)")
 	for (int i = 0; i < n; i++)
 		threads[i] = bench_start(i, preempt_thread);
 	for (int i = 0; i < n; i++)
-		kthread_join(threads[i]);
+		proc_join(threads[i]);
 	preempt_sort_gaps();
 	uint32_t min = preempt_gaps[0], max = preempt_gaps[PREEMPT_SAMPLES - 1];
 	printf("bench: preempt threads=%d samples=%u gap_min=%u gap_median=%u gap_max=%u per_switch=%u\n",

@@ -91,7 +91,7 @@ KTEST(pingpong, "threads take turns with kthread_yield, in order")
 			ktest_fail("kthread_create returned 0");
 	}
 	for (int i = 0; i < pp.nthreads; i++)
-		kthread_join(threads[i]);
+		proc_join(threads[i]);
 	printf("pingpong: all joined\n");
 }
 
@@ -118,7 +118,7 @@ KTEST(exit, "threads exit by return or kthread_exit and are reaped")
 	}
 	for (int i = 0; i < EXIT_TEST_THREADS; i++) {
 		int pid = threads[i]->pid;
-		printf("exit: pid %d status %d\n", pid, kthread_join(threads[i]));
+		printf("exit: pid %d status %d\n", pid, proc_join(threads[i]));
 	}
 	int live = 0;
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)
@@ -154,7 +154,7 @@ KTEST(overflow, "a thread overflows its kernel stack into the guard page")
 	if (!p)
 		ktest_fail("kthread_create returned 0");
 	printf("overflow: pid %d (%s) recurses\n", p->pid, name);
-	kthread_join(p);
+	proc_join(p);
 	printf("overflow: survived (should not get here)\n");
 }
 
@@ -223,7 +223,7 @@ KTEST(orphans, "a thread that exits first leaves its children to a parent that l
 	if (!parent)
 		ktest_fail("kthread_create returned 0");
 	int parent_pid = parent->pid;
-	kthread_join(parent);
+	proc_join(parent);
 	/* The parent's entry is free now; the next thread takes it, so an
 	 * orphan still pointing at it would look like this thread's child. */
 	struct proc *taker = kthread_create("slottaker", orphan_slot_taker, &f);
@@ -242,10 +242,10 @@ KTEST(orphans, "a thread that exits first leaves its children to a parent that l
 	int reaped = 0;
 	for (int i = 0; i < f.children; i++)
 		if (f.child[i]->parent == current_proc) {
-			kthread_join(f.child[i]);
+			proc_join(f.child[i]);
 			reaped++;
 		}
-	kthread_join(taker);
+	proc_join(taker);
 	printf("orphans: pid %d reaped %d of %d orphans; frames %s\n", current_proc->pid, reaped,
 	       f.children, frame_free_count() == frames_before ? "all returned" : "LEAKED");
 }

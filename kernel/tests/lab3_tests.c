@@ -70,7 +70,7 @@ KTEST(spin, "threads that only spin all progress, fairly")
 	sleep_ticks((uint32_t)(n * SPIN_TICKS_PER_THREAD));
 	spin_stop = 1;
 	for (int i = 0; i < n; i++)
-		kthread_join(threads[i]);
+		proc_join(threads[i]);
 	uint32_t min = UINT32_MAX, max = 0;
 	for (int i = 0; i < n; i++) {
 		printf("spin: thread %d counted %u\n", i, spin_counts[i]);
@@ -113,7 +113,7 @@ static void race_run(int nthreads, int protect)
 	for (int i = 0; i < nthreads; i++)
 		threads[i] = start_thread("racer%d", i, race_thread, (void *)(uintptr_t)protect);
 	for (int i = 0; i < nthreads; i++)
-		kthread_join(threads[i]);
+		proc_join(threads[i]);
 	printf("race: %s counter=%u expected=%u deferred_switches=%u\n",
 	       protect ? "protected" : "unprotected", race_counter,
 	       (uint32_t)(nthreads * race_increments), sched_deferred_switches - deferred);
@@ -232,11 +232,11 @@ static void pc_run(int use_semaphores)
 		producers[i] = start_thread("producer%d", i, pc_producer,
 					    (void *)(uintptr_t)(i * PC_ITEMS_EACH));
 	for (int i = 0; i < PC_PRODUCERS; i++)
-		kthread_join(producers[i]);
+		proc_join(producers[i]);
 	for (int i = 0; i < PC_CONSUMERS; i++)      /* one sentinel each */
 		use_semaphores ? pc_put_sem(PC_ITEMS) : pc_put_sleep(PC_ITEMS);
 	for (int i = 0; i < PC_CONSUMERS; i++)
-		kthread_join(consumers[i]);
+		proc_join(consumers[i]);
 	for (int i = 0; i < PC_ITEMS; i++) {
 		duplicates += pc.seen[i] > 1;
 		missing += pc.seen[i] == 0;
@@ -272,7 +272,7 @@ KTEST(nap, "sleep_ticks: threads wake on their own tick, in order")
 		threads[i] = start_thread("nap%d", i, nap_thread,
 					  (void *)(uintptr_t)(1 + ktest_random(&state) % NAP_MAX_TICKS));
 	for (int i = 0; i < NAP_THREADS; i++)
-		kthread_join(threads[i]);
+		proc_join(threads[i]);
 }
 
 /* ---- ctrlp: the process table on demand ---- */

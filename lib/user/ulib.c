@@ -4,7 +4,6 @@
  */
 #include "ulib.h"
 
-#define DECIMAL_BASE 10
 
 /* Set by crt0.S to argv[0] before main runs. */
 const char *progname = "?";
@@ -57,7 +56,7 @@ int atoi(const char *s)
 		s++;
 	}
 	while (*s >= '0' && *s <= '9') {
-		value = value * DECIMAL_BASE + (unsigned int)(*s - '0');
+		value = value * 10 + (unsigned int)(*s - '0');
 		s++;
 	}
 	return (int)(negative ? 0u - value : value);
