@@ -21,7 +21,7 @@ def boot_syscalls(boot, rng, numbers=()):
     word = "".join(rng.choice(string.ascii_letters + string.digits)
                    for _ in range(rng.randrange(6, 20)))
     extra = " ".join(f"0x{n:08x}" for n in numbers)
-    run = boot(f"init=usertests syscalls {seed} {word} {extra} {FAST}", timeout=60)
+    run = boot(f"init=usertests syscalls {seed} {word} {extra} {FAST}")
     return run, seed, word
 
 

@@ -18,7 +18,7 @@ def test_faults_are_isolated(boot, rng, kernel_dir):
     """each kind of fault kills the victim only; its sibling runs on and exits 42"""
     names = [b.name for b in BEHAVIOURS]
     rng.shuffle(names)
-    run = boot(f"init=faults isolate {' '.join(names)} {FAST}", timeout=60)
+    run = boot(f"init=faults isolate {' '.join(names)} {FAST}")
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     symbols = user_symbols(kernel_dir, "faults")

@@ -77,11 +77,11 @@ def verdict_lines(output, program="usertests"):
             if line.startswith(f"{program}: ") and "FAILED" in line]
 
 
-def run_usertests(boot, part, *args, timeout=60):
+def run_usertests(boot, part, *args):
     """Boot 'init=usertests PART ARGS hz=1000'; check that the part says
     OK and usertests (pid 1) exits 0. Returns the run."""
     words = " ".join(str(arg) for arg in args)
-    run = boot(f"init=usertests {part} {words} {FAST}".replace("  ", " "), timeout=timeout)
+    run = boot(f"init=usertests {part} {words} {FAST}".replace("  ", " "))
     failed = verdict_lines(run.output)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
