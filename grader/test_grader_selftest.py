@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree
 from pathlib import Path
 
 import pytest
@@ -698,10 +699,22 @@ def test_without_points():
 @pytest.mark.points(7)
 def test_of_another_lab():
     assert False
+
+@pytest.fixture
+def broken_fixture():
+    raise RuntimeError("this fixture breaks")
+
+@pytest.mark.points(2)
+def test_setup_error(broken_fixture):
+    """a test whose fixture breaks"""
 '''
 
 
-def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
+@pytest.fixture(scope="module")
+def grading_session(toy_kernel, tmp_path_factory):
+    """A whole grading session of INNER_LAB_TESTS on the toy kernel, run as
+    `make grade` runs one: (the finished process, its directory)."""
+    tmp_path = tmp_path_factory.mktemp("session")
     kernel_dir = tmp_path / "tree"
     (kernel_dir / "build").mkdir(parents=True)
     (kernel_dir / "build" / "kernel.elf").write_bytes(toy_kernel.read_bytes())
@@ -714,15 +727,21 @@ def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
         [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider",
          "-n", "2", "--rootdir", str(tmp_path), "--kernel-dir", str(kernel_dir),
          "--lab", "1", "--grade-json", "grade.json", "--junitxml", "junit.xml",
-         "tests"],
-        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+         "-o", "junit_family=xunit2", "tests"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
+    return result, tmp_path
+
+
+def test_grading_session_summary_json_and_status(grading_session):
+    result, tmp_path = grading_session
     output = result.stdout
     assert result.returncode == 1, output + result.stderr
-    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 1 failed, 1 skipped"
+    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 2 failed, 1 skipped"
     assert re.search(r"^  the toy kernel shuts down cleanly \.+ OK  5/5$", output, re.M)
     assert re.search(r"^  the toy kernel does not panic \.+ FAIL 0/10$", output, re.M)
     assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
-    assert "Lab 1 score: 5/18" in output and "Score: 5/18" in output
+    assert re.search(r"^  a test whose fixture breaks \.+ FAIL 0/2$", output, re.M)
+    assert "Lab 1 score: 5/20" in output and "Score: 5/20" in output
     assert "test_without_points ." not in output and "another_lab" not in output
     for section in ("QEMU: serial log", "QEMU: last output", "QEMU: what happened"):
         assert section in output
@@ -731,10 +750,79 @@ def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
 
     grade = json.loads((tmp_path / "grade.json").read_text())
     assert grade["score"] == 5
-    assert grade["extra_data"] == {"max_score": 18, "passed": 2, "failed": 1, "skipped": 1}
+    assert grade["extra_data"] == {"max_score": 20, "passed": 2, "failed": 2, "skipped": 1}
     by_name = {test["name"]: test for test in grade["tests"]}
     assert by_name["the toy kernel does not panic"]["status"] == "failed"
     assert by_name["the toy kernel does not panic"]["lab"] == 1
     assert "a panic: panic: toy panic" in by_name["the toy kernel does not panic"]["output"]
     assert by_name["test_without_points"]["max_score"] == 0
-    assert "<testsuite" in (tmp_path / "junit.xml").read_text()
+
+
+# What Jenkins' strict JUnit schema (junit-10.xsd of its xunit plugin, the
+# schema pytest's junit_family=xunit2 targets) lets each element carry:
+# its attributes (the required ones first) and its child elements.
+JUNIT_RULES = {
+    "testsuites": ((), {"name", "time", "tests", "failures", "errors"}, {"testsuite"}),
+    "testsuite": (("name", "tests", "failures", "errors"),
+                  {"group", "time", "skipped", "timestamp", "hostname", "id",
+                   "package", "file", "log", "url"},
+                  {"testsuite", "properties", "testcase", "system-out", "system-err"}),
+    "properties": ((), set(), {"property"}),
+    "property": (("name", "value"), set(), set()),
+    "testcase": (("name",), {"time", "classname", "group"},
+                 {"skipped", "error", "failure", "rerunFailure", "rerunError",
+                  "flakyFailure", "flakyError", "system-out", "system-err"}),
+    "failure": ((), {"type", "message"}, set()),
+    "error": ((), {"type", "message"}, set()),
+    "skipped": ((), {"type", "message"}, set()),
+    "system-out": ((), set(), set()),
+    "system-err": ((), set(), set()),
+}
+JUNIT_ELEMENT_ONLY = {"testsuites", "testsuite", "properties", "property", "testcase"}
+SUREFIRE_TIME = re.compile(r"(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]{0,3})?")
+
+
+def junit_violations(element, path=""):
+    """What in a JUnit XML tree breaks JUNIT_RULES, as sentences."""
+    where = f"{path}/{element.tag}"
+    if element.tag not in JUNIT_RULES:
+        return [f"{where}: no such element in the schema"]
+    required, optional, children = JUNIT_RULES[element.tag]
+    problems = [f"{where}: attribute {name!r} is missing"
+                for name in required if name not in element.attrib]
+    problems += [f"{where}: attribute {name!r} is not allowed"
+                 for name in element.attrib if name not in set(required) | optional]
+    if element.tag in ("testsuite", "testsuites") and "time" in element.attrib \
+            and not SUREFIRE_TIME.fullmatch(element.attrib["time"]):
+        problems.append(f"{where}: time {element.attrib['time']!r} is not a SUREFIRE_TIME")
+    if element.tag in JUNIT_ELEMENT_ONLY:
+        texts = [element.text] + [child.tail for child in element]
+        if any(text and text.strip() for text in texts):
+            problems.append(f"{where}: text where only elements may be")
+    for child in element:
+        if child.tag not in children:
+            problems.append(f"{where}: <{child.tag}> is not allowed here")
+        else:
+            problems += junit_violations(child, where)
+    return problems
+
+
+def test_junit_xml_fits_jenkins_strict_schema(grading_session):
+    _, tmp_path = grading_session
+    root = xml.etree.ElementTree.parse(tmp_path / "junit.xml").getroot()
+    assert root.tag == "testsuites"
+    assert junit_violations(root) == []
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert cases["test_clean_shutdown"].find("failure") is None
+    assert cases["test_no_panic"].find("failure") is not None
+    assert cases["test_skipped"].find("skipped") is not None
+    assert cases["test_setup_error"].find("error") is not None
+    # the checker itself catches what the strict schema rejects
+    bad = xml.etree.ElementTree.fromstring(
+        '<testsuites><testsuite name="s" tests="1" failures="0" errors="0">'
+        '<testcase name="t" file="t.py" line="3"><properties><property name="lab" '
+        'value="1"/></properties></testcase></testsuite></testsuites>')
+    assert junit_violations(bad) == [
+        "/testsuites/testsuite/testcase: attribute 'file' is not allowed",
+        "/testsuites/testsuite/testcase: attribute 'line' is not allowed",
+        "/testsuites/testsuite/testcase: <properties> is not allowed here"]
