@@ -165,7 +165,7 @@ gdb: all
 
 # PYTEST_WORKERS: QEMU runs in parallel (measured on 2 cores: see README).
 # junit_family=xunit2: JUnit XML (--junitxml) that Jenkins' strict schema accepts.
-PYTEST_WORKERS := 2
+PYTEST_WORKERS := 4
 PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) -o junit_family=xunit2
 GRADE_ARGS := $(if $(LAB),--lab $(LAB))
 grade: deps all

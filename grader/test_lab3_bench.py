@@ -10,7 +10,7 @@ PREEMPT_BUDGET = 150
 SCALING_TOLERANCE = 0.05
 # A benchmark prints only when it is done: bench_preempt with 60 threads is
 # silent for about 74 M instructions, more than the default budget allows.
-BENCH_SILENCE_BUDGET = 750_000_000
+BENCH_SILENCE_BUDGET = 400_000_000
 
 
 def per_switch(boot, cmdline):

@@ -11,7 +11,7 @@ import ktest_random
 FAST = "hz=10000 quantum=1"
 HASH = 2654435761
 # spin sleeps 100 ticks per thread (up to 80 ms at 10 kHz) before it prints.
-SPIN_SILENCE_BUDGET = 500_000_000
+SPIN_SILENCE_BUDGET = 400_000_000
 
 
 @pytest.mark.points(15)

@@ -22,6 +22,9 @@ STACK_PAGES = 2
 PAGE = 4096
 GUARD_PAGE = USER_TOP - (STACK_PAGES + 1) * PAGE   # first byte of the guard page
 FAST = "hz=1000"       # a 1 ms tick (a million instructions): sleeps are short
+# usertests parts compute silently between their lines: sbrk for about 41 M
+# instructions, exhaust 32 M, preempt 25 M (see qemu.SILENCE_BUDGET).
+USERTESTS_BUDGET = 250_000_000
 
 MASK32 = 0xFFFFFFFF
 FNV_OFFSET, FNV_PRIME = 2166136261, 16777619
@@ -81,7 +84,8 @@ def run_usertests(boot, part, *args):
     """Boot 'init=usertests PART ARGS hz=1000'; check that the part says
     OK and usertests (pid 1) exits 0. Returns the run."""
     words = " ".join(str(arg) for arg in args)
-    run = boot(f"init=usertests {part} {words} {FAST}".replace("  ", " "))
+    run = boot(f"init=usertests {part} {words} {FAST}".replace("  ", " "),
+               budget=USERTESTS_BUDGET)
     failed = verdict_lines(run.output)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
