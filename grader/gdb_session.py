@@ -99,10 +99,11 @@ class GdbSession:
         self._log.flush()
         return text
 
-    def _wait_for_prompt(self, what, timeout):
+    def _wait_for_prompt(self, what, timeout, watch_kernel=True):
         """Wait for GDB's prompt: the output before it, or None on a hang
-        (the kernel ran its silence budget of virtual time meanwhile, or the
-        wall-clock guard `timeout` passed). Raises AssertionError if GDB exits."""
+        (with `watch_kernel`, the kernel ran its silence budget of virtual
+        time meanwhile; or the wall-clock guard `timeout` passed). Raises
+        AssertionError if GDB exits."""
         deadline = time.monotonic() + timeout
         watch = None
         while True:
@@ -115,7 +116,7 @@ class GdbSession:
                     self._record(self._child.before or "")
                     self._child.buffer = ""
                     return None
-                if watch is None and self.console is not None:
+                if watch is None and self.console is not None and watch_kernel:
                     watch = self.console.stopwatch()
             except pexpect.EOF:
                 self._record(self._child.before or "")
@@ -138,18 +139,19 @@ class GdbSession:
         if not verdict:
             return False
         diagnosis = self.console.diagnose(watch, None if verdict == "budget" else verdict)
-        self.hang = qemu.describe_hang(diagnosis, self.console._symbolizer())
+        self.hang = qemu.describe_hang(diagnosis, self.console.symbolizer())
         return True
 
     def _interrupt(self):
         """Stop a kernel that runs on (Ctrl-C) and say where it was."""
         self._record("^C\n")
         self._child.sendintr()
-        if self._wait_for_prompt("Ctrl-C", INTERRUPT_TIMEOUT) is None:
+        # Until GDB has stopped it, the kernel runs on: do not judge it again.
+        if self._wait_for_prompt("Ctrl-C", INTERRUPT_TIMEOUT, watch_kernel=False) is None:
             return "GDB did not answer Ctrl-C either."
         self._record("bt\n")
         self._child.sendline("bt")
-        backtrace = self._wait_for_prompt("bt", INTERRUPT_TIMEOUT)
+        backtrace = self._wait_for_prompt("bt", INTERRUPT_TIMEOUT, watch_kernel=False)
         if backtrace is None:
             return "GDB did not answer `bt` after Ctrl-C."
         return f"Interrupted with Ctrl-C, the kernel was at:\n{backtrace}"

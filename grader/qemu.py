@@ -270,7 +270,6 @@ class Run:
         self.kind = None            # one of EXIT_KINDS, once the run ended
         self.guard_timeout = None   # the wall-clock guard that a hang overran
         self.hang = None            # a progress.Diagnosis, once found hung
-        self.waiting_for = None     # what the test waited for when it hung
         self.sent_input = False     # interactive input makes re-runs differ
         self.longest_silence = 0    # virtual ns, the longest silence watched
         self._silence = None        # progress.Stopwatch since the last output
@@ -455,7 +454,7 @@ class Run:
 
     def diagnose(self, watch, kind=None, exceptions=None):
         """A progress.Diagnosis of the (hung) guest, which still runs."""
-        symbolizer = self._symbolizer()
+        symbolizer = self.symbolizer()
 
         def in_kernel(address):
             return symbolizer is not None and symbolizer.function_at(address) is not None
@@ -467,7 +466,8 @@ class Run:
         except progress.QmpError:
             return progress.Diagnosis(kind or "busy", watch.elapsed, watch.executed)
 
-    def _symbolizer(self):
+    def symbolizer(self):
+        """A Symbolizer of the kernel (None if its ELF cannot be read)."""
         try:
             return Symbolizer(self.kernel, self.source_root)
         except OSError:
@@ -502,7 +502,6 @@ class Run:
                 return match
             remaining = deadline - time.monotonic()
             if self.kind == "hang" and self.hang is not None:
-                self.waiting_for = shown
                 raise AssertionError(f"expected {shown}, which never came: "
                                      f"{self.explain()}")
             if self.kind is not None:
@@ -596,7 +595,7 @@ class Run:
                         "of wall-clock time (the last guard: the run was not "
                         "watched in virtual time); last output:\n"
                         f"{last_lines(self._text)}")
-            return (f"a hang: {describe_hang(self.hang, self._symbolizer())}\n"
+            return (f"a hang: {describe_hang(self.hang, self.symbolizer())}\n"
                     f"last output:\n{last_lines(self._text)}")
         if self.kind == "triple-fault":
             return "a triple fault: " + self.explain_triple_fault()
