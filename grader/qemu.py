@@ -68,9 +68,10 @@ LAST_LINES = 20            # how much output a failure report quotes
 # $BETA86_SILENCE_LOG (record_silence), the longest silence of a passing test
 # under this default is 11 M (lab 5's fault isolation); tests whose programs
 # compute longer before they print ask for more (usertests, fuzz, the
-# benchmarks), each at least five times their longest silence. Spinning, a
-# hung kernel spends 100 M in about 0.2 s of wall-clock time.
-SILENCE_BUDGET = 100_000_000
+# benchmarks); every budget is at least five times the longest silence it
+# covers. Spinning, a hung kernel spends 60 M in about 0.1 s of wall-clock
+# time (an idle one faster still).
+SILENCE_BUDGET = 60_000_000
 WALL_GUARD = 600           # s; only if the virtual-time watch fails
 POLL_SECONDS = 0.02        # how often a waiting run checks the guest's progress
 STUCK_SECONDS = 5          # halted, no timer armed, the test waiting: a hang
