@@ -257,6 +257,8 @@ class Run:
                                   str(self.log_path).replace(".serial.log", "")
                                   + ".qemu.log")
         self.source_root = source_root
+        if firmware not in FIRMWARE:
+            raise ValueError(f"unknown firmware {firmware!r}: one of {sorted(FIRMWARE)}")
         self.budget = budget
         self.firmware = firmware
         # A unix socket path must be short: a directory of its own in /tmp.
