@@ -20,9 +20,13 @@ connects to the port in $BETA86_GDB_PORT - and returns both::
 
 GdbSession.command(line) types one command and returns what GDB printed
 before its next prompt ("\\n" line ends); integer(expression) evaluates a C
-expression in the kernel. A hang (no prompt within the guard timeout) is
-interrupted with Ctrl-C and raises an AssertionError saying where the kernel
-was (`bt`) and quoting the end of the transcript; so does GDB exiting. The
+expression in the kernel. While GDB has no prompt and the kernel runs, its
+progress is watched in virtual time like any run's (qemu.Run.out_of_budget):
+a kernel that runs its silence budget without GDB stopping it is hung. Then
+the session says what the CPU was doing, interrupts it with Ctrl-C and
+raises an AssertionError saying where the kernel was (`bt`) and quoting the
+end of the transcript; so does GDB exiting, or no prompt within the
+wall-clock guard (COMMAND_TIMEOUT, a last resort). The
 transcript is also written next to the serial log, as
 build/grade/<test>.gdb.log. GDB and QEMU are killed when the test ends.
 
@@ -34,6 +38,7 @@ where each pid is in proc_table.
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -44,9 +49,10 @@ import qemu
 
 GDB = "gdb"
 PROMPT = "(gdb) "
-STARTUP_TIMEOUT = 30      # s; guards: GDB connects in well under a second
-COMMAND_TIMEOUT = 30      # s; a `continue` to a near breakpoint takes ~1 s
-INTERRUPT_TIMEOUT = 5     # s; GDB answers Ctrl-C at once
+STARTUP_TIMEOUT = 120    # s; last guards: GDB connects in well under a second,
+COMMAND_TIMEOUT = 300    # and a hang is found in virtual time (POLL_SECONDS)
+INTERRUPT_TIMEOUT = 30   # s; GDB answers Ctrl-C at once
+POLL_SECONDS = 0.02      # how often a waiting session checks the kernel's progress
 CONSOLE_DRAIN_SECONDS = 0.001
 NEVER_MATCHES = r"(?!)"
 TRANSCRIPT_TAIL = 40      # lines quoted when something goes wrong
@@ -74,6 +80,7 @@ class GdbSession:
                                     echo=False, timeout=None)
         self._child.delaybeforesend = None   # GDB reads whole lines: no need
         self.startup = None
+        self.hang = None          # what the kernel did when a command hung
 
     def wait_until_ready(self):
         """Wait for the first prompt: .gdbinit has loaded the kernel and
@@ -92,32 +99,59 @@ class GdbSession:
         self._log.flush()
         return text
 
-    def _wait_for_prompt(self, what, timeout):
-        """Wait for GDB's prompt: the output before it, or None on a hang.
-        Raises AssertionError if GDB exits."""
-        try:
-            self._child.expect_exact(PROMPT, timeout=timeout)
-        except pexpect.TIMEOUT:
-            self._record(self._child.before or "")
-            self._child.buffer = ""
-            return None
-        except pexpect.EOF:
-            self._record(self._child.before or "")
-            raise AssertionError(f"GDB exited after {what}; GDB transcript "
-                                 f"ends:\n{self.tail()}") from None
+    def _wait_for_prompt(self, what, timeout, watch_kernel=True):
+        """Wait for GDB's prompt: the output before it, or None on a hang
+        (with `watch_kernel`, the kernel ran its silence budget of virtual
+        time meanwhile; or the wall-clock guard `timeout` passed). Raises
+        AssertionError if GDB exits."""
+        deadline = time.monotonic() + timeout
+        watch = None
+        while True:
+            try:
+                self._child.expect_exact(PROMPT, timeout=min(
+                    POLL_SECONDS, max(deadline - time.monotonic(), 0)))
+                break
+            except pexpect.TIMEOUT:
+                if time.monotonic() >= deadline or self._kernel_hung(watch):
+                    self._record(self._child.before or "")
+                    self._child.buffer = ""
+                    return None
+                if watch is None and self.console is not None and watch_kernel:
+                    watch = self.console.stopwatch()
+            except pexpect.EOF:
+                self._record(self._child.before or "")
+                raise AssertionError(f"GDB exited after {what}; GDB transcript "
+                                     f"ends:\n{self.tail()}") from None
         output = self._record(self._child.before)
         self._record(PROMPT)
+        if watch is not None and self.console is not None:
+            self.console.out_of_budget(watch)
+            self.console.longest_silence = max(self.console.longest_silence,
+                                               watch.elapsed)
         return output
+
+    def _kernel_hung(self, watch):
+        """Whether the kernel ran its budget of virtual time since `watch`
+        started; if so, keep in .hang what it was doing, in words."""
+        if watch is None or self.console is None:
+            return False
+        verdict = self.console.out_of_budget(watch)
+        if not verdict:
+            return False
+        diagnosis = self.console.diagnose(watch, None if verdict == "budget" else verdict)
+        self.hang = qemu.describe_hang(diagnosis, self.console.symbolizer())
+        return True
 
     def _interrupt(self):
         """Stop a kernel that runs on (Ctrl-C) and say where it was."""
         self._record("^C\n")
         self._child.sendintr()
-        if self._wait_for_prompt("Ctrl-C", INTERRUPT_TIMEOUT) is None:
+        # Until GDB has stopped it, the kernel runs on: do not judge it again.
+        if self._wait_for_prompt("Ctrl-C", INTERRUPT_TIMEOUT, watch_kernel=False) is None:
             return "GDB did not answer Ctrl-C either."
         self._record("bt\n")
         self._child.sendline("bt")
-        backtrace = self._wait_for_prompt("bt", INTERRUPT_TIMEOUT)
+        backtrace = self._wait_for_prompt("bt", INTERRUPT_TIMEOUT, watch_kernel=False)
         if backtrace is None:
             return "GDB did not answer `bt` after Ctrl-C."
         return f"Interrupted with Ctrl-C, the kernel was at:\n{backtrace}"
@@ -129,8 +163,12 @@ class GdbSession:
         if output is not None:
             self._drain_console()
             return output
+        hang, self.hang = self.hang, None
         where = self._interrupt()
         self._drain_console()
+        if hang is not None:
+            raise AssertionError(f"GDB gave no prompt after {what}: the kernel hung, "
+                                 f"{hang}\n{where}\nGDB transcript ends:\n{self.tail()}")
         raise AssertionError(f"GDB gave no prompt within {timeout} s after {what}. "
                              f"{where}\nGDB transcript ends:\n{self.tail()}")
 

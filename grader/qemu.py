@@ -6,10 +6,13 @@ and the grader's own self-tests start QEMU the same way:
 - ``qemu_command()`` builds the one QEMU command line we use (deterministic:
   ``-icount shift=0,sleep=off -rtc clock=vm``; isa-debug-exit for shutdown;
   ``-no-reboot`` so that a triple fault ends the run; the CPU model
-  ``CPU_MODEL``).
+  (``CPU_MODEL``) and the firmware (``FIRMWARE``).
 - ``Run`` drives one QEMU process through pexpect: ``expect``, ``send``,
   ``sendline``, ``wait_exit`` and ``expect_exit``, with the console output
-  (``\\r\\n`` turned into ``\\n``) in ``.output`` and in a log file.
+  (``\\r\\n`` turned into ``\\n``) in ``.output`` and in a log file. While
+  it waits, it watches the guest's progress in virtual time (QMP, see
+  grader/progress.py): a guest silent for its budget of virtual time is hung,
+  and the run says where it is and what it does.
 - ``explain_reset()`` turns QEMU's ``-d int,cpu_reset`` log into a sentence
   ("page fault at 0xdeadbeef (...), then general protection while delivering
   the page fault, hence a double fault, ...").
@@ -20,22 +23,28 @@ How a run ends (``Run.kind``):
   "success"       the kernel shut down cleanly (QEMU status 33)
   "failure"       the kernel shut down reporting failure, e.g. a panic (35)
   "triple-fault"  the CPU reset (status 0 under -no-reboot)
-  "hang"          no exit before the guard timeout; QEMU was killed
+  "hang"          silent for its virtual-time budget (or, if QEMU could not
+                  be watched, no exit before the wall-clock guard); QEMU
+                  was killed
   "crash"         anything else: another status, or QEMU killed by a signal
   "killed"        the test stopped QEMU itself (Run.close()) before it ended
-Timeouts only guard against hangs: under icount a run is deterministic and
-wall-clock time is never part of a verdict.
+Under icount a run is deterministic and its verdict depends on virtual time
+only. Wall-clock timeouts remain as a last guard, generous enough never to
+fire on a loaded machine (WALL_GUARD).
 """
 
 import atexit
 import bisect
 import functools
+import os
 import re
 import shlex
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import weakref
 from collections import deque
@@ -44,6 +53,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import pexpect
+
+import progress
 
 QEMU = "qemu-system-i386"
 # QEMU's default i386 model (qemu32: an FPU with MMX, FXSR, SSE, SSE2 and
@@ -57,6 +68,36 @@ EXIT_STATUS_RESET = 0      # -no-reboot: a triple fault (CPU reset) ends QEMU
 EXIT_KINDS = ("success", "failure", "triple-fault", "hang", "crash")
 LAST_LINES = 20            # how much output a failure report quotes
 
+# A run's silence budget: virtual ns (instructions, at shift=0) a guest may go
+# without printing while a test waits for it. Measured with
+# $BETA86_SILENCE_LOG (record_silence), the longest silence of a passing test
+# under this default is 11 M (lab 5's fault isolation); tests whose programs
+# compute longer before they print ask for more (usertests, fuzz, the
+# benchmarks); every budget is at least five times the longest silence it
+# covers. Spinning, a hung kernel spends 60 M in about 0.1 s of wall-clock
+# time (an idle one faster still).
+SILENCE_BUDGET = 60_000_000
+WALL_GUARD = 600           # s; only if the virtual-time watch fails
+POLL_SECONDS = 0.02        # how often a waiting run checks the guest's progress
+STUCK_SECONDS = 5          # halted, no timer armed, the test waiting: a hang
+FAULT_CHECK_SECONDS = 0.5  # silent this long: look once for a fault loop,
+                           # which spends virtual time slowly (~10 M/s)
+STUCK_CLOCK = 10_000_000   # ns: the virtual clock "stands still" below this
+
+# The firmware that runs before the kernel. qboot takes 0.6 M instructions
+# to the kernel, SeaBIOS 8.6 M. qboot leaves the local APIC as reset left it
+# (LINT0 masked, so the 8259 PIC's interrupts would never reach the CPU):
+# with it the CPU has no local APIC, as beta86 uses only the PIC. qboot runs
+# no VGA BIOS (no text mode) and leaves the PS/2 controller unset (no
+# scancode translation): tests of the VGA screen and of the keyboard boot
+# SeaBIOS, QEMU's default and what `make qemu` runs. Each entry: QEMU
+# arguments, and what it adds to CPU_MODEL.
+FIRMWARE = {
+    "qboot": (["-bios", "qboot.rom"], ",-apic"),
+    "seabios": ([], ""),
+}
+DEFAULT_FIRMWARE = "qboot"
+
 KIND_IN_WORDS = {
     "success": "a clean shutdown",
     "failure": "a failure shutdown",
@@ -66,21 +107,48 @@ KIND_IN_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=None)
+def qemu_data_dirs():
+    """Where QEMU looks for firmware (`qemu-system-i386 -L help`)."""
+    try:
+        result = subprocess.run([QEMU, "-L", "help"], capture_output=True,
+                                text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(line.strip() for line in result.stdout.splitlines() if line.strip())
+
+
+def firmware_in_use(firmware=DEFAULT_FIRMWARE):
+    """`firmware`, or "seabios" when QEMU has no qboot.rom (not every
+    distribution ships it)."""
+    if firmware == "qboot" and not any(
+            os.path.isfile(os.path.join(directory, "qboot.rom"))
+            for directory in qemu_data_dirs()):
+        return "seabios"
+    return firmware
+
+
 def qemu_command(kernel, cmdline="", *, log_file=None, debug="cpu_reset",
-                 extra_args=()):
+                 extra_args=(), firmware=DEFAULT_FIRMWARE, qmp_socket=None):
     """The QEMU command line (a list) that runs `kernel` with `cmdline`.
 
     `debug` is QEMU's -d list, written to `log_file`: "cpu_reset" is cheap and
-    shows a triple fault; "int,cpu_reset" also logs every exception."""
+    shows a triple fault; "int,cpu_reset" also logs every exception.
+    `firmware` is a key of FIRMWARE; `qmp_socket` a path for a QMP server."""
+    if firmware not in FIRMWARE:
+        raise ValueError(f"unknown firmware {firmware!r}: one of {sorted(FIRMWARE)}")
+    firmware_args, cpu_flags = FIRMWARE[firmware_in_use(firmware)]
     command = [
-        QEMU, "-kernel", str(kernel), "-append", cmdline, "-cpu", CPU_MODEL,
+        QEMU, "-kernel", str(kernel), "-append", cmdline, "-cpu", CPU_MODEL + cpu_flags,
         "-m", "128M", "-display", "none", "-monitor", "none",
         "-serial", "stdio", "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-icount", "shift=0,sleep=off", "-rtc", "clock=vm",
-    ]
+    ] + firmware_args
     if log_file is not None and debug:
         command += ["-d", debug, "-D", str(log_file)]
+    if qmp_socket is not None:
+        command += ["-qmp", f"unix:{qmp_socket},server=on,wait=off"]
     return command + [str(arg) for arg in extra_args]
 
 
@@ -167,10 +235,17 @@ class Run:
 
     The console output so far is `.output` ("\\n" line ends) and `.lines`;
     it is also written as it arrives to `.log_path`. After the run ends,
-    `.kind` is one of EXIT_KINDS and `.status` QEMU's exit status."""
+    `.kind` is one of EXIT_KINDS and `.status` QEMU's exit status.
+
+    `budget` is the silence budget in virtual ns: while a test waits
+    (expect, wait_exit), a guest that prints nothing for that much virtual
+    time is hung; `.hang` then says what it was doing and where
+    (a progress.Diagnosis). None: not watched, only the wall-clock guard
+    ends a hang. `firmware` is a key of FIRMWARE."""
 
     def __init__(self, kernel, cmdline="", *, log_path, qemu_log_path=None,
-                 extra_args=(), source_root=None):
+                 extra_args=(), source_root=None, budget=SILENCE_BUDGET,
+                 firmware=DEFAULT_FIRMWARE, debug="cpu_reset"):
         self.kernel = Path(kernel)
         if shutil.which(QEMU) is None:
             raise FileNotFoundError(
@@ -186,14 +261,27 @@ class Run:
                                   str(self.log_path).replace(".serial.log", "")
                                   + ".qemu.log")
         self.source_root = source_root
+        if firmware not in FIRMWARE:
+            raise ValueError(f"unknown firmware {firmware!r}: one of {sorted(FIRMWARE)}")
+        self.budget = budget
+        self.firmware = firmware
+        # A unix socket path must be short: a directory of its own in /tmp.
+        self._qmp_dir = tempfile.mkdtemp(prefix="beta86-qmp-")
+        self.qmp = progress.Qmp(os.path.join(self._qmp_dir, "qmp.sock"))
         self.command = qemu_command(self.kernel, cmdline,
-                                    log_file=self.qemu_log_path,
-                                    extra_args=self.extra_args)
+                                    log_file=self.qemu_log_path, debug=debug,
+                                    extra_args=self.extra_args,
+                                    firmware=firmware, qmp_socket=self.qmp.path)
         self.status = None          # QEMU's exit status, once it exited
         self.signal_status = None   # the signal that killed QEMU, if any
         self.kind = None            # one of EXIT_KINDS, once the run ended
-        self.guard_timeout = None   # the guard that a hang overran
+        self.guard_timeout = None   # the wall-clock guard that a hang overran
+        self.hang = None            # a progress.Diagnosis, once found hung
         self.sent_input = False     # interactive input makes re-runs differ
+        self.longest_silence = 0    # virtual ns, the longest silence watched
+        self._silence = None        # progress.Stopwatch since the last output
+        self._looked_for_faults = False   # in this silence
+        self._watch_failed = False  # QMP unusable: only the wall guard is left
         self._text = ""
         self._cursor = 0            # expect() searches output from here on
         self._normalizer = LineEndNormalizer()
@@ -206,6 +294,7 @@ class Run:
                                         echo=False, timeout=None)
         except pexpect.ExceptionPexpect:
             self._log.close()
+            shutil.rmtree(self._qmp_dir, ignore_errors=True)
             raise
         _live_runs.add(self)
 
@@ -227,14 +316,20 @@ class Run:
         return self._text.splitlines()
 
     def command_line(self):
-        """The QEMU command as one shell-quoted string, to reproduce the run."""
-        return shlex.join(self.command)
+        """The QEMU command as one shell-quoted string, to reproduce the run
+        (without the QMP socket, which only the grader uses)."""
+        command = list(self.command)
+        if "-qmp" in command:
+            index = command.index("-qmp")
+            del command[index:index + 2]
+        return shlex.join(command)
 
     def _append(self, text):
         if text:
             self._text += text
             self._log.write(text)
             self._log.flush()
+            self._silence = None    # the guest said something: a new silence
 
     def _read_some(self, timeout):
         """Read what QEMU printed within `timeout` s; False once QEMU exited."""
@@ -263,9 +358,12 @@ class Run:
         else:
             self._kill()
         self.kind = kind
+        self.qmp.close()
+        shutil.rmtree(self._qmp_dir, ignore_errors=True)
         self._child.close(force=True)
         self._log.close()
         _live_runs.discard(self)
+        record_silence(self)
 
     def _drain(self):
         """Keep what QEMU printed but we did not read yet."""
@@ -281,34 +379,152 @@ class Run:
             self._child.kill(signal.SIGKILL)
             self._child.wait()
 
+    # ---- watching progress in virtual time -------------------------------
+
+    def reading(self):
+        """A progress.Reading of the guest now, or None if QEMU cannot be
+        watched (then only the wall-clock guard finds a hang)."""
+        if self.kind is not None or self._watch_failed:
+            return None
+        try:
+            if not self.qmp.connected:
+                self.qmp.connect(self._child.isalive)
+            return progress.read_progress(self.qmp)
+        except progress.QmpError:
+            if self._child.isalive():
+                self._watch_failed = True   # not just QEMU exiting meanwhile
+            return None
+
+    def stopwatch(self):
+        """A progress.Stopwatch started now (None if QEMU cannot be watched)."""
+        reading = self.reading()
+        if reading is None:
+            return None
+        watch = progress.Stopwatch()
+        watch.add(reading)
+        return watch
+
+    def out_of_budget(self, watch):
+        """Update `watch` (a Stopwatch); the kind of hang if the guest is
+        surely hung: its budget of virtual time is spent, or it halted where
+        nothing can wake it. "" if not (yet)."""
+        reading = self.reading()
+        if reading is None or watch is None or self.budget is None:
+            return ""
+        watch.add(reading)
+        if watch.elapsed >= self.budget:
+            return "budget"
+        stuck = watch.stuck
+        if stuck is None:
+            return ""
+        # Nothing executed since the last reading: halted (or stopped)?
+        try:
+            sample = progress.sample_cpu(self.qmp)
+        except progress.QmpError:
+            return ""
+        if sample.halted and not sample.interrupts_on:
+            return "halted-interrupts-off"
+        wall, virtual = stuck
+        if sample.halted and wall >= STUCK_SECONDS and virtual < STUCK_CLOCK:
+            return "halted-no-timer"
+        return ""
+
+    def _watch_progress(self):
+        """Called while waiting, when no output came for a poll: check the
+        guest's progress since its last output; stop QEMU if it is hung."""
+        if self.budget is None:
+            return                  # not watched: only the wall guard is left
+        if self._silence is None:
+            self._silence = self.stopwatch()
+            self._looked_for_faults = False
+            return
+        verdict = self.out_of_budget(self._silence)
+        self.longest_silence = max(self.longest_silence, self._silence.elapsed)
+        exceptions = None
+        if (not verdict and not self._looked_for_faults
+                and self._silence.wall_elapsed >= FAULT_CHECK_SECONDS):
+            # A fault loop executes slowly (each exception costs the emulator
+            # far more than an instruction), so its budget lasts long: look
+            # once whether the same exception is delivered over and over.
+            self._looked_for_faults = True
+            try:
+                exceptions = progress.recent_exceptions(self.qmp, self.qemu_log_path)
+            except progress.QmpError:
+                exceptions = None
+            if progress.fault_loop(exceptions):
+                verdict = "fault-loop"
+        if verdict:
+            self.hang = self.diagnose(self._silence,
+                                      None if verdict == "budget" else verdict,
+                                      exceptions)
+            self._finish("hang")
+
+    def diagnose(self, watch, kind=None, exceptions=None):
+        """A progress.Diagnosis of the (hung) guest, which still runs."""
+        symbolizer = self.symbolizer()
+
+        def in_kernel(address):
+            return symbolizer is not None and symbolizer.function_at(address) is not None
+        try:
+            return progress.diagnose(self.qmp, watch.elapsed, watch.executed,
+                                     log_path=self.qemu_log_path,
+                                     in_code=in_kernel, kind=kind,
+                                     exceptions=exceptions)
+        except progress.QmpError:
+            return progress.Diagnosis(kind or "busy", watch.elapsed, watch.executed)
+
+    def symbolizer(self):
+        """A Symbolizer of the kernel (None if its ELF cannot be read)."""
+        try:
+            return Symbolizer(self.kernel, self.source_root)
+        except OSError:
+            return None
+
+    def _wait_step(self, remaining):
+        """Wait for output at most one poll; when none came, watch the
+        guest's progress. False once the run has ended."""
+        before = len(self._text)
+        if not self._read_some(min(remaining, POLL_SECONDS)):
+            return False
+        if len(self._text) == before:
+            self._watch_progress()
+        return self.kind is None
+
     # ---- driving QEMU ----------------------------------------------------
 
-    def expect(self, pattern, timeout=30):
+    def expect(self, pattern, timeout=WALL_GUARD, *, shown=None):
         """Wait until the output (after the previous match) matches the regex
         `pattern`; return the re.Match. Raises AssertionError, explaining what
-        happened, if QEMU exits first or `timeout` s pass (a hang guard)."""
+        happened, if QEMU exits first, or the guest hangs (silent for its
+        budget of virtual time), or `timeout` s pass (a last guard).
+        `shown` is how messages quote what was expected."""
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        shown = shown or f"output matching {regex.pattern!r}"
         deadline = time.monotonic() + timeout
+        self._silence = None          # the test has just asked: a fresh budget
         while True:
             match = regex.search(self._text, self._cursor)
             if match:
                 self._cursor = match.end()
                 return match
             remaining = deadline - time.monotonic()
+            if self.kind == "hang" and self.hang is not None:
+                raise AssertionError(f"expected {shown}, which never came: "
+                                     f"{self.explain()}")
             if self.kind is not None:
                 raise AssertionError(
-                    f"expected output matching {regex.pattern!r}, but QEMU "
-                    f"ended first with {self.explain()}")
+                    f"expected {shown}, but QEMU ended first with "
+                    f"{self.explain()}")
             if remaining <= 0:
                 raise AssertionError(
-                    f"expected output matching {regex.pattern!r}, not seen "
-                    f"within {timeout} s (QEMU still running); last output:\n"
+                    f"expected {shown}, not seen within {timeout} s "
+                    "(QEMU still running); last output:\n"
                     + last_lines(self._text))
-            self._read_some(min(remaining, 0.5))
+            self._wait_step(remaining)
 
-    def expect_exact(self, text, timeout=30):
+    def expect_exact(self, text, timeout=WALL_GUARD):
         """Like expect(), for a literal string."""
-        return self.expect(re.escape(text), timeout)
+        return self.expect(re.escape(text), timeout, shown=repr(text))
 
     def send(self, text):
         """Type `text` on the serial console."""
@@ -319,22 +535,24 @@ class Run:
         """Type `text` and Enter ("\\r", what a serial terminal sends)."""
         self.send(text + "\r")
 
-    def wait_exit(self, timeout=60):
-        """Let QEMU run until it exits, at most `timeout` s (a hang guard);
-        return the exit kind. On a hang QEMU is killed."""
+    def wait_exit(self, timeout=WALL_GUARD):
+        """Let QEMU run until it exits or hangs (silent for its budget of
+        virtual time; at most `timeout` s, a last guard); return the exit
+        kind. On a hang QEMU is killed."""
         if self.kind is not None:
             return self.kind
         deadline = time.monotonic() + timeout
-        self.guard_timeout = timeout
+        self._silence = None
         while self.kind is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                self.guard_timeout = timeout
                 self._finish("hang")
                 break
-            self._read_some(min(remaining, 0.5))
+            self._wait_step(remaining)
         return self.kind
 
-    def expect_exit(self, kind="success", timeout=60):
+    def expect_exit(self, kind="success", timeout=WALL_GUARD):
         """Wait for the exit and check its kind; otherwise raise an
         AssertionError that says what happened instead."""
         if kind not in EXIT_KINDS:
@@ -379,7 +597,12 @@ class Run:
         if self.kind == "success":
             return "a clean shutdown"
         if self.kind == "hang":
-            return (f"a hang: no shutdown within {self.guard_timeout:g} s; "
+            if self.hang is None:
+                return (f"a hang: no shutdown within {self.guard_timeout:g} s "
+                        "of wall-clock time (the last guard: the run was not "
+                        "watched in virtual time); last output:\n"
+                        f"{last_lines(self._text)}")
+            return (f"a hang: {describe_hang(self.hang, self.symbolizer())}\n"
                     f"last output:\n{last_lines(self._text)}")
         if self.kind == "triple-fault":
             return "a triple fault: " + self.explain_triple_fault()
@@ -403,29 +626,110 @@ class Run:
         deterministic) and explain the exceptions that led to the reset."""
         rerun_log = Path(str(self.qemu_log_path).replace(".qemu.log", "")
                          + ".int.log")
-        command = qemu_command(self.kernel, self.cmdline, log_file=rerun_log,
-                               debug="int,cpu_reset",
-                               extra_args=without_gdb_args(self.extra_args))
-        try:
-            rerun = subprocess.run(command, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT,
-                                   timeout=self.guard_timeout or 60)
-        except subprocess.TimeoutExpired:
+        rerun = Run(self.kernel, self.cmdline,
+                    log_path=str(self.log_path).replace(".serial.log", "")
+                    + ".rerun.serial.log",
+                    qemu_log_path=rerun_log, debug="int,cpu_reset",
+                    extra_args=without_gdb_args(self.extra_args),
+                    source_root=self.source_root, budget=self.budget,
+                    firmware=self.firmware)
+        if rerun.wait_exit() != "triple-fault":
+            how = rerun.explain().split("\n", 1)[0]
             return ("the CPU reset; re-running it with -d int,cpu_reset to see "
-                    "the exceptions did not reset again (it hung)")
+                    f"the exceptions did not reset again ({how})")
         story = explain_reset(rerun_log, self.kernel, self.source_root)
-        rerun_output = LineEndNormalizer.CR_LF.sub(
-            "\n", rerun.stdout.decode("utf-8", "replace"))
         if self.sent_input:
             sameness = "without the console input this run got"
-        elif rerun_output == self._text:
+        elif rerun.output == self._text:
             sameness = "same output"
         else:
             sameness = "its output differed, so it may not be the same fault"
         return (f"{story} (exception history from a re-run of the same "
                 f"command line with -d int,cpu_reset, {sameness}: "
                 f"{shown_path(rerun_log)})")
+
+
+def describe_hang(hang, symbolizer=None):
+    """A progress.Diagnosis in words: what the CPU was doing, for how long
+    without output, and where (eip and backtrace, decoded)."""
+    text = (f"no output for {virtual_span(hang.silence)} of virtual time "
+            f"({hang.silence:,} instruction times, {hang.executed:,} "
+            f"instructions executed); the CPU is {hang.words}.")
+    sample = hang.sample
+    # Name every address with one addr2line call. A halted CPU's eip is
+    # after its hlt, and a return address after its call: both are named
+    # by the instruction before.
+    eip_lookup = None
+    lookups = [address - 1 for address in hang.backtrace]
+    if sample is not None:
+        eip_lookup = sample.eip - 1 if sample.halted else sample.eip
+        lookups.append(eip_lookup)
+    if hang.fault is not None:
+        lookups.append(hang.fault[2])
+    lines = (symbolizer.source_lines(lookups)
+             if symbolizer is not None and lookups else {})
+
+    def named(address, lookup):
+        return describe_address(address, lookup, symbolizer, lines)
+    if hang.fault is not None:
+        vector, error_code, eip, cr2, count = hang.fault
+        name = exception_name(vector)
+        if vector == 0x0e and cr2 is not None:
+            name += f" at {cr2:#010x} ({page_fault_cause(error_code)})"
+        elif error_code and vector in CONTRIBUTORY:
+            name += f" ({selector_error(error_code)})"
+        text += (f"\nThe {name}, eip {named(eip, eip)}, was delivered {count} "
+                 f"times in {progress.EXCEPTION_WINDOW * 1000:g} ms of "
+                 "wall-clock time.")
+    if sample is None:
+        return text
+    if sample.cpl == 3:
+        return text + f"\nThe CPU is in user mode, at eip {sample.eip:#010x}."
+    text += f"\nThe kernel is at eip {named(sample.eip, eip_lookup)}"
+    if sample.halted:
+        text += " (just after its hlt)"
+    if hang.backtrace:
+        text += "\ncalled from (the frame-pointer chain):"
+        for number, address in enumerate(hang.backtrace, start=1):
+            text += f"\n  #{number} {named(address, address - 1)}"
+    return text
+
+
+def virtual_span(ns):
+    """Virtual nanoseconds in words: "4.5 ms", "0.53 s"."""
+    return f"{ns / 1e6:.2g} ms" if ns < 10_000_000 else f"{ns / 1e9:.2f} s"
+
+
+def describe_address(address, lookup, symbolizer, lines):
+    """"0x00103daf sleep+0x6f: sti_hlt at kernel/cpu/x86.h:44, inlined into
+    sleep at kernel/proc/sched.c:290": the function and offset of `address`
+    as the kernel names it, and the source of `lookup` (the address itself,
+    or the instruction before it) from `lines` (Symbolizer.source_lines)."""
+    text = f"{address:#010x}"
+    if symbolizer is None:
+        return text
+    symbol = symbolizer.function_at(lookup)
+    if symbol is not None:
+        text += f" {symbol.name}+{address - symbol.address:#x}"
+    where = [line for line in lines.get(lookup, []) if "??" not in line]
+    if not where:
+        return text
+    if len(where) == 1 and symbol is not None and where[0].startswith(symbol.name + " at "):
+        return f"{text} {where[0][len(symbol.name) + 1:]}"
+    return f"{text}: " + ", inlined into ".join(where)
+
+
+SILENCE_LOG = "BETA86_SILENCE_LOG"   # file: each run's longest silence, one line
+
+
+def record_silence(run):
+    """With $BETA86_SILENCE_LOG set, append the run's longest watched
+    silence (virtual ns) to it: how the silence budget was chosen."""
+    path = os.environ.get(SILENCE_LOG)
+    if path and run.kind != "hang":
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{run.longest_silence} {run.kind} {run.log_path.name} "
+                      f"{run.cmdline}\n")
 
 
 # ---- symbols and source lines ---------------------------------------------

@@ -12,10 +12,13 @@ import os
 import re
 import subprocess
 import sys
+import time
+import xml.etree.ElementTree
 from pathlib import Path
 
 import pytest
 
+import progress
 import qemu
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -102,24 +105,78 @@ static struct gate idt[256];
 static struct { unsigned short limit; unsigned base; } __attribute__((packed))
     idt_register = { sizeof idt - 1, (unsigned)idt };
 void timer_stub(void);
+void page_fault_return(void);
 
-static void timer_ticks(int count)
+static void set_gate(int vector, void (*handler)(void))
 {
-    for (int vector = 0x20; vector < 0x30; vector++) {
-        idt[vector].offset_low = (unsigned)timer_stub & 0xffff;
-        idt[vector].offset_high = (unsigned)timer_stub >> 16;
-        idt[vector].selector = 0x08;
-        idt[vector].type = 0x8e;
-    }
+    idt[vector].offset_low = (unsigned)handler & 0xffff;
+    idt[vector].offset_high = (unsigned)handler >> 16;
+    idt[vector].selector = 0x08;
+    idt[vector].type = 0x8e;
+}
+
+/* The PIC's IRQs at 0x20..0x2f, only the timer unmasked; the PIT at 100 Hz
+ * (the firmware may not have programmed it). Interrupts stay off. */
+static void timer_start(void)
+{
+    for (int vector = 0x20; vector < 0x30; vector++)
+        set_gate(vector, timer_stub);
     __asm__ volatile ("lidt %0" : : "m"(idt_register));
-    static const unsigned char pic_setup[][2] = {   /* IRQs at 0x20..0x2f, timer only */
+    static const unsigned char pic_setup[][2] = {
         {0x20, 0x11}, {0xa0, 0x11}, {0x21, 0x20}, {0xa1, 0x28}, {0x21, 4}, {0xa1, 2},
         {0x21, 1}, {0xa1, 1}, {0x21, 0xfe}, {0xa1, 0xff},
+        {0x43, 0x34}, {0x40, 11932 & 0xff}, {0x40, 11932 >> 8},
     };
     for (unsigned i = 0; i < sizeof pic_setup / sizeof pic_setup[0]; i++)
         outb(pic_setup[i][0], pic_setup[i][1]);
+}
+
+static void timer_ticks(int count)
+{
+    timer_start();
     for (int tick = 0; tick < count; tick++)
         __asm__ volatile ("sti; hlt; cli");
+}
+
+static volatile unsigned spins;
+
+/* Ways to hang, each the way a kernel really does it. */
+static void hang_as(const char *cmdline)
+{
+    if (contains(cmdline, "init=spin")) {
+        __asm__ volatile ("cli");
+        for (;;)
+            spins++;                          /* SPIN LOOP */
+    }
+    if (contains(cmdline, "init=busy")) {
+        timer_start();
+        __asm__ volatile ("sti");
+        for (;;)
+            spins++;                          /* BUSY LOOP */
+    }
+    if (contains(cmdline, "init=idle")) {
+        timer_start();
+        for (;;)
+            __asm__ volatile ("sti; hlt");    /* IDLE LOOP */
+    }
+    if (contains(cmdline, "init=frozen")) {
+        outb(0x21, 0xff);                     /* every IRQ masked, no timer */
+        outb(0xa1, 0xff);
+        for (;;)
+            __asm__ volatile ("sti; hlt");    /* FROZEN LOOP */
+    }
+    if (contains(cmdline, "init=faultloop")) {
+        set_gate(0x0e, page_fault_return);    /* a #PF handler that fixes nothing */
+        __asm__ volatile ("lidt %0" : : "m"(idt_register));
+        page_directory[0] = 0x83;             /* 4 MiB pages: the toy and, */
+        page_directory[1023] = 0xffc00083;    /* maybe, the firmware's GDT */
+        __asm__ volatile ("mov %%cr4, %%eax; or $0x10, %%eax; mov %%eax, %%cr4\n\t"
+                          "mov %0, %%cr3\n\t"
+                          "mov %%cr0, %%eax; or $0x80000000, %%eax; mov %%eax, %%cr0"
+                          : : "r"(page_directory) : "eax");
+        for (;;)
+            spins += *(volatile unsigned *)0xdeadbeef;   /* FAULT LOOP */
+    }
 }
 
 static void echo_lines(void)
@@ -173,8 +230,9 @@ void kmain(unsigned magic, struct multiboot_info *info)
     }
     if (contains(cmdline, "init=reset"))
         outb(0x64, 0xfe);                     /* keyboard controller: reset */
+    hang_as(cmdline);
     for (;;)
-        __asm__ volatile ("cli; hlt");
+        __asm__ volatile ("cli; hlt");        /* HALT LOOP */
 }
 """
 
@@ -198,6 +256,10 @@ timer_stub:
     mov $0x20, %al
     out %al, $0x20
     pop %eax
+    iret
+.globl page_fault_return
+page_fault_return:
+    add $4, %esp
     iret
 .section .note.GNU-stack, "", @progbits
 .bss
@@ -371,13 +433,151 @@ def test_triple_fault_is_explained_from_a_rerun(boot, toy_kernel):
         run.expect_exit("success")
 
 
-def test_hang_is_stopped_by_the_guard_timeout(boot, toy_kernel):
-    run = boot("init=hang", wait=False, kernel=toy_kernel)
-    run.expect_exact("beta86: booting", timeout=60)   # however loaded the machine is
+# ---- progress in virtual time, without QEMU ---------------------------------------
+
+def test_virtual_time_counts_only_within_stretches_of_running():
+    reading = progress.Reading
+    watch = progress.Stopwatch()
+    watch.add(reading(100, 1_000, 2_000, stretch=0, running=True, wall=0.0))
+    watch.add(reading(150, 50_000, 51_000, stretch=0, running=True, wall=0.1))
+    assert watch.elapsed == 48_000     # idle: the clock jumped; its lower bound
+    watch.add(reading(150, 900_000, 901_000, stretch=0, running=False, wall=0.2))
+    watch.add(reading(160, 5_000_000, 5_001_000, stretch=1, running=True, wall=5.0))
+    assert watch.elapsed == 48_000     # stopped (by GDB): not counted
+    watch.add(reading(10_160, 5_002_000, 5_003_000, stretch=1, running=True, wall=5.1))
+    assert watch.elapsed == 48_000 + 10_000   # instructions beat the clock's bound
+    assert watch.executed == 10_060
+    assert watch.stuck is None
+    watch.add(reading(10_160, 5_900_000, 5_901_000, stretch=1, running=True, wall=5.2))
+    wall, clock = watch.stuck          # nothing executed since the reading before
+    assert abs(wall - 0.1) < 1e-9 and clock == 5_901_000 - 5_002_000
+
+
+def cpu(eip=0x100000, interrupts_on=True, halted=False):
+    flags = 0x202 if interrupts_on else 0x002
+    return progress.CpuSample({"EIP": eip, "EFL": flags, "EBP": 0}, 0, halted)
+
+
+@pytest.mark.parametrize("samples, exceptions, executed, silence, kind", [
+    ([cpu(interrupts_on=False)] * 3, [], 10**9, 10**9, "spinning-interrupts-off"),
+    ([cpu(), cpu(interrupts_on=False)], [], 10**9, 10**9, "busy"),
+    ([cpu(halted=True)] * 3, [], 10**5, 10**9, "idle"),
+    ([cpu(halted=True), cpu(), cpu(halted=True)], [], 10**5, 10**9, "idle"),
+    ([cpu(halted=True, interrupts_on=False)] * 3, [], 0, 10**9, "halted-interrupts-off"),
+    ([cpu(halted=True)] * 3, [], 0, 0, "halted-no-timer"),
+    ([cpu()] * 3, [(0x0e, 0, 0x100123, 0xdeadbeef)] * 50, 10**7, 10**7, "fault-loop"),
+    # page faults at ever new addresses are demand paging, not a loop
+    ([cpu()] * 3, [(0x0e, 0, 0x100123, 0x1000 * n) for n in range(50)], 10**9, 10**9, "busy"),
+])
+def test_hang_classification(samples, exceptions, executed, silence, kind):
+    assert progress.classify(samples, exceptions, executed, silence) == kind
+
+
+# ---- hangs, found in virtual time ---------------------------------------------
+
+HANGS = [
+    # (toy kernel's init=, kind of hang, the line the CPU loops on, QEMU args)
+    ("spin", "spinning-interrupts-off", "SPIN LOOP", ()),
+    ("busy", "busy", "BUSY LOOP", ()),
+    ("idle", "idle", "IDLE LOOP", ()),
+    ("hang", "halted-interrupts-off", "HALT LOOP", ()),
+    # no PIT, every IRQ masked: no timer deadline, the virtual clock stops
+    ("frozen", "halted-no-timer", "FROZEN LOOP", ("-machine", "pc,pit=off")),
+]
+WALL_SECONDS_FOR_A_HANG = 30     # far below qemu.WALL_GUARD; takes ~1 s
+
+
+@pytest.mark.parametrize("mode, kind, marker, extra_args", HANGS,
+                         ids=[hang[0] for hang in HANGS])
+def test_hang_is_found_in_virtual_time_and_located(boot, toy_kernel, mode, kind,
+                                                   marker, extra_args):
+    started = time.monotonic()
+    run = boot(f"init={mode}", kernel=toy_kernel, extra_args=extra_args)
+    wall = time.monotonic() - started
+    explanation = run.explain()
+    assert run.kind == "hang" and run.hang is not None, explanation
+    assert run.guard_timeout is None, "the wall-clock guard found it, not the watch"
+    assert run.hang.kind == kind, explanation
+    assert explanation.startswith("a hang: no output for ")
+    assert f"the CPU is {progress.HANG_WORDS[kind]}." in explanation
+    assert re.search(r"^The kernel is at eip 0x001[0-9a-f]{5} hang_as\+0x[0-9a-f]+ "
+                     rf"at toy\.c:{toy_source_line(marker)}\b", explanation, re.M) or \
+        re.search(r"^The kernel is at eip 0x001[0-9a-f]{5} kmain\+0x[0-9a-f]+ "
+                  rf"at toy\.c:{toy_source_line(marker)}\b", explanation, re.M), explanation
+    callers = re.findall(r"^  #\d+ 0x[0-9a-f]{8} (\w+)\+0x[0-9a-f]+ at (\S+):(\d+)$",
+                         explanation, re.M)
+    assert [name for name, _, _ in callers][-1] == "_start", explanation
+    if kind in ("spinning-interrupts-off", "busy", "idle"):
+        # found by the budget: never before it was spent
+        assert run.hang.silence >= run.budget
+        assert ("kmain", "toy.c", str(toy_source_line("hang_as(cmdline)"))) in callers
+    assert wall < WALL_SECONDS_FOR_A_HANG
+    assert "\nlast output:\nbeta86: booting (cmdline: " in explanation
+
+
+def test_fault_loop_is_a_hang_that_names_the_fault(boot, toy_kernel):
+    run = boot("init=faultloop", kernel=toy_kernel)
+    explanation = run.explain()
+    assert run.kind == "hang" and run.hang.kind == "fault-loop", explanation
+    assert f"the CPU is {progress.HANG_WORDS['fault-loop']}." in explanation
+    assert re.search(r"^The page fault at 0xdeadbeef \(read of a not-present page in "
+                     r"kernel mode\), eip 0x001[0-9a-f]{5} hang_as\+0x[0-9a-f]+ at "
+                     rf"toy\.c:{toy_source_line('FAULT LOOP')}, was delivered \d+ times",
+                     explanation, re.M), explanation
+
+
+def test_triple_fault_ends_the_run_at_once(boot, toy_kernel):
+    """Under -no-reboot a triple fault (or a guest reset) cannot loop: the
+    run ends, is no hang, and is explained exception by exception."""
+    started = time.monotonic()
+    run = boot("init=pagefault", kernel=toy_kernel)
+    assert (run.kind, run.hang) == ("triple-fault", None)
+    assert "hence a triple fault: the CPU reset" in run.explain()
+    assert time.monotonic() - started < WALL_SECONDS_FOR_A_HANG
+
+
+def test_expected_line_that_never_comes_is_a_located_hang(boot):
+    """The real kernel's monitor waits for a line nobody types: idle."""
+    run = boot("init=kmon", wait=False)
+    run.expect_exact("kmon> ")
+    with pytest.raises(AssertionError) as failure:
+        run.expect_exact("a reply to a question never asked")
+    message = str(failure.value)
+    assert message.startswith("expected 'a reply to a question never asked', "
+                              "which never came: a hang: no output for ")
+    assert f"the CPU is {progress.HANG_WORDS['idle']}." in message
+    assert re.search(r"^The kernel is at eip 0x[0-9a-f]{8} sleep\+0x[0-9a-f]+: sti_hlt at "
+                     r"kernel/cpu/x86\.h:\d+, .*inlined into sleep at kernel/proc/sched\.c:\d+ "
+                     r"\(just after its hlt\)$", message, re.M), message
+    callers = re.findall(r"^  #\d+ 0x[0-9a-f]{8} (\w+)\+0x", message, re.M)
+    assert callers[:3] == ["console_getc", "console_readline", "kmon_run"], message
+    assert run.kind == "hang"
+
+
+def test_gdb_continue_into_a_hang_is_found_in_virtual_time(gdb_boot):
+    """GDB waits for a breakpoint the kernel never reaches: the session
+    finds the hang in virtual time and says where, as GDB sees it too."""
+    started = time.monotonic()
+    run, gdb = gdb_boot("init=kmon")
+    gdb.command("break ktest_panic")
+    with pytest.raises(AssertionError) as failure:
+        gdb.command("continue")
+    message = str(failure.value)
+    assert message.startswith("GDB gave no prompt after the command 'continue': the "
+                              "kernel hung, no output for "), message
+    assert f"the CPU is {progress.HANG_WORDS['idle']}." in message
+    assert "Interrupted with Ctrl-C, the kernel was at:" in message
+    assert re.search(r"^#\d+ +0x[0-9a-f]+ in console_readline ", message, re.M), message
+    assert time.monotonic() - started < WALL_SECONDS_FOR_A_HANG
+
+
+def test_wall_clock_guard_is_the_last_resort(boot, toy_kernel):
+    run = boot("init=spin", wait=False, kernel=toy_kernel, budget=None)
+    run.expect_exact("beta86: booting")
     assert run.wait_exit(timeout=1) == "hang"
-    assert run.kind == "hang" and run.status is None
+    assert run.kind == "hang" and run.status is None and run.hang is None
     assert run.explain().startswith(
-        "a hang: no shutdown within 1 s; last output:\nbeta86: booting")
+        "a hang: no shutdown within 1 s of wall-clock time (the last guard")
     with pytest.raises(ProcessLookupError):
         os.kill(run.pid, 0)
 
@@ -499,10 +699,22 @@ def test_without_points():
 @pytest.mark.points(7)
 def test_of_another_lab():
     assert False
+
+@pytest.fixture
+def broken_fixture():
+    raise RuntimeError("this fixture breaks")
+
+@pytest.mark.points(2)
+def test_setup_error(broken_fixture):
+    """a test whose fixture breaks"""
 '''
 
 
-def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
+@pytest.fixture(scope="module")
+def grading_session(toy_kernel, tmp_path_factory):
+    """A whole grading session of INNER_LAB_TESTS on the toy kernel, run as
+    `make grade` runs one: (the finished process, its directory)."""
+    tmp_path = tmp_path_factory.mktemp("session")
     kernel_dir = tmp_path / "tree"
     (kernel_dir / "build").mkdir(parents=True)
     (kernel_dir / "build" / "kernel.elf").write_bytes(toy_kernel.read_bytes())
@@ -515,15 +727,21 @@ def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
         [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider",
          "-n", "2", "--rootdir", str(tmp_path), "--kernel-dir", str(kernel_dir),
          "--lab", "1", "--grade-json", "grade.json", "--junitxml", "junit.xml",
-         "tests"],
-        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+         "-o", "junit_family=xunit2", "tests"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
+    return result, tmp_path
+
+
+def test_grading_session_summary_json_and_status(grading_session):
+    result, tmp_path = grading_session
     output = result.stdout
     assert result.returncode == 1, output + result.stderr
-    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 1 failed, 1 skipped"
+    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 2 failed, 1 skipped"
     assert re.search(r"^  the toy kernel shuts down cleanly \.+ OK  5/5$", output, re.M)
     assert re.search(r"^  the toy kernel does not panic \.+ FAIL 0/10$", output, re.M)
     assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
-    assert "Lab 1 score: 5/18" in output and "Score: 5/18" in output
+    assert re.search(r"^  a test whose fixture breaks \.+ FAIL 0/2$", output, re.M)
+    assert "Lab 1 score: 5/20" in output and "Score: 5/20" in output
     assert "test_without_points ." not in output and "another_lab" not in output
     for section in ("QEMU: serial log", "QEMU: last output", "QEMU: what happened"):
         assert section in output
@@ -532,10 +750,79 @@ def test_grading_session_summary_json_and_status(toy_kernel, tmp_path):
 
     grade = json.loads((tmp_path / "grade.json").read_text())
     assert grade["score"] == 5
-    assert grade["extra_data"] == {"max_score": 18, "passed": 2, "failed": 1, "skipped": 1}
+    assert grade["extra_data"] == {"max_score": 20, "passed": 2, "failed": 2, "skipped": 1}
     by_name = {test["name"]: test for test in grade["tests"]}
     assert by_name["the toy kernel does not panic"]["status"] == "failed"
     assert by_name["the toy kernel does not panic"]["lab"] == 1
     assert "a panic: panic: toy panic" in by_name["the toy kernel does not panic"]["output"]
     assert by_name["test_without_points"]["max_score"] == 0
-    assert "<testsuite" in (tmp_path / "junit.xml").read_text()
+
+
+# What Jenkins' strict JUnit schema (junit-10.xsd of its xunit plugin, the
+# schema pytest's junit_family=xunit2 targets) lets each element carry:
+# its attributes (the required ones first) and its child elements.
+JUNIT_RULES = {
+    "testsuites": ((), {"name", "time", "tests", "failures", "errors"}, {"testsuite"}),
+    "testsuite": (("name", "tests", "failures", "errors"),
+                  {"group", "time", "skipped", "timestamp", "hostname", "id",
+                   "package", "file", "log", "url"},
+                  {"testsuite", "properties", "testcase", "system-out", "system-err"}),
+    "properties": ((), set(), {"property"}),
+    "property": (("name", "value"), set(), set()),
+    "testcase": (("name",), {"time", "classname", "group"},
+                 {"skipped", "error", "failure", "rerunFailure", "rerunError",
+                  "flakyFailure", "flakyError", "system-out", "system-err"}),
+    "failure": ((), {"type", "message"}, set()),
+    "error": ((), {"type", "message"}, set()),
+    "skipped": ((), {"type", "message"}, set()),
+    "system-out": ((), set(), set()),
+    "system-err": ((), set(), set()),
+}
+JUNIT_ELEMENT_ONLY = {"testsuites", "testsuite", "properties", "property", "testcase"}
+SUREFIRE_TIME = re.compile(r"(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]{0,3})?")
+
+
+def junit_violations(element, path=""):
+    """What in a JUnit XML tree breaks JUNIT_RULES, as sentences."""
+    where = f"{path}/{element.tag}"
+    if element.tag not in JUNIT_RULES:
+        return [f"{where}: no such element in the schema"]
+    required, optional, children = JUNIT_RULES[element.tag]
+    problems = [f"{where}: attribute {name!r} is missing"
+                for name in required if name not in element.attrib]
+    problems += [f"{where}: attribute {name!r} is not allowed"
+                 for name in element.attrib if name not in set(required) | optional]
+    if element.tag in ("testsuite", "testsuites") and "time" in element.attrib \
+            and not SUREFIRE_TIME.fullmatch(element.attrib["time"]):
+        problems.append(f"{where}: time {element.attrib['time']!r} is not a SUREFIRE_TIME")
+    if element.tag in JUNIT_ELEMENT_ONLY:
+        texts = [element.text] + [child.tail for child in element]
+        if any(text and text.strip() for text in texts):
+            problems.append(f"{where}: text where only elements may be")
+    for child in element:
+        if child.tag not in children:
+            problems.append(f"{where}: <{child.tag}> is not allowed here")
+        else:
+            problems += junit_violations(child, where)
+    return problems
+
+
+def test_junit_xml_fits_jenkins_strict_schema(grading_session):
+    _, tmp_path = grading_session
+    root = xml.etree.ElementTree.parse(tmp_path / "junit.xml").getroot()
+    assert root.tag == "testsuites"
+    assert junit_violations(root) == []
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert cases["test_clean_shutdown"].find("failure") is None
+    assert cases["test_no_panic"].find("failure") is not None
+    assert cases["test_skipped"].find("skipped") is not None
+    assert cases["test_setup_error"].find("error") is not None
+    # the checker itself catches what the strict schema rejects
+    bad = xml.etree.ElementTree.fromstring(
+        '<testsuites><testsuite name="s" tests="1" failures="0" errors="0">'
+        '<testcase name="t" file="t.py" line="3"><properties><property name="lab" '
+        'value="1"/></properties></testcase></testsuite></testsuites>')
+    assert junit_violations(bad) == [
+        "/testsuites/testsuite/testcase: attribute 'file' is not allowed",
+        "/testsuites/testsuite/testcase: attribute 'line' is not allowed",
+        "/testsuites/testsuite/testcase: <properties> is not allowed here"]

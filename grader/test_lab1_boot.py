@@ -174,7 +174,9 @@ def test_keyboard_input_reaches_the_console(boot, rng):
     import tempfile
     from pathlib import Path
     monitor_path = Path(tempfile.mkdtemp(prefix="beta86-", dir="/tmp")) / "monitor.sock"
-    run = boot("init=kmon", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
+    # SeaBIOS: qboot leaves the keyboard controller and the VGA unset (qemu.FIRMWARE).
+    run = boot("init=kmon", wait=False, firmware="seabios",
+               extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
     run.expect_exact("kmon> ")
     keyboard = MonitorKeyboard(str(monitor_path))
     try:
@@ -193,7 +195,9 @@ def test_console_is_mirrored_on_vga(boot, rng):
     import tempfile
     from pathlib import Path
     monitor_path = Path(tempfile.mkdtemp(prefix="beta86-", dir="/tmp")) / "monitor.sock"
-    run = boot("init=kmon", wait=False, extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
+    # SeaBIOS: qboot leaves the keyboard controller and the VGA unset (qemu.FIRMWARE).
+    run = boot("init=kmon", wait=False, firmware="seabios",
+               extra_args=("-monitor", f"unix:{monitor_path},server=on,wait=off"))
     run.expect_exact("kmon> ")
     word = f"vga{rng.randrange(10**8)}"
     run.sendline(f"echo {word}")

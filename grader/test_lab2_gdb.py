@@ -23,7 +23,7 @@ KCTX_REGISTERS = ("ebx", "esi", "edi", "ebp", "esp", "eip")
 TABLE_HEADER = "pid  state     name             where\n"
 TABLE_ROW = re.compile(r"^(\d+) +(\S+) +(\S+) +(.*?)\s*$", re.MULTILINE)
 REGISTER_LINE = re.compile(r"^\s+(\w+)\s+0x([0-9a-f]{8})\b(.*)$", re.MULTILINE)
-KERNEL_TIMEOUT = 10           # s: the kernel prints its table at once
+KERNEL_TIMEOUT = 120          # s: a last guard; the kernel prints its table at once
 
 
 def pingpong_with_two_threads_started(gdb_boot, rng):

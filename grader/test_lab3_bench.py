@@ -9,10 +9,13 @@ import pytest
 from budgets import student_budget
 
 SCALING_TOLERANCE = 0.05
+# A benchmark prints only when it is done: bench_preempt with 60 threads is
+# silent for about 74 M instructions, more than the default budget allows.
+BENCH_SILENCE_BUDGET = 400_000_000
 
 
 def per_switch(boot, cmdline):
-    run = boot(cmdline, timeout=60)
+    run = boot(cmdline, budget=BENCH_SILENCE_BUDGET)
     run.expect_exit("success")
     match = re.search(r"bench: \w+ threads=\d+ .*per_switch=(\d+(?:\.\d+)?)", run.output)
     assert match, "no 'bench: ... per_switch=' line"

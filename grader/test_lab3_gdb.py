@@ -18,7 +18,7 @@ SPIN_THREAD_RANGE = 6
 SWITCH_LINE = re.compile(r"^pid (\d+) \((\S*)\) -> pid (\d+) \((\S*)\) at tick (\d+)$",
                          re.MULTILINE)
 EIP_REGISTER = re.compile(r"^eip\s+0x([0-9a-f]+)\b", re.MULTILINE)
-NEXTSWITCH_TIMEOUT = 15       # s; a hang guard: a switch comes within a tick
+NEXTSWITCH_TIMEOUT = 300      # s; a last guard (a switch comes within a tick)
 BREAKPOINT_ROW = re.compile(r"^(\d+)\s+breakpoint\s+keep\s+([yn])\b", re.MULTILINE)
 
 

@@ -10,6 +10,8 @@ import ktest_random
 
 FAST = "hz=10000 quantum=1"
 HASH = 2654435761
+# spin sleeps 100 ticks per thread (up to 80 ms at 10 kHz) before it prints.
+SPIN_SILENCE_BUDGET = 400_000_000
 
 
 @pytest.mark.points(15)
@@ -17,7 +19,7 @@ def test_spinning_threads_share_the_cpu_fairly(boot, rng):
     """threads that only spin all make progress, max/min <= 1.1"""
     seed = rng.randrange(1, 2**32)
     threads = 3 + seed % 6
-    run = boot(f"seed={seed} {FAST} init=spin", timeout=30)
+    run = boot(f"seed={seed} {FAST} init=spin", budget=SPIN_SILENCE_BUDGET)
     run.expect_exit("success")
     counts = [int(c) for c in re.findall(r"spin: thread \d+ counted (\d+)", run.output)]
     assert len(counts) == threads
@@ -30,7 +32,7 @@ def test_preempt_disable_makes_sections_atomic(boot, rng):
     """a counter updated in preempt_disable sections ends exact; without them it races"""
     seed = rng.randrange(1, 2**32)
     threads, increments = 2 + seed % 3, 1000 + seed // 3 % 1000
-    run = boot(f"seed={seed} {FAST} init=race", timeout=30)
+    run = boot(f"seed={seed} {FAST} init=race")
     run.expect_exit("success")
     found = dict((kind, (int(counter), int(expected), int(deferred))) for kind, counter, expected, deferred in
                  re.findall(r"race: (\w+) counter=(\d+) expected=(\d+) deferred_switches=(\d+)", run.output))
@@ -47,7 +49,7 @@ def test_producers_consumers_lose_nothing(boot, rng):
     """bounded buffer with semaphores and with sleep/wakeup: nothing lost or duplicated"""
     seed = rng.randrange(1, 2**32)
     checksum = sum(((i * HASH) & 0xFFFFFFFF) ^ seed for i in range(600)) & 0xFFFFFFFF
-    run = boot(f"seed={seed} {FAST} init=prodcons", timeout=30)
+    run = boot(f"seed={seed} {FAST} init=prodcons")
     run.expect_exit("success")
     for kind in ("semaphores", "sleep/wakeup"):
         assert (f"prodcons: {kind} consumed=600 duplicates=0 missing=0 checksum={checksum}"

@@ -19,7 +19,7 @@ from userprog import BEHAVIOURS, BY_NAME, kernel_trouble, kill_line_problems, \
 def test_fault_kills_the_offender(boot, kernel_dir, name):
     """one kill line with the trap's name and the faulting function, then init killed"""
     behaviour = BY_NAME[name]
-    run = boot(f"init=faults solo {name}", timeout=30)
+    run = boot(f"init=faults solo {name}")
     run.expect_exit("failure")
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble

@@ -21,7 +21,7 @@ def boot_syscalls(boot, rng, numbers=()):
     word = "".join(rng.choice(string.ascii_letters + string.digits)
                    for _ in range(rng.randrange(6, 20)))
     extra = " ".join(f"0x{n:08x}" for n in numbers)
-    run = boot(f"{FAST} init=usertests syscalls {seed} {word} {extra}", timeout=60)
+    run = boot(f"{FAST} init=usertests syscalls {seed} {word} {extra}")
     return run, seed, word
 
 
@@ -121,7 +121,7 @@ def test_init_arguments_may_contain_equals(boot, rng):
     words = [f"{word()}={word()}", word(), f"seed={rng.randrange(1, 10**6)}", f"{word()}=",
              f"={word()}"]
     rng.shuffle(words)
-    run = boot(f"{FAST} init=echo " + " ".join(words), timeout=30)
+    run = boot(f"{FAST} init=echo " + " ".join(words))
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     assert "unknown key" not in run.output and "is not key=value" not in run.output, \

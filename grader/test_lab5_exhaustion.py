@@ -15,7 +15,7 @@ from userprog import kill_lines, run_usertests
 @pytest.mark.points(10)
 def test_exhaustion(boot):
     """descriptors, process slots and memory run out with errors, and all come back"""
-    run = run_usertests(boot, "exhaust", timeout=120)
+    run = run_usertests(boot, "exhaust")
     assert re.search(r"descriptors: \d+ then E_MFILE; processes: \d+ children then E_AGAIN",
                      run.output)
     assert re.search(r"memory: sbrk gave \d+ pages .* before E_NOMEM", run.output)

@@ -28,7 +28,7 @@ SWITCH_LINE = re.compile(r"^pid (\d+) \((\S*)\) -> pid (\d+) \((\S*)\) at tick (
                          re.MULTILINE)
 NM_LINE = re.compile(r"^([0-9a-f]{8}) ([0-9a-f]{8}) [Tt] (\S+)$", re.MULTILINE)
 USER_BASE, USER_TOP = 0x40000000, 0xC0000000
-RUN_TIMEOUT = 15          # s: a hang guard; each stop comes within a second
+RUN_TIMEOUT = 300         # s: a last guard; each stop comes within a second
 STACK_WORDS = 8           # a return address is this close above a stub's esp
 MAX_SWITCHES = 40         # nextswitch until one leaves a process in user mode
 TIMER_VECTOR = 32         # T_IRQ0

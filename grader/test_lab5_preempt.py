@@ -20,6 +20,9 @@ from userprog import kernel_trouble
 PIT_INPUT_HZ = 1193182
 HZ = 2000                       # a 0.5 M-instruction tick
 LONG_CALL_MIN_TICKS = 4         # calls shorter than this would prove nothing
+# longcall prints nothing while its spinner spins (up to four times the
+# calls alone: about 150 M instructions at 32 MiB) or a call runs
+SILENCE_BUDGET = 1_000_000_000
 WAIT_KILLED, KILL_CAUSE_KILL = 0x80, 0x40
 CTRL_P = "\x10"
 
@@ -31,7 +34,7 @@ def tick_period(hz):
 
 
 def longcall(boot, mode, mib):
-    run = boot(f"hz={HZ} init=longcall {mode} {mib}", timeout=120)
+    run = boot(f"hz={HZ} init=longcall {mode} {mib}", budget=SILENCE_BUDGET)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     run.expect_exit("success")

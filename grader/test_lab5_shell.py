@@ -15,7 +15,7 @@ def command(run, line):
     """Type line, wait for the next prompt; what was printed in between."""
     start = len(run.output)
     run.sendline(line)
-    run.expect(PROMPT, timeout=30)
+    run.expect(PROMPT)
     return run.output[start:]
 
 
@@ -27,7 +27,7 @@ def word(rng):
 def test_shell(boot, rng):
     """pipelines, command not found, a background job seen by ps and ended by kill, exit"""
     run = boot("", wait=False)
-    run.expect_exact("$ ", timeout=30)
+    run.expect_exact("$ ")
 
     first, second = word(rng), word(rng)
     out = command(run, f"echo {first} {second} | cat | cat")
@@ -53,5 +53,5 @@ def test_shell(boot, rng):
         f"the killed job (pid {pid}) is still listed:\n{out}"
 
     run.sendline("exit")
-    run.expect_exact("init: sh exited with status 0", timeout=30)
+    run.expect_exact("init: sh exited with status 0")
     run.expect_exit("success")

@@ -22,6 +22,9 @@ STACK_PAGES = 2
 PAGE = 4096
 GUARD_PAGE = USER_TOP - (STACK_PAGES + 1) * PAGE   # first byte of the guard page
 FAST = "hz=1000"       # a 1 ms tick (a million instructions): sleeps are short
+# usertests parts compute silently between their lines: sbrk for about 41 M
+# instructions, exhaust 32 M, preempt 25 M (see qemu.SILENCE_BUDGET).
+USERTESTS_BUDGET = 250_000_000
 
 MASK32 = 0xFFFFFFFF
 FNV_OFFSET, FNV_PRIME = 2166136261, 16777619
@@ -78,11 +81,12 @@ def verdict_lines(output, program="usertests"):
             if line.startswith(f"{program}: ") and "FAILED" in line]
 
 
-def run_usertests(boot, part, *args, timeout=60):
+def run_usertests(boot, part, *args):
     """Boot 'hz=1000 init=usertests PART ARGS'; check that the part says
     OK and usertests (pid 1) exits 0. Returns the run."""
     words = " ".join(str(arg) for arg in args)
-    run = boot(f"{FAST} init=usertests {part} {words}".replace("  ", " "), timeout=timeout)
+    run = boot(f"{FAST} init=usertests {part} {words}".replace("  ", " "),
+               budget=USERTESTS_BUDGET)
     failed = verdict_lines(run.output)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble

@@ -2,13 +2,15 @@
 """bench.py - beta86's benchmarks, in instructions.
 
 Boots each benchmark kernel test or user program under -icount shift=0 (the
-grader's QEMU command line, grader/qemu.py), where rdtsc counts retired
-instructions, so every figure repeats exactly. Every run boots with poison=0:
-a benchmark measures the kernel, not the poisoning of freed frames that
-helps tests catch a use after free (kernel/mm/frame.c). Prints a table with
-each figure's target (the project's own) and the budget the graded tests
-allow a student (twice that; both from grader/budgets.py), and writes the
-same as JSON (build/bench.json by default).
+grader's QEMU command line and firmware, grader/qemu.py), where rdtsc counts
+retired instructions, so every figure repeats exactly. Every run boots with
+poison=0: a benchmark measures the kernel, not the poisoning of freed
+frames that helps tests catch a use after free (kernel/mm/frame.c). Prints
+a table with each figure's target (the project's own) and the budget the
+graded tests allow a student (twice that; both from grader/budgets.py),
+and writes the same as JSON (build/bench.json by default); with --readme, also rewrites the README's table of figures (the
+lines between README_BEGIN and README_END), so the README quotes what
+`make bench` measured, never a hand copy.
 
 A figure is read from the run's output: "ready" from the kernel's
 "beta86: ready after N instructions" line; "KEY" from the first
@@ -16,12 +18,12 @@ A figure is read from the run's output: "ready" from the kernel's
 (user/ubench.c prints one such line per benchmark).
 
     python3 tools/bench.py [--kernel build/kernel.elf] [--json build/bench.json]
+                           [--readme README.md]
 """
 
 import argparse
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,49 +33,68 @@ sys.path.insert(0, str(ROOT / "grader"))
 import qemu  # noqa: E402  (grader/qemu.py)
 from budgets import TARGETS, student_budget  # noqa: E402  (grader/budgets.py)
 
-BOOT_TIMEOUT = 120  # seconds; only a guard against a hang
-
-# (name, kernel command line, figure to read, target in grader/budgets.py or
-# None). Every run boots with POISON_OFF prepended: the figures are the
-# kernel's own costs, without the fill and check of freed frames that tests
-# boot with.
+# A benchmark prints only when it is done: silent for up to ~0.25 virtual s.
+# A run silent for this long is hung (see qemu.Run).
+SILENCE_BUDGET = 5_000_000_000
+GRADER_FIRMWARE = qemu.firmware_in_use()
+PROMPT_TARGET = f"reset to prompt ({GRADER_FIRMWARE})"
+# Prepended to every command line: the figures are the kernel's own costs.
 POISON_OFF = "poison=0"
+
+# (name, kernel command line, figure to read, target in grader/budgets.py
+# or None, firmware)
 BENCHMARKS = [
-    ("reset to kernel ready banner", "init=boot", "ready", None),
-    ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch", "cooperative switch"),
-    ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch", "cooperative switch"),
+    ("reset to the kernel's ready banner", "init=boot", "ready", None, GRADER_FIRMWARE),
+    ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch",
+     "cooperative switch", GRADER_FIRMWARE),
+    ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch",
+     "cooperative switch", GRADER_FIRMWARE),
     ("preemptive switch, 2 threads", "hz=10000 init=bench_preempt 2", "per_switch",
-     "preemptive switch"),
+     "preemptive switch", GRADER_FIRMWARE),
     ("preemptive switch, 60 threads", "hz=10000 init=bench_preempt 60", "per_switch",
-     "preemptive switch"),
+     "preemptive switch", GRADER_FIRMWARE),
     # user space (lab 5, user/ubench.c)
-    ("null system call (getpid)", "init=ubench getpid", "getpid:per_op", "null system call"),
-    ("pipe round trip, 1 byte", "init=ubench pipe", "pipe:per_op", "pipe round trip"),
-    ("  the same in one process, no switch", "init=ubench pipe1", "pipe1:per_op", None),
-    ("fork + exit + wait", "init=ubench fork", "fork:per_op", "fork + exit + wait"),
-    ("sbrk(+4096), touch, sbrk(-4096)", "init=ubench sbrk", "sbrk:per_op", "sbrk"),
+    ("null system call (getpid) round trip", "init=ubench getpid", "getpid:per_op",
+     "null system call", GRADER_FIRMWARE),
+    ("pipe round trip of 1 byte, 2 processes", "init=ubench pipe", "pipe:per_op",
+     "pipe round trip", GRADER_FIRMWARE),
+    ("pipe round trip of 1 byte, 1 process (no switch)", "init=ubench pipe1",
+     "pipe1:per_op", None, GRADER_FIRMWARE),
+    ("fork + exit + wait", "init=ubench fork", "fork:per_op", "fork + exit + wait",
+     GRADER_FIRMWARE),
+    ("sbrk(+4096), touch, sbrk(-4096)", "init=ubench sbrk", "sbrk:per_op", "sbrk",
+     GRADER_FIRMWARE),
     # ubench forks and execs sh with its output on a pipe, and takes rdtsc
-    # when "$ " arrives: reset to sh's first prompt, BIOS included (one exec
-    # more than a plain boot, where init starts sh itself)
-    ("reset to the shell's first prompt", "init=ubench prompt", "prompt:instructions",
-     "reset to prompt"),
+    # when "$ " arrives: reset to sh's first prompt, firmware included (one
+    # exec more than a plain boot, where init starts sh itself)
+    (f"reset to the shell's first prompt ({GRADER_FIRMWARE})", "init=ubench prompt",
+     "prompt:instructions", PROMPT_TARGET, GRADER_FIRMWARE),
+    # the same with the firmware `make qemu` boots, for comparison
+    ("reset to the shell's first prompt (seabios)", "init=ubench prompt",
+     "prompt:instructions", None, "seabios"),
 ]
 # Pairs whose figures must agree within SCALING_TOLERANCE (the O(1) pick).
 SCALING = [("cooperative switch, 2 threads", "cooperative switch, 60 threads"),
            ("preemptive switch, 2 threads", "preemptive switch, 60 threads")]
 SCALING_TOLERANCE = 0.05
 
+README_BEGIN = "<!-- figures: written by `make bench` (tools/bench.py --readme); do not edit -->"
+README_END = "<!-- end of figures -->"
 
-def run_kernel(kernel, cmdline):
+
+class BenchError(Exception):
+    """A benchmark did not run to a clean shutdown, or printed no figure."""
+
+
+def run_kernel(kernel, cmdline, firmware, log_dir):
     """The serial output of one run, which must end in a clean shutdown."""
-    command = qemu.qemu_command(kernel, f"{POISON_OFF} {cmdline}")
-    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
-                            text=True, errors="replace", timeout=BOOT_TIMEOUT)
-    output = result.stdout.replace("\r\n", "\n")
-    if result.returncode != qemu.EXIT_STATUS_SUCCESS:
-        sys.exit(f"bench: '{cmdline}' did not shut down cleanly (status {result.returncode}):\n"
-                 + qemu.last_lines(output))
-    return output
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{cmdline}-{firmware}")
+    run = qemu.Run(kernel, f"{POISON_OFF} {cmdline}", log_path=Path(log_dir) / f"{name}.serial.log",
+                   budget=SILENCE_BUDGET, firmware=firmware)
+    kind = run.wait_exit()
+    if kind != "success":
+        raise BenchError(f"'{cmdline}' did not shut down cleanly: {run.explain()}")
+    return run.output
 
 
 def read_figure(output, figure):
@@ -85,7 +106,7 @@ def read_figure(output, figure):
     else:
         match = re.search(rf"bench: .*\b{figure}=(\d+(?:\.\d+)?)", output)
     if not match:
-        sys.exit(f"bench: no '{figure}' figure in the output:\n" + qemu.last_lines(output))
+        raise BenchError(f"no '{figure}' figure in the output:\n" + qemu.last_lines(output))
     start = output.rfind("\n", 0, match.start()) + 1
     end = output.find("\n", match.end())
     return float(match.group(1)), output[start:end if end >= 0 else len(output)]
@@ -97,42 +118,91 @@ def verdict(value, budget):
     return "ok" if value <= budget else "OVER BUDGET"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kernel", default=str(ROOT / "build" / "kernel.elf"))
-    parser.add_argument("--json", default=str(ROOT / "build" / "bench.json"))
-    args = parser.parse_args()
-
+def measure(kernel, log_dir):
+    """Every benchmark's result and the scaling checks, as bench.json holds them."""
     results = []
-    for name, cmdline, figure, target in BENCHMARKS:
-        value, line = read_figure(run_kernel(args.kernel, cmdline), figure)
+    for name, cmdline, figure, target, firmware in BENCHMARKS:
+        value, line = read_figure(run_kernel(kernel, cmdline, firmware, log_dir), figure)
         budget = TARGETS[target] if target else None
-        results.append({"name": name, "cmdline": cmdline, "instructions": value,
-                        "budget": budget, "ok": budget is None or value <= budget,
+        results.append({"name": name, "cmdline": cmdline, "firmware": firmware,
+                        "instructions": value, "budget": budget,
                         "student_budget": student_budget(target) if target else None,
-                        "line": line})
+                        "ok": budget is None or value <= budget, "line": line})
     by_name = {r["name"]: r["instructions"] for r in results}
     scaling = []
     for few, many in SCALING:
         spread = abs(by_name[many] - by_name[few]) / by_name[few]
         scaling.append({"few": few, "many": many, "spread": spread,
                         "ok": spread <= SCALING_TOLERANCE})
+    return {"firmware": GRADER_FIRMWARE, "results": results, "scaling": scaling}
 
-    width = max(34, max(len(r["name"]) for r in results))
+
+def figure_text(value):
+    """46.0 -> "46", 59.03 -> "59.03", 9402675.0 -> "9,402,675"."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def readme_table(bench):
+    """The README's table of figures, from bench.json's content."""
+    lines = [README_BEGIN,
+             f"| benchmark (`make bench`, firmware {bench['firmware']}) | instructions "
+             "| target | students' budget |",
+             "| --- | ---: | ---: | ---: |"]
+    for result in bench["results"]:
+        budget = "" if result["budget"] is None else f"{result['budget']:,}"
+        student = "" if result["student_budget"] is None else f"{result['student_budget']:,}"
+        lines.append(f"| {result['name']} | {figure_text(result['instructions'])} "
+                     f"| {budget} | {student} |")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def with_readme_table(text, bench):
+    """`text` (the README) with its table of figures replaced."""
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        raise BenchError(f"the README has no table of figures between "
+                         f"{README_BEGIN!r} and {README_END!r}")
+    return text[:begin] + readme_table(bench) + text[end + len(README_END):]
+
+
+def print_table(bench):
+    results = bench["results"]
+    width = max(len(r["name"]) for r in results)
+    print(f"firmware: {bench['firmware']} (the grader's)")
     print(f"{'benchmark':{width}} {'instructions':>14} {'target':>11} {'students':>11}")
     for r in results:
         budget = "" if r["budget"] is None else f"{r['budget']:,}"
         student = "" if r["student_budget"] is None else f"{r['student_budget']:,}"
         print(f"{r['name']:{width}} {r['instructions']:>14,.2f} {budget:>11} {student:>11}  "
               f"{verdict(r['instructions'], r['budget'])}")
-    for s in scaling:
+    for s in bench["scaling"]:
         print(f"{s['many']} vs {s['few']}: {s['spread']:.1%} apart "
               f"({'ok' if s['ok'] else 'MORE THAN 5%'})")
 
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps({"results": results, "scaling": scaling}, indent=2) + "\n")
-    print(f"written: {args.json}")
-    return 0 if all(r["ok"] for r in results) and all(s["ok"] for s in scaling) else 1
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernel", default=str(ROOT / "build" / "kernel.elf"))
+    parser.add_argument("--json", default=str(ROOT / "build" / "bench.json"))
+    parser.add_argument("--readme", default=None,
+                        help="rewrite this README's table of figures")
+    args = parser.parse_args()
+
+    try:
+        bench = measure(args.kernel, Path(args.json).parent / "bench")
+        print_table(bench)
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(bench, indent=2) + "\n")
+        print(f"written: {args.json}")
+        if args.readme:
+            readme = Path(args.readme)
+            readme.write_text(with_readme_table(readme.read_text(), bench))
+            print(f"written: {args.readme} (its table of figures)")
+    except BenchError as error:
+        sys.exit(f"bench: {error}")
+    ok = all(r["ok"] for r in bench["results"]) and all(s["ok"] for s in bench["scaling"])
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

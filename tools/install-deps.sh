@@ -1,51 +1,113 @@
 #!/usr/bin/env bash
-# Install what beta86 needs on a Debian machine: QEMU, GDB, the host gcc with
-# 32-bit support, make, binutils, and Python 3 with pytest, pexpect and
-# pytest-xdist for the grader.
+# Check that this machine has the commands beta86 needs, and on Debian
+# install what is missing:
 #
-# Idempotent: when everything is installed it prints nothing and exits 0.
-# Otherwise it runs `apt-get update` and `apt-get install -y`, as root or
-# through `sudo -n`. It never asks a question (CI has no terminal); when it
-# cannot install, it names the missing packages and the command to run, and
-# exits non-zero.
+#   make; gcc that compiles and links 32-bit programs (-m32); ld, ar,
+#   objcopy, nm, addr2line; gdb with Python; qemu-system-i386; git; and
+#   $PYTHON (default python3) with the modules pytest, pexpect, xdist.
+#
+# It checks the commands themselves, not package names, so any machine that
+# has them all passes, Debian or not. When everything is there it prints
+# nothing and exits 0. Otherwise, on Debian it runs `apt-get update` and
+# `apt-get install -y` for the packages that provide what is missing, as
+# root or through `sudo -n`, and checks again. It never asks a question (CI
+# has no terminal): when it cannot install, it names what is missing, the
+# command to run, and exits non-zero.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh install-deps.sh` too
 set -euo pipefail
 
-packages=(qemu-system-x86 gdb gcc gcc-multilib make binutils python3
-          python3-pytest python3-pexpect python3-pytest-xdist)
+PYTHON=${PYTHON:-python3}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/beta86-deps.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 
-is_installed() {
-    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+# Each check: a name for what is needed, the test, and the Debian package
+# that provides it.
+has() { command -v "$1" >/dev/null 2>&1; }
+
+gcc_builds_32bit() {
+    has gcc || return 1
+    printf 'int main(void) { return sizeof(long) != 4; }\n' > "$scratch/m32.c"
+    gcc -m32 -o "$scratch/m32" "$scratch/m32.c" >/dev/null 2>&1 && "$scratch/m32"
 }
 
-if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-deps: this is not a Debian system (no dpkg-query/apt-get)." >&2
-    echo "install-deps: install by hand: ${packages[*]}" >&2
+gdb_has_python() {
+    has gdb && gdb -nx -batch -ex 'python print("ok")' 2>/dev/null | grep -qx ok
+}
+
+python_has() {   # python_has MODULE
+    has "$PYTHON" && "$PYTHON" -c "import $1" >/dev/null 2>&1
+}
+
+checks=(
+    "make|has make|make"
+    "gcc|has gcc|gcc"
+    "gcc -m32 (32-bit C programs)|gcc_builds_32bit|gcc-multilib"
+    "ld|has ld|binutils"
+    "ar|has ar|binutils"
+    "objcopy|has objcopy|binutils"
+    "nm|has nm|binutils"
+    "addr2line|has addr2line|binutils"
+    "gdb with Python|gdb_has_python|gdb"
+    "qemu-system-i386|has qemu-system-i386|qemu-system-x86"
+    "git|has git|git"
+    "$PYTHON|has $PYTHON|python3"
+    "$PYTHON module pytest|python_has pytest|python3-pytest"
+    "$PYTHON module pexpect|python_has pexpect|python3-pexpect"
+    "$PYTHON module xdist (pytest-xdist)|python_has xdist|python3-pytest-xdist"
+)
+
+missing=()     # what is missing, in words
+packages=()    # the Debian packages that provide it
+find_missing() {
+    missing=()
+    packages=()
+    local entry name test package
+    for entry in "${checks[@]}"; do
+        IFS='|' read -r name test package <<< "$entry"
+        if ! eval "$test"; then
+            missing+=("$name")
+            case " ${packages[*]-} " in
+                *" $package "*) ;;
+                *) packages+=("$package") ;;
+            esac
+        fi
+    done
+}
+
+find_missing
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+say_missing() {   # say_missing HEADLINE
+    local item
+    echo "install-deps: $1" >&2
+    for item in "${missing[@]}"; do
+        echo "  - $item" >&2
+    done
+}
+
+if ! has apt-get; then
+    say_missing "missing:"
+    echo "install-deps: this is not a Debian system (no apt-get): install them" \
+         "with your system's package manager (Debian names them: ${packages[*]})." >&2
     exit 1
 fi
-
-missing=()
-for package in "${packages[@]}"; do
-    is_installed "$package" || missing+=("$package")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
 # QEMU without its recommends (no GUI, firmware for other machines, ...).
 qemu=()
 others=()
-for package in "${missing[@]}"; do
+for package in "${packages[@]}"; do
     if [ "$package" = qemu-system-x86 ]; then qemu+=("$package"); else others+=("$package"); fi
 done
 
 if [ "$(id -u)" -eq 0 ]; then
     as_root=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+elif has sudo && sudo -n true 2>/dev/null; then
     as_root=(sudo -n)
 else
     fix="sudo apt-get update"
     [ ${#others[@]} -eq 0 ] || fix+=" && sudo apt-get install -y ${others[*]}"
     [ ${#qemu[@]} -eq 0 ] || fix+=" && sudo apt-get install -y --no-install-recommends ${qemu[*]}"
-    echo "install-deps: missing packages: ${missing[*]}" >&2
+    say_missing "missing:"
     echo "install-deps: not root, and sudo needs a password; run:" >&2
     echo "  $fix" >&2
     exit 1
@@ -57,16 +119,13 @@ apt_get() {
         "$@" </dev/null
 }
 
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing ${packages[*]}"
 apt_get update
 [ ${#others[@]} -eq 0 ] || apt_get install -y "${others[@]}"
 [ ${#qemu[@]} -eq 0 ] || apt_get install -y --no-install-recommends "${qemu[@]}"
 
-still_missing=()
-for package in "${missing[@]}"; do
-    is_installed "$package" || still_missing+=("$package")
-done
-if [ ${#still_missing[@]} -ne 0 ]; then
-    echo "install-deps: still missing after apt-get: ${still_missing[*]}" >&2
+find_missing
+if [ ${#missing[@]} -ne 0 ]; then
+    say_missing "still missing after apt-get:"
     exit 1
 fi

