@@ -76,7 +76,10 @@ trap_common:
  */
 	.globl trap_return
 trap_return:
-	testl	$3, TRAPFRAME_CS(%esp)	/* to ring 3? */
+	/* To ring 3? (CPL alone: a frame back into virtual-8086 mode, whose
+	 * cs is a real-mode segment, never runs for long: its first fetch
+	 * faults, and a preempted one is never resumed, see uproc_switch_in.) */
+	testl	$3, TRAPFRAME_CS(%esp)
 	jz	1f
 	call	uproc_return_to_user	/* returns unless the process was killed */
 1:	popal
