@@ -550,7 +550,7 @@ def test_expected_line_that_never_comes_is_a_located_hang(boot):
                      r"kernel/cpu/x86\.h:\d+, .*inlined into sleep at kernel/proc/sched\.c:\d+ "
                      r"\(just after its hlt\)$", message, re.M), message
     callers = re.findall(r"^  #\d+ 0x[0-9a-f]{8} (\w+)\+0x", message, re.M)
-    assert callers[:3] == ["console_getc", "console_readline", "kmon_run"], message
+    assert callers[:3] == ["tty_getc", "tty_readline", "kmon_run"], message
     assert run.kind == "hang"
 
 
@@ -567,7 +567,7 @@ def test_gdb_continue_into_a_hang_is_found_in_virtual_time(gdb_boot):
                               "kernel hung, no output for "), message
     assert f"the CPU is {progress.HANG_WORDS['idle']}." in message
     assert "Interrupted with Ctrl-C, the kernel was at:" in message
-    assert re.search(r"^#\d+ +0x[0-9a-f]+ in console_readline ", message, re.M), message
+    assert re.search(r"^#\d+ +0x[0-9a-f]+ in tty_readline ", message, re.M), message
     assert time.monotonic() - started < WALL_SECONDS_FOR_A_HANG
 
 

@@ -84,7 +84,7 @@ def test_ctrl_p_prints_the_process_table(boot, rng):
     # kmain waits for a line; every nap thread is in sleep_ticks, and the
     # last to fall asleep is the one idling until something can run.
     assert re.search(r"\n0 +sleeping +kmain +sched_switch_from\+0x[0-9a-f]+ < sleep\+0x[0-9a-f]+ "
-                     r"< console_getc\+0x[0-9a-f]+ < console_readline\+0x[0-9a-f]+\n", table), table
+                     r"< tty_getc\+0x[0-9a-f]+ < tty_readline\+0x[0-9a-f]+\n", table), table
     for i in range(2):
         assert re.search(rf"\n{i + 1} +sleeping +nap{seed % 1000 + i} +sched_switch_from\+0x[0-9a-f]+ "
                          rf"< sleep\+0x[0-9a-f]+ < sleep_ticks\+0x[0-9a-f]+ < ctrlp_thread\+0x[0-9a-f]+\n",

@@ -8,7 +8,7 @@
  * The loader's GDT and stack must not be trusted: we set up a stack here and
  * kmain() installs our own GDT straight away.
  */
-#include "boot/multiboot.h"
+#include "cpu/multiboot.h"
 #include "mm/layout.h"
 
 	.section .multiboot, "a"

@@ -10,16 +10,15 @@
  * on last, when every handler is in place.
  */
 #include <stdint.h>
-#include "boot/multiboot.h"
+#include "cpu/multiboot.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
-#include "console/keyboard.h"
-#include "console/serial.h"
+#include "fs/tty.h"
 #include "cpu/cpu.h"
 #include "cpu/gdt.h"
-#include "cpu/power.h"
+#include "debug/power.h"
 #include "cpu/x86.h"
-#include "debug/kmon.h"
+#include "boot/kmon.h"
 #include "debug/panic.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
@@ -31,7 +30,6 @@
 #include "proc/uproc.h"
 #include "syscall/syscall.h"
 #include "tests/ktest.h"
-#include "trap/pic.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
 #include "string.h"
@@ -43,12 +41,6 @@ static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info
 	if (!(mbi->flags & MULTIBOOT_INFO_CMDLINE))
 		return "";
 	return (const char *)mbi->cmdline;
-}
-
-static struct trapframe *serial_irq(struct trapframe *tf)
-{
-	serial_intr(tf);
-	return tf;
 }
 
 /* Start user program init (pid 1) with the command line's words as its
@@ -104,6 +96,9 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 
 	trap_init();
 	cpu_init();
+	char features[CPU_DESCRIPTION_MAX];
+	cpu_describe(features, sizeof(features));
+	printf("cpu: %s\n", features);
 	frame_init(mbi);
 	frame_set_poisoning(boot_config.poison);
 	paging_init();
@@ -111,10 +106,9 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	proc_init();
 	sched_init(boot_config.quantum);
 	timer_init(boot_config.hz);
-	trap_register_irq(IRQ_COM1, serial_irq);
 	syscall_init();
 	proc_fpu_init();
-	keyboard_init();
+	tty_init();
 	sti();
 
 	printf("beta86: ready after %llu instructions (hz=%u quantum=%u seed=%u init=%s, %u free frames)\n",

@@ -3,17 +3,16 @@
  * controller delivers by default).
  *
  * Each make code is translated through a US layout table; Shift and Ctrl are
- * tracked from their make and break codes. Printable results and Enter,
- * Backspace, Tab, Escape and Ctrl-letters go to console_input(), exactly as
- * if they had come from the serial line.
+ * tracked from their make and break codes. keyboard_getc() hands out the
+ * printable results and Enter, Backspace, Tab, Escape and Ctrl-letters;
+ * the terminal (fs/tty.c) takes them on IRQ 1 exactly as if they had come
+ * from the serial line.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include "console/keyboard.h"
 #include "console/console.h"
 #include "cpu/x86.h"
-#include "trap/trap.h"
-#include "trap/pic.h"
 
 #define KBD_DATA_PORT    0x60
 #define KBD_STATUS_PORT  0x64
@@ -56,17 +55,12 @@ static char keyboard_translate(uint8_t code)
 	return c;
 }
 
-static struct trapframe *keyboard_intr(struct trapframe *tf)
+int keyboard_getc(char *c)
 {
 	while (inb(KBD_STATUS_PORT) & KBD_STATUS_FULL) {
-		char c = keyboard_translate(inb(KBD_DATA_PORT));
-		if (c)
-			console_input(c, tf);
+		*c = keyboard_translate(inb(KBD_DATA_PORT));
+		if (*c)
+			return 1;
 	}
-	return tf;
-}
-
-void keyboard_init(void)
-{
-	trap_register_irq(IRQ_KEYBOARD, keyboard_intr);
+	return 0;
 }

@@ -1,9 +1,12 @@
 /*
- * keyboard.h - the PS/2 keyboard (IRQ 1), translated to ASCII console input.
+ * keyboard.h - the PS/2 keyboard, translated to ASCII (its IRQ 1 is the
+ * terminal's, fs/tty.c).
  */
 #ifndef CONSOLE_KEYBOARD_H
 #define CONSOLE_KEYBOARD_H
 
-void keyboard_init(void);
+/* The next character the controller has for us: 1 with *c set, or 0 when
+ * it has nothing (modifier keys and releases are consumed silently). */
+int keyboard_getc(char *c);
 
 #endif

@@ -3,8 +3,8 @@
  *
  * Output is polled (wait until the transmit register is empty, then write),
  * which needs no interrupts and so works from the first line of kmain to the
- * last line of a panic. Input raises IRQ 4; serial_intr() hands every
- * received byte to console_input().
+ * last line of a panic. Input raises IRQ 4, which the terminal (fs/tty.c)
+ * takes: it reads every received byte with serial_getc().
  */
 #include "console/serial.h"
 #include "console/console.h"
@@ -52,8 +52,10 @@ void serial_putc(char c)
 	outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
-void serial_intr(const struct trapframe *interrupted)
+int serial_getc(char *c)
 {
-	while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
-		console_input((char)inb(COM1 + UART_DATA), interrupted);
+	if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+		return 0;
+	*c = (char)inb(COM1 + UART_DATA);
+	return 1;
 }

@@ -6,9 +6,7 @@
 
 void serial_init(void);
 void serial_putc(char c);
-struct trapframe;
-/* Drain received bytes into the console; called from the COM1 IRQ, with
- * the context it interrupted (for Ctrl-P's report). */
-void serial_intr(const struct trapframe *interrupted);
+/* A received byte: 1 with *c set, or 0 when none is waiting. */
+int serial_getc(char *c);
 
 #endif

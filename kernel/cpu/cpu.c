@@ -8,7 +8,7 @@
  */
 #include "cpu/cpu.h"
 #include "cpu/x86.h"
-#include "console/console.h"
+#include "format.h"
 
 #define CPUID_LEAF_FEATURES      1
 #define CPUID_LEAF_EXT_FEATURES  7
@@ -71,30 +71,34 @@ static const struct {
 	{ "sse", &cpu_features.sse }, { "umip", &cpu_features.umip },
 };
 
-/* Print " NAME" for each feature that is (present = 1) or is not there;
- * returns how many. */
-static int cpu_print_names(int present)
+/* Append " NAME" to buf for each feature that is (present = 1) or is not
+ * there; returns the new length, or at most size - 1. */
+static int cpu_list_names(char *buf, int size, int len, int present)
 {
-	int n = 0;
+	int listed = 0;
 
 	for (unsigned i = 0; i < sizeof(cpu_feature_names) / sizeof(cpu_feature_names[0]); i++) {
-		if (*cpu_feature_names[i].present == present) {
-			printf(" %s", cpu_feature_names[i].name);
-			n++;
+		if (*cpu_feature_names[i].present == present && len < size) {
+			len += snprintf(buf + len, size - len, " %s", cpu_feature_names[i].name);
+			listed++;
 		}
 	}
-	return n;
+	if (!listed && len < size)
+		len += snprintf(buf + len, size - len, present ? " nothing" : " none");
+	return len < size ? len : size - 1;
 }
 
 void cpu_init(void)
 {
 	cpu_detect();
 	cpu_enable();
-	printf("cpu: enabled");
-	if (!cpu_print_names(1))
-		printf(" nothing");
-	printf("; not offered:");
-	if (!cpu_print_names(0))
-		printf(" none");
-	printf("\n");
+}
+
+void cpu_describe(char *buf, int size)
+{
+	int len = snprintf(buf, size, "enabled");
+
+	len = cpu_list_names(buf, size, len < size ? len : size - 1, 1);
+	len += snprintf(buf + len, size - len, "; not offered:");
+	cpu_list_names(buf, size, len < size ? len : size - 1, 0);
 }

@@ -19,7 +19,10 @@ struct cpu_features {
 
 extern struct cpu_features cpu_features;
 
-/* Find the features and enable them; print one line saying which. */
+/* Find the features and enable them. */
 void cpu_init(void);
+/* Which ones: "enabled fpu fxsr sse umip; not offered: none". */
+#define CPU_DESCRIPTION_MAX 80
+void cpu_describe(char *buf, int size);
 
 #endif

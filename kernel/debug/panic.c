@@ -12,7 +12,7 @@
 #include "debug/backtrace.h"
 #include "debug/ksym.h"
 #include "console/console.h"
-#include "cpu/power.h"
+#include "debug/power.h"
 #include "cpu/x86.h"
 #include "mm/kstack.h"
 #include "proc/proc.h"

@@ -8,6 +8,7 @@
 #include "fs/file.h"
 #include "fs/pipe.h"
 #include "console/console.h"
+#include "fs/tty.h"
 #include "cpu/nopreempt.h"
 #include "debug/panic.h"
 #include "mm/vm.h"
@@ -78,7 +79,7 @@ static int console_read_user(uint32_t ubuf, uint32_t n)
 
 	if (n > sizeof(chunk))
 		n = sizeof(chunk);
-	int got = console_read(chunk, (int)n);
+	int got = tty_read(chunk, (int)n);
 	if (got > 0)
 		uaccess_write(current_proc->pgdir, ubuf, chunk, (uint32_t)got);
 	return got;

@@ -21,7 +21,7 @@
  */
 #include "mm/frame.h"
 #include "mm/layout.h"
-#include "boot/multiboot.h"
+#include "cpu/multiboot.h"
 #include "debug/ksym.h"
 #include "debug/panic.h"
 #include "cpu/x86.h"

@@ -6,6 +6,7 @@
 #define PROC_SCHED_H
 
 #include <stdint.h>
+#include "cpu/preempt.h"
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "proc/proc.h"
@@ -16,12 +17,6 @@ struct trapframe;
 
 #define SCHED_DEFAULT_QUANTUM 1     /* ticks */
 
-/* Set by the timer when the running thread's quantum is used up; acted on
- * at the next preemption point (trap exit or preempt_enable). */
-extern volatile int sched_need_resched;
-/* Nesting depth of preempt_disable(); the running thread may be switched
- * away only at depth 0. */
-extern volatile int preempt_count;
 /* Switches that a preempt_disable section deferred to its preempt_enable. */
 extern uint32_t sched_deferred_switches;
 
@@ -54,23 +49,6 @@ void proc_wake(struct proc *p);
 #define SLEEP_TICKS_MAX 0x7FFFFFFFu
 void sleep_ticks(uint32_t n);
 
-/* preempt_enable's slow path: a switch was requested meanwhile. */
-void sched_preempt_pending(void);
-
-/* A preempt_disable section may be interrupted, but the interrupted thread
- * is not switched away until the matching preempt_enable. */
-static inline void preempt_disable(void)
-{
-	preempt_count++;
-	__asm__ volatile("" ::: "memory");
-}
-
-static inline void preempt_enable(void)
-{
-	__asm__ volatile("" ::: "memory");
-	if (--preempt_count == 0 && sched_need_resched)
-		sched_preempt_pending();
-}
 
 /*
  * Preconditions, checked where a function states one (the preemption rule

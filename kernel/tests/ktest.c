@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include "tests/ktest.h"
 #include "console/console.h"
-#include "cpu/power.h"
+#include "debug/power.h"
 #include "string.h"
 
 extern const struct ktest ktests_start[], ktests_end[];

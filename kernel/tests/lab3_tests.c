@@ -8,6 +8,7 @@
 #include "tests/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
+#include "fs/tty.h"
 #include "cpu/x86.h"
 #include "format.h"
 #include "proc/kthread.h"
@@ -291,6 +292,6 @@ KTEST(ctrlp, "sleeping threads for Ctrl-P to show; ends on input 'q'")
 		start_thread("nap%u", (int)(boot_config.seed % 1000) + i, ctrlp_thread, 0);
 	printf("ctrlp: %d threads asleep; press Ctrl-P, then q\n", CTRLP_THREADS);
 	do
-		console_readline(line, sizeof(line));
+		tty_readline(line, sizeof(line));
 	while (line[0] != 'q');
 }

@@ -6,10 +6,11 @@
  * kernel: the process table, the tick count, a backtrace, the kernel tests,
  * and halting the machine.
  */
-#include "debug/kmon.h"
+#include "boot/kmon.h"
 #include "debug/backtrace.h"
 #include "console/console.h"
-#include "cpu/power.h"
+#include "fs/tty.h"
+#include "debug/power.h"
 #include "cpu/x86.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
@@ -133,7 +134,7 @@ void kmon_run(void)
 	printf("beta86 kernel monitor: type 'help' for commands\n");
 	for (;;) {
 		printf("kmon> ");
-		console_readline(line, sizeof(line));
+		tty_readline(line, sizeof(line));
 		kmon_execute(line);
 	}
 }

@@ -1,7 +1,7 @@
 /*
  * power.c - shutting the machine down with a verdict.
  */
-#include "cpu/power.h"
+#include "debug/power.h"
 #include "cpu/x86.h"
 #include "console/console.h"
 

@@ -3,8 +3,8 @@
  * the header the loader looks for, and the information structure it passes
  * to _start in %ebx (memory size, memory map, command line).
  */
-#ifndef BOOT_MULTIBOOT_H
-#define BOOT_MULTIBOOT_H
+#ifndef CPU_MULTIBOOT_H
+#define CPU_MULTIBOOT_H
 
 #define MULTIBOOT_HEADER_MAGIC     0x1BADB002
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002

@@ -2,8 +2,8 @@
  * kmon.h - the kernel monitor: a tiny command prompt on the console, what
  * `make qemu` shows when the command line names no init program.
  */
-#ifndef DEBUG_KMON_H
-#define DEBUG_KMON_H
+#ifndef BOOT_KMON_H
+#define BOOT_KMON_H
 
 /* The command line init= that selects the monitor instead of user init. */
 #define KMON_INIT_NAME "kmon"

@@ -3,8 +3,8 @@
  * written to its port into QEMU's exit status, (value << 1) | 1, which is
  * how the grader tells a clean shutdown from a panic.
  */
-#ifndef CPU_POWER_H
-#define CPU_POWER_H
+#ifndef DEBUG_POWER_H
+#define DEBUG_POWER_H
 
 #define DEBUG_EXIT_PORT     0xF4
 #define DEBUG_EXIT_SUCCESS  0x10   /* QEMU exits with status 33 */
