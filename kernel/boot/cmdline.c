@@ -14,7 +14,7 @@
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "proc/sched.h"
-#include "trap/timer.h"
+#include "proc/timer.h"
 #include "format.h"
 #include "string.h"
 

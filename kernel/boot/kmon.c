@@ -15,8 +15,8 @@
 #include "mm/frame.h"
 #include "mm/layout.h"
 #include "proc/proc.h"
-#include "tests/ktest.h"
-#include "trap/timer.h"
+#include "boot/ktest.h"
+#include "proc/timer.h"
 #include "string.h"
 
 #define KMON_LINE_MAX  128

@@ -8,7 +8,7 @@
 #include "console/console.h"
 #include "debug/backtrace.h"
 #include "debug/ksym.h"
-#include "debug/usym.h"
+#include "uproc/usym.h"
 #include "debug/panic.h"
 #include "cpu/x86.h"
 #include "string.h"

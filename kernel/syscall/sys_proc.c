@@ -3,14 +3,14 @@
  * checks its arguments and calls into proc/ (uproc.c, exec.c, sched.c).
  */
 #include "syscall/syscall.h"
-#include "proc/exec.h"
+#include "uproc/exec.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
-#include "proc/uproc.h"
+#include "uproc/uproc.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
 #include "mm/vm.h"
-#include "trap/timer.h"
+#include "proc/timer.h"
 #include "string.h"
 
 _Static_assert(T_SYSCALL == T_SYSCALL_VECTOR, "lib/abi.h and trap.h disagree on the gate");

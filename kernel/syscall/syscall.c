@@ -17,7 +17,7 @@
 #include "console/console.h"
 #include "cpu/x86.h"
 #include "proc/proc.h"
-#include "proc/uproc.h"
+#include "uproc/uproc.h"
 #include "lab.h"
 
 static struct trapframe *sys_nosys(struct trapframe *tf)

@@ -9,7 +9,7 @@
  *                          extra instructions a preemptive switch costs.
  */
 #include <stdint.h>
-#include "tests/ktest.h"
+#include "boot/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "cpu/x86.h"

@@ -4,13 +4,13 @@
  * the grader (grader/test_lab1_*.py) checks it against values it chose.
  */
 #include <stdint.h>
-#include "tests/ktest.h"
+#include "boot/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "cpu/x86.h"
 #include "debug/backtrace.h"
 #include "debug/panic.h"
-#include "trap/timer.h"
+#include "proc/timer.h"
 
 #define TIMER_TEST_TICKS   10
 #define PRINTF_TEST_VALUES 8

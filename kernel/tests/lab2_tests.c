@@ -3,7 +3,7 @@
  * cooperative switching, exit and reaping, and the stack guard.
  */
 #include <stdint.h>
-#include "tests/ktest.h"
+#include "boot/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "mm/frame.h"

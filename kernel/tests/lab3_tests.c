@@ -5,7 +5,7 @@
  * (e.g. hz=10000 quantum=1) so many preemptions happen quickly.
  */
 #include <stdint.h>
-#include "tests/ktest.h"
+#include "boot/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "fs/tty.h"
@@ -15,7 +15,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/sync.h"
-#include "trap/timer.h"
+#include "proc/timer.h"
 
 #define SPIN_MIN_THREADS     3
 #define SPIN_THREAD_RANGE    6

@@ -6,7 +6,7 @@
  * computed now from one printed from memory.
  */
 #include <stdint.h>
-#include "tests/ktest.h"
+#include "boot/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "mm/frame.h"

@@ -16,7 +16,7 @@
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "proc/sched.h"
-#include "trap/user_fault.h"
+#include "uproc/user_fault.h"
 
 _Static_assert(T_IRQ0 == PIC_VECTOR_BASE, "pic.h and trap.h disagree on IRQ 0's vector");
 

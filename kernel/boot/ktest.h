@@ -9,8 +9,8 @@
  * down with the failure code. Tests print facts computed from the run and
  * from values the grader picks (seed=, hz=, arguments); the grader decides.
  */
-#ifndef TESTS_KTEST_H
-#define TESTS_KTEST_H
+#ifndef BOOT_KTEST_H
+#define BOOT_KTEST_H
 
 struct ktest {
 	const char *name;

@@ -11,17 +11,17 @@
  * from the process's own text; a floating-point exception by the exception
  * the FPU has pending.
  */
-#include "trap/user_fault.h"
+#include "uproc/user_fault.h"
 #include "trap/trap.h"
 #include "console/console.h"
 #include "cpu/fpu.h"
 #include "cpu/x86.h"
 #include "debug/panic.h"
-#include "debug/usym.h"
+#include "uproc/usym.h"
 #include "mm/layout.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
-#include "proc/uproc.h"
+#include "uproc/uproc.h"
 #include "abi.h"
 #include "lab.h"
 #include "format.h"

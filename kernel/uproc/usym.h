@@ -2,8 +2,8 @@
  * usym.h - naming addresses in user programs, from the symbol table that
  * each program's ELF image in the ramdisk carries.
  */
-#ifndef DEBUG_USYM_H
-#define DEBUG_USYM_H
+#ifndef UPROC_USYM_H
+#define UPROC_USYM_H
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
 /*
  * timer.h - the 8253/8254 PIT, channel 0, interrupting hz times a second.
  */
-#ifndef TRAP_TIMER_H
-#define TRAP_TIMER_H
+#ifndef PROC_TIMER_H
+#define PROC_TIMER_H
 
 #include <stdint.h>
 

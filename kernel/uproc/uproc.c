@@ -11,12 +11,12 @@
  * the parent's wait frees (proc_reap): so a zombie costs two frames, and
  * once it is reaped the free frame count is back where it was.
  */
-#include "proc/uproc.h"
-#include "proc/exec.h"
+#include "uproc/uproc.h"
+#include "uproc/exec.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/proc_fpu.h"
-#include "trap/user_fault.h"
+#include "uproc/user_fault.h"
 #include "fs/file.h"
 #include "mm/layout.h"
 #include "mm/paging.h"

@@ -16,7 +16,7 @@
  *
  * so _start (lib/user/crt0.S) can call main(argc, argv) as is.
  */
-#include "proc/exec.h"
+#include "uproc/exec.h"
 #include "proc/proc.h"
 #include "proc/proc_fpu.h"
 #include "fs/elf.h"

@@ -5,7 +5,7 @@
  * generator) divides it down to hz and raises IRQ 0 on each period. Each
  * tick counts in timer_ticks and gives the scheduler its chance to preempt.
  */
-#include "trap/timer.h"
+#include "proc/timer.h"
 #include "trap/trap.h"
 #include "trap/pic.h"
 #include "proc/sched.h"

@@ -4,7 +4,7 @@
  * explain a fault, so simplicity beats speed. Every offset read from the
  * image is checked against its size: a program is not trusted.
  */
-#include "debug/usym.h"
+#include "uproc/usym.h"
 #include "fs/elf.h"
 #include "fs/ramdisk.h"
 

@@ -1,8 +1,8 @@
 /*
  * exec.h - loading a program from the ramdisk into a new address space.
  */
-#ifndef PROC_EXEC_H
-#define PROC_EXEC_H
+#ifndef UPROC_EXEC_H
+#define UPROC_EXEC_H
 
 #include <stdint.h>
 #include "abi.h"

@@ -2,7 +2,7 @@
  * ktest.c - finding and listing the registered kernel tests.
  */
 #include <stdarg.h>
-#include "tests/ktest.h"
+#include "boot/ktest.h"
 #include "console/console.h"
 #include "debug/power.h"
 #include "string.h"

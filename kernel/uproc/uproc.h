@@ -3,8 +3,8 @@
  * wait, kill, and growing its heap. System calls (syscall/) check their
  * arguments and call these.
  */
-#ifndef PROC_UPROC_H
-#define PROC_UPROC_H
+#ifndef UPROC_UPROC_H
+#define UPROC_UPROC_H
 
 #include <stdint.h>
 #include "proc/proc.h"

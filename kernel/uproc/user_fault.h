@@ -2,8 +2,8 @@
  * user_fault.h - what happens when a user process causes an exception:
  * it alone dies, with one line on the console saying why.
  */
-#ifndef TRAP_USER_FAULT_H
-#define TRAP_USER_FAULT_H
+#ifndef UPROC_USER_FAULT_H
+#define UPROC_USER_FAULT_H
 
 struct trapframe;
 
