@@ -1,11 +1,12 @@
 """Checks of the lab handout generator (labs/handout.py) and of the labs.
 
 Unit tests run the generator on small sample trees in tmp_path: a C block
-and an assembly block become their stubs under a "LAB N: your code here"
-comment, #if lines inside a block stay, earlier labs' blocks become their
-solutions, Makefiles lose their drop-begin..drop-end lines, and malformed
-blocks are reported as file:line. Then `--check` must pass on this
-repository.
+and an assembly block (each one whole function) become their stubs with a
+"LAB N: your code here" comment opening the stub's body, #if lines inside
+a block stay, earlier labs' blocks become their solutions, Makefiles lose
+their drop-begin..drop-end lines, and malformed blocks, a fragment of a
+function among them, are reported as file:line. Then `--check` must pass
+on this repository.
 
 The meaningfulness checks take every lab N that has graded tests
 (grader/test_labN_*.py) and at least one LAB_SOLUTION(N) block, write its

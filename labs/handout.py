@@ -273,28 +273,29 @@ class FunctionShape:
 
 def c_function_shape(lines):
     """The FunctionShape of a block part written in C."""
-    scanner, head, depth = CCode(), [], 0
+    scanner, head = CCode(), []
+    parentheses = braces = 0    # open in the head; open in the body
     shape = FunctionShape()
     for index, line in enumerate(lines):
         code = scanner.code(line)
         for position, char in enumerate(code):
             if shape.body_line is None:
-                if char == "{" and depth == 0:
+                if char == "{" and parentheses == 0:
                     problem = c_head_problem("".join(head))
                     if problem:
                         return FunctionShape(problem=problem, problem_line=index)
                     shape.name = c_function_name("".join(head))
-                    shape.body_line, depth = index, 1
+                    shape.body_line, braces = index, 1
                     shape.body_opens_alone = not code[position + 1:].strip()
                     continue
-                if char in ";=}" and depth == 0:
+                if char in ";=}" and parentheses == 0:
                     return FunctionShape(problem=f"it begins with a statement or a "
                                          f"declaration, {shown(''.join(head) + char)}",
                                          problem_line=index)
-                depth += (char == "(") - (char == ")")
+                parentheses += (char == "(") - (char == ")")
                 head.append(char)
-            elif depth > 0:
-                depth += (char == "{") - (char == "}")
+            elif braces > 0:
+                braces += (char == "{") - (char == "}")
             elif not char.isspace():
                 return FunctionShape(problem=f"code follows the function {shape.name}: "
                                      f"{shown(code[position:])}", problem_line=index)
@@ -303,7 +304,7 @@ def c_function_shape(lines):
     if shape.body_line is None:
         what = shown("".join(head)) if "".join(head).strip() else "comments"
         return FunctionShape(problem=f"it holds no function definition, only {what}")
-    if depth > 0:
+    if braces > 0:
         return FunctionShape(problem=f"the body of {shape.name} does not end inside it",
                              problem_line=shape.body_line)
     return shape
