@@ -1,11 +1,12 @@
 """Checks of the lab handout generator (labs/handout.py) and of the labs.
 
 Unit tests run the generator on small sample trees in tmp_path: a C block
-and an assembly block become their stubs under a "LAB N: your code here"
-comment, #if lines inside a block stay, earlier labs' blocks become their
-solutions, Makefiles lose their drop-begin..drop-end lines, and malformed
-blocks are reported as file:line. Then `--check` must pass on this
-repository.
+and an assembly block (each one whole function) become their stubs with a
+"LAB N: your code here" comment opening the stub's body, #if lines inside
+a block stay, earlier labs' blocks become their solutions, Makefiles lose
+their drop-begin..drop-end lines, and malformed blocks, a fragment of a
+function among them, are reported as file:line. Then `--check` must pass
+on this repository.
 
 The meaningfulness checks take every lab N that has graded tests
 (grader/test_labN_*.py) and at least one LAB_SOLUTION(N) block, write its
@@ -105,15 +106,17 @@ def clean(text):
 # ---- the transformation ------------------------------------------------------------------
 
 C_SAMPLE = clean("""
+    #if LAB_SOLUTION(2)
     int answer(int x)
     {
-    #if LAB_SOLUTION(2)
         return x * 2;
-    #else
-        (void)x;
-        panic("answer: not implemented (lab 2)");
-    #endif
     }
+    #else
+    int answer(int x)
+    {
+        panic("answer: not implemented (lab 2)");
+    }
+    #endif
 """)
 
 
@@ -123,7 +126,6 @@ def test_c_block_becomes_stub_with_comment(tmp_path):
         int answer(int x)
         {
             /* LAB 2: your code here */
-            (void)x;
             panic("answer: not implemented (lab 2)");
         }
     """)
@@ -131,12 +133,14 @@ def test_c_block_becomes_stub_with_comment(tmp_path):
 
 
 def test_assembly_block_becomes_stub_with_comment(tmp_path):
-    source = ("\t.globl setctx\n"
+    source = ("#if LAB_SOLUTION(2)\n"
+              "\t.globl setctx\n"
               "setctx:\n"
-              "#if LAB_SOLUTION(2)\n"
               "\tmovl\t4(%esp), %eax\n"
               "\tret\n"
               "#else\n"
+              "\t.globl setctx\n"
+              "setctx:\n"
               "\tpushl\t$2f\n"
               "\tcall\tpanic\n"
               "2:\t.asciz \"setctx: not implemented (lab 2)\"\n"
@@ -150,10 +154,16 @@ def test_assembly_block_becomes_stub_with_comment(tmp_path):
                                         "2:\t.asciz \"setctx: not implemented (lab 2)\"\n")
 
 
+def test_stub_on_one_line_gets_the_comment_before_it(tmp_path):
+    text = "#if LAB_SOLUTION(1)\nint f(void) { return 1; }\n#else\nint f(void) { return 0; }\n#endif\n"
+    written, _ = sample_handout(tmp_path, {"f.c": text}, lab=1)
+    assert written["f.c"] == "/* LAB 1: your code here */\nint f(void) { return 0; }\n"
+
+
 NESTED_SAMPLE = clean("""
+    #if LAB_SOLUTION(3)
     void f(void)
     {
-    #if LAB_SOLUTION(3)
     #ifdef DEBUG
         trace();
     #else
@@ -163,12 +173,15 @@ NESTED_SAMPLE = clean("""
         old();
     #endif
         work();
+    }
     #else
+    void f(void)
+    {
     #ifndef QUIET
         printf("f: not implemented (lab 3)\\n");
     #endif
-    #endif
     }
+    #endif
 """)
 
 
@@ -177,7 +190,7 @@ def test_nested_conditionals_stay_in_the_stub(tmp_path):
     assert written["f.c"] == clean("""
         void f(void)
         {
-        /* LAB 3: your code here */
+            /* LAB 3: your code here */
         #ifndef QUIET
             printf("f: not implemented (lab 3)\\n");
         #endif
@@ -205,30 +218,39 @@ def test_nested_conditionals_stay_in_the_solution(tmp_path):
 
 MIXED_LABS_SAMPLE = clean("""
     #include "lab.h"
+    #if LAB_SOLUTION(1)
     int one(void)
     {
-    #if LAB_SOLUTION(1)
         return 1;
-    #else
-        return -1;
-    #endif
     }
+    #else
+    int one(void)
+    {
+        return -1;
+    }
+    #endif
+    #if LAB_SOLUTION(2)
     int two(void)
     {
-    #if LAB_SOLUTION(2)
         return 2;
+    }
     #else
-        return -2;
-    #endif
-    }
-    int three(void)
+    int two(void)
     {
-    #  if LAB_SOLUTION( 3 )  /* later */
-        return 3;
-    #  else
-        return -3;
-    #  endif
+        return -2;
     }
+    #endif
+    #  if LAB_SOLUTION( 3 )  /* later */
+    static const char *three(void)
+    {
+        return "{ three";   /* } */
+    }
+    #  else
+    static const char *three(void)
+    {
+        return '}' ? "not yet" : 0;
+    }
+    #  endif
 """)
 
 
@@ -245,10 +267,10 @@ def test_earlier_labs_resolve_to_solution_and_later_labs_to_stub(tmp_path):
             /* LAB 2: your code here */
             return -2;
         }
-        int three(void)
+        static const char *three(void)
         {
             /* LAB 3: your code here */
-            return -3;
+            return '}' ? "not yet" : 0;
         }
     """)
     assert dict(summary.stubbed) == {2: 1, 3: 1}
@@ -270,20 +292,23 @@ def test_comment_that_mentions_a_marker_is_no_block(tmp_path):
 
 
 def test_comments_on_directive_lines_are_allowed(tmp_path):
-    text = ("#if LAB_SOLUTION(1) /* the walk */\n  yes\n#else /* LAB_SOLUTION(1) */\n"
-            "  no\n#endif // LAB_SOLUTION(1)\n")
+    text = ("#if LAB_SOLUTION(1) /* the walk */\nint f(void)\n{\n  return 1;\n}\n"
+            "#else /* LAB_SOLUTION(1) */\nint f(void)\n{\n  return 0;\n}\n"
+            "#endif // LAB_SOLUTION(1)\n")
     written, _ = sample_handout(tmp_path, {"c.c": text}, lab=1)
-    assert written["c.c"] == "  /* LAB 1: your code here */\n  no\n"
+    assert written["c.c"] == "int f(void)\n{\n  /* LAB 1: your code here */\n  return 0;\n}\n"
 
 
 def test_windows_line_endings_are_kept(tmp_path):
-    text = "a\r\n#if LAB_SOLUTION(1)\r\n  yes\r\n#else\r\n  no\r\n#endif\r\nb\r\n"
+    text = ("int a;\r\n#if LAB_SOLUTION(1)\r\nint f(void)\r\n{\r\n  return 1;\r\n}\r\n"
+            "#else\r\nint f(void)\r\n{\r\n  return 0;\r\n}\r\n#endif\r\nint b;\r\n")
     source = tmp_path / "src"
     source.mkdir()
     (source / "crlf.c").write_bytes(text.encode())
     handout.make_handout(source, tmp_path / "dest", 1)
     written = (tmp_path / "dest" / "crlf.c").read_bytes().decode()
-    assert written == "a\r\n  /* LAB 1: your code here */\r\n  no\r\nb\r\n"
+    assert written == ("int a;\r\nint f(void)\r\n{\r\n  /* LAB 1: your code here */\r\n"
+                       "  return 0;\r\n}\r\nint b;\r\n")
 
 
 def test_other_files_are_copied_unchanged(tmp_path):
@@ -346,6 +371,72 @@ def test_malformed_block_is_reported_with_file_and_line(tmp_path, text, location
     problems = problems_of(tmp_path, {"bad.c": text})
     assert any(problem.startswith(location) and message in problem
                for problem in problems), problems
+
+
+# A block is one whole function (its solution and its stub each define the
+# same one, at file scope); a fragment of a function is refused.
+FRAGMENT_SAMPLES = {
+    "statements-inside-a-function": (
+        "int f(int x)\n{\n#if LAB_SOLUTION(2)\n\treturn x * 2;\n#else\n\t(void)x;\n"
+        "\treturn 0;\n#endif\n}\n", "bad.c:3:", "inside a function"),
+    "statements-at-file-scope": (
+        "#if LAB_SOLUTION(2)\n\treturn x * 2;\n#else\nint f(int x)\n{\n\treturn 0;\n}\n"
+        "#endif\n", "bad.c:2:", "the solution of the #if LAB_SOLUTION(2) block"),
+    "a-compound-statement": (
+        "#if LAB_SOLUTION(2)\nif (ready) {\n\tgo();\n}\n#else\nint f(void)\n{\n"
+        "\treturn 0;\n}\n#endif\n", "bad.c:2:", "statement"),
+    "only-a-comment": (
+        "#if LAB_SOLUTION(3)\n/* sched_tick preempts */\n#else\nvoid f(void)\n{\n}\n"
+        "#endif\n", "bad.c:2:", "holds no function definition, only comments"),
+    "a-declaration": (
+        "#if LAB_SOLUTION(2)\nstatic int table[] = { 1, 2 };\n#else\n"
+        "static int table[] = { 0 };\n#endif\n", "bad.c:2:", "declaration"),
+    "two-functions": (
+        "#if LAB_SOLUTION(2)\nint f(void)\n{\n\treturn 1;\n}\nint g(void)\n{\n\treturn 2;\n}\n"
+        "#else\nint f(void)\n{\n\treturn 0;\n}\n#endif\n", "bad.c:6:", "code follows the function f"),
+    "body-runs-past-the-block": (
+        "#if LAB_SOLUTION(2)\nint f(void)\n{\n\tint x = 1;\n#else\nint f(void)\n{\n"
+        "\tint x = 0;\n#endif\n\treturn x;\n}\n", "bad.c:3:", "does not end inside it"),
+    "stub-of-another-function": (
+        "#if LAB_SOLUTION(2)\nint f(void)\n{\n\treturn 1;\n}\n#else\nint g(void)\n{\n"
+        "\treturn 0;\n}\n#endif\n", "bad.c:8:", "replaces the same function"),
+    "assembly-body-without-its-label": (
+        "\t.globl setctx\nsetctx:\n#if LAB_SOLUTION(2)\n\tret\n#else\n\tud2\n#endif\n",
+        "bad.S:4:", "before any function's label"),
+    "assembly-two-functions": (
+        "#if LAB_SOLUTION(2)\na:\n\tret\nb:\n\tret\n#else\na:\n\tud2\n#endif\n",
+        "bad.S:4:", "more than one function"),
+}
+
+
+@pytest.mark.parametrize("text, location, message", FRAGMENT_SAMPLES.values(),
+                         ids=FRAGMENT_SAMPLES.keys())
+def test_block_holding_a_fragment_is_refused(tmp_path, text, location, message):
+    name = location.split(":")[0]
+    problems = problems_of(tmp_path, {name: text})
+    assert any(problem.startswith(location) and message in problem
+               for problem in problems), problems
+
+
+def test_braces_in_comments_strings_and_directives_are_no_code(tmp_path):
+    text = clean("""
+        #if LAB_SOLUTION(1)
+        static const char *f(int c) /* { */
+        {
+        #define OPEN '{'
+            if (c == '}')   // }
+                return "}}";
+            return c == OPEN ? "{" : "/* {";
+        }
+        #else
+        static const char *f(int c)
+        {
+            return "f: not implemented (lab 1) }";
+        }
+        #endif
+    """)
+    written, _ = sample_handout(tmp_path, {"f.c": text}, lab=1)
+    assert "/* LAB 1: your code here */" in written["f.c"]
 
 
 MALFORMED_MAKEFILES = {

@@ -5,17 +5,30 @@ The code on main is the complete reference solution. The parts a student
 writes are blocks in C or assembly sources (.c, .h, .S), see lib/lab.h:
 
     #if LAB_SOLUTION(N)
+    int f(int x)
+    {
         ...reference solution...
+    }
     #else
+    int f(int x)
+    {
         ...stub that fails loudly and safely...
+    }
     #endif
 
-For lab N, every block of lab N or later becomes its stub, preceded by a
-``/* LAB N: your code here */`` comment; every block of an earlier lab
-becomes its solution. Either way the directive lines go, so the student
-tree carries no LAB_SOLUTION block at all. A solution or stub may hold
-#if/#endif lines of its own: only the #else and #endif at the block's own
-nesting depth belong to the block. Blocks do not nest.
+A block is one whole function, twice: its solution and its stub each
+define exactly one function (in assembly, one named label and the code
+after it), the same one, and the block stands at file scope. A fragment
+of a function is refused, so that the reference reads as whole functions
+and the handout shows one clear hole.
+
+For lab N, every block of lab N or later becomes its stub, with a
+``/* LAB N: your code here */`` comment at the start of the stub's body;
+every block of an earlier lab becomes its solution. Either way the
+directive lines go, so the student tree carries no LAB_SOLUTION block at
+all. A solution or stub may hold #if/#endif lines of its own: only the
+#else and #endif at the block's own nesting depth belong to the block.
+Blocks do not nest.
 
 Makefiles lose the lines from ``# handout: drop-begin`` to
 ``# handout: drop-end`` (both included).
@@ -93,6 +106,11 @@ class Block:
     solution: List[str] = field(default_factory=list)
     stub: List[str] = field(default_factory=list)
     has_else: bool = False
+    else_line: int = 0          # 1-based line number of its #else
+    # Index into stub of the line that opens the stub function's body (its
+    # `{`, or its label in assembly), after which the "your code here"
+    # comment goes; None to put the comment before the stub.
+    stub_body_line: Optional[int] = None
 
 
 @dataclass
@@ -145,6 +163,205 @@ def directive_name(line):
     return match.group("name") if match else None
 
 
+# ---- the shape of a block: one whole function ------------------------------------------
+
+# Words that a parenthesis follows in a statement or in a function's head
+# but that name no function.
+C_NOT_FUNCTION_NAMES = frozenset((
+    "if", "while", "for", "switch", "return", "sizeof", "do", "else", "case",
+    "_Static_assert", "_Alignas", "_Alignof", "_Generic", "typeof", "__typeof__",
+    "asm", "__asm__"))
+C_ATTRIBUTE_WORDS = frozenset(("__attribute__", "__attribute", "__declspec"))
+SPLIT_HINT = "; a student part of a function becomes a function of its own (lib/lab.h)"
+# A named assembly label, `setctx:`; numeric labels (`1:`) and .L labels
+# are local to a function.
+ASM_LABEL = re.compile(r"^\s*(?P<name>[A-Za-z_.$][\w.$]*)\s*:")
+
+
+class CCode:
+    """Reduces C source lines to their code: no comments, string and
+    character literals emptied (`""`), no preprocessor directive lines. A
+    comment or a directive may go on over several lines, so one CCode reads
+    the lines of one text in order."""
+
+    def __init__(self):
+        self.in_comment = False
+        self.in_directive = False   # a directive continued with a backslash
+
+    def code(self, line):
+        text = line.rstrip("\r\n")
+        directive = self.in_directive or (not self.in_comment
+                                          and text.lstrip().startswith("#"))
+        code = self.scan(text)
+        self.in_directive = directive and text.endswith("\\")
+        return "" if directive else code
+
+    def scan(self, text):
+        out, i = [], 0
+        while i < len(text):
+            if self.in_comment:
+                end = text.find("*/", i)
+                if end < 0:
+                    break
+                self.in_comment = False
+                out.append(" ")
+                i = end + 2
+            elif text.startswith("/*", i):
+                self.in_comment = True
+                i += 2
+            elif text.startswith("//", i):
+                break
+            elif text[i] in "\"'":
+                quote, i = text[i], i + 1
+                while i < len(text) and text[i] != quote:
+                    i += 2 if text[i] == "\\" else 1
+                out.append(quote * 2)
+                i += 1
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+
+def brace_balance(code):
+    return code.count("{") - code.count("}")
+
+
+def shown(code, limit=40):
+    """code as a message quotes it: one line, at most limit characters."""
+    code = " ".join(code.split())
+    return f"`{code[:limit]}...`" if len(code) > limit else f"`{code}`"
+
+
+def c_function_name(head):
+    """The name in a function definition's head (what precedes its `{`):
+    the first word a parenthesis follows at the outermost level, attributes
+    left out. None if there is none."""
+    depth = 0
+    for match in re.finditer(r"[()]|[A-Za-z_]\w*(?=\s*\()", head):
+        token = match.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif depth == 0 and token not in C_ATTRIBUTE_WORDS:
+            return token
+    return None
+
+
+def c_head_problem(head):
+    """Why head cannot begin a function definition, or None."""
+    name = c_function_name(head)
+    if name is None or not head.rstrip().endswith(")"):
+        return f"it begins with {shown(head)}, which is no function's head"
+    if name in C_NOT_FUNCTION_NAMES:
+        return f"it begins with a statement, {shown(head)}"
+    return None
+
+
+@dataclass
+class FunctionShape:
+    """What a block part defines: the function's name and the index of the
+    line that opens its body; or, if it is not one whole function, why not
+    and at which of its lines."""
+    name: Optional[str] = None
+    body_line: Optional[int] = None
+    problem: Optional[str] = None
+    problem_line: int = 0
+    body_opens_alone: bool = True   # nothing follows the `{` on its line
+
+
+def c_function_shape(lines):
+    """The FunctionShape of a block part written in C."""
+    scanner, head = CCode(), []
+    parentheses = braces = 0    # open in the head; open in the body
+    shape = FunctionShape()
+    for index, line in enumerate(lines):
+        code = scanner.code(line)
+        for position, char in enumerate(code):
+            if shape.body_line is None:
+                if char == "{" and parentheses == 0:
+                    problem = c_head_problem("".join(head))
+                    if problem:
+                        return FunctionShape(problem=problem, problem_line=index)
+                    shape.name = c_function_name("".join(head))
+                    shape.body_line, braces = index, 1
+                    shape.body_opens_alone = not code[position + 1:].strip()
+                    continue
+                if char in ";=}" and parentheses == 0:
+                    return FunctionShape(problem=f"it begins with a statement or a "
+                                         f"declaration, {shown(''.join(head) + char)}",
+                                         problem_line=index)
+                parentheses += (char == "(") - (char == ")")
+                head.append(char)
+            elif braces > 0:
+                braces += (char == "{") - (char == "}")
+            elif not char.isspace():
+                return FunctionShape(problem=f"code follows the function {shape.name}: "
+                                     f"{shown(code[position:])}", problem_line=index)
+        if shape.body_line is None:
+            head.append(" ")
+    if shape.body_line is None:
+        what = shown("".join(head)) if "".join(head).strip() else "comments"
+        return FunctionShape(problem=f"it holds no function definition, only {what}")
+    if braces > 0:
+        return FunctionShape(problem=f"the body of {shape.name} does not end inside it",
+                             problem_line=shape.body_line)
+    return shape
+
+
+def asm_function_shape(lines):
+    """The FunctionShape of a block part written in assembly: one named
+    label, with nothing but directives (`.globl name`) before it."""
+    scanner, labels = CCode(), []
+    for index, line in enumerate(lines):
+        code = scanner.code(line).strip()
+        label = ASM_LABEL.match(code)
+        if label and not label.group("name").startswith(".L"):
+            labels.append((index, label.group("name")))
+        elif code and not labels and not code.startswith("."):
+            return FunctionShape(problem=f"it begins with {shown(code)}, before any "
+                                 f"function's label", problem_line=index)
+    if not labels:
+        return FunctionShape(problem="it holds no function: no label such as `name:`")
+    if len(labels) > 1:
+        names = ", ".join(name for _, name in labels)
+        return FunctionShape(problem=f"it holds more than one function ({names}); "
+                             f"a function's own labels are numeric (`1:`)",
+                             problem_line=labels[1][0])
+    index, name = labels[0]
+    return FunctionShape(name=name, body_line=index)
+
+
+def function_shape(path, lines):
+    return (asm_function_shape if path.endswith(".S") else c_function_shape)(lines)
+
+
+def block_shape_problems(block, path):
+    """Problems if block is not one whole function, its solution and its
+    stub defining the same one; records where the stub's body opens."""
+    parts = (("solution", block.solution, block.opening_line + 1),
+             ("stub", block.stub, block.else_line + 1))
+    shapes, problems = {}, []
+    for part, lines, first_line in parts:
+        shape = shapes[part] = function_shape(path, lines)
+        if shape.problem:
+            problems.append(Problem(
+                path, first_line + shape.problem_line,
+                f"the {part} of the {block.opening} block (line {block.opening_line}) "
+                f"is not one whole function definition: {shape.problem}" + SPLIT_HINT))
+    if problems:
+        return problems
+    solution, stub = shapes["solution"], shapes["stub"]
+    if solution.name != stub.name:
+        return [Problem(path, block.else_line + 1 + stub.body_line,
+                        f"the stub of the {block.opening} block (line "
+                        f"{block.opening_line}) defines {stub.name}, its solution "
+                        f"{solution.name}: a stub replaces the same function")]
+    block.stub_body_line = stub.body_line if stub.body_opens_alone else None
+    return []
+
+
 # ---- parsing blocks ----------------------------------------------------------------
 
 def lab_number(text):
@@ -190,6 +407,10 @@ class BlockParser:
         self.problems = []
         self.block = None
         self.depth = 0
+        self.problems_before_block = 0
+        # The code outside blocks, for the brace depth a block opens at (C only).
+        self.file_code = None if path.endswith(".S") else CCode()
+        self.file_braces = 0
 
     def parse(self, lines):
         for number, line in enumerate(lines, start=1):
@@ -209,9 +430,17 @@ class BlockParser:
 
     def outside_block(self, line, number):
         if BLOCK_OPENING.match(line):
+            self.problems_before_block = len(self.problems)
+            if self.file_braces > 0:
+                self.problems.append(Problem(
+                    self.path, number, "this LAB_SOLUTION block is inside a function "
+                    "(braces opened above it are still open): a block holds one whole "
+                    "function, at file scope" + SPLIT_HINT))
             self.block = open_block(line, number, self.path, self.problems)
             self.depth = 0
         else:
+            if self.file_code is not None:
+                self.file_braces += brace_balance(self.file_code.code(line))
             self.pieces.append(line)
 
     def inside_block(self, line, number):
@@ -245,6 +474,8 @@ class BlockParser:
             self.problems.append(Problem(
                 self.path, number, "a second #else in the LAB_SOLUTION block "
                 f"opened at line {block.opening_line}"))
+        else:
+            block.else_line = number
         block.has_else = True
 
     def close_block(self, number):
@@ -254,6 +485,8 @@ class BlockParser:
                 self.path, block.opening_line,
                 f"{block.opening} has no #else (its #endif is at "
                 f"line {number}): every block needs a stub"))
+        elif len(self.problems) == self.problems_before_block:
+            self.problems.extend(block_shape_problems(block, self.path))
         self.pieces.append(block)
         self.block = None
 
@@ -265,10 +498,22 @@ def parse_marked_source(text, path):
 
 # ---- rendering -----------------------------------------------------------------------
 
-def your_code_here(block):
-    """The comment that replaces a block's solution, at its stub's indentation."""
-    sample = next((line for line in block.stub + block.solution if line.strip()), "")
-    return f"{indentation(sample)}/* LAB {block.lab}: your code here */{block.newline}"
+def your_code_here(block, indent):
+    return f"{indent}/* LAB {block.lab}: your code here */{block.newline}"
+
+
+def stub_with_comment(block):
+    """The stub's lines with the "your code here" comment at the start of
+    the stub function's body, indented like the body (before the whole stub
+    if its body does not open on a line of its own)."""
+    stub, opening = block.stub, block.stub_body_line
+    if opening is None:
+        sample = next((line for line in stub if line.strip()), "")
+        return [your_code_here(block, indentation(sample))] + stub
+    body = next((line for line in stub[opening + 1:]
+                 if line.strip() and not directive_name(line)), "")
+    indent = indentation(body) if indentation(body) else "\t"
+    return stub[:opening + 1] + [your_code_here(block, indent)] + stub[opening + 1:]
 
 
 def render_for_lab(parsed, lab, summary):
@@ -281,8 +526,7 @@ def render_for_lab(parsed, lab, summary):
             out.extend(piece.solution)
             summary.resolved[piece.lab] += 1
         else:
-            out.append(your_code_here(piece))
-            out.extend(piece.stub)
+            out.extend(stub_with_comment(piece))
             summary.stubbed[piece.lab] += 1
     return "".join(out)
 

@@ -1,17 +1,21 @@
 /*
  * lab.h - marks the code students write.
  *
- * A block
+ * A student part is one whole function, written twice:
  *     #if LAB_SOLUTION(N)
- *         ...the reference solution...
+ *     ...the function, as the reference solution...
  *     #else
- *         ...a stub that fails loudly and safely...
+ *     ...the same function (same name and signature) as a stub that
+ *        fails loudly and safely...
  *     #endif
- * is lab N's student part. On main LAB_SOLUTION(n) is true, so main is the
- * complete reference. `make handout LAB=N` (labs/handout.py) rewrites every
- * block of lab N and later into its stub, with a "LAB N: your code here"
- * comment. Building main with HANDOUT_LAB=N compiles the same stubs without
- * generating a tree, which keeps them from rotting.
+ * Where a student writes only part of what a function does, that part is
+ * a function of its own, with a comment stating its contract, called from
+ * the given code. On main LAB_SOLUTION(n) is true, so main is the complete
+ * reference. `make handout LAB=N` (labs/handout.py, which refuses a block
+ * that is not one whole function) rewrites every block of lab N and later
+ * into its stub, with a "LAB N: your code here" comment at the start of
+ * its body. Building main with HANDOUT_LAB=N compiles the same stubs
+ * without generating a tree, which keeps them from rotting.
  */
 #ifndef LIB_LAB_H
 #define LIB_LAB_H
@@ -21,5 +25,12 @@
 #else
 #define LAB_SOLUTION(n) 1
 #endif
+
+/*
+ * LAB_GIVEN marks a static helper (or table) given to a student part: the
+ * reference calls it, a stub need not, so in a handout it may be defined
+ * and unused. Without the mark that would be a warning (an error in CI).
+ */
+#define LAB_GIVEN __attribute__((unused))
 
 #endif

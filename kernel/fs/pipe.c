@@ -56,14 +56,14 @@ int pipe_create(struct file **read_end, struct file **write_end)
 }
 
 /* Sleep on chan, counted in *waiting. */
-static void pipe_sleep(void *chan, int *waiting)
+static LAB_GIVEN void pipe_sleep(void *chan, int *waiting)
 {
 	(*waiting)++;
 	sleep(chan);
 	(*waiting)--;
 }
 
-static void pipe_wake(void *chan, int waiting)
+static LAB_GIVEN void pipe_wake(void *chan, int waiting)
 {
 	if (waiting)
 		wakeup(chan);
@@ -90,7 +90,7 @@ void pipe_close_end(struct pipe *p, int write_end)
  * memory, in at most two pieces because of the wrap. The user range was
  * checked on entry and cannot have changed: the caller's own address
  * space, which only the caller's system calls alter. */
-static void pipe_copy(struct pipe *p, uint32_t pos, uint32_t ubuf, uint32_t len, int to_user)
+static LAB_GIVEN void pipe_copy(struct pipe *p, uint32_t pos, uint32_t ubuf, uint32_t len, int to_user)
 {
 	uint32_t *pgdir = current_proc->pgdir;
 
@@ -127,9 +127,9 @@ int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
 }
 
 /* Wait for bytes (or the end of file), then take at most n of them. */
+#if LAB_SOLUTION(5)
 static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
-#if LAB_SOLUTION(5)
 	while (p->nread == p->nwrite && p->writers > 0) {
 		if (current_proc->killed)
 			return -E_INTR;
@@ -143,18 +143,20 @@ static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 	if (n > 0)
 		pipe_wake(&p->nwrite, p->waiting_writers);
 	return (int)n;
+}
 #else
-	(void)p, (void)ubuf, (void)n, (void)pipe_copy, (void)pipe_sleep, (void)pipe_wake;
+static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
+{
 	printf("pipe_read: not implemented (lab 5)\n");
 	return -E_NOSYS;
-#endif
 }
+#endif
 
 /* Copy all n bytes in, sleeping whenever the ring is full; fewer only if
  * the readers go away or the writer is killed. */
+#if LAB_SOLUTION(5)
 static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
-#if LAB_SOLUTION(5)
 	uint32_t done = 0;
 
 	while (done < n) {
@@ -174,9 +176,11 @@ static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 		pipe_wake(&p->nread, p->waiting_readers);
 	}
 	return (int)n;
+}
 #else
-	(void)p, (void)ubuf, (void)n;
+static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
+{
 	printf("pipe_write: not implemented (lab 5)\n");
 	return -E_NOSYS;
-#endif
 }
+#endif

@@ -118,9 +118,9 @@ void vm_unmap(uint32_t *pgdir, uint32_t start, uint32_t end)
 	}
 }
 
+#if LAB_SOLUTION(5)
 int vm_copy(uint32_t *dst, uint32_t *src)
 {
-#if LAB_SOLUTION(5)
 	for (uint32_t i = USER_PDE_FIRST; i < USER_PDE_END; i++) {
 		uint32_t *table = vm_page_table(src, i);
 		if (!table)
@@ -140,12 +140,14 @@ int vm_copy(uint32_t *dst, uint32_t *src)
 		}
 	}
 	return 0;
+}
 #else
-	(void)dst, (void)src;
+int vm_copy(uint32_t *dst, uint32_t *src)
+{
 	printf("vm_copy: not implemented (lab 5): fork fails\n");
 	return -E_NOMEM;
-#endif
 }
+#endif
 
 uint32_t vm_user_pages(uint32_t *pgdir)
 {
@@ -170,9 +172,9 @@ static uint8_t *uaccess_page(uint32_t *pgdir, uint32_t va, uint32_t need)
 	return (uint8_t *)PTE_ADDR(*pte);
 }
 
+#if LAB_SOLUTION(4)
 int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
 {
-#if LAB_SOLUTION(4)
 	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
 
 	/* In user space, without wrapping around 4 GiB; va itself too, even
@@ -184,12 +186,14 @@ int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
 		if (!uaccess_page(pgdir, page, need))
 			return 0;
 	return 1;
+}
 #else
-	(void)pgdir, (void)va, (void)len, (void)write, (void)uaccess_page;
+int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
+{
 	printf("uaccess_ok: not implemented (lab 4): every user pointer is refused\n");
 	return 0;
-#endif
 }
+#endif
 
 /* Copy len bytes between kernel buffer kbuf and user address va, page by
  * page through the direct map; the range has been checked. */

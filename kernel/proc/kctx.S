@@ -14,9 +14,9 @@
  * Saves ebx, esi, edi, ebp; esp as it will be after the return (%esp + 4);
  * eip = the return address. Returns 0. Clobbers eax, edx.
  */
+#if LAB_SOLUTION(2)
 	.globl setctx
 setctx:
-#if LAB_SOLUTION(2)
 	movl	4(%esp), %eax		/* c */
 	movl	%ebx, KCTX_EBX(%eax)
 	movl	%esi, KCTX_ESI(%eax)
@@ -29,6 +29,8 @@ setctx:
 	xorl	%eax, %eax
 	ret
 #else
+	.globl setctx
+setctx:
 	pushl	$2f
 	call	panic
 	ud2				/* panic never returns; keeps the return address in setctx */
@@ -44,9 +46,9 @@ setctx:
  * %eax = value (or 1 if value is 0): the matching setctx returns again.
  * Never returns to its caller.
  */
+#if LAB_SOLUTION(2)
 	.globl resctx
 resctx:
-#if LAB_SOLUTION(2)
 	movl	4(%esp), %edx		/* c */
 	movl	8(%esp), %eax		/* value */
 	testl	%eax, %eax
@@ -59,6 +61,8 @@ resctx:
 	movl	KCTX_ESP(%edx), %esp
 	jmp	*KCTX_EIP(%edx)
 #else
+	.globl resctx
+resctx:
 	pushl	$2f
 	call	panic
 	ud2

@@ -59,11 +59,6 @@ void sched_init(unsigned int quantum_ticks)
 	struct proc *boot = current_proc;
 
 	sched_quantum = (int)quantum_ticks;
-#if LAB_SOLUTION(3)
-	/* sched_tick preempts a thread after sched_quantum ticks. */
-#else
-	printf("sched: preemption not implemented (lab 3): threads run until they yield\n");
-#endif
 	boot->state = PROC_RUNNABLE;
 	boot->rq_next = boot->rq_prev = boot;
 	runq_ring = boot;
@@ -133,20 +128,22 @@ static struct proc *sched_pick_or_idle(void)
 /* A frame saved by sched_save_trapframe, copied back to where it came
  * from: onto the thread's own kernel stack, just below the stack pointer
  * it had (ring 0), or at the top of its kernel stack (ring 3). */
+#if LAB_SOLUTION(3)
 static struct trapframe *sched_restore_trapframe(struct proc *p)
 {
-#if LAB_SOLUTION(3)
 	uint32_t size = trapframe_has_user_stack(&p->tf) ? sizeof(struct trapframe) : TRAPFRAME_KERNEL_SIZE;
 	uint32_t home = trapframe_has_user_stack(&p->tf) ? p->kstack_top : p->tf.esp;
 	struct trapframe *frame = (struct trapframe *)(home - size);
 
 	copy_words(frame, &p->tf, size / sizeof(uint32_t));
 	return frame;
-#else
-	(void)p;
-	panic("sched_restore_trapframe: not implemented (lab 3)");
-#endif
 }
+#else
+static struct trapframe *sched_restore_trapframe(struct proc *p)
+{
+	panic("sched_restore_trapframe: not implemented (lab 3)");
+}
+#endif
 
 /* Make next the running thread. If it stopped voluntarily, jump into it
  * (no return); if it was preempted, restore its frame from the process
@@ -225,19 +222,21 @@ void sched_preempt_pending(void)
 /* Copy the interrupted context into the running thread's table entry. A
  * ring-0 frame has no esp/ss: record the esp the thread had when it was
  * interrupted (just above the frame) so the entry is complete. */
+#if LAB_SOLUTION(3)
 static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
 {
-#if LAB_SOLUTION(3)
 	uint32_t size = trapframe_has_user_stack(tf) ? sizeof(struct trapframe) : TRAPFRAME_KERNEL_SIZE;
 
 	copy_words(&p->tf, tf, size / sizeof(uint32_t));
 	trapframe_fill_stack(&p->tf, tf);
 	p->saved = SAVED_TRAPFRAME;
-#else
-	(void)p, (void)tf;
-	panic("sched_save_trapframe: not implemented (lab 3)");
-#endif
 }
+#else
+static void sched_save_trapframe(struct proc *p, const struct trapframe *tf)
+{
+	panic("sched_save_trapframe: not implemented (lab 3)");
+}
+#endif
 
 struct trapframe *sched_preempt(struct trapframe *tf)
 {
@@ -265,16 +264,38 @@ static void sched_wake_timer_sleepers(void)
 	}
 }
 
+/*
+ * Charge the tick just taken to the running thread: count it in
+ * sched_ticks_used, and once the thread has had its sched_quantum ticks,
+ * ask for a switch by setting sched_need_resched. Never switches itself:
+ * trap_dispatch acts on the flag once the handler has returned, and
+ * sched_preempt decides whether anyone else can run. Interrupts are off.
+ */
+#if LAB_SOLUTION(3)
+static void sched_charge_tick(void)
+{
+	if (++sched_ticks_used >= sched_quantum)
+		sched_need_resched = 1;
+}
+#else
+static void sched_charge_tick(void)
+{
+	static int told;
+
+	/* Once, and not while a line is being printed (all console output
+	 * runs with preemption off): printing here would split it. */
+	if (!told && preempt_count == 0) {
+		told = 1;
+		printf("sched: preemption not implemented (lab 3): threads run until they yield\n");
+	}
+}
+#endif
+
 void sched_tick(void)
 {
 	if (timer_sleepers)
 		sched_wake_timer_sleepers();
-#if LAB_SOLUTION(3)
-	if (++sched_ticks_used >= sched_quantum)
-		sched_need_resched = 1;
-#else
-	/* No preemption yet: sched_init has said so. */
-#endif
+	sched_charge_tick();
 }
 
 void sleep(void *chan)

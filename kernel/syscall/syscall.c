@@ -26,7 +26,7 @@ static struct trapframe *sys_nosys(struct trapframe *tf)
 }
 
 #define SYSCALL_ENTRY(num, name, nargs, ret, params) [num] = sys_##name,
-static const trap_handler_t syscall_table[SYSCALL_MAX + 1] = {
+static LAB_GIVEN const trap_handler_t syscall_table[SYSCALL_MAX + 1] = {
 	[0] = sys_nosys,
 	SYSCALL_LIST(SYSCALL_ENTRY)
 };
@@ -38,26 +38,37 @@ _Static_assert(0 SYSCALL_LIST(SYSCALL_COUNT_ONE) == SYSCALL_MAX,
 	       "lib/syscall_list.h must number its calls 1..SYSCALL_MAX without gaps");
 #undef SYSCALL_COUNT_ONE
 
-/* Dispatch by the number in %eax, with interrupts on; every number
- * outside the table, negative ones included (they are huge unsigned),
- * gets -E_NOSYS. A process killed meanwhile dies on its way back to user
+/*
+ * Run the service routine that the number in %eax names, and return the
+ * frame it returns (the caller's, with the result in %eax, or another
+ * one to resume). Every number outside the table, negative ones included
+ * (they are huge unsigned), gets -E_NOSYS. Interrupts are on.
+ */
+#if LAB_SOLUTION(4)
+static struct trapframe *syscall_dispatch(struct trapframe *tf)
+{
+	uint32_t number = tf->eax;
+
+	if (__builtin_expect(number <= SYSCALL_MAX, 1))
+		return syscall_table[number](tf);
+	return sys_nosys(tf);
+}
+#else
+static struct trapframe *syscall_dispatch(struct trapframe *tf)
+{
+	printf("pid %d (%s): system call %d not dispatched (lab 4: syscall_dispatch)\n",
+	       current_proc->pid, current_proc->name, (int)tf->eax);
+	uproc_exit(WAIT_KILLED | T_SYSCALL);
+}
+#endif
+
+/* The handler of the system call vector: the service routine runs with
+ * interrupts on. A process killed meanwhile dies on its way back to user
  * mode (trap_return, uproc_return_to_user). */
 static struct trapframe *syscall_trap(struct trapframe *tf)
 {
 	sti();
-#if LAB_SOLUTION(4)
-	uint32_t number = tf->eax;
-
-	if (__builtin_expect(number <= SYSCALL_MAX, 1))
-		tf = syscall_table[number](tf);
-	else
-		tf = sys_nosys(tf);
-#else
-	printf("pid %d (%s): system call %d not dispatched (lab 4: syscall_trap)\n",
-	       current_proc->pid, current_proc->name, (int)tf->eax);
-	(void)syscall_table;
-	uproc_exit(WAIT_KILLED | T_SYSCALL);
-#endif
+	tf = syscall_dispatch(tf);
 	cli();          /* the way out (preemption point, iret) is atomic */
 	return tf;
 }

@@ -228,12 +228,11 @@ int uproc_kill(int pid)
 	return err;
 }
 
+#if LAB_SOLUTION(5)
 int uproc_sbrk(int increment)
 {
 	struct proc *cur = current_proc;
 	uint32_t old = cur->brk;
-
-#if LAB_SOLUTION(5)
 	uint32_t new = old + (uint32_t)increment;
 
 	if (increment > 0) {
@@ -250,9 +249,11 @@ int uproc_sbrk(int increment)
 	}
 	cur->brk = new;
 	return (int)old;
+}
 #else
-	(void)increment, (void)old;
+int uproc_sbrk(int increment)
+{
 	printf("sbrk: not implemented (lab 5)\n");
 	return -E_NOMEM;
-#endif
 }
+#endif

@@ -138,7 +138,7 @@ static void user_fault_describe_page_fault(const struct trapframe *tf, char *buf
 	snprintf(buf, size, "page fault %s 0x%08x (%s)", access, addr, why);
 }
 
-static void user_fault_describe(struct proc *p, const struct trapframe *tf, char *buf, int size)
+static LAB_GIVEN void user_fault_describe(struct proc *p, const struct trapframe *tf, char *buf, int size)
 {
 	if (tf->vector == T_PAGE_FAULT)
 		user_fault_describe_page_fault(tf, buf, size);
@@ -168,13 +168,13 @@ void user_fault_vm86(const struct trapframe *tf)
 	uproc_exit(WAIT_KILLED | T_GP);
 }
 
+#if LAB_SOLUTION(4)
 void user_fault(struct trapframe *tf)
 {
 	struct proc *p = current_proc;
 	char what[FAULT_WHAT_MAX];
 	uint32_t offset;
 
-#if LAB_SOLUTION(4)
 	user_fault_describe(p, tf, what, sizeof(what));
 	const char *fn = usym_lookup(p->program, tf->eip, &offset);
 	if (fn)
@@ -182,8 +182,10 @@ void user_fault(struct trapframe *tf)
 	else
 		printf("pid %d (%s): killed by %s, eip 0x%08x (?)\n", p->pid, p->name, what, tf->eip);
 	uproc_exit(WAIT_KILLED | (int)tf->vector);
-#else
-	(void)p, (void)what, (void)offset, (void)user_fault_describe;
-	panic_trap(tf);     /* LAB 4: kill only the process instead */
-#endif
 }
+#else
+void user_fault(struct trapframe *tf)
+{
+	panic_trap(tf);         /* the whole kernel stops, not only the process */
+}
+#endif
