@@ -51,3 +51,52 @@ def test_nopreempt_functions_stay_in_their_section(kernel_elf):
         problems.append(f"{address}: {mnemonic} {symbol or target}, outside .nopreempt")
     assert not problems, ("a NOPREEMPT function leaves its section (mark the callee "
                           "NOPREEMPT too, or use preempt_disable):\n" + "\n".join(problems))
+
+
+# ---- layers ---------------------------------------------------------------
+
+# docs/README.md, "The layers of the kernel": lowest first. A file may
+# include headers of its own layer and of the layers before it.
+LAYERS = ["cpu", "console", "debug", "mm", "proc", "fs", "uproc", "trap", "syscall",
+          "boot", "tests"]
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"', re.M)
+
+
+def upward_includes(kernel_root):
+    """(file, included header) for every #include of a higher layer."""
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    edges = []
+    for path in sorted(kernel_root.rglob("*")):
+        if path.suffix not in (".c", ".h", ".S") or not path.is_file():
+            continue
+        layer = path.relative_to(kernel_root).parts[0]
+        for match in INCLUDE.finditer(path.read_text()):
+            target = match.group(1)
+            if target in rank and layer in rank and rank[target] > rank[layer]:
+                edges.append((str(path.relative_to(kernel_root.parent)),
+                              match.group(0).strip()))
+    return edges
+
+
+def test_every_kernel_folder_is_a_layer(kernel_dir):
+    """each folder of kernel/ has its place in the order of the layers"""
+    folders = sorted(p.name for p in (kernel_dir / "kernel").iterdir() if p.is_dir())
+    assert set(folders) <= set(LAYERS), \
+        f"folders with no place in LAYERS (and docs/README.md): {set(folders) - set(LAYERS)}"
+
+
+def test_no_include_runs_up_the_layers(kernel_dir):
+    """no kernel file includes a header of a higher layer"""
+    edges = upward_includes(kernel_dir / "kernel")
+    assert not edges, ("includes that run up the layers (docs/README.md; a lower layer "
+                       "reaches a higher one only through a documented hook):\n"
+                       + "\n".join(f"  {path}: {include}" for path, include in edges))
+
+
+def test_the_layer_check_finds_an_upward_include(tmp_path):
+    """the check itself: a planted upward include is reported"""
+    (tmp_path / "kernel" / "mm").mkdir(parents=True)
+    (tmp_path / "kernel" / "proc").mkdir()
+    (tmp_path / "kernel" / "mm" / "frame.c").write_text('#include "proc/proc.h"\n#include "cpu/x86.h"\n')
+    (tmp_path / "kernel" / "proc" / "proc.c").write_text('#include "mm/frame.h"\n')
+    assert upward_includes(tmp_path / "kernel") == [("kernel/mm/frame.c", '#include "proc/proc.h"')]

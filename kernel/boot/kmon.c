@@ -15,6 +15,7 @@
 #include "mm/frame.h"
 #include "mm/layout.h"
 #include "proc/proc.h"
+#include "uproc/procdump.h"
 #include "boot/ktest.h"
 #include "proc/timer.h"
 #include "string.h"

@@ -14,6 +14,7 @@
 #include "boot/cmdline.h"
 #include "console/console.h"
 #include "fs/tty.h"
+#include "trap/pic.h"
 #include "cpu/cpu.h"
 #include "cpu/gdt.h"
 #include "debug/power.h"
@@ -25,6 +26,7 @@
 #include "uproc/exec.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
+#include "uproc/procdump.h"
 #include "proc/proc_fpu.h"
 #include "proc/sched.h"
 #include "uproc/uproc.h"
@@ -106,9 +108,11 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	proc_init();
 	sched_init(boot_config.quantum);
 	timer_init(boot_config.hz);
+	trap_register_irq(IRQ_TIMER, timer_intr);
 	syscall_init();
-	proc_fpu_init();
-	tty_init();
+	trap_register_irq(IRQ_COM1, tty_serial_intr);
+	trap_register_irq(IRQ_KEYBOARD, tty_keyboard_intr);
+	tty_set_ctrl_p(proc_dump);
 	sti();
 
 	printf("beta86: ready after %llu instructions (hz=%u quantum=%u seed=%u init=%s, %u free frames)\n",

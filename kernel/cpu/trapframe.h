@@ -61,9 +61,11 @@ static inline int trapframe_from_user(const struct trapframe *tf)
 /* The frame's shape, for the code that copies frames (sched.c) and nothing
  * else: whether the CPU changed stacks and pushed esp and ss, which it does
  * on entry from ring 3. Cheaper than trapframe_from_user, and the same for
- * every frame that is ever restored: a frame from virtual-8086 mode may be
- * saved into the process table by a preemption, but never restored from
- * it (uproc_switch_in kills its process first). */
+ * every frame that is ever saved: a frame for virtual-8086 mode is never
+ * saved. At the preemption point its process is killed instead
+ * (trap_preempt); otherwise it runs on and faults at its next instruction
+ * fetch (nothing below 1 MiB is user-accessible), and user_fault_vm86 kills
+ * it. */
 static inline int trapframe_has_user_stack(const struct trapframe *tf)
 {
 	return (tf->cs & 3) != 0;
@@ -81,6 +83,13 @@ static inline void trapframe_fill_stack(struct trapframe *copy, const struct tra
 		copy->ss = tf->ds;
 	}
 }
+
+/* Pop the frame at tf and iret to it: the trap layer's return path
+ * (trap_return in trap/trap_entry.S), so that every return to user mode
+ * passes its check for a killed process. A hook: declared here, beside the
+ * frame, because the scheduler (proc/, a lower layer than trap/) resumes
+ * threads through it. */
+void trap_resume(struct trapframe *tf) __attribute__((noreturn));
 
 #endif /* __ASSEMBLER__ */
 

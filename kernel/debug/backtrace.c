@@ -5,7 +5,6 @@
 #include "debug/backtrace.h"
 #include "debug/ksym.h"
 #include "console/console.h"
-#include "mm/kstack.h"
 #include "lab.h"
 
 int backtrace_frame_ok(uint32_t ebp)

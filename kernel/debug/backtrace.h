@@ -26,4 +26,10 @@ int backtrace_frame_ok(uint32_t ebp);
  * return addresses of the chain at ebp. */
 void backtrace_print(uint32_t eip, uint32_t ebp);
 
+/* Whether [addr, addr + len) lies on a kernel stack (and is mapped). A
+ * hook: defined by mm/kstack.c, which knows where the stacks are, a layer
+ * above this one; declared here because backtrace_frame_ok needs it, and
+ * kstack.c includes this header so the two agree. */
+int kstack_contains(uint32_t addr, uint32_t len);
+
 #endif

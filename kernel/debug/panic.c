@@ -14,9 +14,7 @@
 #include "console/console.h"
 #include "debug/power.h"
 #include "cpu/x86.h"
-#include "mm/kstack.h"
-#include "proc/proc.h"
-#include "trap/trap.h"
+#include "cpu/trapframe.h"
 
 static int panicking;
 
@@ -52,15 +50,6 @@ static void panic_finish(const struct trapframe *tf)
 	shutdown(0);
 }
 
-/* tf with the stack pointer the interrupted code had, for the dump. */
-static struct trapframe panic_complete_frame(const struct trapframe *tf)
-{
-	struct trapframe full = *tf;
-
-	trapframe_fill_stack(&full, tf);
-	return full;
-}
-
 void panic_with_frame(struct trapframe *tf, const char *fmt, ...)
 {
 	va_list ap;
@@ -68,36 +57,6 @@ void panic_with_frame(struct trapframe *tf, const char *fmt, ...)
 	panic_begin(fmt, ap);
 	va_end(ap);
 	panic_finish(tf);
-}
-
-/* Describe a page fault's error code in words. */
-static const char *page_fault_access(uint32_t error)
-{
-	if (error & PF_WRITE)
-		return error & PF_PRESENT ? "write to a read-only page" : "write to an unmapped page";
-	return error & PF_PRESENT ? "read of a protected page" : "read of an unmapped page";
-}
-
-void panic_trap(struct trapframe *tf)
-{
-	struct trapframe full = panic_complete_frame(tf);
-	uint32_t offset;
-	const char *fn = ksym_lookup(tf->eip, &offset);
-	/* Only a kernel without user_fault (lab 4) panics on a user fault. */
-	const char *where = trapframe_from_user(tf) ? "user mode" : "kernel";
-
-	if (tf->vector == T_PAGE_FAULT) {
-		uint32_t addr = read_cr2();
-		struct proc *owner = kstack_guard_owner(addr);
-		if (owner)
-			panic_with_frame(&full, "kernel stack overflow in pid %d (%s): page fault at 0x%08x in its guard page",
-					 owner->pid, owner->name, addr);
-		panic_with_frame(&full, "page fault in %s at address 0x%08x (%s), error code 0x%x, eip 0x%08x %s+0x%x",
-				 where, addr, page_fault_access(tf->error), tf->error, tf->eip,
-				 fn ? fn : "???", fn ? offset : 0);
-	}
-	panic_with_frame(&full, "%s in %s (vector %u), error code 0x%x, eip 0x%08x %s+0x%x",
-			 trap_name(tf->vector), where, tf->vector, tf->error, tf->eip, fn ? fn : "???", fn ? offset : 0);
 }
 
 /* Snapshot the registers as they are at the call site of panic(). The

@@ -14,7 +14,6 @@ struct trapframe;
 
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* An exception nobody handled: name it, decode it, dump the frame. */
-void panic_trap(struct trapframe *tf) __attribute__((noreturn));
 /* Panic with a reason and the registers of an explicit frame. */
 void panic_with_frame(struct trapframe *tf, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));

@@ -3,10 +3,10 @@
  *
  * Both devices' interrupt handlers (IRQ 4 and 1) put the bytes they read
  * into tty_rx, a ring buffer, and wake its readers; tty_getc() and
- * tty_read() sleep until a byte arrives. Ctrl-P is not queued: it prints
- * the process table at once (proc_dump), with the context the interrupt
- * stopped, so it works even when every thread is stuck or in the middle of
- * a long system call.
+ * tty_read() sleep until a byte arrives. Ctrl-P is not queued: it runs the
+ * report boot registers (tty_set_ctrl_p: proc_dump, the process table) at
+ * once, with the context the interrupt stopped, so it works even when every
+ * thread is stuck or in the middle of a long system call.
  *
  * The drivers themselves (console/serial.c, console/keyboard.c) only poll
  * their devices: sleeping and waking is this layer's, above the scheduler.
@@ -18,8 +18,7 @@
 #include "cpu/x86.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
-#include "trap/pic.h"
-#include "trap/trap.h"
+#include "cpu/trapframe.h"
 #include "abi.h"
 
 #define TTY_RX_SIZE 256            /* a power of two: indices wrap by masking */
@@ -34,12 +33,20 @@ static struct {
 	unsigned int read, write;
 } tty_rx;
 
+static void (*tty_ctrl_p)(const struct trapframe *interrupted);
+
+void tty_set_ctrl_p(void (*report)(const struct trapframe *interrupted))
+{
+	tty_ctrl_p = report;
+}
+
 /* One input byte, from an interrupt handler; interrupted is the context
  * the interrupt stopped, for Ctrl-P's report. */
 static void tty_input(char c, const struct trapframe *interrupted)
 {
 	if (c == CTRL('P')) {
-		proc_dump(interrupted);
+		if (tty_ctrl_p)
+			tty_ctrl_p(interrupted);
 		return;
 	}
 	if (tty_rx.write - tty_rx.read == TTY_RX_SIZE)
@@ -48,7 +55,7 @@ static void tty_input(char c, const struct trapframe *interrupted)
 	wakeup(&tty_rx);
 }
 
-static struct trapframe *tty_serial_intr(struct trapframe *tf)
+struct trapframe *tty_serial_intr(struct trapframe *tf)
 {
 	char c;
 
@@ -57,19 +64,13 @@ static struct trapframe *tty_serial_intr(struct trapframe *tf)
 	return tf;
 }
 
-static struct trapframe *tty_keyboard_intr(struct trapframe *tf)
+struct trapframe *tty_keyboard_intr(struct trapframe *tf)
 {
 	char c;
 
 	while (keyboard_getc(&c))
 		tty_input(c, tf);
 	return tf;
-}
-
-void tty_init(void)
-{
-	trap_register_irq(IRQ_COM1, tty_serial_intr);
-	trap_register_irq(IRQ_KEYBOARD, tty_keyboard_intr);
 }
 
 static int tty_empty(void)

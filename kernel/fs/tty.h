@@ -5,8 +5,15 @@
 #ifndef FS_TTY_H
 #define FS_TTY_H
 
-/* Take the serial and keyboard interrupts (after trap_init). */
-void tty_init(void);
+struct trapframe;
+/* The handlers of IRQ 4 (COM1) and IRQ 1 (the keyboard), which boot
+ * registers: each takes every byte its device has. */
+struct trapframe *tty_serial_intr(struct trapframe *tf);
+struct trapframe *tty_keyboard_intr(struct trapframe *tf);
+/* What Ctrl-P runs, with the frame its interrupt stopped. A setting rather
+ * than a call, because the process table's report (proc_dump, which names
+ * user functions) lies in a layer above this one. */
+void tty_set_ctrl_p(void (*report)(const struct trapframe *interrupted));
 /* Wait for and return the next input byte. */
 char tty_getc(void);
 /* Wait for input and return what has arrived, at most n bytes, raw (no

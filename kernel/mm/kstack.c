@@ -4,15 +4,13 @@
  * backtraces and fault reports.
  */
 #include "mm/kstack.h"
+#include "debug/backtrace.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
 #include "mm/frame.h"
-#include "proc/proc.h"
 #include "debug/panic.h"
 
-#define KSTACK_SLOTS ((KSTACK_REGION_END - KSTACK_REGION) / KSTACK_SLOT_SIZE)
 
-_Static_assert(NPROC <= KSTACK_SLOTS, "kernel stack region too small for NPROC");
 
 extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
 
@@ -24,7 +22,7 @@ static uint32_t kstack_bottom(int slot)
 
 uint32_t kstack_alloc(int slot)
 {
-	if (slot <= 0 || slot >= NPROC)
+	if (slot <= 0 || slot >= KSTACK_SLOTS)
 		panic("kstack_alloc: slot %d out of range", slot);
 	for (uint32_t i = 0; i < KSTACK_PAGES; i++) {
 		uint32_t frame = frame_alloc();
@@ -61,14 +59,14 @@ int kstack_contains(uint32_t addr, uint32_t len)
 	return paging_is_mapped(kernel_pgdir, addr) && paging_is_mapped(kernel_pgdir, end - 1);
 }
 
-struct proc *kstack_guard_owner(uint32_t addr)
+int kstack_guard_slot(uint32_t addr)
 {
 	if (addr >= (uint32_t)boot_stack_guard && addr < (uint32_t)boot_stack)
-		return &proc_table[0];
+		return 0;
 	if (addr < KSTACK_REGION || addr >= KSTACK_REGION_END)
-		return 0;
+		return -1;
 	uint32_t offset = addr - KSTACK_REGION;
-	if (offset % KSTACK_SLOT_SIZE >= PAGE_SIZE || offset / KSTACK_SLOT_SIZE >= NPROC)
-		return 0;
-	return &proc_table[offset / KSTACK_SLOT_SIZE];
+	if (offset % KSTACK_SLOT_SIZE >= PAGE_SIZE || offset / KSTACK_SLOT_SIZE >= KSTACK_SLOTS)
+		return -1;
+	return (int)(offset / KSTACK_SLOT_SIZE);
 }

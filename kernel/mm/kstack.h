@@ -11,15 +11,20 @@
 #define MM_KSTACK_H
 
 #include <stdint.h>
+#include "mm/layout.h"
 
 /* Map slot's stack pages; returns the stack top (initial esp) or 0 when
  * out of memory. */
 uint32_t kstack_alloc(int slot);
 void kstack_free(int slot);
-/* Whether [addr, addr + len) lies on a kernel stack (mapped). */
-int kstack_contains(uint32_t addr, uint32_t len);
-struct proc;
-/* The thread whose kernel stack's guard page contains addr, or 0. */
-struct proc *kstack_guard_owner(uint32_t addr);
+/* Stacks the region holds: one per process table slot (proc.c checks
+ * that NPROC fits). */
+#define KSTACK_SLOTS ((int)((KSTACK_REGION_END - KSTACK_REGION) / KSTACK_SLOT_SIZE))
+
+/* kstack_contains(addr, len), whether a range lies on a kernel stack, is
+ * declared in debug/backtrace.h, whose walker needs it. */
+/* The slot (process table index) whose kernel stack's guard page contains
+ * addr: 0 for the boot stack, -1 for an address in no guard page. */
+int kstack_guard_slot(uint32_t addr);
 
 #endif

@@ -33,7 +33,7 @@
 #include <stdint.h>
 #include "proc/kctx.h"
 #include "cpu/fpu.h"
-#include "trap/trap.h"
+#include "cpu/trapframe.h"
 #include "abi.h"
 
 struct file;
@@ -109,10 +109,6 @@ static inline int proc_is_user(const struct proc *p)
 }
 /* The entry with this pid that is not UNUSED, or 0. */
 struct proc *proc_find(int pid);
-/* Print the process table on the console (Ctrl-P). interrupted, if not 0,
- * is the frame of the interrupt that asked: it says where the running
- * thread was, even in the middle of a long system call. */
-void proc_dump(const struct trapframe *interrupted);
 /* The state in words; "running" for current_proc. */
 const char *proc_state_name(const struct proc *p);
 

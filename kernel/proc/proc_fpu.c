@@ -11,7 +11,7 @@
 #include "cpu/cpu.h"
 #include "cpu/fpu.h"
 #include "cpu/x86.h"
-#include "trap/trap.h"
+#include "cpu/trapframe.h"
 #include "debug/panic.h"
 
 struct proc *fpu_owner;
@@ -25,29 +25,17 @@ static void proc_fpu_unload(void)
 	stts();
 }
 
-/* #NM: the running process used the FPU while CR0.TS was set. Give it the
- * registers and let it retry the instruction. From the kernel (which has
- * no business with the FPU), from virtual-8086 mode, or on a CPU without
- * an FPU, it is an ordinary exception. */
-static struct trapframe *proc_fpu_trap(struct trapframe *tf)
+void proc_fpu_claim(void)
 {
 	struct proc *cur = current_proc;
 
-	if (!cpu_features.fpu || !trapframe_from_user(tf) || trapframe_in_vm86(tf))
-		return trap_unexpected(tf);
 	if (fpu_owner == cur)
-		panic("proc_fpu_trap: pid %d owns the FPU but CR0.TS was set", cur->pid);
+		panic("proc_fpu_claim: pid %d owns the FPU but CR0.TS was set", cur->pid);
 	clts();
 	if (fpu_owner)
 		fpu_save(&fpu_owner->fpu);
 	fpu_restore(&cur->fpu);
 	fpu_owner = cur;
-	return tf;
-}
-
-void proc_fpu_init(void)
-{
-	trap_register(T_DEVICE_NA, proc_fpu_trap);
 }
 
 /* p's registers, if it has them, are given up without being saved. */

@@ -3,7 +3,7 @@
  * SSE), handed over lazily: the registers hold the state of one process,
  * fpu_owner, and every other process's state is in its proc entry (fpu).
  *
- *   switch to a user process (uproc_switch_in):
+ *   switch to a user process (sched_switch_to):
  *       nobody owns the FPU  ->  nothing to do: one load and one test
  *       it is the owner      ->  clts: its FPU instructions just run
  *       someone else is      ->  stts: its first FPU instruction traps (#NM)
@@ -28,8 +28,10 @@
 /* The process whose state is in the FPU's registers, or 0. */
 extern struct proc *fpu_owner;
 
-/* Register the #NM handler (after trap_init and cpu_init). */
-void proc_fpu_init(void);
+/* #NM from user mode: the running process used the FPU while CR0.TS was
+ * set. Give it its registers (saving the owner's first); it then retries
+ * the instruction. Called by the trap layer's #NM handler. */
+void proc_fpu_claim(void);
 /* Set CR0.TS for next, a user process about to run, while someone owns
  * the FPU: clear if next is the owner, set otherwise. */
 void proc_fpu_switch_in_owned(struct proc *next);

@@ -34,7 +34,7 @@
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
-#include "uproc/uproc.h"
+#include "proc/proc_fpu.h"
 #include "cpu/gdt.h"
 #include "cpu/nopreempt.h"
 #include "cpu/x86.h"
@@ -164,7 +164,7 @@ static __attribute__((noinline)) struct trapframe *sched_switch_to(struct proc *
 	if (next->pgdir) {
 		tss_set_kernel_stack(next->kstack_top);
 		write_cr3((uint32_t)next->pgdir);
-		uproc_switch_in(next);
+		proc_fpu_switch_in(next);
 	}
 	if (next->saved == SAVED_TRAPFRAME)
 		return sched_restore_trapframe(next);

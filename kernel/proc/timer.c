@@ -6,8 +6,7 @@
  * tick counts in timer_ticks and gives the scheduler its chance to preempt.
  */
 #include "proc/timer.h"
-#include "trap/trap.h"
-#include "trap/pic.h"
+#include "cpu/trapframe.h"
 #include "proc/sched.h"
 #include "cpu/x86.h"
 
@@ -19,7 +18,7 @@
 volatile uint32_t timer_ticks;
 unsigned int timer_hz;
 
-static struct trapframe *timer_intr(struct trapframe *tf)
+struct trapframe *timer_intr(struct trapframe *tf)
 {
 	timer_ticks++;
 	sched_tick();
@@ -34,5 +33,4 @@ void timer_init(unsigned int hz)
 	outb(PIT_COMMAND, PIT_CH0_RATE_GEN);
 	outb(PIT_CHANNEL0, divisor & 0xFF);
 	outb(PIT_CHANNEL0, divisor >> 8);
-	trap_register_irq(IRQ_TIMER, timer_intr);
 }

@@ -14,6 +14,11 @@
 extern volatile uint32_t timer_ticks;
 extern unsigned int timer_hz;
 
+/* Program the PIT for hz interrupts a second. */
 void timer_init(unsigned int hz);
+struct trapframe;
+/* IRQ 0's handler (boot registers it): count the tick, and give the
+ * scheduler its chance to preempt. */
+struct trapframe *timer_intr(struct trapframe *tf);
 
 #endif

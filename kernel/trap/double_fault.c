@@ -38,7 +38,8 @@ static void double_fault_task(void)
 {
 	struct trapframe tf = double_fault_frame();
 	/* The failed push was at esp - 4 or below: look a little under esp. */
-	struct proc *owner = kstack_guard_owner(tf.esp - sizeof(uint32_t));
+	int slot = kstack_guard_slot(tf.esp - sizeof(uint32_t));
+	struct proc *owner = slot >= 0 ? &proc_table[slot] : 0;
 
 	if (owner)
 		panic_with_frame(&tf, "kernel stack overflow in pid %d (%s): esp 0x%08x ran into its guard page",

@@ -12,11 +12,13 @@
  */
 #include "trap/trap.h"
 #include "trap/pic.h"
+#include "cpu/cpu.h"
 #include "cpu/gdt.h"
 #include "cpu/x86.h"
 #include "debug/panic.h"
+#include "proc/proc_fpu.h"
 #include "proc/sched.h"
-#include "uproc/user_fault.h"
+#include "trap/user_fault.h"
 
 _Static_assert(T_IRQ0 == PIC_VECTOR_BASE, "pic.h and trap.h disagree on IRQ 0's vector");
 
@@ -99,6 +101,18 @@ struct trapframe *trap_unexpected(struct trapframe *tf)
 	panic_trap(tf);
 }
 
+/* #NM: a process used the FPU while CR0.TS was set (the lazy hand-over of
+ * proc/proc_fpu.c). From the kernel (which has no business with the FPU),
+ * from virtual-8086 mode, or on a CPU without an FPU, it is an ordinary
+ * exception. */
+static struct trapframe *trap_fpu_unavailable(struct trapframe *tf)
+{
+	if (!cpu_features.fpu || !trapframe_from_user(tf) || trapframe_in_vm86(tf))
+		return trap_unexpected(tf);
+	proc_fpu_claim();
+	return tf;
+}
+
 void trap_init(void)
 {
 	struct idt_pointer p = { sizeof(idt) - 1, (uint32_t)idt };
@@ -108,6 +122,7 @@ void trap_init(void)
 		idt_set_gate(v, trap_vector_table[v], attr);
 		trap_handlers[v] = trap_unexpected;
 	}
+	trap_handlers[T_DEVICE_NA] = trap_fpu_unavailable;
 	__asm__ volatile("lidt %0" : : "m"(p));
 	pic_init();
 }
@@ -130,6 +145,16 @@ void trap_register_irq(int irq, trap_handler_t handler)
 	pic_unmask(irq);
 }
 
+/* The preemption point. A frame for virtual-8086 mode is never saved into
+ * the process table (it is larger than struct trapframe): its process dies
+ * here, with the interrupt named as what caught it. */
+static struct trapframe *trap_preempt(struct trapframe *tf)
+{
+	if (trapframe_in_vm86(tf))
+		user_fault_vm86(tf);
+	return sched_preempt(tf);
+}
+
 /* Acknowledge an IRQ at the PIC first (its handler may switch to another
  * thread and not come back for a long time), run the vector's handler,
  * then the preemption point: if the timer asked for a switch, sched_preempt
@@ -143,6 +168,6 @@ struct trapframe *trap_dispatch(struct trapframe *tf)
 		return tf;      /* spurious: no handler */
 	tf = trap_handlers[vector](tf);
 	if (sched_need_resched)
-		tf = sched_preempt(tf);
+		tf = trap_preempt(tf);
 	return tf;
 }

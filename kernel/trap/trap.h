@@ -68,9 +68,9 @@ struct trapframe *trap_dispatch(struct trapframe *tf);
  * a panic. Handlers call it for the cases they do not handle. */
 struct trapframe *trap_unexpected(struct trapframe *tf);
 const char *trap_name(uint32_t vector);
+/* A trap the kernel cannot handle: say what and where, dump, shut down. */
+void panic_trap(struct trapframe *tf) __attribute__((noreturn));
 
-/* Defined in trap_entry.S: pop the frame at tf and iret to it. */
-void trap_resume(struct trapframe *tf) __attribute__((noreturn));
 
 #endif /* __ASSEMBLER__ */
 

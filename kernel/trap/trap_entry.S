@@ -78,7 +78,7 @@ trap_common:
 trap_return:
 	/* To ring 3? (CPL alone: a frame back into virtual-8086 mode, whose
 	 * cs is a real-mode segment, never runs for long: its first fetch
-	 * faults, and a preempted one is never resumed, see uproc_switch_in.) */
+	 * faults, and one is never saved for later: trap_preempt.) */
 	testl	$3, TRAPFRAME_CS(%esp)
 	jz	1f
 	call	uproc_return_to_user	/* returns unless the process was killed */

@@ -26,7 +26,7 @@
 #include "mm/vm.h"
 #include "cpu/gdt.h"
 #include "cpu/x86.h"
-#include "trap/trap.h"
+#include "cpu/trapframe.h"
 #include "string.h"
 
 int exec_args_add(struct exec_args *args, const char *arg)

@@ -16,7 +16,6 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/proc_fpu.h"
-#include "uproc/user_fault.h"
 #include "fs/file.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
@@ -171,32 +170,6 @@ void uproc_return_to_user(void)
 {
 	if (current_proc->killed)
 		uproc_exit(current_proc->killed);
-}
-
-/* Where a process preempted in virtual-8086 mode resumes. */
-static void uproc_die_in_vm86(void) __attribute__((noreturn));
-static void uproc_die_in_vm86(void)
-{
-	user_fault_vm86(&current_proc->tf);
-}
-
-/* Make p, stopped in user mode, resume in die (which exits): its saved
- * context lives in the table (SAVED_TRAPFRAME), so rewrite it as a
- * voluntary stop whose next instruction is die. The frame stays in p->tf
- * for die to read. Safe because a process stopped in user mode has
- * nothing live on its kernel stack. */
-static void uproc_redirect(struct proc *p, void (*die)(void))
-{
-	uint32_t *top = (uint32_t *)p->kstack_top - 1;
-
-	*top = 0;                       /* no return address: backtraces end */
-	p->kctx = (struct kctx){ .eip = (uint32_t)die, .esp = (uint32_t)top };
-	p->saved = SAVED_KCTX;
-}
-
-void uproc_redirect_to_vm86_death(struct proc *p)
-{
-	uproc_redirect(p, uproc_die_in_vm86);
 }
 
 static int uproc_kill_locked(int pid)

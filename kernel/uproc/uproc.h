@@ -31,21 +31,6 @@ int uproc_kill(int pid);
 /* Move the current process's break by increment bytes; the old break, or
  * -E_NOMEM / -E_INVAL. */
 int uproc_sbrk(int increment);
-/* Make p, stopped in virtual-8086 mode, die with user_fault_vm86 as soon
- * as it runs, instead of resuming its frame. */
-void uproc_redirect_to_vm86_death(struct proc *p);
-
-/* What a switch to user process next needs besides its CR3 and TSS stack
- * (sched_switch_to calls it, interrupts off): the FPU's CR0.TS for it, and,
- * if an interrupt preempted it in virtual-8086 mode, its death instead of
- * its frame (trapframe_has_user_stack). Inline: two loads and tests on the
- * switch path while nobody owns the FPU; kernel threads never get here. */
-static inline void uproc_switch_in(struct proc *next)
-{
-	proc_fpu_switch_in(next);
-	if (__builtin_expect(next->saved == SAVED_TRAPFRAME && trapframe_in_vm86(&next->tf), 0))
-		uproc_redirect_to_vm86_death(next);
-}
 
 /* Called by trap_return (trap_entry.S) for every frame about to return
  * to ring 3, on the kernel stack of the process it belongs to, interrupts

@@ -11,7 +11,7 @@
  * from the process's own text; a floating-point exception by the exception
  * the FPU has pending.
  */
-#include "uproc/user_fault.h"
+#include "trap/user_fault.h"
 #include "trap/trap.h"
 #include "console/console.h"
 #include "cpu/fpu.h"

@@ -2,8 +2,8 @@
  * user_fault.h - what happens when a user process causes an exception:
  * it alone dies, with one line on the console saying why.
  */
-#ifndef UPROC_USER_FAULT_H
-#define UPROC_USER_FAULT_H
+#ifndef TRAP_USER_FAULT_H
+#define TRAP_USER_FAULT_H
 
 struct trapframe;
 
@@ -12,8 +12,7 @@ struct trapframe;
 void user_fault(struct trapframe *tf) __attribute__((noreturn));
 /* The same for a process found in virtual-8086 mode, which the kernel
  * does not support: whichever trap brought it back (tf->vector), it dies
- * with one line and status WAIT_KILLED | T_GP, a protection violation.
- * tf may be the process table's copy (uproc_redirect_to_vm86_death). */
+ * with one line and status WAIT_KILLED | T_GP, a protection violation. */
 void user_fault_vm86(const struct trapframe *tf) __attribute__((noreturn));
 
 #endif

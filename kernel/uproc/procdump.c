@@ -1,0 +1,95 @@
+/*
+ * procdump.c - the process table in words, one line per thread: what
+ * Ctrl-P (fs/tty.c) and the kernel monitor's `ps` print. It lies with the
+ * user processes because it names a user process's eip from its own
+ * program's symbols (usym), which a lower layer cannot reach.
+ */
+#include "uproc/procdump.h"
+#include "uproc/usym.h"
+#include "proc/proc.h"
+#include "console/console.h"
+#include "debug/backtrace.h"
+#include "debug/ksym.h"
+
+#define PROC_DUMP_FRAMES 4      /* where: the saved eip and 3 callers */
+
+/* Print addr as function+offset (or raw, outside the kernel's text). */
+static void proc_dump_address(uint32_t addr)
+{
+	uint32_t offset;
+	const char *fn = ksym_lookup(addr, &offset);
+
+	if (fn)
+		printf("%s+0x%x", fn, offset);
+	else
+		printf("0x%08x", addr);
+}
+
+/* A user process stopped in user mode: its eip named from its own
+ * program's symbols. (Its frame pointer chain is in its address space,
+ * not necessarily the loaded one, so it is not followed here; GDB's ps
+ * does that.) */
+static void proc_dump_user_where(const struct proc *p, uint32_t eip)
+{
+	uint32_t offset;
+	const char *fn = usym_lookup(p->program, eip, &offset);
+
+	if (fn)
+		printf("user %s+0x%x", fn, offset);
+	else
+		printf("user 0x%08x", eip);
+}
+
+/* Where a thread stopped in the kernel: eip, then the callers found
+ * through the frame pointer, innermost first ("a < b < c"). */
+static void proc_dump_kernel_where(uint32_t eip, uint32_t ebp)
+{
+	uint32_t callers[PROC_DUMP_FRAMES - 1];
+	int n = backtrace_walk(ebp, callers, PROC_DUMP_FRAMES - 1);
+
+	proc_dump_address(eip);
+	for (int i = 0; i < n; i++) {
+		printf(" < ");
+		proc_dump_address(callers[i]);
+	}
+}
+
+/* Where the context in tf was: in user code or in the kernel. */
+static void proc_dump_frame_where(const struct proc *p, const struct trapframe *tf)
+{
+	if (trapframe_from_user(tf))
+		proc_dump_user_where(p, tf->eip);
+	else
+		proc_dump_kernel_where(tf->eip, tf->ebp);
+}
+
+/* Where a stopped thread stopped, from what it saved. */
+static void proc_dump_where(const struct proc *p)
+{
+	if (p->saved == SAVED_TRAPFRAME)
+		proc_dump_frame_where(p, &p->tf);
+	else
+		proc_dump_kernel_where(p->kctx.eip, p->kctx.ebp);
+}
+
+void proc_dump(const struct trapframe *interrupted)
+{
+	printf("\npid  state     name             where\n");
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
+		if (p->state == PROC_UNUSED)
+			continue;
+		printf("%-4d %-9s %-16s ", p->pid, proc_state_name(p), p->name);
+		if (p == current_proc && p->state == PROC_RUNNABLE && interrupted) {
+			printf("(running) ");
+			proc_dump_frame_where(p, interrupted);
+		} else if (p == current_proc && p->state == PROC_RUNNABLE)
+			printf("(running)");
+		else if (p == current_proc)
+			printf("(idle: waiting for a thread to become runnable)");
+		else if (p->state == PROC_EMBRYO || p->saved == SAVED_NOT_STARTED)
+			printf("(not started)");
+		else
+			proc_dump_where(p);
+		printf("\n");
+	}
+}
