@@ -71,15 +71,6 @@ static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt
 	exit(1);
 }
 
-static uint32_t xorshift(uint32_t *state)
-{
-	uint32_t x = *state ? *state : 0x9e3779b9u;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 static uint32_t fnv1a_word(uint32_t h, uint32_t w)
 {
 	for (int i = 0; i < 4; i++)
@@ -93,19 +84,19 @@ static void regs_draw(struct fpu_regs *r, uint32_t *state, int mmx, uint32_t *su
 {
 	for (int i = 0; i < NREGS; i++) {
 		if (mmx) {
-			r->mmx[i][0] = xorshift(state);
-			r->mmx[i][1] = xorshift(state);
+			r->mmx[i][0] = xorshift32(state);
+			r->mmx[i][1] = xorshift32(state);
 			*sum = fnv1a_word(fnv1a_word(*sum, r->mmx[i][0]), r->mmx[i][1]);
 		} else {
-			r->x87[i] = xorshift(state);
+			r->x87[i] = xorshift32(state);
 			*sum = fnv1a_word(*sum, r->x87[i]);
 		}
 	}
 	for (int i = 0; i < NREGS; i++)
 		for (int j = 0; j < XMM_WORDS; j++)
-			*sum = fnv1a_word(*sum, r->xmm[i][j] = xorshift(state));
-	r->cw = (uint16_t)((X87_CW_DEFAULT & ~X87_CW_CONTROL) | (xorshift(state) & X87_CW_CONTROL));
-	r->mxcsr = MXCSR_DEFAULT | (xorshift(state) & MXCSR_CONTROL);
+			*sum = fnv1a_word(*sum, r->xmm[i][j] = xorshift32(state));
+	r->cw = (uint16_t)((X87_CW_DEFAULT & ~X87_CW_CONTROL) | (xorshift32(state) & X87_CW_CONTROL));
+	r->mxcsr = MXCSR_DEFAULT | (xorshift32(state) & MXCSR_CONTROL);
 	*sum = fnv1a_word(fnv1a_word(*sum, r->cw), r->mxcsr);
 }
 

@@ -52,11 +52,7 @@ static uint32_t rng;
 
 static uint32_t rnd(void)
 {
-	uint32_t x = rng ? rng : 0x2545f491u;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return rng = x;
+	return xorshift32(&rng);
 }
 
 static uint32_t below(uint32_t n)

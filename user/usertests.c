@@ -62,15 +62,6 @@ static inline int syscall3(uint32_t num, uint32_t a, uint32_t b, uint32_t c)
 	return ret;
 }
 
-static uint32_t xorshift(uint32_t *state)
-{
-	uint32_t x = *state ? *state : 0x9e3779b9u;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 static const char *errstr(int r)
 {
 	return (r < 0 && r >= -E_MAX) ? strerror(r) : "";
@@ -308,13 +299,13 @@ static void regs_fill(struct regs *in, uint32_t *rng, uint32_t nr)
 {
 	memset(in, 0, sizeof *in);
 	in->eax = nr;
-	in->ebx = xorshift(rng);
-	in->ecx = xorshift(rng);
-	in->edx = xorshift(rng);
-	in->esi = xorshift(rng);
-	in->edi = xorshift(rng);
-	in->ebp = xorshift(rng);
-	in->eflags = (xorshift(rng) & MASK_FLAGS) | 0x202;
+	in->ebx = xorshift32(rng);
+	in->ecx = xorshift32(rng);
+	in->edx = xorshift32(rng);
+	in->esi = xorshift32(rng);
+	in->edi = xorshift32(rng);
+	in->ebp = xorshift32(rng);
+	in->eflags = (xorshift32(rng) & MASK_FLAGS) | 0x202;
 	uint16_t sel;
 	asm volatile("movw %%cs, %0" : "=r"(sel)); in->cs = sel;
 	asm volatile("movw %%ds, %0" : "=r"(sel)); in->ds = sel;
@@ -424,7 +415,7 @@ static void part_syscalls(int argc, char **argv)
 		numbers[count++] = arg_uint(argc, argv, i, 0);
 	uint32_t rng = seed;
 	while (count < 10) {
-		uint32_t n = xorshift(&rng);
+		uint32_t n = xorshift32(&rng);
 		if (count & 1)
 			n = SYSCALL_MAX + 1 + n % 64;
 		numbers[count++] = n;
@@ -433,7 +424,7 @@ static void part_syscalls(int argc, char **argv)
 		uint32_t n = numbers[i];
 		if (n >= 1 && n <= SYSCALL_MAX)
 			continue;       /* a real system call: not with random arguments */
-		uint32_t a = xorshift(&rng), b = xorshift(&rng), c = xorshift(&rng);
+		uint32_t a = xorshift32(&rng), b = xorshift32(&rng), c = xorshift32(&rng);
 		int got = syscall3(n, a, b, c);
 		say("nosys 0x%08x -> %d", n, got);
 		CHECK(got == -E_NOSYS, "system call number 0x%08x returned %d %s, expected -E_NOSYS",
@@ -462,14 +453,14 @@ static void fill_pattern(uint32_t seed)
 {
 	uint32_t s = seed;
 	for (unsigned i = 0; i < sizeof pattern; i++)
-		pattern[i] = xorshift(&s) >> 24;
+		pattern[i] = xorshift32(&s) >> 24;
 }
 
 static int pattern_ok(uint32_t seed)
 {
 	uint32_t s = seed;
 	for (unsigned i = 0; i < sizeof pattern; i++)
-		if (pattern[i] != (unsigned char)(xorshift(&s) >> 24))
+		if (pattern[i] != (unsigned char)(xorshift32(&s) >> 24))
 			return 0;
 	return 1;
 }
@@ -588,12 +579,12 @@ static void make_args(uint32_t seed, int count, int bytes)
 	int each = (bytes - 32) / (count > 3 ? count - 3 : 1) - 1;
 	for (int i = 3; i < count; i++) {
 		/* many arguments: lengths vary around `each`; few: exactly `each` */
-		int len = count > 8 ? 1 + (int)(xorshift(&s) % (2 * each - 1)) : each;
+		int len = count > 8 ? 1 + (int)(xorshift32(&s) % (2 * each - 1)) : each;
 		if (len < 1 || p + len + 1 > argbuf + sizeof argbuf)
 			len = 1;
 		args[i] = p;
 		for (int j = 0; j < len; j++)
-			*p++ = 'a' + xorshift(&s) % 26;
+			*p++ = 'a' + xorshift32(&s) % 26;
 		*p++ = 0;
 	}
 	args[count] = 0;
@@ -796,10 +787,10 @@ static void part_pipe(int argc, char **argv)
 		close(fds[0]);
 		uint32_t data = seed, sizes = seed ^ 0x9e3779b9u;
 		for (int i = 0; i < PIPE_SMALL_WRITES + PIPE_LARGE_WRITES; i++) {
-			uint32_t r = xorshift(&sizes);
+			uint32_t r = xorshift32(&sizes);
 			int n = i < PIPE_SMALL_WRITES ? 1 + r % 16 : 4096 + r % 8192;
 			for (int j = 0; j < n; j++)
-				buf[j] = xorshift(&data) >> 24;
+				buf[j] = xorshift32(&data) >> 24;
 			int w = write(fds[1], buf, n);
 			if (w != n)
 				fail("writer: write %d of %d bytes returned %d %s", i, n, w, errstr(w));
@@ -810,14 +801,14 @@ static void part_pipe(int argc, char **argv)
 	uint32_t data = seed, sizes = seed ^ 0x5a17u, hash = 2166136261u;
 	int total = 0, reads = 0;
 	for (;;) {
-		int want = 1 + xorshift(&sizes) % (reads % 8 == 7 ? sizeof buf : 64);
+		int want = 1 + xorshift32(&sizes) % (reads % 8 == 7 ? sizeof buf : 64);
 		int r = read(fds[0], buf, want);
 		CHECK(r >= 0 && r <= want, "read(%d bytes) returned %d %s", want, r, errstr(r));
 		if (r == 0)
 			break;
 		reads++;
 		for (int j = 0; j < r; j++) {
-			unsigned char expect = xorshift(&data) >> 24;
+			unsigned char expect = xorshift32(&data) >> 24;
 			CHECK(buf[j] == expect, "byte %d of the stream is 0x%02x, expected 0x%02x",
 			      total + j, buf[j], expect);
 			hash = (hash ^ buf[j]) * 16777619u;
@@ -988,10 +979,10 @@ static void part_sbrk(int argc, char **argv)
 	uint32_t s = 12345;
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < 64; i++) {
-			if (blocks[i] && (xorshift(&s) & 1))
+			if (blocks[i] && (xorshift32(&s) & 1))
 				continue;
 			free(blocks[i]);
-			size_t n = 1 + xorshift(&s) % 3000;
+			size_t n = 1 + xorshift32(&s) % 3000;
 			blocks[i] = malloc(n);
 			CHECK(blocks[i], "malloc(%u) returned NULL", (unsigned)n);
 			memset(blocks[i], i, n);

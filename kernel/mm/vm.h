@@ -37,8 +37,10 @@ uint32_t vm_user_pages(uint32_t *pgdir);
  * With len 0 there is no byte, but va must still be a user address: a
  * null pointer is refused whatever the length. */
 int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
-/* Copy to or from a user range that uaccess_ok has already accepted (and
- * that nothing has unmapped since: interrupts off, no sleep between). */
+/* Copy to or from a user range that uaccess_ok has already accepted, and
+ * that nothing can have unmapped since: only the process itself changes
+ * its own mappings, in its own system calls, so the check holds across
+ * preemption and even across a sleep (pipe_read checks, sleeps, copies). */
 void uaccess_read(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len);
 void uaccess_write(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len);
 /* Copy between kernel memory and user space of pgdir; 0 or -E_FAULT, in

@@ -54,11 +54,14 @@ static int sched_quantum = SCHED_DEFAULT_QUANTUM;
 static int sched_ticks_used;        /* by the running thread, since it was switched in */
 static struct proc *timer_sleepers; /* sorted by wake_tick */
 
+static void sched_charge_ticks(int ticks);
+
 void sched_init(unsigned int quantum_ticks)
 {
 	struct proc *boot = current_proc;
 
 	sched_quantum = (int)quantum_ticks;
+	sched_charge_ticks(0);          /* nothing yet; a stub announces itself */
 	boot->state = PROC_RUNNABLE;
 	boot->rq_next = boot->rq_prev = boot;
 	runq_ring = boot;
@@ -265,29 +268,25 @@ static void sched_wake_timer_sleepers(void)
 }
 
 /*
- * Charge the tick just taken to the running thread: count it in
+ * Charge the running thread `ticks` timer ticks: count them in
  * sched_ticks_used, and once the thread has had its sched_quantum ticks,
  * ask for a switch by setting sched_need_resched. Never switches itself:
  * trap_dispatch acts on the flag once the handler has returned, and
  * sched_preempt decides whether anyone else can run. Interrupts are off.
+ * sched_tick charges each tick; sched_init charges 0 once, at boot.
  */
 #if LAB_SOLUTION(3)
-static void sched_charge_tick(void)
+static void sched_charge_ticks(int ticks)
 {
-	if (++sched_ticks_used >= sched_quantum)
+	sched_ticks_used += ticks;
+	if (sched_ticks_used >= sched_quantum)
 		sched_need_resched = 1;
 }
 #else
-static void sched_charge_tick(void)
+static void sched_charge_ticks(int ticks)
 {
-	static int told;
-
-	/* Once, and not while a line is being printed (all console output
-	 * runs with preemption off): printing here would split it. */
-	if (!told && preempt_count == 0) {
-		told = 1;
+	if (ticks == 0)         /* at boot: say so once, before anything runs */
 		printf("sched: preemption not implemented (lab 3): threads run until they yield\n");
-	}
 }
 #endif
 
@@ -295,7 +294,7 @@ void sched_tick(void)
 {
 	if (timer_sleepers)
 		sched_wake_timer_sleepers();
-	sched_charge_tick();
+	sched_charge_ticks(1);
 }
 
 void sleep(void *chan)

@@ -100,3 +100,13 @@ int getline_fd(int fd, char *buf, int size)
 	buf[len] = '\0';
 	return len;
 }
+
+uint32_t xorshift32(uint32_t *state)
+{
+	uint32_t x = *state ? *state : 0x9E3779B9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
