@@ -749,3 +749,33 @@ def test_handout_passes_earlier_labs(built_handout, lab):
     if failures:
         pytest.fail(f"the lab {lab} handout fails earlier labs' tests:\n\n"
                     + "\n\n".join(failures), pytrace=False)
+
+
+HANDLER_SOURCE = """\
+#include "trap/trap.h"
+static %s handler(struct trapframe *tf) { return %s; }
+void register_it(void) { trap_register(T_SYSCALL, handler); }
+"""
+
+
+def compile_with_handout_flags(tree, tmp_path, returns, value):
+    """Compile a file that registers `returns handler(struct trapframe *)`
+    with the kernel flags of the handout tree's own Makefile."""
+    status, flags = run_captured(["make", "-s", "-C", str(tree), "--eval",
+                                  "print-kcflags: ; @echo $(KCFLAGS)", "print-kcflags"],
+                                 cwd=tree, timeout=60)
+    assert status == 0, flags
+    source = tmp_path / f"handler_{returns.split()[0]}.c"
+    source.write_text(HANDLER_SOURCE % (returns, value))
+    return run_captured(["gcc", *flags.split(), "-c", str(source), "-o", str(source) + ".o"],
+                        cwd=tree, timeout=60)
+
+
+def test_handout_rejects_a_handler_of_the_wrong_type(built_handout, tmp_path):
+    """a handout build refuses a trap handler of the wrong type (not only a warning)"""
+    tree = built_handout(1).require()
+    status, output = compile_with_handout_flags(tree, tmp_path, "struct trapframe *", "tf")
+    assert status == 0, f"a handler of the right type does not compile:\n{output}"
+    status, output = compile_with_handout_flags(tree, tmp_path, "int", "0")
+    assert status != 0 and "incompatible-pointer-types" in output, \
+        f"a handler returning int compiled in the lab 1 handout:\n{output}"
