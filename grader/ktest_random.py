@@ -1,4 +1,4 @@
-"""The kernel tests' random generator (ktest_random in kernel/tests/ktest.c),
+"""The kernel tests' random generator (ktest_random in kernel/boot/ktest.c),
 in Python, so that a test can predict what a kernel test computes from the
 seed it was booted with."""
 

@@ -6,7 +6,7 @@ quantum, answers Ctrl-P, and can be killed. user/longcall.c makes the long
 calls; the heap size is chosen here at run time.
 
 Under -icount shift=0 an instruction is a nanosecond, so the PIT's tick
-period in instructions is its divisor (kernel/trap/timer.c) over its input
+period in instructions is its divisor (kernel/proc/timer.c) over its input
 clock; a call that took N instructions must see N / period ticks, within
 one (two readings of a tick counter differ by the floor or the ceiling).
 """

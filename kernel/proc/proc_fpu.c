@@ -1,7 +1,7 @@
 /*
  * proc_fpu.c - handing the FPU to user processes lazily (see proc_fpu.h).
  *
- * Everything here runs with interrupts off: proc_fpu_trap from an
+ * Everything here runs with interrupts off: proc_fpu_claim from an
  * interrupt gate, the rest from the switch path and from fork, exec and
  * exit with interrupts off around them (an interrupt between saving the
  * owner's registers and changing fpu_owner would let a switch see a

@@ -7,7 +7,7 @@
  *       nobody owns the FPU  ->  nothing to do: one load and one test
  *       it is the owner      ->  clts: its FPU instructions just run
  *       someone else is      ->  stts: its first FPU instruction traps (#NM)
- *   #NM (proc_fpu_trap): save the owner's registers into its entry, load the
+ *   #NM (proc_fpu_claim, from trap_fpu_unavailable): save the owner's registers into its entry, load the
  *       running process's, make it the owner, clts, and run the instruction
  *       again
  *   fork: the child gets a copy of the parent's state (saved first, if the
