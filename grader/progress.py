@@ -251,12 +251,15 @@ class Stopwatch:
 
     @property
     def stuck(self):
-        """Nothing executed since the reading before: (wall seconds, at most
-        how many virtual ns passed) since the first such reading, or None."""
+        """Nothing executed since the reading before: (wall seconds, at least
+        how many virtual ns passed) since the first such reading, or None.
+        The lower bound, because each reading's bounds widen with the time
+        its QMP call took: on a loaded machine the upper bound grows with
+        the host's delays even while the virtual clock stands still."""
         if self.still is None or self.still is self.last:
             return None
         return (self.last.wall - self.still.wall,
-                self.last.virtual_high - self.still.virtual_low)
+                max(0, self.last.virtual_low - self.still.virtual_high))
 
 
 # ---- the CPU's state ---------------------------------------------------------------
