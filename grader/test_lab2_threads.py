@@ -140,3 +140,19 @@ def test_children_of_an_exited_thread_get_a_living_parent(boot, rng):
     assert f"orphans: pid 0 reaped {children} of {children} orphans; frames all returned" \
         in run.output
 
+
+def test_write_past_a_stack_top_names_that_thread(boot, rng):
+    """a write just past the top of a thread's kernel stack panics naming that thread, not the one above"""
+    seed = rng.randrange(1, 2**32)
+    run = boot(f"seed={seed} init=stacktop")
+    run.expect_exit("failure")
+    said = re.search(r"^stacktop: pid (\d+) \((\w+)\) has pid (\d+) \((\w+)\) in the slot above$",
+                     run.output, re.M)
+    assert said, "no 'stacktop: pid P (NAME) has pid Q (NAME) in the slot above' line"
+    pid, name, above_pid, above = said.groups()
+    assert name == f"top{seed % 10000}", f"seed {seed}: the thread should be named top{seed % 10000}"
+    assert re.search(rf"^panic: kernel stack of pid {pid} \({name}\) used past its top: write to "
+                     r"an unmapped page at 0x[0-9a-f]{8} \(the guard page above it\)", run.output, re.M), \
+        (f"the panic should name pid {pid} ({name}), whose stack top was written, not pid "
+         f"{above_pid} ({above}) in the slot above; it says: {(run.panic_lines or ['nothing'])[0]}")
+    assert "survived" not in run.output

@@ -88,10 +88,16 @@ void panic_trap(struct trapframe *tf)
 
 	if (tf->vector == T_PAGE_FAULT) {
 		uint32_t addr = read_cr2();
-		struct proc *owner = kstack_guard_owner(addr);
-		if (owner)
+		enum kstack_edge edge;
+		struct proc *owner = kstack_guard_owner(addr, &edge);
+		if (owner && edge == KSTACK_BELOW_BOTTOM)
 			panic_with_frame(&full, "kernel stack overflow in pid %d (%s): page fault at 0x%08x in its guard page",
 					 owner->pid, owner->name, addr);
+		if (owner)
+			panic_with_frame(&full, "kernel stack of pid %d (%s) used past its top: %s at 0x%08x "
+					 "(the guard page above it), eip 0x%08x %s+0x%x",
+					 owner->pid, owner->name, page_fault_access(tf->error), addr, tf->eip,
+					 fn ? fn : "???", fn ? offset : 0);
 		panic_with_frame(&full, "page fault in %s at address 0x%08x (%s), error code 0x%x, eip 0x%08x %s+0x%x",
 				 where, addr, page_fault_access(tf->error), tf->error, tf->eip,
 				 fn ? fn : "???", fn ? offset : 0);

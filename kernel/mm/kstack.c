@@ -61,14 +61,36 @@ int kstack_contains(uint32_t addr, uint32_t len)
 	return paging_is_mapped(kernel_pgdir, addr) && paging_is_mapped(kernel_pgdir, end - 1);
 }
 
-struct proc *kstack_guard_owner(uint32_t addr)
+/*
+ * Slot s's guard page lies between two stacks: below slot s's and just
+ * above the top of slot s - 1's. A stack grows down, so its overflow
+ * faults in the upper part of the guard page below it, within a frame of
+ * its bottom; an access past the top of slot s - 1's stack faults in the
+ * lower part, within a few words of that top. Half a page is far more than
+ * any kernel frame, so the half of the page tells the two apart. Slot 0 of
+ * the region has no stack (the boot thread runs on boot_stack), so all of
+ * slot 1's guard page is slot 1's.
+ */
+#define KSTACK_GUARD_HALF (PAGE_SIZE / 2)
+
+struct proc *kstack_guard_owner(uint32_t addr, enum kstack_edge *edge)
 {
+	*edge = KSTACK_BELOW_BOTTOM;
 	if (addr >= (uint32_t)boot_stack_guard && addr < (uint32_t)boot_stack)
 		return &proc_table[0];
 	if (addr < KSTACK_REGION || addr >= KSTACK_REGION_END)
 		return 0;
 	uint32_t offset = addr - KSTACK_REGION;
-	if (offset % KSTACK_SLOT_SIZE >= PAGE_SIZE || offset / KSTACK_SLOT_SIZE >= NPROC)
+	uint32_t slot = offset / KSTACK_SLOT_SIZE;
+	uint32_t into_guard = offset % KSTACK_SLOT_SIZE;
+
+	if (into_guard >= PAGE_SIZE)
+		return 0;               /* on a stack slot's pages, not its guard */
+	if (into_guard < KSTACK_GUARD_HALF && slot > 1) {
+		*edge = KSTACK_ABOVE_TOP;
+		slot--;
+	}
+	if (slot < 1 || slot >= NPROC || proc_table[slot].state == PROC_UNUSED)
 		return 0;
-	return &proc_table[offset / KSTACK_SLOT_SIZE];
+	return &proc_table[slot];
 }
