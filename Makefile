@@ -188,8 +188,12 @@ gdb: all
 PYTEST_WORKERS := 4
 PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) -o junit_family=xunit2
 GRADE_ARGS := $(if $(LAB),--lab $(LAB))
+# The grade as a student reads it (grader/conftest.py): no pytest header, no
+# tracebacks (-q --tb=no -rN); every FAIL line with its reason, the details
+# below the score. PYTEST_ARGS="--tb=short" brings pytest's tracebacks back.
+GRADE_FLAGS := -q --tb=no -rN
 grade: deps all
-	$(PYTHON) -m pytest grader/test_lab*_*.py $(PYTEST_FLAGS) $(GRADE_ARGS) $(PYTEST_ARGS)
+	$(PYTHON) -m pytest grader/test_lab*_*.py $(PYTEST_FLAGS) $(GRADE_FLAGS) $(GRADE_ARGS) $(PYTEST_ARGS)
 
 # -v: one line per test, with its result, as it finishes.
 test: deps all

@@ -32,22 +32,48 @@ test is killed when the test ends. When a test fails, its report shows each
 run's serial log path, last output, how it ended (a triple fault explained
 from QEMU's exception log, a hang, a panic) and the decoded kernel addresses.
 
+A test that checks several independent things scores them separately
+with the ``part`` fixture: each ``with part(points, what):`` block is one
+check worth `points` of the test's points. A failed assertion in it fails
+that part only; the test goes on, fails at its end and scores the parts that
+passed (an exception outside every part ends the test, keeping the parts
+already passed). The parts of a test that runs to its end must add up to
+its points::
+
+    @pytest.mark.points(5)
+    def test_boots(boot, part):
+        run = boot("init=boot")
+        with part(3, "the banner lines"):
+            assert "boot: hello from pid 0" in run.output, "no 'boot: hello' line"
+        with part(2, "a clean shutdown"):
+            run.expect_exit("success")
+
 Marks: ``points(n)`` (graded), ``lab(n)`` (default: N from test_labN_*.py),
-``unit``. Fixtures besides `boot`: ``kernel_dir``, ``kernel_elf``, and ``rng``
-(a random.Random from the session seed, shown in the header; ``--seed N``
-repeats a run's choices). Options: ``--kernel-dir DIR``, ``--lab N``,
+``unit``. Fixtures besides `boot` and `part`: ``kernel_dir``, ``kernel_elf``,
+and ``rng`` (a random.Random from the session seed, shown in the header;
+``--seed N`` repeats a run's choices). Options: ``--kernel-dir DIR``, ``--lab N``,
 ``--grade-json FILE`` (Gradescope-style results), ``--seed N``; JUnit XML is
 pytest's own ``--junitxml`` (the Makefile sets ``junit_family=xunit2``, the
 family that conforms to Jenkins' strict junit-10.xsd).
-At the end: each lab's tests with their points, ``Score: X/Y``, and one last
-line ``N passed, M failed``. The exit status is non-zero unless the score is
-full and every test passed.
+At the end: each lab's tests with their points, every FAIL line followed by
+its reason in one line, ``Score: X/Y``, and one last line ``N passed, M
+failed``. With ``--tb=no`` (``make grade``, which also passes ``-q``), the
+details follow the score instead of pytest's tracebacks, as a student reads
+them: what went wrong, the lines of the test that noticed it, how the kernel
+ended (a panic with its decoded backtrace, a hang and where, a triple
+fault's exceptions), its last output and a command that repeats the run;
+no grader internals, no paths of this machine. Tests that failed for one
+root cause (the same panic, the same place of a hang) are explained once,
+listing them. The same text per test is the ``output`` of --grade-json.
+The exit status is non-zero unless the score is full and every test passed.
 """
 
+import contextlib
 import json
 import random
 import re
 import sys
+import traceback
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +88,7 @@ if str(GRADER_DIR) not in sys.path:
 import qemu  # noqa: E402  (grader/qemu.py, found through the path above)
 
 RUNS_OF_TEST = pytest.StashKey[list]()
+PARTS_OF_TEST = pytest.StashKey["Parts"]()
 USED_RNG = pytest.StashKey[bool]()
 SESSION_SEED = pytest.StashKey[int]()
 LAB_MODULE = re.compile(r"^test_lab(\d+)_")
@@ -228,6 +255,83 @@ def boot(request, kernel_dir, grade_log_dir):
         run.close()
 
 
+# ---- partial points: the parts of a test ---------------------------------------
+
+@dataclass
+class Part:
+    """One independent check of a test, worth `points` of its points."""
+    points: float
+    what: str
+    error: Optional[BaseException] = None   # why it failed; None: it passed
+
+    @property
+    def passed(self):
+        return self.error is None
+
+
+class PartsFailed(AssertionError):
+    """Raised when a test that ran to its end has failed parts."""
+
+
+class Parts:
+    """The parts of one test (the `part` fixture), in the order they ran."""
+
+    def __init__(self, points):
+        self.points = points
+        self.done: List[Part] = []
+        self.mismatched = False     # check_total() failed: a broken test scores 0
+
+    @contextlib.contextmanager
+    def part(self, points, what):
+        """A block that checks one thing worth `points`: an AssertionError
+        (or pytest.fail) in it fails this part only."""
+        record = Part(points, what)
+        self.done.append(record)
+        try:
+            yield record
+        except (AssertionError, pytest.fail.Exception) as error:
+            record.error = error
+
+    def earned(self):
+        if self.mismatched:
+            return 0
+        return sum(record.points for record in self.done if record.passed)
+
+    def failed(self):
+        return [record for record in self.done if not record.passed]
+
+    def check_total(self):
+        """The parts of a test that ran to its end add up to its points."""
+        declared = sum(record.points for record in self.done)
+        if abs(declared - self.points) > 1e-9:
+            self.mismatched = True
+            raise RuntimeError(f"the parts of this test add up to {number(declared)} "
+                               f"points; its points mark says {number(self.points)}")
+
+
+@pytest.fixture
+def part(request):
+    """part(points, what): a context manager for one independent check of
+    the test, worth `points` of its points (see the module's docstring)."""
+    parts = Parts(points_of(request.node))
+    request.node.stash[PARTS_OF_TEST] = parts
+    return parts.part
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """A test that ran to its end with failed parts fails (after them all)."""
+    outcome = yield
+    parts = pyfuncitem.stash.get(PARTS_OF_TEST, None)
+    if parts is None or outcome.excinfo is not None:
+        return
+    parts.check_total()
+    failed = parts.failed()
+    if failed:
+        raise PartsFailed(f"{len(failed)} of {len(parts.done)} parts failed: "
+                          + "; ".join(record.what for record in failed))
+
+
 # ---- failure reports -------------------------------------------------------------
 
 @pytest.fixture
@@ -258,6 +362,161 @@ def run_sections(run, already_shown):
     return sections
 
 
+REASON_WIDTH = 200        # characters of the one-line reason after a FAIL
+TEST_FRAMES_SHOWN = 2     # lines of the test shown where a failure was noticed
+
+
+@dataclass
+class TestLine:
+    """A line of a test module that a failure passed through."""
+    path: str             # as the student's tree names it: grader/test_x.py
+    line: int
+    function: str
+    statement: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line} ({self.function}): {self.statement}"
+
+
+def test_lines(item, tb):
+    """The lines of test modules in a traceback, innermost last: where the
+    test noticed the failure, without the grader's own code."""
+    base = item.path.parent.parent
+    found = []
+    for frame in traceback.extract_tb(tb):
+        path = Path(frame.filename)
+        if not (path.name.startswith("test_") and path.suffix == ".py"):
+            continue
+        try:
+            shown = str(path.relative_to(base))
+        except ValueError:
+            shown = path.name
+        statement = (frame.line or "").strip().rstrip("\\").rstrip()
+        found.append(TestLine(shown, frame.lineno, frame.name, statement))
+    return found
+
+
+def assertion_text(error, statement):
+    """What an exception says, in its own words: the message of an assert
+    without pytest's introspection ("assert [...] == [...]", " +  where"),
+    which the assertion rewriter appends after the message, indenting the
+    message's continuation lines by two spaces."""
+    if isinstance(error, pytest.fail.Exception):
+        return error.msg or ""
+    if not isinstance(error, AssertionError):
+        return f"{type(error).__name__}: {error}"
+    text = str(error)
+    if not statement.startswith("assert"):
+        return text                          # raised, not asserted: as it is
+    lines = text.split("\n")
+    if lines[0] == "assert" or lines[0].startswith("assert "):
+        return ""                            # a bare assert, rewritten
+    for index in range(1, len(lines)):
+        if not lines[index].startswith("  "):
+            if lines[index].startswith("assert"):
+                return "\n".join([lines[0]] + [line[2:] for line in lines[1:index]])
+            break
+    return text                              # not rewritten (--assert=plain)
+
+
+def in_own_words(error, lines, runs):
+    """A failure as the test noticed it: for an expectation of a qemu.Run
+    (expect, expect_exit) whose run went wrong, only what was expected,
+    since the run's story is told apart; else the message, or the check."""
+    for run in runs:
+        if run.failed_expectation and run.failed_expectation[1] is error \
+                and run.trouble():
+            return run.failed_expectation[0]
+    statement = lines[-1].statement if lines else ""
+    words = assertion_text(error, statement)
+    if not words and statement:
+        words = f"this check failed: {statement}"
+    return words or type(error).__name__
+
+
+def first_line(text):
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= REASON_WIDTH else line[:REASON_WIDTH - 4] + " ..."
+
+
+def indented(text, prefix="  "):
+    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+
+
+def failure_facts(item, call):
+    """What the grade says about a failed test, as plain data (xdist
+    carries it to the controller): `reason`, one line; `own`, what the test
+    noticed, its parts and its lines; `cause` and `story`, how a kernel
+    run went wrong, if one did (the root cause shared with other tests, and
+    its details); `seed`, if the test made random choices."""
+    runs = item.stash.get(RUNS_OF_TEST, [])
+    parts = item.stash.get(PARTS_OF_TEST, None)
+    troubled = [run for run in runs if run.trouble()]
+    error = call.excinfo.value
+    own = []
+    lines = test_lines(item, call.excinfo.tb)
+    if not isinstance(error, PartsFailed):
+        own.append(in_own_words(error, lines, runs))
+        own += [f"at {line}" for line in lines[-TEST_FRAMES_SHOWN:]]
+    for run in runs:       # a panic the test asked for, but maybe not this one
+        if run.panic_lines and not run.trouble():
+            own.append(f"the kernel's panic: {run.panic_lines[0]}")
+    failed_parts = []
+    if parts is not None and parts.done:
+        own.append(f"parts: {number(parts.earned())} of {number(parts.points)} points")
+        for record in parts.done:
+            verdict = "ok  " if record.passed else "FAIL"
+            own.append(f"  {verdict} {number(record.points if record.passed else 0)}"
+                       f"/{number(record.points)}  {record.what}")
+            if not record.passed:
+                part_lines = test_lines(item, record.error.__traceback__)
+                words = in_own_words(record.error, part_lines, runs)
+                failed_parts.append(f"{record.what}: {first_line(words)}")
+                own.append(indented(words, "         "))
+                own += [f"         at {line}" for line in part_lines[-1:]]
+    if troubled:
+        reason = troubled[0].trouble()
+    elif failed_parts:
+        reason = failed_parts[0] + (f" (and {len(failed_parts) - 1} more parts)"
+                                    if len(failed_parts) > 1 else "")
+    else:               # the test's own words: their first line is the reason
+        reason, _, own[0] = own[0].partition("\n")
+        if len(reason) > REASON_WIDTH:
+            own[0] = f"{reason}\n{own[0]}"     # cut short above: in full here
+        if not own[0]:
+            del own[0]
+    text = "\n".join(own)
+    for run in runs:
+        text = run.sanitize(text)
+        reason = run.sanitize(reason)
+    root = str(item.path.parent.parent)
+    facts = {"reason": first_line(reason.replace(root + "/", "")),
+             "own": text.replace(root + "/", ""), "cause": None, "story": None,
+             "seed": None}
+    if troubled:
+        facts["cause"] = troubled[0].ending_key()
+        facts["story"] = troubled[0].ending_story()
+        facts["gdb"] = "-gdb" in troubled[0].extra_args
+    if item.stash.get(USED_RNG, False):
+        facts["seed"] = item.config.stash[SESSION_SEED]
+    return facts
+
+
+def story_of(facts, with_seed=True):
+    """A failed test's text for a student: its reason, then the details."""
+    text = facts["reason"] + ("\n" + indented(facts["own"]) if facts["own"] else "")
+    if facts["story"]:
+        text += "\n" + indented(facts["story"])
+    if with_seed and facts["seed"] is not None:
+        text += "\n" + indented(seed_note(facts["seed"]))
+    return text
+
+
+def seed_note(seed):
+    return (f"random choices from --seed {seed}: make grade PYTEST_ARGS=\"--seed "
+            f"{seed}\" makes the same choices again")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -268,16 +527,19 @@ def pytest_runtest_makereport(item, call):
     # schema forbids.)
     report.beta86 = {"description": description_of(item), "lab": lab_of(item),
                      "points": points_of(item)}
+    parts = item.stash.get(PARTS_OF_TEST, None)
+    if parts is not None and call.when == "call":
+        report.beta86["earned"] = parts.earned()
     if not report.failed:
         return
+    if call.excinfo is not None:
+        report.beta86["failure"] = failure_facts(item, call)
     if item.stash.get(USED_RNG, False):
         seed = item.config.stash[SESSION_SEED]
-        report.sections.append(("random choices", f"from --seed {seed}: add "
-                                f"--seed {seed} (make grade PYTEST_ARGS=\"--seed "
-                                f"{seed}\") to make the same choices again"))
+        report.sections.append(("random choices", seed_note(seed)))
     runs = item.stash.get(RUNS_OF_TEST, [])
-    for number, run in enumerate(runs, start=1):
-        prefix = f"QEMU run {number} ({run.cmdline!r}): " if len(runs) > 1 else "QEMU: "
+    for number_, run in enumerate(runs, start=1):
+        prefix = f"QEMU run {number_} ({run.cmdline!r}): " if len(runs) > 1 else "QEMU: "
         for title, text in run_sections(run, report.longreprtext):
             report.sections.append((prefix + title, text))
 
@@ -298,6 +560,9 @@ class TestResult:
     description: str = ""
     outcome: Optional[str] = None     # "passed", "failed", "skipped"
     failure: List[str] = field(default_factory=list)
+    earned: Optional[float] = None    # the points of its parts that passed
+    facts: Optional[dict] = None      # failure_facts() of its first failure
+    failed_when: set = field(default_factory=set)   # "setup", "call", "teardown"
 
     @property
     def passed(self):
@@ -305,22 +570,53 @@ class TestResult:
 
     @property
     def score(self):
-        return self.points if self.passed else 0
+        if self.passed:
+            return self.points
+        if self.earned is not None and self.failed_when == {"call"}:
+            return self.earned
+        return 0
+
+    @property
+    def title(self):
+        """"the test's description (lab 2, 3/5)"."""
+        lab = f"lab {self.lab}, " if self.lab is not None else ""
+        if not self.points:
+            return f"{self.description} ({lab}no points)"
+        return f"{self.description} ({lab}{number(self.score)}/{number(self.points)})"
+
+    @property
+    def reason(self):
+        """Why it failed, in one line."""
+        if self.facts is not None:
+            return self.facts["reason"]
+        return first_line(self.failure[0]) if self.failure else "failed"
+
+    def story(self, with_seed=True):
+        """Why it failed, for a student (the JSON output, the details)."""
+        if self.facts is not None:
+            return story_of(self.facts, with_seed)
+        return "\n".join(self.failure)
 
     def record(self, report):
+        facts = getattr(report, "beta86", {})
+        if "earned" in facts:
+            self.earned = facts["earned"]
         if report.failed:
             self.outcome = "failed"
-            text = report.longreprtext
-            for title, content in report.sections:
-                if not title.startswith("Captured"):
-                    text += f"\n--- {title} ---\n{content}"
-            self.failure.append(f"[{report.when}] {text}")
+            self.failed_when.add(report.when)
+            if self.facts is None and facts.get("failure"):
+                self.facts = facts["failure"]
+            self.failure.append(f"[{report.when}] {first_line(report.longreprtext)}")
         elif report.skipped and self.outcome != "failed":
             self.outcome = "skipped"
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            reason = reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
             self.failure.append(f"skipped: {reason}")
         elif report.when == "call" and self.outcome is None:
             self.outcome = "passed"
+
+
+JSON_OUTPUT_LIMIT = 20000     # characters of a test's --grade-json output
 
 
 def number(value):
@@ -385,10 +681,47 @@ class GradeBook:
                 write(f"  {result.description} {dots} {verdict:<3} "
                       f"{number(result.score)}/{number(result.points)}",
                       green=result.passed, red=not result.passed)
+                if result.outcome == "failed":
+                    write(f"      {result.reason}")
             write(f"{title} score: {number(sum(r.score for r in in_lab))}/"
                   f"{number(sum(r.points for r in in_lab))}")
         earned, possible = self.totals()
         write(f"Score: {number(earned)}/{number(possible)}", bold=True)
+        seed = self.config.stash[SESSION_SEED]
+        write(f"Random seed {seed}: make grade PYTEST_ARGS=\"--seed {seed}\" "
+              "repeats this run's choices")
+        if self.config.option.tbstyle == "no":
+            self.write_details(terminalreporter)
+
+    def write_details(self, terminalreporter):
+        """Why each test failed, below the grade (pytest's tracebacks are
+        off): one root cause once, with the tests it failed."""
+        failed = [result for result in self.ordered() if result.outcome == "failed"]
+        if not failed:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("why tests failed")
+        groups = {}
+        for result in failed:
+            cause = result.facts["cause"] if result.facts else None
+            groups.setdefault(cause or result.nodeid, []).append(result)
+        for members in groups.values():
+            # The story of a run without GDB is the simpler one to repeat.
+            first = next((result for result in members
+                          if not result.facts.get("gdb")), members[0]) \
+                if len(members) > 1 else members[0]
+            if len(members) == 1:
+                write(f"{first.title}:")
+                write(indented(first.story(with_seed=False)))
+            else:
+                write(f"{len(members)} tests failed the same way: {first.reason}")
+                for result in members:
+                    write(f"  - {result.title}")
+                write(f"  One of them, {first.description!r}:")
+                if first.facts["own"]:
+                    write(indented(first.facts["own"], "    "))
+                write(indented(first.facts["story"]))
+            write("")
 
     def grade_json(self):
         earned, possible = self.totals()
@@ -401,7 +734,7 @@ class GradeBook:
                 "score": result.score,
                 "max_score": result.points,
                 "status": "passed" if result.passed else "failed",
-                "output": "\n".join(result.failure)[-20000:],
+                "output": "" if result.passed else result.story()[:JSON_OUTPUT_LIMIT],
                 "extra_data": {"nodeid": result.nodeid,
                                "outcome": result.outcome or "failed"},
             })

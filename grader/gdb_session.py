@@ -53,8 +53,6 @@ STARTUP_TIMEOUT = 120    # s; last guards: GDB connects in well under a second,
 COMMAND_TIMEOUT = 300    # and a hang is found in virtual time (POLL_SECONDS)
 INTERRUPT_TIMEOUT = 30   # s; GDB answers Ctrl-C at once
 POLL_SECONDS = 0.02      # how often a waiting session checks the kernel's progress
-CONSOLE_DRAIN_SECONDS = 0.001
-NEVER_MATCHES = r"(?!)"
 TRANSCRIPT_TAIL = 40      # lines quoted when something goes wrong
 
 
@@ -120,8 +118,9 @@ class GdbSession:
                     watch = self.console.stopwatch()
             except pexpect.EOF:
                 self._record(self._child.before or "")
-                raise AssertionError(f"GDB exited after {what}; GDB transcript "
-                                     f"ends:\n{self.tail()}") from None
+                raise AssertionError(self.after_kernel_trouble(
+                    f"GDB exited after {what}; GDB transcript ends:\n"
+                    f"{self.tail()}")) from None
         output = self._record(self._child.before)
         self._record(PROMPT)
         if watch is not None and self.console is not None:
@@ -140,6 +139,7 @@ class GdbSession:
             return False
         diagnosis = self.console.diagnose(watch, None if verdict == "budget" else verdict)
         self.hang = qemu.describe_hang(diagnosis, self.console.symbolizer())
+        self.console.hang = diagnosis   # the run's trouble, for the grade
         return True
 
     def _interrupt(self):
@@ -175,14 +175,9 @@ class GdbSession:
     def _drain_console(self):
         """Read what the kernel printed meanwhile into the Run's output and
         serial log (a qemu.Run reads only while it expects something), so
-        that a failure report shows it: expect a pattern that never
-        matches, for a moment."""
-        if self.console is None:
-            return
-        try:
-            self.console.expect(NEVER_MATCHES, timeout=CONSOLE_DRAIN_SECONDS)
-        except AssertionError:
-            pass
+        that a failure report shows it."""
+        if self.console is not None:
+            self.console.poll()
 
     def command(self, line, timeout=COMMAND_TIMEOUT):
         """Run one GDB command; return its output (without the prompt).
@@ -195,8 +190,18 @@ class GdbSession:
         """The value of a C expression in the kernel, as an unsigned int."""
         output = self.command(f"print/x {expression}")
         match = re.search(r"^\$\d+ = 0x([0-9a-f]+)\s*$", output, re.MULTILINE)
-        assert match, f"GDB could not evaluate {expression!r}:\n{output}"
+        assert match, self.after_kernel_trouble(
+            f"GDB could not evaluate {expression!r}:\n{output.strip()}")
         return int(match.group(1), 16)
+
+    def after_kernel_trouble(self, message):
+        """`message` of a failure, led by what went wrong with the kernel
+        first, if it did (a panic, an exit, a hang): once QEMU is gone, GDB
+        reads the ELF file instead of memory, and its complaints ("Cannot
+        access memory at address 0x6c") only follow from that."""
+        self._drain_console()
+        trouble = self.console.trouble() if self.console is not None else None
+        return f"{trouble}; afterwards {message}" if trouble else message
 
     def tail(self):
         return qemu.last_lines(self.transcript, TRANSCRIPT_TAIL)

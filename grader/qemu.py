@@ -67,6 +67,9 @@ EXIT_STATUS_FAILURE = 35   # the kernel wrote 0x11 to port 0xf4: (0x11 << 1) | 1
 EXIT_STATUS_RESET = 0      # -no-reboot: a triple fault (CPU reset) ends QEMU
 EXIT_KINDS = ("success", "failure", "triple-fault", "hang", "crash")
 LAST_LINES = 20            # how much output a failure report quotes
+STORY_LINES = 10           # how much output before a panic the grade quotes
+PANIC_PREFIX = "panic: "   # the kernel's panic line (debug/panic.c)
+KTEST_FAILED = "ktest: FAIL: "   # a kernel test's failure (tests/ktest.c)
 
 # A run's silence budget: virtual ns (instructions, at shift=0) a guest may go
 # without printing while a test waits for it. Measured with
@@ -276,8 +279,12 @@ class Run:
         self.signal_status = None   # the signal that killed QEMU, if any
         self.kind = None            # one of EXIT_KINDS, once the run ended
         self.guard_timeout = None   # the wall-clock guard that a hang overran
-        self.hang = None            # a progress.Diagnosis, once found hung
+        self.hang = None            # a progress.Diagnosis, once found hung (also
+                                    # by a GdbSession, while QEMU runs on)
         self.sent_input = False     # interactive input makes re-runs differ
+        self.expected_kind = None   # what expect_exit() asked for, if it was asked
+        self.failed_expectation = None   # (in words, the AssertionError) of _fail()
+        self.triple_fault_story = None   # explain_reset()'s sentence, once known
         self.longest_silence = 0    # virtual ns, the longest silence watched
         self._silence = None        # progress.Stopwatch since the last output
         self._looked_for_faults = False   # in this silence
@@ -499,7 +506,7 @@ class Run:
         budget of virtual time), or `timeout` s pass (a last guard).
         `shown` is how messages quote what was expected."""
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
-        shown = shown or f"output matching {regex.pattern!r}"
+        shown = shown or describe_pattern(regex.pattern)
         deadline = time.monotonic() + timeout
         self._silence = None          # the test has just asked: a fresh budget
         while True:
@@ -509,25 +516,37 @@ class Run:
                 return match
             remaining = deadline - time.monotonic()
             if self.kind == "hang" and self.hang is not None:
-                raise AssertionError(f"expected {shown}, which never came: "
-                                     f"{self.explain()}")
+                self._fail(f"waited for {shown}",
+                           f"expected {shown}, which never came: {self.explain()}")
             if self.kind is not None:
-                raise AssertionError(
-                    f"expected {shown}, but QEMU ended first with "
-                    f"{self.explain()}")
+                self._fail(f"waited for {shown}",
+                           f"expected {shown}, but QEMU ended first with "
+                           f"{self.explain()}")
             if remaining <= 0:
-                raise AssertionError(
-                    f"expected {shown}, not seen within {timeout} s "
-                    "(QEMU still running); last output:\n"
-                    + last_lines(self._text))
+                self._fail(f"waited for {shown}",
+                           f"expected {shown}, not seen within {timeout} s "
+                           "(QEMU still running); last output:\n"
+                           + last_lines(self._text))
             self._wait_step(remaining)
 
     def expect_exact(self, text, timeout=WALL_GUARD):
         """Like expect(), for a literal string."""
         return self.expect(re.escape(text), timeout, shown=repr(text))
 
+    def _fail(self, expectation, message):
+        """Raise the AssertionError of a failed expectation ("waited for
+        'kmon> '", "expected a clean shutdown"), keeping both: the grade
+        says how the run ended once and what each test expected of it."""
+        error = AssertionError(message)
+        self.failed_expectation = (expectation, error)
+        raise error
+
     def send(self, text):
-        """Type `text` on the serial console."""
+        """Type `text` on the serial console (an AssertionError if QEMU has
+        ended: nobody reads it)."""
+        if self.kind is not None:
+            self._fail(f"typed {text!r}", f"could not type {text!r}: QEMU ended "
+                       f"first with {self.explain()}")
         self.sent_input = True
         self._child.send(text)
 
@@ -557,9 +576,10 @@ class Run:
         AssertionError that says what happened instead."""
         if kind not in EXIT_KINDS:
             raise ValueError(f"unknown exit kind {kind!r}: one of {EXIT_KINDS}")
+        self.expected_kind = kind
         if self.wait_exit(timeout) != kind:
-            raise AssertionError(
-                f"expected {KIND_IN_WORDS[kind]}, got {self.explain()}")
+            self._fail(f"expected {KIND_IN_WORDS[kind]}",
+                       f"expected {KIND_IN_WORDS[kind]}, got {self.explain()}")
 
     def close(self):
         """Kill QEMU if it still runs. Safe to call more than once."""
@@ -573,7 +593,7 @@ class Run:
         """The panic block (panic line to the end of its backtrace), or []."""
         lines = self.lines
         for index, line in enumerate(lines):
-            if line.startswith("panic: "):
+            if line.startswith(PANIC_PREFIX):
                 block = [line]
                 for following in lines[index + 1:]:
                     if not (following.startswith("  ")
@@ -638,6 +658,7 @@ class Run:
             return ("the CPU reset; re-running it with -d int,cpu_reset to see "
                     f"the exceptions did not reset again ({how})")
         story = explain_reset(rerun_log, self.kernel, self.source_root)
+        self.triple_fault_story = story
         if self.sent_input:
             sameness = "without the console input this run got"
         elif rerun.output == self._text:
@@ -647,6 +668,142 @@ class Run:
         return (f"{story} (exception history from a re-run of the same "
                 f"command line with -d int,cpu_reset, {sameness}: "
                 f"{shown_path(rerun_log)})")
+
+    # ---- what the grade says about it --------------------------------------
+
+    def poll(self):
+        """Read what QEMU printed so far without waiting (while GDB drives
+        a run, the test reads it only now and then), and notice its exit."""
+        while self.kind is None:
+            before = len(self._text)
+            if not self._read_some(0) or len(self._text) == before:
+                return
+
+    def trouble(self):
+        """How the run went wrong, in one line (ending_headline()), or None:
+        it ended otherwise than expect_exit() asked (if it did not ask: in
+        anything but a clean shutdown), or it printed a panic that the test
+        did not ask for."""
+        self.poll()
+        if self.kind in (None, "killed"):
+            if self.panic_lines and self.expected_kind != "failure":
+                return self.ending_headline()
+            if self.hang is not None:     # found hung while GDB waited on it
+                return self.ending_headline()
+            return None
+        if self.kind in ("success", self.expected_kind):
+            return None
+        return self.ending_headline()
+
+    def ending_headline(self):
+        """How the run ended (or a panic it printed), in one line without
+        host paths: "the kernel panicked: setctx: not implemented (lab 2)"."""
+        panic = self.panic_lines
+        if panic:
+            return "the kernel panicked: " + panic[0][len(PANIC_PREFIX):]
+        if self.kind == "failure":
+            failed = [line for line in self.lines if line.startswith(KTEST_FAILED)]
+            if failed:
+                return "a kernel test failed: " + failed[0][len(KTEST_FAILED):]
+            return "the kernel shut down reporting failure, without a panic message"
+        if self.kind == "triple-fault":
+            self.explain()
+            story = self.triple_fault_story
+            if story is None:
+                return ("the kernel triple-faulted (a re-run to see the exceptions "
+                        "did not reset again)")
+            if not story[0].isalpha() or story.startswith(("the CPU reset", "triple fault")):
+                return "the CPU reset: " + story
+            return ("the kernel triple-faulted; the first exception: "
+                    + self.sanitize(story.split(", then ", 1)[0]))
+        if self.kind == "hang" or self.hang is not None:
+            if self.hang is None:
+                return (f"the kernel hung: no shutdown within {self.guard_timeout:g} s "
+                        "of wall-clock time")
+            words = self.hang.words.split(":", 1)[0]
+            place = hang_place(self.hang, self.symbolizer())
+            return f"the kernel hung, {words}" + (f", in {place}" if place else "")
+        if self.kind == "crash":
+            how = (f"killed by signal {self.signal_status}"
+                   if self.signal_status is not None
+                   else f"exited with status {self.status}")
+            return f"QEMU crashed: {how}"
+        return None
+
+    def ending_key(self):
+        """What runs that went wrong the same way share, to explain a root
+        cause once: the headline with its numbers masked (seeds, pids and
+        addresses differ from test to test), for a hang also its caller."""
+        key = mask_numbers(self.ending_headline() or self.kind or "")
+        if self.hang is not None and self.hang.backtrace:
+            symbolizer = self.symbolizer()
+            caller = (symbolizer.function_at(self.hang.backtrace[0] - 1)
+                      if symbolizer is not None else None)
+            key += f" <- {caller.name if caller else '?'}"
+        return key
+
+    def ending_story(self):
+        """The details behind ending_headline(), for a student: the panic
+        with its decoded backtrace, a triple fault's exceptions, where a hang
+        was; then the last output and a command that repeats the run."""
+        lines = self.lines
+        panic = self.panic_lines
+        story = []
+        shown = lines
+        if panic:
+            story.append(panic[0])
+            decoded = decode_addresses("\n".join(panic), self.kernel, self.source_root)
+            story += [f"  {address}" for address in decoded]
+            shown = lines[:lines.index(panic[0])]
+        elif self.kind == "triple-fault":
+            self.explain()
+            story.append(self.triple_fault_story or self.explain())
+        elif self.hang is not None:
+            story.append(describe_hang(self.hang, self.symbolizer()))
+        story.append("last output" + (" before the panic" if panic else "") + ":")
+        text = last_lines("\n".join(shown), STORY_LINES if panic else LAST_LINES)
+        story += [f"  {line}" for line in text.split("\n")]
+        story.append(f"to repeat it: {self.repeat_command()}")
+        return self.sanitize("\n".join(story))
+
+    def repeat_command(self):
+        """A command that repeats this run: in a tree, `make qemu-nox
+        APPEND=...` (qemu-gdb for a run under GDB), else QEMU's command."""
+        gdb = "-gdb" in self.extra_args
+        if self.source_root is not None and \
+                self.kernel == Path(self.source_root) / "build" / "kernel.elf":
+            append = (f'"{self.cmdline}"' if not set(self.cmdline) & set('"$`\\')
+                      else shlex.quote(self.cmdline))
+            command = f"make {'qemu-gdb' if gdb else 'qemu-nox'} APPEND={append}"
+            return command + (" (then `make gdb` in another terminal)" if gdb else "")
+        command = without_gdb_args(self.command[1:]) if gdb else self.command[1:]
+        kept, skip = [self.command[0]], False
+        for arg in command:             # the logs and QMP are the grader's own
+            if skip:
+                skip = False
+            elif arg in ("-d", "-D", "-qmp"):
+                skip = True
+            else:
+                kept.append(arg)
+        return self.sanitize(shlex.join(kept))
+
+    def shown_kernel(self):
+        """The kernel's path as a student knows it: build/kernel.elf in the
+        tree, else just its file name."""
+        if self.source_root is not None:
+            try:
+                return str(self.kernel.relative_to(self.source_root))
+            except ValueError:
+                pass
+        return self.kernel.name
+
+    def sanitize(self, text):
+        """`text` without this machine's paths: the kernel named as
+        shown_kernel() does, paths in the tree relative to it."""
+        text = text.replace(str(self.kernel), self.shown_kernel())
+        if self.source_root is not None:
+            text = text.replace(f"{self.source_root}/", "")
+        return text
 
 
 def describe_hang(hang, symbolizer=None):
@@ -693,6 +850,69 @@ def describe_hang(hang, symbolizer=None):
         for number, address in enumerate(hang.backtrace, start=1):
             text += f"\n  #{number} {named(address, address - 1)}"
     return text
+
+
+def hang_place(hang, symbolizer):
+    """"sleep (kernel/proc/sched.c:290)": the function a hung CPU is in
+    (for a halted one, its hlt), or None if unknown."""
+    sample = hang.sample
+    if sample is None:
+        return None
+    if sample.cpl == 3:
+        return f"user mode (eip {sample.eip:#010x})"
+    lookup = sample.eip - 1 if sample.halted else sample.eip
+    symbol = symbolizer.function_at(lookup) if symbolizer is not None else None
+    if symbol is None:
+        return f"eip {sample.eip:#010x}"
+    where = [line for line in symbolizer.source_lines([lookup]).get(lookup, [])
+             if "??" not in line]
+    if where:   # the last of an inlined chain is the symbol's own function
+        return f"{symbol.name} ({where[-1].rpartition(' at ')[2]})"
+    return symbol.name
+
+
+def mask_numbers(text):
+    """`text` with its numbers (decimal and 0x hex) replaced by "#"."""
+    return re.sub(r"\d+", "#", re.sub(r"0x[0-9a-fA-F]+", "#", text))
+
+
+REGEX_SPECIAL = set(".^$*+?{}[]|()")
+REGEX_QUANTIFIERS = set("*+?{")
+REGEX_CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def describe_pattern(pattern):
+    """A regular expression in words for a failure message, its literal
+    beginning as the text it matches: "'pid  state\\n' followed by a match
+    of the regular expression `(\\d+ .*\\n){3}`", not 'pid\\ \\ state...'."""
+    literal, starts, index = [], [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if escaped in REGEX_CONTROL_ESCAPES:
+                char = REGEX_CONTROL_ESCAPES[escaped]
+            elif escaped.isalnum():
+                break               # \d, \b, \1 ...: no longer literal
+            else:
+                char = escaped
+            step = 2
+        elif char in REGEX_SPECIAL:
+            break
+        else:
+            step = 1
+        literal.append(char)
+        starts.append(index)
+        index += step
+    if index < len(pattern) and pattern[index] in REGEX_QUANTIFIERS and literal:
+        literal.pop()               # "ab+": the b belongs to the rest
+        index = starts.pop()
+    text, rest = "".join(literal), pattern[index:]
+    if not rest:
+        return repr(text)
+    if not text:
+        return f"a match of the regular expression `{rest}`"
+    return f"{text!r} followed by a match of the regular expression `{rest}`"
 
 
 def virtual_span(ns):

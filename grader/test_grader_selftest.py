@@ -329,21 +329,27 @@ def toy_source_line(marker):
     raise LookupError(marker)
 
 
-@pytest.fixture(scope="session")
-def toy_kernel(tmp_path_factory):
-    """The toy kernel's ELF (with DWARF), built in a temporary directory."""
-    build = tmp_path_factory.mktemp("toy")
-    (build / "toy.c").write_text(TOY_KERNEL_C)
-    (build / "entry.S").write_text(TOY_ENTRY_S)
-    (build / "link.ld").write_text(TOY_LINKER_SCRIPT)
+def build_toy(directory, elf="toy.elf"):
+    """Build the toy kernel from its sources in `directory` (which its
+    DWARF names as the sources' directory) into `directory`/`elf`."""
+    (directory / "toy.c").write_text(TOY_KERNEL_C)
+    (directory / "entry.S").write_text(TOY_ENTRY_S)
+    (directory / "link.ld").write_text(TOY_LINKER_SCRIPT)
+    (directory / elf).parent.mkdir(parents=True, exist_ok=True)
     cflags = ["-m32", "-ffreestanding", "-fno-pie", "-fno-stack-protector",
               "-fno-asynchronous-unwind-tables", "-O0", "-g"]
     for command in (["gcc", *cflags, "-c", "toy.c", "-o", "toy.o"],
                     ["gcc", "-m32", "-g", "-c", "entry.S", "-o", "entry.o"],
                     ["ld", "-m", "elf_i386", "--no-warn-rwx-segments", "-T",
-                     "link.ld", "-o", "toy.elf", "entry.o", "toy.o"]):
-        subprocess.run(command, cwd=build, check=True)
-    return build / "toy.elf"
+                     "link.ld", "-o", elf, "entry.o", "toy.o"]):
+        subprocess.run(command, cwd=directory, check=True)
+    return directory / elf
+
+
+@pytest.fixture(scope="session")
+def toy_kernel(tmp_path_factory):
+    """The toy kernel's ELF (with DWARF), built in a temporary directory."""
+    return build_toy(tmp_path_factory.mktemp("toy"))
 
 
 @pytest.fixture
@@ -431,6 +437,11 @@ def test_triple_fault_is_explained_from_a_rerun(boot, toy_kernel):
         in explanation
     with pytest.raises(AssertionError, match="^expected a clean shutdown, got a triple fault: page fault"):
         run.expect_exit("success")
+    # The grade's one line: the first exception, with no host path in it.
+    assert re.fullmatch(r"the kernel triple-faulted; the first exception: page fault at "
+                        r"0xdeadbeef \(write of a not-present page in kernel mode; eip "
+                        r"0x001[0-9a-f]{5} kmain\+0x[0-9a-f]+ at toy\.c:"
+                        rf"{toy_source_line('PAGE FAULT')}\)", run.trouble()), run.trouble()
 
 
 # ---- progress in virtual time, without QEMU ---------------------------------------
@@ -571,6 +582,19 @@ def test_gdb_continue_into_a_hang_is_found_in_virtual_time(gdb_boot):
     assert time.monotonic() - started < WALL_SECONDS_FOR_A_HANG
 
 
+def test_gdb_after_a_panic_leads_with_the_panic(gdb_boot):
+    """Once the kernel has panicked, QEMU is gone and GDB reads the ELF file:
+    its "Cannot access memory" follows from the panic, which comes first."""
+    run, gdb = gdb_boot("init=divzero")
+    gdb.command("continue")
+    with pytest.raises(AssertionError) as failure:
+        gdb.integer("current_proc->pid")
+    message = str(failure.value)
+    assert message.startswith("the kernel panicked: divide error in kernel (vector 0)"), message
+    assert "; afterwards GDB could not evaluate 'current_proc->pid':\nCannot access memory" \
+        in message, message
+
+
 def test_wall_clock_guard_is_the_last_resort(boot, toy_kernel):
     run = boot("init=spin", wait=False, kernel=toy_kernel, budget=None)
     run.expect_exact("beta86: booting")
@@ -602,6 +626,51 @@ def test_expect_says_when_qemu_ended_first(boot, toy_kernel):
     run = boot("init=success", wait=False, kernel=toy_kernel)
     with pytest.raises(AssertionError, match="ended first with a clean shutdown"):
         run.expect("never printed")
+    with pytest.raises(AssertionError, match=r"^could not type 'hello\\r': QEMU ended first"):
+        run.sendline("hello")
+
+
+def test_messages_quote_literal_text_not_escaped_regexes(boot, toy_kernel):
+    """What a test waited for reads as the text it is: 'pid  state' and
+    not pid\\ \\ state; only the part that is a regular expression stays one."""
+    assert qemu.describe_pattern(re.escape("pid  state     name\n")) == \
+        repr("pid  state     name\n")
+    assert qemu.describe_pattern(re.escape("pid  state\n") + r"((?:\d+ .*\n){3})") == \
+        "'pid  state\\n' followed by a match of the regular expression `((?:\\d+ .*\\n){3})`"
+    assert qemu.describe_pattern(r"\n3 +sleeping") == \
+        "'\\n3' followed by a match of the regular expression ` +sleeping`"   # the + is the space's
+    assert qemu.describe_pattern(r"\d+ ticks") == "a match of the regular expression `\\d+ ticks`"
+    run = boot("init=success", wait=False, kernel=toy_kernel)
+    with pytest.raises(AssertionError) as failure:
+        run.expect(re.escape("pid  state") + r" +(\d+)")
+    assert str(failure.value).startswith(
+        "expected 'pid  state' followed by a match of the regular expression ` +(\\d+)`, "
+        "but QEMU ended first with a clean shutdown"), str(failure.value)
+
+
+def test_graded_parametrized_tests_are_named_in_words():
+    """The grade names a parametrized test by its description and its
+    parameters' id: every graded id is words, not pytest's joined values
+    ("cooperative-init=bench_yield {threads}-60")."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         *sorted(str(path) for path in GRADER_DIR.glob("test_lab*_*.py"))],
+        cwd=GRADER_DIR.parent, capture_output=True, text=True, timeout=120)
+    ids = re.findall(r"^\S+::\w+\[(.*)\]$", result.stdout, re.M)
+    assert ids, result.stdout + result.stderr
+    unreadable = [case for case in ids if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*( [a-z0-9_]+)*", case)]
+    assert not unreadable, f"parametrized ids that are not words: {unreadable}"
+
+
+def test_hangs_at_one_place_share_one_cause(boot, toy_kernel):
+    """Runs that hang at the same place are one root cause for the grade,
+    whatever their silences; a hang elsewhere is another."""
+    idle = [boot("init=idle", kernel=toy_kernel) for _ in range(2)]
+    busy = boot("init=busy", kernel=toy_kernel)
+    assert idle[0].ending_key() == idle[1].ending_key()
+    assert idle[0].ending_key() != busy.ending_key()
+    assert idle[0].trouble().startswith(
+        "the kernel hung, idle in hlt with interrupts on, in hang_as (toy.c:"), idle[0].trouble()
 
 
 def test_missing_kernel_is_a_clear_failure(boot, tmp_path):
@@ -674,17 +743,18 @@ def test_decode_addresses(toy_kernel):
 
 # ---- a whole grading session ------------------------------------------------------
 
-INNER_LAB_TESTS = '''
+INNER_LAB_TESTS = """
+import re
 import pytest
 
 @pytest.mark.points(5)
 def test_clean_shutdown(boot):
-    """the toy kernel shuts down cleanly"""
+    \"\"\"the toy kernel shuts down cleanly\"\"\"
     boot("init=success").expect_exit("success")
 
 @pytest.mark.points(10)
 def test_no_panic(boot):
-    """the toy kernel does not panic"""
+    \"\"\"the toy kernel does not panic\"\"\"
     run = boot("init=panic")
     assert run.kind == "success"
 
@@ -706,18 +776,56 @@ def broken_fixture():
 
 @pytest.mark.points(2)
 def test_setup_error(broken_fixture):
-    """a test whose fixture breaks"""
-'''
+    \"\"\"a test whose fixture breaks\"\"\"
+
+@pytest.mark.points(4)
+def test_lines_then_a_crash(boot, part):
+    \"\"\"the toy kernel prints its banner, then shuts down\"\"\"
+    run = boot("init=panic")
+    with part(1, "the banner"):
+        assert run.lines[0].startswith("beta86: booting"), "no banner"
+    with part(1, "the ready line"):
+        assert "beta86: ready" in run.output, "no ready line"
+    with part(2, "a clean shutdown"):
+        run.expect_exit("success")
+
+@pytest.mark.points(3)
+def test_independent_checks(boot, part):
+    \"\"\"three independent checks\"\"\"
+    run = boot("init=success")
+    with part(1, "a line with 'booting'"):
+        assert any("booting" in line for line in run.lines), "no line with 'booting'"
+    with part(1, "a line with 'missing'"):
+        assert any("missing" in line for line in run.lines), \\
+            "no line with 'missing'\\nthe last line:\\n  " + run.lines[-1]
+    with part(1, "a bare assert"):
+        value = 3
+        assert value == 4
+
+@pytest.mark.points(2)
+def test_parts_that_do_not_add_up(part):
+    \"\"\"parts that do not add up to the points\"\"\"
+    with part(1, "the only part"):
+        pass
+
+@pytest.mark.points(2)
+def test_waits_for_a_table(boot):
+    \"\"\"a table that never comes\"\"\"
+    run = boot("init=success", wait=False)
+    run.expect(re.escape("pid  state") + r" +(\\d+)")
+"""
 
 
 @pytest.fixture(scope="module")
-def grading_session(toy_kernel, tmp_path_factory):
+def grading_session(tmp_path_factory):
     """A whole grading session of INNER_LAB_TESTS on the toy kernel, run as
-    `make grade` runs one: (the finished process, its directory)."""
+    `make grade` runs one (-q --tb=no -rN, grade JSON and JUnit XML): (the
+    finished process, its directory). The toy is built in the graded tree,
+    as a student's kernel is."""
     tmp_path = tmp_path_factory.mktemp("session")
     kernel_dir = tmp_path / "tree"
-    (kernel_dir / "build").mkdir(parents=True)
-    (kernel_dir / "build" / "kernel.elf").write_bytes(toy_kernel.read_bytes())
+    kernel_dir.mkdir()
+    build_toy(kernel_dir, "build/kernel.elf")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_lab1_toy.py").write_text(INNER_LAB_TESTS)
     environment = {name: value for name, value in os.environ.items()
@@ -725,37 +833,141 @@ def grading_session(toy_kernel, tmp_path_factory):
     environment["PYTHONPATH"] = str(GRADER_DIR)   # `-p conftest`: the grader
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider",
-         "-n", "2", "--rootdir", str(tmp_path), "--kernel-dir", str(kernel_dir),
-         "--lab", "1", "--grade-json", "grade.json", "--junitxml", "junit.xml",
-         "-o", "junit_family=xunit2", "tests"],
+         "-n", "2", "-q", "--tb=no", "-rN", "--rootdir", str(tmp_path),
+         "--kernel-dir", str(kernel_dir), "--lab", "1", "--grade-json", "grade.json",
+         "--junitxml", "junit.xml", "-o", "junit_family=xunit2", "tests"],
         cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
     return result, tmp_path
+
+
+def inner_line(marker):
+    """The number of the last line of INNER_LAB_TESTS that contains `marker`."""
+    return max(number for number, line in enumerate(INNER_LAB_TESTS.splitlines(), start=1)
+               if marker in line)
+
+
+def grade_section(output):
+    """The grade table of a session's output, and its "why tests failed"."""
+    grade = output[output.index(" beta86 grade "):]
+    table, _, why = grade.partition(" why tests failed ")
+    return table, why
+
+
+def detail_block(why, title):
+    """The lines of the why section's block that starts with `title`."""
+    lines = why.split("\n")
+    start = lines.index(title)
+    end = lines.index("", start)
+    return lines[start + 1:end]
 
 
 def test_grading_session_summary_json_and_status(grading_session):
     result, tmp_path = grading_session
     output = result.stdout
     assert result.returncode == 1, output + result.stderr
-    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 2 failed, 1 skipped"
+    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 6 failed, 1 skipped"
     assert re.search(r"^  the toy kernel shuts down cleanly \.+ OK  5/5$", output, re.M)
     assert re.search(r"^  the toy kernel does not panic \.+ FAIL 0/10$", output, re.M)
     assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
     assert re.search(r"^  a test whose fixture breaks \.+ FAIL 0/2$", output, re.M)
-    assert "Lab 1 score: 5/20" in output and "Score: 5/20" in output
+    assert "Lab 1 score: 8/31" in output and "Score: 8/31" in output
     assert "test_without_points ." not in output and "another_lab" not in output
-    for section in ("QEMU: serial log", "QEMU: last output", "QEMU: what happened"):
-        assert section in output
-    assert "build/grade/test_lab1_toy.test_no_panic.serial.log" in output
-    assert re.search(r"#0 0x001[0-9a-f]{5} kmain at .*toy\.c:\d+", output)
+    assert re.search(r"^Random seed (\d+): make grade PYTEST_ARGS=\"--seed \1\" repeats",
+                     output, re.M)
 
     grade = json.loads((tmp_path / "grade.json").read_text())
-    assert grade["score"] == 5
-    assert grade["extra_data"] == {"max_score": 20, "passed": 2, "failed": 2, "skipped": 1}
+    assert grade["score"] == 8
+    assert grade["extra_data"] == {"max_score": 31, "passed": 2, "failed": 6, "skipped": 1}
     by_name = {test["name"]: test for test in grade["tests"]}
     assert by_name["the toy kernel does not panic"]["status"] == "failed"
     assert by_name["the toy kernel does not panic"]["lab"] == 1
-    assert "a panic: panic: toy panic" in by_name["the toy kernel does not panic"]["output"]
+    assert by_name["the toy kernel does not panic"]["output"].startswith(
+        "the kernel panicked: toy panic\n")
     assert by_name["test_without_points"]["max_score"] == 0
+    assert by_name["the toy kernel shuts down cleanly"]["output"] == ""
+    assert by_name["test_skipped"]["output"] == "skipped: not today"
+
+
+def test_every_fail_line_carries_its_reason(grading_session):
+    """gradelib style: under each FAIL line, why, in one line."""
+    table, _ = grade_section(grading_session[0].stdout)
+    reasons = dict(re.findall(r"^  (.+?) \.+ FAIL \S+\n      (\S.*)$", table, re.M))
+    assert reasons == {
+        "the toy kernel does not panic": "the kernel panicked: toy panic",
+        "a test whose fixture breaks": "RuntimeError: this fixture breaks",
+        "the toy kernel prints its banner, then shuts down": "the kernel panicked: toy panic",
+        "three independent checks": "a line with 'missing': no line with 'missing' "
+                                    "(and 1 more parts)",
+        "parts that do not add up to the points":
+            "RuntimeError: the parts of this test add up to 1 points; its points mark says 2",
+        "a table that never comes": "expected 'pid  state' followed by a match of the regular "
+                                    "expression ` +(\\d+)`, but QEMU ended first with a clean "
+                                    "shutdown",
+    }, table
+
+
+def test_details_are_what_a_student_can_use(grading_session):
+    """Below the grade, the details: the test's own words and lines, the
+    kernel's story; no pytest introspection or headers, no grader source, no
+    host paths."""
+    result, tmp_path = grading_session
+    # (but for the path of the JUnit XML that the session asked pytest for)
+    output = re.sub(r"^- generated xml file: .*\n", "", result.stdout, flags=re.M)
+    table, why = grade_section(output)
+    assert why, output
+    for noise in ("platform linux", "Python 3", "rootdir", "[gw", "plugins:", "conftest.py",
+                  "qemu.py", "Traceback", "+  where", "assert 3 == 4", "AssertionError",
+                  str(tmp_path), "/tmp/", "-D ", "-qmp", "test session starts",
+                  "short test summary"):
+        assert noise not in output, f"{noise!r} in:\n{output}"
+    checks = detail_block(why, "three independent checks (lab 1, 1/3):")
+    assert checks[0] == "  a line with 'missing': no line with 'missing' (and 1 more parts)"
+    assert checks[1:] == [
+        "    parts: 1 of 3 points",
+        "      ok   1/1  a line with 'booting'",
+        "      FAIL 0/1  a line with 'missing'",
+        "             no line with 'missing'",
+        "             the last line:",
+        "               beta86: shutdown (success)",
+        f"             at tests/test_lab1_toy.py:{inner_line('in line for line')} "
+        "(test_independent_checks): assert any(\"missing\" in line for line in run.lines),",
+        "      FAIL 0/1  a bare assert",
+        "             this check failed: assert value == 4",
+        f"             at tests/test_lab1_toy.py:{inner_line('value == 4')} "
+        "(test_independent_checks): assert value == 4",
+    ], "\n".join(checks)
+    assert re.search(r"^    #0 0x001[0-9a-f]{5} kmain at toy\.c:"
+                     rf"{toy_source_line('PANIC CALL')}$", why, re.M), why
+    assert "    beta86: booting (cmdline: 'build/kernel.elf init=panic')" in why
+    assert '  to repeat it: make qemu-nox APPEND="init=panic"' in why
+
+
+def test_one_root_cause_is_explained_once(grading_session):
+    """Two tests that fail on the same panic: one explanation, both listed."""
+    _, why = grade_section(grading_session[0].stdout)
+    block = detail_block(why, "2 tests failed the same way: the kernel panicked: toy panic")
+    assert block[:2] == ["  - the toy kernel does not panic (lab 1, 0/10)",
+                         "  - the toy kernel prints its banner, then shuts down (lab 1, 2/4)"]
+    assert why.count("panic: toy panic\n") == 1, why
+    assert why.count(f"kmain at toy.c:{toy_source_line('PANIC CALL')}") == 2   # eip and #0
+
+
+def test_partial_points_and_the_same_text_in_json(grading_session):
+    result, tmp_path = grading_session
+    grade = json.loads((tmp_path / "grade.json").read_text())
+    by_name = {test["name"]: test for test in grade["tests"]}
+    crash = by_name["the toy kernel prints its banner, then shuts down"]
+    assert (crash["score"], crash["max_score"], crash["status"]) == (2, 4, "failed")
+    assert "    FAIL 0/2  a clean shutdown\n           expected a clean shutdown\n" \
+        in crash["output"], crash["output"]
+    assert by_name["three independent checks"]["score"] == 1
+    assert by_name["parts that do not add up to the points"]["score"] == 0
+    _, why = grade_section(result.stdout)
+    block = detail_block(why, "three independent checks (lab 1, 1/3):")
+    assert by_name["three independent checks"]["output"] == \
+        "\n".join(line[2:] for line in block)
+    for test in grade["tests"]:
+        assert str(tmp_path) not in test["output"] and "qemu.py" not in test["output"]
 
 
 # What Jenkins' strict JUnit schema (junit-10.xsd of its xunit plugin, the

@@ -99,7 +99,7 @@ def test_page_fault_in_kernel_is_explained(boot, kernel_elf, rng):
     ("divzero", "panic: divide error in kernel (vector 0)"),
     ("nullwrite", "(write to an unmapped page)"),
     ("textwrite", "(write to a read-only page)"),
-])
+], ids=["divide error", "null write", "text write"])
 def test_kernel_exceptions_panic(boot, kernel_elf, test, message):
     """divide error, null write and text write each panic with the reason"""
     run = boot(f"init={test}")
@@ -113,7 +113,7 @@ def test_kernel_exceptions_panic(boot, kernel_elf, test, message):
 def test_triple_fault_is_explained(boot):
     """the grader explains a triple fault exception by exception"""
     run = boot("init=triplefault")
-    assert run.kind == "triple-fault"
+    run.expect_exit("triple-fault")
     explanation = run.explain()
     for step in ("invalid opcode", "general protection", "double fault", "triple fault"):
         assert step in explanation, f"'{step}' missing from: {explanation}"
@@ -122,7 +122,8 @@ def test_triple_fault_is_explained(boot):
 def test_hang_is_found_and_located(boot):
     """a kernel that stops forever is reported as a hang, saying where"""
     run = boot("init=hang")
-    assert run.kind == "hang" and run.hang is not None, run.explain()
+    run.expect_exit("hang")
+    assert run.hang is not None, run.explain()
     assert run.hang.kind == "halted-interrupts-off", run.explain()
     explanation = run.explain()
     assert "halted with interrupts off (cli; hlt)" in explanation

@@ -13,49 +13,90 @@ def lines_with(run, prefix):
     return [line for line in run.lines if line.startswith(prefix)]
 
 
+def lines_in_order(expected, printed):
+    """Why `printed` is not exactly `expected`, in words ("" if it is)."""
+    for index, line in enumerate(expected):
+        if index >= len(printed):
+            return f"missing from line {index + 1} on:\n  {line}"
+        if printed[index] != line:
+            return f"line {index + 1}: expected\n  {line}\nprinted\n  {printed[index]}"
+    return f"an extra line:\n  {printed[len(expected)]}" if len(printed) > len(expected) else ""
+
+
 @pytest.mark.points(15)
-def test_setctx_resctx_semantics(boot, rng):
+def test_setctx_resctx_semantics(boot, rng, part):
     """setctx returns 0 then resctx's value; callee-saved registers survive"""
     seed = rng.randrange(1, 2**32)
     value = ktest_random.sequence(seed, 1)[0] | 1
     run = boot(f"seed={seed} init=setctx")
-    run.expect_exit("success")
-    assert lines_with(run, "setctx: ") == [
+    expected = [  # (points, line)
         # kctx_probe: registers intact, setctx's second return is the value
-        f"setctx: probe(0x{value:08x}) = 0x{value:08x}",
+        (3, f"setctx: probe(0x{value:08x}) = 0x{value:08x}"),
         # resctx(c, 0) makes setctx return 1, never 0
-        "setctx: probe(0) = 0x00000001",
-        "setctx: outer returned 0 at phase 0",
-        "setctx: inner returned 0",
-        f"setctx: inner returned {value % 1000 + 2}",
-        f"setctx: outer returned {value % 500 + 3} at phase 1",
-        "setctx: done",
+        (2, "setctx: probe(0) = 0x00000001"),
+        (2, "setctx: outer returned 0 at phase 0"),
+        (2, "setctx: inner returned 0"),
+        (2, f"setctx: inner returned {value % 1000 + 2}"),
+        (2, f"setctx: outer returned {value % 500 + 3} at phase 1"),
+        (1, "setctx: done"),
     ]
+    printed = lines_with(run, "setctx: ")
+    for points, line in expected:
+        with part(points, f"the line {line!r}"):
+            assert line in printed, f"no line {line!r}"
+    with part(1, "these lines in this order, nothing else, then a clean shutdown"):
+        difference = lines_in_order([line for _, line in expected], printed)
+        assert not difference, difference
+        run.expect_exit("success")
 
 
 @pytest.mark.points(15)
-def test_pingpong_in_round_robin_order(boot, rng):
+def test_pingpong_in_round_robin_order(boot, rng, part):
     """threads take turns with kthread_yield in exact round-robin order"""
     seed = rng.randrange(1, 2**32)
     threads, rounds = 2 + seed % 3, 3 + seed // 3 % 5
     run = boot(f"seed={seed} quantum=1000 init=pingpong")
-    run.expect_exit("success")
-    expected = [f"pingpong: {threads} threads, {rounds} rounds"]
-    expected += [f"pingpong: thread {t} round {r}" for r in range(rounds) for t in range(threads)]
-    expected += ["pingpong: all joined"]
-    assert lines_with(run, "pingpong: ") == expected
+    header = [f"pingpong: {threads} threads, {rounds} rounds"]
+    turns = [f"pingpong: thread {t} round {r}" for r in range(rounds) for t in range(threads)]
+    expected = header + turns + ["pingpong: all joined"]
+    printed = lines_with(run, "pingpong: ")
+    with part(2, "the first line names the threads and rounds"):
+        difference = lines_in_order(header, printed[:1])
+        assert not difference, difference
+    with part(5, "the first round in round-robin order"):
+        difference = lines_in_order(header + turns[:threads], printed[:1 + threads])
+        assert not difference, difference
+    with part(5, "every round in round-robin order"):
+        difference = lines_in_order(header + turns, printed[:1 + len(turns)])
+        assert not difference, difference
+    with part(3, "all joined, nothing else, then a clean shutdown"):
+        difference = lines_in_order(expected, printed)
+        assert not difference, difference
+        run.expect_exit("success")
 
 
 @pytest.mark.points(10)
-def test_threads_exit_and_are_reaped(boot, rng):
+def test_threads_exit_and_are_reaped(boot, rng, part):
     """a returning thread exits with 0, kthread_exit's status is seen, all is freed"""
     seed = rng.randrange(1, 2**32)
     values = iter(ktest_random.sequence(seed, 5))
     statuses = [next(values) % 1000 + 1 if i % 2 else 0 for i in range(5)]
     run = boot(f"seed={seed} init=exit")
-    run.expect_exit("success")
-    assert lines_with(run, "exit: pid") == [f"exit: pid {i + 1} status {s}" for i, s in enumerate(statuses)]
-    assert "exit: 1 table entries in use, frames all returned" in run.output
+    expected = [f"exit: pid {i + 1} status {s}" for i, s in enumerate(statuses)]
+    printed = lines_with(run, "exit: pid")
+    with part(3, "threads that return exit with status 0"):
+        for line in expected[0::2]:
+            assert line in printed, f"no line {line!r}"
+    with part(3, "kthread_exit's status reaches proc_join"):
+        for line in expected[1::2]:
+            assert line in printed, f"no line {line!r}"
+    with part(3, "one table entry left in use, all frames returned"):
+        assert "exit: 1 table entries in use, frames all returned" in run.output, \
+            "no line 'exit: 1 table entries in use, frames all returned'"
+    with part(1, "these lines in this order, then a clean shutdown"):
+        difference = lines_in_order(expected, printed)
+        assert not difference, difference
+        run.expect_exit("success")
 
 
 @pytest.mark.points(10)
@@ -98,3 +139,20 @@ def test_children_of_an_exited_thread_get_a_living_parent(boot, rng):
               if parent == head.group(4) else ""))
     assert f"orphans: pid 0 reaped {children} of {children} orphans; frames all returned" \
         in run.output
+
+
+def test_write_past_a_stack_top_names_that_thread(boot, rng):
+    """a write just past the top of a thread's kernel stack panics naming that thread, not the one above"""
+    seed = rng.randrange(1, 2**32)
+    run = boot(f"seed={seed} init=stacktop")
+    run.expect_exit("failure")
+    said = re.search(r"^stacktop: pid (\d+) \((\w+)\) has pid (\d+) \((\w+)\) in the slot above$",
+                     run.output, re.M)
+    assert said, "no 'stacktop: pid P (NAME) has pid Q (NAME) in the slot above' line"
+    pid, name, above_pid, above = said.groups()
+    assert name == f"top{seed % 10000}", f"seed {seed}: the thread should be named top{seed % 10000}"
+    assert re.search(rf"^panic: kernel stack of pid {pid} \({name}\) used past its top: write to "
+                     r"an unmapped page at 0x[0-9a-f]{8} \(the guard page above it\)", run.output, re.M), \
+        (f"the panic should name pid {pid} ({name}), whose stack top was written, not pid "
+         f"{above_pid} ({above}) in the slot above; it says: {(run.panic_lines or ['nothing'])[0]}")
+    assert "survived" not in run.output

@@ -27,7 +27,7 @@ def per_switch(boot, cmdline):
     ("cooperative", "poison=0 init=bench_yield {threads}", student_budget("cooperative switch")),
     ("preemptive", "poison=0 hz=10000 init=bench_preempt {threads}",
      student_budget("preemptive switch")),
-])
+], ids=["cooperative", "preemptive"])
 def test_switch_budget(boot, kind, cmdline, budget):
     """a switch fits its instruction budget, the same with 2 or 60 threads"""
     two = per_switch(boot, cmdline.format(threads=2))

@@ -59,14 +59,29 @@ int kstack_contains(uint32_t addr, uint32_t len)
 	return paging_is_mapped(kernel_pgdir, addr) && paging_is_mapped(kernel_pgdir, end - 1);
 }
 
-int kstack_guard_slot(uint32_t addr)
+/* Where in a guard page the two halves meet: a stack that overflows runs
+ * into the top of its guard page, an access past a stack's top into the
+ * bottom of the next slot's. */
+#define KSTACK_GUARD_HALF (PAGE_SIZE / 2)
+
+int kstack_guard_slot(uint32_t addr, enum kstack_edge *edge)
 {
+	*edge = KSTACK_BELOW_BOTTOM;
 	if (addr >= (uint32_t)boot_stack_guard && addr < (uint32_t)boot_stack)
 		return 0;
 	if (addr < KSTACK_REGION || addr >= KSTACK_REGION_END)
 		return -1;
 	uint32_t offset = addr - KSTACK_REGION;
-	if (offset % KSTACK_SLOT_SIZE >= PAGE_SIZE || offset / KSTACK_SLOT_SIZE >= KSTACK_SLOTS)
-		return -1;
-	return (int)(offset / KSTACK_SLOT_SIZE);
+	int slot = (int)(offset / KSTACK_SLOT_SIZE);
+	uint32_t into_guard = offset % KSTACK_SLOT_SIZE;
+
+	if (into_guard >= PAGE_SIZE)
+		return -1;              /* on a stack slot's pages, not its guard */
+	/* Slot i's guard page is also the page just above slot i - 1's top:
+	 * its lower half is what an access past that top reaches first. */
+	if (into_guard < KSTACK_GUARD_HALF && slot > 1) {
+		*edge = KSTACK_ABOVE_TOP;
+		slot--;
+	}
+	return slot >= 1 && slot < KSTACK_SLOTS ? slot : -1;
 }

@@ -23,8 +23,16 @@ void kstack_free(int slot);
 
 /* kstack_contains(addr, len), whether a range lies on a kernel stack, is
  * declared in debug/backtrace.h, whose walker needs it. */
-/* The slot (process table index) whose kernel stack's guard page contains
- * addr: 0 for the boot stack, -1 for an address in no guard page. */
-int kstack_guard_slot(uint32_t addr);
+/* Which end of its kernel stack an access on a guard page ran off. */
+enum kstack_edge {
+	KSTACK_BELOW_BOTTOM,    /* an overflow: the stack grew into the guard below it */
+	KSTACK_ABOVE_TOP,       /* at or past the stack's top: a frame built too high, a pop too many */
+};
+/* The slot (process table index) whose kernel stack an access at addr ran
+ * off, if addr lies on a guard page (*edge says which end): 0 for the boot
+ * stack, -1 for an address on no guard page. The guard page of slot i also
+ * lies just above the top of slot i - 1's stack: its lower half counts as
+ * slot i - 1's top, its upper half as slot i's bottom. */
+int kstack_guard_slot(uint32_t addr, enum kstack_edge *edge);
 
 #endif

@@ -158,6 +158,33 @@ KTEST(overflow, "a thread overflows its kernel stack into the guard page")
 	printf("overflow: survived (should not get here)\n");
 }
 
+static void stacktop_thread(void *arg)
+{
+	(void)arg;
+}
+
+/* A thread start that puts its zero "return address" one word too high
+ * writes at kstack_top: on the guard page of the slot above, which is also
+ * the guard below the stack of the thread in that slot. Do just that, with
+ * a thread in that slot: the panic must name the thread whose stack top
+ * was overrun, not its neighbour. */
+KTEST(stacktop, "a write one word past the top of a thread's kernel stack")
+{
+	char name[PROC_NAME_LEN], above[PROC_NAME_LEN];
+
+	snprintf(name, sizeof(name), "top%u", boot_config.seed % 10000);
+	snprintf(above, sizeof(above), "above%u", boot_config.seed % 10000);
+	struct proc *p = kthread_create(name, stacktop_thread, 0);
+	struct proc *q = kthread_create(above, stacktop_thread, 0);
+	if (!p || !q)
+		ktest_fail("kthread_create returned 0");
+	if (q != p + 1)
+		ktest_fail("the second thread is not in the table entry (stack slot) above the first");
+	printf("stacktop: pid %d (%s) has pid %d (%s) in the slot above\n", p->pid, name, q->pid, above);
+	*(volatile uint32_t *)p->kstack_top = 0;
+	printf("stacktop: survived (should not get here)\n");
+}
+
 /* ---- orphans: a thread that exits before its children ---- */
 
 #define ORPHAN_MAX_CHILDREN 6

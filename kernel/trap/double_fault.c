@@ -38,12 +38,15 @@ static void double_fault_task(void)
 {
 	struct trapframe tf = double_fault_frame();
 	/* The failed push was at esp - 4 or below: look a little under esp. */
-	int slot = kstack_guard_slot(tf.esp - sizeof(uint32_t));
-	struct proc *owner = slot >= 0 ? &proc_table[slot] : 0;
+	enum kstack_edge edge;
+	struct proc *owner = trap_stack_owner(kstack_guard_slot(tf.esp - sizeof(uint32_t), &edge));
 
-	if (owner)
+	if (owner && edge == KSTACK_BELOW_BOTTOM)
 		panic_with_frame(&tf, "kernel stack overflow in pid %d (%s): esp 0x%08x ran into its guard page",
 				 owner->pid, owner->name, tf.esp);
+	if (owner)
+		panic_with_frame(&tf, "kernel stack of pid %d (%s) used past its top: esp 0x%08x is in "
+				 "the guard page above it", owner->pid, owner->name, tf.esp);
 	panic_with_frame(&tf, "double fault in kernel at eip 0x%08x, esp 0x%08x", tf.eip, tf.esp);
 }
 

@@ -70,6 +70,9 @@ struct trapframe *trap_unexpected(struct trapframe *tf);
 const char *trap_name(uint32_t vector);
 /* A trap the kernel cannot handle: say what and where, dump, shut down. */
 void panic_trap(struct trapframe *tf) __attribute__((noreturn));
+struct proc;
+/* The thread that owns kernel stack slot (kstack_guard_slot), or 0. */
+struct proc *trap_stack_owner(int slot);
 
 
 #endif /* __ASSEMBLER__ */

@@ -11,6 +11,13 @@
 #include "mm/kstack.h"
 #include "proc/proc.h"
 
+struct proc *trap_stack_owner(int slot)
+{
+	if (slot < 0 || slot >= NPROC || proc_table[slot].state == PROC_UNUSED)
+		return 0;
+	return &proc_table[slot];
+}
+
 /* tf with the stack pointer the interrupted code had, for the dump. */
 static struct trapframe panic_complete_frame(const struct trapframe *tf)
 {
@@ -38,11 +45,16 @@ void panic_trap(struct trapframe *tf)
 
 	if (tf->vector == T_PAGE_FAULT) {
 		uint32_t addr = read_cr2();
-		int slot = kstack_guard_slot(addr);
-		struct proc *owner = slot >= 0 ? &proc_table[slot] : 0;
-		if (owner)
+		enum kstack_edge edge;
+		struct proc *owner = trap_stack_owner(kstack_guard_slot(addr, &edge));
+		if (owner && edge == KSTACK_BELOW_BOTTOM)
 			panic_with_frame(&full, "kernel stack overflow in pid %d (%s): page fault at 0x%08x in its guard page",
 					 owner->pid, owner->name, addr);
+		if (owner)
+			panic_with_frame(&full, "kernel stack of pid %d (%s) used past its top: %s at 0x%08x "
+					 "(the guard page above it), eip 0x%08x %s+0x%x",
+					 owner->pid, owner->name, page_fault_access(tf->error), addr, tf->eip,
+					 fn ? fn : "???", fn ? offset : 0);
 		panic_with_frame(&full, "page fault in %s at address 0x%08x (%s), error code 0x%x, eip 0x%08x %s+0x%x",
 				 where, addr, page_fault_access(tf->error), tf->error, tf->eip,
 				 fn ? fn : "???", fn ? offset : 0);
