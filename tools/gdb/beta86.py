@@ -1714,8 +1714,9 @@ and re-enabled afterwards, so they cannot stop it halfway.
 If on the way the system goes idle - nothing is runnable, so the CPU halts
 until an interrupt wakes a thread (sched_pick_or_idle) - it says so at once,
 with who sleeps and when the timer wakes the first of them, and waits on for
-the switch that ends the idling: a thread that waits for console input
-needs you to type in QEMU's terminal; Ctrl-C stops the wait."""
+the next switch: a thread that waits for console input needs you to type
+in QEMU's terminal; Ctrl-C stops the wait. (A thread woken while it idles
+itself just runs on: the next switch comes when it gives up the CPU.)"""
 
     def __init__(self):
         super().__init__("nextswitch", gdb.COMMAND_USER)
@@ -1841,8 +1842,8 @@ def say_idle():
           "interrupt wakes a thread." % tick)
     print("        sleeping: %s%s." % (", ".join(sleeping) or "nobody",
                                        timer_wakeup_words()))
-    print("        nextswitch waits for the switch that ends it (a thread waiting "
-          "for console input needs you to type in QEMU's terminal; Ctrl-C stops).")
+    print("        nextswitch waits on for the next switch (a thread waiting for "
+          "console input needs you to type in QEMU's terminal; Ctrl-C stops).")
     gdb.flush()
 
 

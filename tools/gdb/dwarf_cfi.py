@@ -313,7 +313,8 @@ def evaluate(expression, registers, read_word, initial):
         elif opcode == 0x20:                                # not
             stack.append(~pop(stack) & WORD_MASK)
         elif opcode == 0x2F:                                # skip
-            reader.offset += reader.unpack("h")
+            offset = reader.unpack("h")                     # from after its operand
+            reader.offset += offset
         elif opcode == 0x28:                                # bra
             offset = reader.unpack("h")
             if pop(stack) != 0:
