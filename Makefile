@@ -3,8 +3,8 @@
 #   make            build build/kernel.elf, with every user program in its ramdisk
 #   make qemu       boot it (serial console in this terminal; Ctrl-A X quits)
 #   make qemu-nox   the same, never opening a window
-#   make qemu-gdb   boot halted, waiting for GDB on $(GDBPORT)
-#   make gdb        attach GDB (in a second terminal)
+#   make qemu-gdb   boot halted, waiting for GDB (GDBPORT=N: on port N)
+#   make gdb        attach GDB to it (in a second terminal)
 #   make grade      the graded tests (LAB=N for one lab)
 #   make test       every test: host unit tests, grader, handout checks
 #   make bench      instruction counts under icount, as a table and JSON
@@ -23,8 +23,14 @@ PYTHON   := /usr/bin/python3
 
 # Command line for the booted kernel (make qemu APPEND="init=... hz=...").
 APPEND   ?=
-# Per-user GDB port, so that two students on one machine do not collide.
-GDBPORT  := $(shell expr 26000 + `id -u` % 5000)
+# The GDB stub's port. `make qemu-gdb` uses GDBPORT if you set it (make
+# qemu-gdb GDBPORT=N), else the per-user DEFAULT_GDBPORT, so that two
+# students on one machine do not collide, or a free port when that one is
+# busy (tools/gdbport.py says so). It writes the port it chose to
+# GDBPORT_FILE while QEMU runs; .gdbinit, and so `make gdb`, reads it.
+GDBPORT         ?=
+DEFAULT_GDBPORT := $(shell expr 26000 + `id -u` % 5000)
+GDBPORT_FILE    := $(BUILD)/gdbport
 
 # The grader passes -icount and -rtc itself; `make qemu` runs at full speed.
 # The CPU model is the grader's (CPU_MODEL in grader/qemu.py): QEMU's
@@ -175,13 +181,22 @@ qemu-nox: deps all
 	@echo "beta86: serial console here; Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor"
 	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -append "$(APPEND)"; $(QEMU_CLEAN_EXIT)
 
+# The port file lives as long as QEMU: it is removed when QEMU exits (or
+# make is interrupted), so `make gdb` never reads a port nobody listens on.
 qemu-gdb: deps all
-	@echo "beta86: halted at the first instruction, GDB stub on localhost:$(GDBPORT)."
-	@echo "        Run 'make gdb' in another terminal. Ctrl-A X quits."
-	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -S -gdb tcp:localhost:$(GDBPORT) -append "$(APPEND)"
+	@port=`$(PYTHON) tools/gdbport.py $(if $(GDBPORT),--port $(GDBPORT),--prefer $(DEFAULT_GDBPORT))` || exit 1; \
+	trap 'rm -f $(GDBPORT_FILE)' EXIT; trap 'exit 1' HUP INT TERM; \
+	echo $$port > $(GDBPORT_FILE); \
+	echo "beta86: halted at the first instruction, GDB stub on localhost:$$port."; \
+	echo "        Run 'make gdb' in another terminal. Ctrl-A X quits."; \
+	echo '$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -S -gdb tcp:localhost:'$$port' -append "$(APPEND)"'; \
+	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -S -gdb tcp:localhost:$$port -append "$(APPEND)"; $(QEMU_CLEAN_EXIT)
 
+# GDBPORT=N connects to port N instead of the one in GDBPORT_FILE;
+# GDBFLAGS adds options (GDBFLAGS=-q: no banner).
+GDBFLAGS ?=
 gdb: all
-	gdb -n -x .gdbinit
+	$(if $(GDBPORT),BETA86_GDB_PORT=$(GDBPORT) )gdb -n $(GDBFLAGS) -x .gdbinit
 
 # PYTEST_WORKERS: QEMU runs in parallel (measured on 2 cores: see README).
 # junit_family=xunit2: JUnit XML (--junitxml) that Jenkins' strict schema accepts.

@@ -20,13 +20,16 @@ connects to the port in $BETA86_GDB_PORT - and returns both::
 
 GdbSession.command(line) types one command and returns what GDB printed
 before its next prompt ("\\n" line ends); integer(expression) evaluates a C
-expression in the kernel. While GDB has no prompt and the kernel runs, its
-progress is watched in virtual time like any run's (qemu.Run.out_of_budget):
-a kernel that runs its silence budget without GDB stopping it is hung. Then
-the session says what the CPU was doing, interrupts it with Ctrl-C and
-raises an AssertionError saying where the kernel was (`bt`) and quoting the
-end of the transcript; so does GDB exiting, or no prompt within the
-wall-clock guard (COMMAND_TIMEOUT, a last resort). The
+expression in the kernel. GdbSession(..., port=None, make_gdb=True) starts
+GDB as `make gdb` in the tree, finding the port the way a student's GDB
+does (build/gdbport, from `make qemu-gdb`). While GDB has no prompt and the
+kernel runs, its progress is watched in virtual time like any run's
+(qemu.Run.out_of_budget): a kernel that runs its silence budget without GDB
+stopping it is hung. Then the session says what the CPU was doing,
+interrupts it with Ctrl-C and raises an AssertionError saying where the
+kernel was (`bt`) and quoting the end of the transcript; so does GDB
+exiting, or no prompt within the wall-clock guard (COMMAND_TIMEOUT, a last
+resort). The
 transcript is also written next to the serial log, as
 build/grade/<test>.gdb.log. GDB and QEMU are killed when the test ends.
 
@@ -38,6 +41,8 @@ where each pid is in proc_table.
 
 import os
 import re
+import shlex
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +59,9 @@ COMMAND_TIMEOUT = 300    # and a hang is found in virtual time (POLL_SECONDS)
 INTERRUPT_TIMEOUT = 30   # s; GDB answers Ctrl-C at once
 POLL_SECONDS = 0.02      # how often a waiting session checks the kernel's progress
 TRANSCRIPT_TAIL = 40      # lines quoted when something goes wrong
+# The calling make's variables (`make test`), which must not reach a make
+# run for the student's commands (`make gdb`, `make qemu-gdb`).
+MAKE_VARIABLES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
 
 
 class GdbSession:
@@ -62,18 +70,26 @@ class GdbSession:
     `.startup` is what GDB printed before its first prompt (loading the
     kernel, connecting); `.transcript` everything so far."""
 
-    def __init__(self, kernel_dir, port, transcript_path, console=None):
+    def __init__(self, kernel_dir, port, transcript_path, console=None, make_gdb=False):
         self.console = console    # the qemu.Run, whose output is kept current
         if not Path(kernel_dir, ".gdbinit").is_file():
             raise FileNotFoundError(f"no .gdbinit in {kernel_dir}")
-        env = dict(os.environ, BETA86_GDB_PORT=str(port), TERM="dumb")
+        env = {name: value for name, value in os.environ.items()
+               if name not in MAKE_VARIABLES + ("BETA86_GDB_PORT",)}
+        env["TERM"] = "dumb"
+        if port is not None:
+            env["BETA86_GDB_PORT"] = str(port)
         # Line editing off: GDB then echoes nothing and prints no terminal
         # escapes; width 0: no line wrapping in long frame lines.
-        args = ["-n", "-q", "-iex", "set editing off", "-iex", "set width 0",
-                "-x", ".gdbinit"]
+        options = ["-q", "-iex", "set editing off", "-iex", "set width 0"]
+        if make_gdb:
+            program = "make"
+            args = ["-s", "gdb", "GDBFLAGS=" + " ".join(map(shlex.quote, options))]
+        else:
+            program, args = GDB, ["-n", *options, "-x", ".gdbinit"]
         self.transcript = ""
         self._log = open(transcript_path, "w", encoding="utf-8")
-        self._child = pexpect.spawn(GDB, args, cwd=str(kernel_dir), env=env,
+        self._child = pexpect.spawn(program, args, cwd=str(kernel_dir), env=env,
                                     encoding="utf-8", codec_errors="replace",
                                     echo=False, timeout=None)
         self._child.delaybeforesend = None   # GDB reads whole lines: no need
@@ -207,12 +223,18 @@ class GdbSession:
         return qemu.last_lines(self.transcript, TRANSCRIPT_TAIL)
 
     def close(self):
-        """Kill GDB (QEMU is the boot fixture's). Safe to call twice."""
+        """Kill GDB (QEMU is the boot fixture's), and make if GDB runs
+        under it: GDB leads a process group of its own (pexpect's pty).
+        Safe to call twice."""
         if self._child.isalive():
-            self._child.kill(9)
+            try:
+                os.killpg(self._child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self._child.wait()
         self._child.close(force=True)
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
 
 
 def boot_with_gdb(boot, kernel_dir):

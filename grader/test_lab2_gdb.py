@@ -145,3 +145,45 @@ def test_gdb_pbt_agrees_with_bt_when_the_thread_resumes(gdb_boot, rng):
         [frame.address for frame in backtrace_frames(live)[1:len(frames)]], \
         f"return addresses differ:\n{saved}\n{live}"
     assert names[-1] == "kthread_bootstrap", f"pbt should end at the thread's start:\n{saved}"
+
+
+PRINTED_REGISTER = re.compile(r"\b(\w+) = (0x[0-9a-f]+)(?: <(\w+)(?:\+(\d+))?>)?")
+PRINTED_PROC = re.compile(r"^\$\d+ = pid (\d+) \((\S+)\) (\w+), (.*?) = \{", re.MULTILINE)
+SAVED_WORDS = {"(running)": "registers live in the CPU",
+               "(not started)": "never run: kctx says where it starts"}
+
+
+def printed_registers(text):
+    """{name: (value, function, offset)} of a pretty-printed struct kctx."""
+    return {name: (int(value, 16), function, int(offset or 0))
+            for name, value, function, offset in PRINTED_REGISTER.findall(text)}
+
+
+def test_gdb_prints_proc_and_kctx_in_words_and_hex(gdb_boot, rng):
+    """print shows a struct proc's state in words and its kctx registers in hex"""
+    run, gdb, nthreads = pingpong_with_two_threads_started(gdb_boot, rng)
+    kernels = kernel_table(run, gdb, nthreads + 1)
+    entries = proc_table_entries(gdb)
+    for pid, (state, name, where) in kernels.items():
+        shown = gdb.command(f"print proc_table[{entries[pid]}]")
+        match = PRINTED_PROC.search(shown)
+        assert match, f"print proc_table[{entries[pid]}] should begin 'pid N (name) state, " \
+                      f"...':\n{shown}"
+        assert (int(match.group(1)), match.group(2), match.group(3)) == (pid, name, state), \
+            f"pid {pid} is {state} {name}, as the kernel says:\n{shown}"
+        words = next((words for key, words in SAVED_WORDS.items() if where.startswith(key)),
+                     "registers in kctx")
+        assert match.group(4) == words, f"pid {pid}: expected {words!r}:\n{shown}"
+
+        kctx = printed_registers(gdb.command(f"print proc_table[{entries[pid]}].kctx"))
+        for register in KCTX_REGISTERS:
+            saved = gdb.integer(f"proc_table[{entries[pid]}].kctx.{register}")
+            assert kctx.get(register, (None,))[0] == saved, \
+                f"pid {pid}: kctx.{register} should print as {saved:#x}: {kctx}"
+        if where != "(running)":
+            # A thread never run starts at the bootstrap (the kernel's
+            # table names no address for it).
+            resume = "kthread_bootstrap+0x0" if where.startswith("(") else where.split(" < ")[0]
+            function, offset = resume.split("+")
+            assert kctx["eip"][1:] == (function, int(offset, 16)), \
+                f"pid {pid}: kctx.eip should print as <{resume}> (decimal offset): {kctx}"

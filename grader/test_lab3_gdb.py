@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from gdb_session import proc_table_entries
+import ktest_random
+from gdb_session import backtrace_frames, proc_table_entries
 
 SPIN_MIN_THREADS = 3          # kernel/tests/lab3_tests.c
 SPIN_THREAD_RANGE = 6
@@ -107,3 +108,131 @@ def test_nextswitch_keeps_the_students_breakpoints(gdb_boot, rng):
     stopped = gdb.command("continue")
     assert "Breakpoint 1, pingpong_thread" in stopped, \
         f"ping1 should now stop at the student's breakpoint:\n{stopped}"
+
+
+# ---- nextswitch when nothing is runnable -------------------------------------------
+
+NAP_THREADS = 4               # kernel/tests/lab3_tests.c
+NAP_MAX_TICKS = 40
+NAP_SHORTEST = 2 * NAP_THREADS + 1   # every nap starts, and sleeps, before one wakes
+IDLE_LINE = re.compile(r"^beta86: idle at tick (\d+): nothing is runnable", re.MULTILINE)
+SLEEPERS_LINE = re.compile(r"^\s+sleeping: (.*?); the timer wakes pid (\d+) \(\S*\) at tick "
+                           r"(\d+)\.$", re.MULTILINE)
+
+
+def test_nextswitch_says_when_the_system_is_idle(gdb_boot, rng):
+    """nextswitch says when nothing is runnable, who sleeps, and waits for the wakeup"""
+    # A seed whose naps (1 + random % NAP_MAX_TICKS ticks each, as the
+    # kernel draws them) are all long enough for everyone to be asleep at once.
+    while True:
+        seed = rng.randrange(1, 2**32)
+        naps = [1 + value % NAP_MAX_TICKS for value in ktest_random.sequence(seed, NAP_THREADS)]
+        if min(naps) >= NAP_SHORTEST:
+            break
+    run, gdb = gdb_boot(f"seed={seed} quantum=1000 init=nap")
+    for _ in range(NAP_THREADS + 3):     # kmain starts the naps; all sleep; idle
+        output = gdb.command("nextswitch", timeout=NEXTSWITCH_TIMEOUT)
+        idle = IDLE_LINE.search(output)
+        if idle:
+            break
+    else:
+        pytest.fail(f"every nap thread and kmain sleep, yet nextswitch never said the "
+                    f"system is idle:\n{gdb.tail()}")
+    switch = SWITCH_LINE.search(output)
+    assert switch and switch.start() > idle.start(), \
+        f"after saying so, nextswitch should wait on for the next switch:\n{output}"
+    sleepers = SLEEPERS_LINE.search(output)
+    assert sleepers, f"the idle note should say who sleeps and whom the timer wakes:\n{output}"
+
+    # Every thread asleep then is asleep or runnable now, but the one the
+    # timer woke, which may have run on and exited since: it is either the
+    # thread switched to, at its wake tick, or the idling thread itself,
+    # which then ran on (no switch) until it gave up the CPU.
+    entries = proc_table_entries(gdb)
+    awake_or_asleep = {pid for pid, index in entries.items()
+                       if gdb.integer(f"proc_table[{index}].state")
+                       in (gdb.integer("PROC_SLEEPING"), gdb.integer("PROC_RUNNABLE"))}
+    named = {int(pid) for pid in re.findall(r"pid (\d+)", sleepers.group(1))}
+    woken, wake_tick = int(sleepers.group(2)), int(sleepers.group(3))
+    assert awake_or_asleep <= named and named - awake_or_asleep <= {woken}, \
+        f"sleeping then: pids {sorted(awake_or_asleep)} (and maybe {woken}); the note " \
+        f"says {sorted(named)}:\n{output}"
+    old, new, tick = int(switch.group(1)), int(switch.group(3)), int(switch.group(5))
+    assert (new == woken and tick == wake_tick) or (old == woken and tick >= wake_tick), \
+        f"the timer should wake pid {woken} at tick {wake_tick}, and the next switch go " \
+        f"to it then, or come from it later:\n{output}"
+    if woken in entries:
+        assert gdb.integer(f"proc_table[{entries[woken]}].wake_tick") == wake_tick
+    assert int(idle.group(1)) <= wake_tick
+
+
+# ---- bt through a timer interrupt; a trap frame printed ------------------------------
+
+def stopped_in_the_timer_interrupt_of_a_spin_thread(gdb_boot, rng):
+    """Boot spin and stop in timer_intr, called from trap_common, with the
+    timer interrupting a spin thread in the kernel: the second one, so the
+    first has been preempted (quantum=1). Returns gdb."""
+    seed = rng.randrange(1, 2**32)
+    run, gdb = gdb_boot(f"seed={seed} hz=1000 quantum=1 init=spin")
+    gdb.command("break spin_thread")
+    gdb.command("continue")
+    gdb.command("delete")
+    gdb.command("break timer_intr if current_proc->pid >= 2 && (tf->cs & 3) == 0")
+    stopped = gdb.command("continue", timeout=NEXTSWITCH_TIMEOUT)
+    assert "timer_intr" in stopped, f"should stop in timer_intr:\n{stopped}"
+    gdb.command("delete")
+    return gdb
+
+
+def test_gdb_bt_goes_through_a_timer_interrupt_into_the_kernel_thread(gdb_boot, rng):
+    """bt in a timer handler goes through the trap into the interrupted thread, and ends there"""
+    gdb = stopped_in_the_timer_interrupt_of_a_spin_thread(gdb_boot, rng)
+    eip, trapped_esp = gdb.integer("tf->eip"), gdb.integer("&tf->esp")
+    backtrace = gdb.command("bt")
+    frames = backtrace_frames(backtrace)
+    names = [frame.function for frame in frames]
+    assert names[:3] == ["timer_intr", "trap_dispatch", "trap_common"], \
+        f"bt should go timer_intr < trap_dispatch < trap_common:\n{backtrace}"
+    interrupted = frames[3]
+    gdb.command(f"frame {interrupted.level}")
+    assert gdb.integer("$pc") == eip, \
+        f"the frame after trap_common is the interrupted code, at tf->eip {eip:#x}:\n{backtrace}"
+    assert gdb.integer("$sp") == trapped_esp, \
+        f"its esp is the one it had, just above the ring-0 frame: {trapped_esp:#x}"
+    gdb.command("frame 0")
+    assert "spin_thread" in names[3:], f"bt should reach spin_thread:\n{backtrace}"
+    assert names[-1] == "kthread_bootstrap", \
+        f"bt should end at the thread's first function, with no junk frame after it:\n{backtrace}"
+
+
+PRINTED_FIELD = re.compile(r"\b(\w+) = (0x[0-9a-f]+|\d+)(?: <(\w+)(?:\+(\d+))?>)?")
+
+
+def test_gdb_prints_trapframes_in_hex(gdb_boot, rng):
+    """print shows a struct trapframe's trap, ring and registers, in hex"""
+    gdb = stopped_in_the_timer_interrupt_of_a_spin_thread(gdb_boot, rng)
+    shown = gdb.command("print *tf")
+    trapped_esp = gdb.integer("&tf->esp")
+    assert f"= trap 32 (IRQ 0) from ring 0, trapped esp {trapped_esp:#x} = {{" in shown, \
+        f"print *tf should say: trap 32 (IRQ 0) from ring 0, trapped esp {trapped_esp:#x}:\n{shown}"
+    fields = {name: value for name, value, _, _ in PRINTED_FIELD.findall(shown)}
+    for register in ("eip", "ebp", "eax", "cs", "eflags"):
+        value = gdb.integer(f"tf->{register}")
+        assert fields.get(register) == f"{value:#x}", \
+            f"tf->{register} should print as {value:#x}:\n{shown}"
+    assert "esp" not in fields and "ss" not in fields, \
+        f"a ring-0 frame on the stack has no esp, ss (the CPU pushed none):\n{shown}"
+
+    # A thread the timer preempted has its frame in the process table,
+    # esp and ss filled in.
+    trapframe = gdb.integer("SAVED_TRAPFRAME")
+    entries = proc_table_entries(gdb)
+    saved = [index for pid, index in sorted(entries.items())
+             if gdb.integer(f"proc_table[{index}].saved") == trapframe]
+    assert saved, "with quantum=1 some spin thread has been preempted already"
+    shown = gdb.command(f"print proc_table[{saved[0]}].tf")
+    fields = {name: value for name, value, _, _ in PRINTED_FIELD.findall(shown)}
+    for register in ("eip", "esp", "ss", "cs"):
+        value = gdb.integer(f"proc_table[{saved[0]}].tf.{register}")
+        assert fields.get(register) == f"{value:#x}", \
+            f"tf.{register} should print as {value:#x}:\n{shown}"

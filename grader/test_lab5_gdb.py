@@ -27,6 +27,7 @@ REGISTER_LINE = re.compile(r"^\s+(\w+)\s+0x([0-9a-f]{8})\b(.*)$", re.MULTILINE)
 SWITCH_LINE = re.compile(r"^pid (\d+) \((\S*)\) -> pid (\d+) \((\S*)\) at tick (\d+)$",
                          re.MULTILINE)
 NM_LINE = re.compile(r"^([0-9a-f]{8}) ([0-9a-f]{8}) [Tt] (\S+)$", re.MULTILINE)
+NM_LINE_ANY = re.compile(r"^[0-9a-f]{8} \w (\S+)$", re.MULTILINE)     # any defined symbol
 USER_BASE, USER_TOP = 0x40000000, 0xC0000000
 RUN_TIMEOUT = 300         # s: a last guard; each stop comes within a second
 STACK_WORDS = 8           # a return address is this close above a stub's esp
@@ -289,3 +290,105 @@ def test_gdb_ps_and_ctx_show_a_process_preempted_in_user_mode(gdb_boot, kernel_e
         expected = symbolize(program_functions(kernel_elf, new_program), pc)
         assert frames and frames[0].function == expected.split("+")[0], \
             f"bt in pid {match.group(3)} should start in {expected}: {frames}"
+
+
+def random_words(rng):
+    return ["".join(rng.choice("abcdefghij") for _ in range(rng.randrange(3, 8)))
+            for _ in range(rng.randrange(1, 4))]
+
+
+def test_gdb_user_backtraces_end_at_start(gdb_boot, rng):
+    """bt, ps and ctx end a user backtrace at _start, with no junk frame after it"""
+    words = random_words(rng)
+    run, gdb = gdb_boot("init=echo " + " ".join(words))
+    gdb.command("break sys_exec")
+    gdb.command("continue", timeout=RUN_TIMEOUT)
+    gdb.command("finish", timeout=RUN_TIMEOUT)    # echo, about to run its first instruction
+    pid = gdb.integer("current_proc->pid")
+    assert string(gdb, "current_proc->program->name") == "echo"
+    shown = gdb.command(f"ctx {pid}")
+    trace = backtrace_frames("\n".join(line.strip()
+                                       for line in section(sections(shown), "user backtrace")))
+    assert [frame.function for frame in trace] == ["_start"], \
+        f"a program that has not run yet is at _start, which has no caller (its stack " \
+        f"holds argc = {len(words) + 1}, not a return address):\n{shown}"
+    table = gdb.command("ps")
+    user_part = table_rows(table)[pid][2].partition(" | ")[2]
+    assert user_part == "user echo: _start+0x0", f"ps: pid {pid} is at _start alone:\n{table}"
+
+    # main returns to _start, which calls exit: bt from sys_exit ends there.
+    gdb.command("delete")
+    gdb.command("break sys_exit")
+    gdb.command("continue", timeout=RUN_TIMEOUT)
+    index = user_processes(gdb)[pid][0]
+    user_eip = gdb.integer(f"{kernel_stack_frame(index)}->eip")
+    backtrace = gdb.command("bt")
+    frames = backtrace_frames(backtrace)
+    names = [frame.function for frame in frames]
+    assert "trap_common" in names, f"bt should go up to trap_common:\n{backtrace}"
+    user = frames[names.index("trap_common") + 1:]
+    assert user and user[0].address == user_eip, \
+        f"after trap_common comes the user code at the trap frame's eip {user_eip:#010x}:\n" \
+        f"{backtrace}"
+    assert [frame.function for frame in user] == ["exit", "_start"], \
+        f"the user frames are the exit stub and _start, and nothing after:\n{backtrace}"
+    assert (user[0].location or "").startswith("lib/user/usys.S:") and \
+        (user[1].location or "").startswith("lib/user/crt0.S:"), backtrace
+
+
+DISPLAY_VALUE = re.compile(r"^(\d+): (/x )?(argc|current_proc->pid) = (\S+)$", re.MULTILINE)
+
+
+def test_gdb_displays_survive_the_user_symbol_swap(gdb_boot, rng):
+    """display expressions are kept when exec changes the program's symbols"""
+    words = random_words(rng)
+    run, gdb = gdb_boot("init=echo " + " ".join(words))
+    gdb.command("usym init")
+    gdb.command("break main")
+    gdb.command("continue", timeout=RUN_TIMEOUT)        # init's main: argc = 2 + words
+    for expression in ("argc", "/x argc", "current_proc->pid"):
+        gdb.command("display " + expression)
+    gdb.command("delete")
+    gdb.command("break sys_exec")
+    gdb.command("continue", timeout=RUN_TIMEOUT)
+    swapped = gdb.command("finish", timeout=RUN_TIMEOUT)   # echo's symbols replace init's
+    assert symbols_loaded(swapped, "echo", gdb.integer("current_proc->pid")), swapped
+    gdb.command("delete")
+    gdb.command("break main")
+    stopped = gdb.command("continue", timeout=RUN_TIMEOUT)
+    assert stop_location(stopped) == "main", f"should stop in echo's main:\n{stopped}"
+    shown = {(fmt or "") + name: value for _, fmt, name, value in DISPLAY_VALUE.findall(stopped)}
+    argc = len(words) + 1
+    assert shown == {"argc": str(argc), "/x argc": f"{argc:#x}",
+                     "current_proc->pid": str(gdb.integer("current_proc->pid"))}, \
+        f"the three displays should show echo's argc ({argc}) and the pid at its main:\n{stopped}"
+    table = gdb.command("info display")
+    assert len(re.findall(r"^\d+:\s+y\s", table, re.MULTILINE)) == 3, \
+        f"all three displays should be there, enabled:\n{table}"
+
+
+def test_gdb_break_on_a_user_function_before_its_symbols_says_usym(gdb_boot, kernel_elf, rng):
+    """break on a user program's function before its symbols are loaded says to usym it"""
+    run, gdb = gdb_boot("init=echo hello")
+    programs = sorted(path.stem for path in (kernel_elf.parent / "user").glob("*.elf"))
+    defined = {program: {name for _, _, name in program_functions(kernel_elf, program)}
+               for program in programs}
+    kernel = set(NM_LINE_ANY.findall(subprocess.run(
+        ["nm", "--defined-only", str(kernel_elf)], check=True, capture_output=True,
+        text=True).stdout))
+    only = sorted((name, program) for program, names in defined.items() for name in names
+                  if re.fullmatch(r"[A-Za-z_]\w*", name) and name not in kernel
+                  and sum(name in other for other in defined.values()) == 1)
+    name, program = rng.choice(only)
+
+    hint = gdb.command(f"break {name}")
+    assert f"`usym {program}`" in hint and not re.search(r"^Breakpoint \d+ at", hint, re.MULTILINE), \
+        f"`break {name}` before any user symbols: {name} is in {program} alone, so the " \
+        f"hint should say `usym {program}`:\n{hint}"
+    hint = gdb.command("break main")
+    assert "every user program" in hint and "`usym " in hint, \
+        f"`break main` should say main is in every program, and to usym one first:\n{hint}"
+    gdb.command(f"usym {program}")
+    set_at = gdb.command(f"break {name}")
+    assert re.search(r"^Breakpoint \d+ at 0x4[0-9a-f]{7}", set_at, re.MULTILINE), \
+        f"after `usym {program}`, `break {name}` should find it:\n{set_at}"

@@ -8,9 +8,128 @@
  *
  * vector_N pushes a 0 error code where the CPU pushes none, so every frame
  * has the same shape, pushes N, and jumps to trap_common.
+ *
+ * Call frame information. Every instruction of the trap path carries .cfi
+ * directives that say where the trapped code's registers are, so that a
+ * debugger unwinds through a trap by itself: `bt` in a system call goes on
+ * into the user code that made it, `bt` in an interrupt handler into the
+ * kernel code it interrupted. The rules are kept in .debug_frame (the
+ * kernel has no .eh_frame: nothing unwinds at run time), and the CFA of a
+ * trap path frame is the address of the saved eip, the lowest word the CPU
+ * pushed. Seen from there, the frame is struct trapframe (trap.h):
+ *     CFA+16 ss, CFA+12 esp      pushed by the CPU only from ring 3 (or vm86)
+ *     CFA+8 eflags, CFA+4 cs, CFA+0 eip
+ *     CFA-4 error, CFA-8 vector  pushed by the stub
+ *     CFA-12 ds ... CFA-24 gs    pushed by trap_common
+ *     CFA-28 eax ... CFA-56 edi  pushed by pushal
+ * The trapped code's esp is CFA+12 (the stack it was on goes on above the
+ * frame) for a trap from ring 0, and the word at CFA+12 for one from ring
+ * 3: a DWARF expression tests the saved cs and eflags to tell them apart.
+ * Every FDE of the path is a signal frame (.cfi_signal_frame): the saved
+ * eip is the instruction the trap stopped at, not a return address, so the
+ * debugger must not look it up one byte early as it does a caller's pc.
  */
 #include "trap/trap.h"
 #include "cpu/gdt.h"
+
+	.cfi_sections .debug_frame
+
+/* DWARF numbers (i386 psABI) and operations the expressions below use. */
+#define DW_CFA_expression	0x10
+#define DW_CFA_val_expression	0x16
+#define DW_OP_deref		0x06
+#define DW_OP_constu		0x10
+#define DW_OP_dup		0x12
+#define DW_OP_drop		0x13
+#define DW_OP_over		0x14
+#define DW_OP_and		0x1a
+#define DW_OP_or		0x21
+#define DW_OP_plus_uconst	0x23
+#define DW_OP_bra		0x28
+#define DW_OP_skip		0x2f
+#define DW_OP_lit3		0x33
+#define DWARF_ESP		4
+#define DWARF_SS		42
+#define EFLAGS_VM_ULEB128	0x80, 0x80, 0x08	/* 0x20000, virtual-8086 mode */
+#define CFA_TO_CS		4
+#define CFA_TO_EFLAGS		8
+#define CFA_TO_ESP		12
+#define CFA_TO_SS		16
+
+/*
+ * Push "the trap came from user mode" - (cs & 3) | (eflags & EFLAGS_VM),
+ * as trapframe_from_user() computes it - above the CFA, which stays on the
+ * DWARF stack below it. 16 bytes.
+ */
+#define FROM_USER_TEST \
+	DW_OP_dup, DW_OP_plus_uconst, CFA_TO_CS, DW_OP_deref, DW_OP_lit3, DW_OP_and, \
+	DW_OP_over, DW_OP_plus_uconst, CFA_TO_EFLAGS, DW_OP_deref, \
+	DW_OP_constu, EFLAGS_VM_ULEB128, DW_OP_and, DW_OP_or
+
+/*
+ * cfi_cpu_frame OFFSET: open the FDE of a piece of the trap path, where the
+ * CFA (the saved eip) is OFFSET bytes above esp, and give the rules for
+ * what the CPU pushed: eip, cs, eflags; esp is CFA+12 from ring 0, else
+ * the word there; ss is KERNEL_DS from ring 0, else the word at CFA+16.
+ */
+.macro cfi_cpu_frame offset
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.cfi_def_cfa %esp, \offset
+	.cfi_offset %eip, 0
+	.cfi_offset %cs, CFA_TO_CS
+	.cfi_offset %eflags, CFA_TO_EFLAGS
+	/* esp = from user ? *(CFA+12) : CFA+12 */
+	.cfi_escape DW_CFA_val_expression, DWARF_ESP, 27, FROM_USER_TEST, \
+		DW_OP_bra, 5, 0, \
+		DW_OP_plus_uconst, CFA_TO_ESP, DW_OP_skip, 3, 0, \
+		DW_OP_plus_uconst, CFA_TO_ESP, DW_OP_deref
+	/* ss = from user ? *(CFA+16) : KERNEL_DS */
+	.cfi_escape DW_CFA_val_expression, DWARF_SS, 28, FROM_USER_TEST, \
+		DW_OP_bra, 6, 0, \
+		DW_OP_drop, DW_OP_constu, KERNEL_DS, DW_OP_skip, 3, 0, \
+		DW_OP_plus_uconst, CFA_TO_SS, DW_OP_deref
+.endm
+
+/* push_segment SREG: push it, and say where it is now. */
+.macro push_segment sreg
+	pushl	\sreg
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset \sreg, 0
+.endm
+
+/* pop_segment SREG: pop it; it holds the trapped code's value again. */
+.macro pop_segment sreg
+	popl	\sreg
+	.cfi_adjust_cfa_offset -4
+	.cfi_same_value \sreg
+.endm
+
+/* cfi_segments_saved AT, cfi_registers_saved: the rules for what
+ * trap_common pushed, where esp points at a complete trapframe: the
+ * segment registers from AT(%esp) up, the general registers from 0(%esp)
+ * up (pushal's order). */
+.macro cfi_segments_saved at
+	.cfi_rel_offset %gs, \at
+	.cfi_rel_offset %fs, \at + 4
+	.cfi_rel_offset %es, \at + 8
+	.cfi_rel_offset %ds, \at + 12
+.endm
+
+.macro cfi_registers_saved
+	.cfi_rel_offset %edi, 0
+	.cfi_rel_offset %esi, 4
+	.cfi_rel_offset %ebp, 8
+	.cfi_rel_offset %ebx, 16
+	.cfi_rel_offset %edx, 20
+	.cfi_rel_offset %ecx, 24
+	.cfi_rel_offset %eax, 28
+.endm
+
+/* Where esp points at a complete trapframe: the CFA is this far above
+ * esp, and the segment registers start this far above it. */
+#define TRAPFRAME_TO_CFA	56
+#define TRAPFRAME_SEGMENTS	32
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17)
@@ -19,10 +138,16 @@
 	.align 8
 vector_\n:
 	.if HAS_ERROR(\n) == 0
+	cfi_cpu_frame 0
 	pushl	$0
+	.cfi_adjust_cfa_offset 4
+	.else
+	cfi_cpu_frame 4
 	.endif
 	pushl	$\n
+	.cfi_adjust_cfa_offset 4
 	jmp	trap_common
+	.cfi_endproc
 .endm
 
 	.text
@@ -54,18 +179,23 @@ trap_vector_table:
  */
 	.globl trap_common
 trap_common:
-	pushl	%ds
-	pushl	%es
-	pushl	%fs
-	pushl	%gs
+	cfi_cpu_frame 8			/* the stub pushed error and vector */
+	push_segment %ds
+	push_segment %es
+	push_segment %fs
+	push_segment %gs
 	pushal
+	.cfi_adjust_cfa_offset 32
+	cfi_registers_saved
 	cld				/* C code assumes DF = 0 (an IRQ may land inside memmove's std..cld) */
 	movw	$KERNEL_DS, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
 	pushl	%esp			/* trap_dispatch(tf): tf is the frame just built */
+	.cfi_adjust_cfa_offset 4
 	call	trap_dispatch
 	movl	%eax, %esp		/* the frame to resume (drops the argument too) */
+	.cfi_def_cfa_offset TRAPFRAME_TO_CFA	/* the same rules hold in that frame */
 /*
  * trap_return: pops the frame %esp points at and irets to it. Entered from
  * trap_common and from trap_resume (a thread's first run, a context
@@ -83,16 +213,32 @@ trap_return:
 	jz	1f
 	call	uproc_return_to_user	/* returns unless the process was killed */
 1:	popal
-	popl	%gs
-	popl	%fs
-	popl	%es
-	popl	%ds
+	.cfi_adjust_cfa_offset -32
+	.cfi_same_value %edi
+	.cfi_same_value %esi
+	.cfi_same_value %ebp
+	.cfi_same_value %ebx
+	.cfi_same_value %edx
+	.cfi_same_value %ecx
+	.cfi_same_value %eax
+	pop_segment %gs
+	pop_segment %fs
+	pop_segment %es
+	pop_segment %ds
 	addl	$8, %esp		/* vector and error code */
+	.cfi_adjust_cfa_offset -8
 	iret
+	.cfi_endproc
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on
  * and return through it. Never returns to the caller. */
 	.globl trap_resume
 trap_resume:
+	.cfi_startproc			/* an ordinary call, until esp moves */
 	movl	4(%esp), %esp
+	.cfi_endproc
+	cfi_cpu_frame TRAPFRAME_TO_CFA	/* from here on esp is the trapframe */
+	cfi_segments_saved TRAPFRAME_SEGMENTS
+	cfi_registers_saved
 	jmp	trap_return
+	.cfi_endproc

@@ -15,11 +15,20 @@
  * main's return value to exit(). exit() does not return; should it ever,
  * the program faults on ud2 rather than running off into whatever follows.
  * This is the backstop: returning from main is the same as calling exit().
+ *
+ * Its .cfi directives say the same to a debugger: the return address is
+ * undefined here, so GDB's `bt` ends at _start instead of taking argc for
+ * a return address (they go into .debug_frame, like the C code's).
  */
+	.cfi_sections .debug_frame
+
 	.text
 	.globl _start
 	.type _start, @function
 _start:
+	.cfi_startproc
+	.cfi_undefined %eip             /* no caller: the outermost frame */
+	.cfi_def_cfa %esp, 0            /* the CFA: where argc is */
 	xorl %ebp, %ebp                 /* the outermost frame */
 	movl (%esp), %eax               /* argc */
 	movl 4(%esp), %edx              /* argv */
@@ -31,12 +40,17 @@ _start:
 	movl %ecx, progname
 1:
 	pushl %edx                      /* main(argc, argv) */
+	.cfi_adjust_cfa_offset 4
 	pushl %eax
+	.cfi_adjust_cfa_offset 4
 	call main
 	addl $8, %esp
+	.cfi_adjust_cfa_offset -8
 	pushl %eax                      /* exit(main's result) */
+	.cfi_adjust_cfa_offset 4
 	call exit
 	ud2                             /* exit returned: fault loudly */
+	.cfi_endproc
 	.size _start, . - _start
 
 	.section .note.GNU-stack, "", @progbits

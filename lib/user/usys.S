@@ -14,8 +14,17 @@
  * them freely; %ebx is callee-saved, so only the 3-argument stubs, which
  * load it, save and restore it. A 0-argument stub is three instructions:
  * the null system call's round trip is measured against a budget.
+ *
+ * The stubs keep no frame pointer; their .cfi directives tell a debugger
+ * where the return address is at each instruction (and where the 3-argument
+ * stubs keep the caller's %ebx), so GDB's `bt` from inside a stub, or from
+ * a system call the stub made, names the stub's caller. They cost no
+ * instruction: the rules go into .debug_frame, which the copies in the
+ * ramdisk do not carry (the Makefile strips debug information).
  */
 #include "syscall_list.h"
+
+	.cfi_sections .debug_frame
 
 #define SYSCALL_VECTOR 48       /* abi.h's T_SYSCALL_VECTOR */
 
@@ -26,6 +35,7 @@
 	.type \name, @function
 	.p2align 4
 \name:
+	.cfi_startproc
 	.if \nargs == 0
 	movl $\number, %eax
 	int $SYSCALL_VECTOR
@@ -43,16 +53,21 @@
 	ret
 	.elseif \nargs == 3
 	pushl %ebx              /* callee-saved: keep the caller's */
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset %ebx, 0
 	movl 8(%esp), %ecx      /* the arguments are 4 bytes further now */
 	movl 12(%esp), %edx
 	movl 16(%esp), %ebx
 	movl $\number, %eax
 	int $SYSCALL_VECTOR
 	popl %ebx
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore %ebx
 	ret
 	.else
 	.error "usys.S: a system call takes at most 3 arguments"
 	.endif
+	.cfi_endproc
 	.size \name, . - \name
 .endm
 

@@ -11,16 +11,22 @@ GDB's embedded Python. It adds:
   nextswitch    run to the next context switch and stop in the new thread
   usym [PROG]   which user program's symbols are loaded; load PROG's
 
-and two things that work by themselves:
+and things that work by themselves:
 
   user symbols  whenever GDB stops and current_proc is a user process, the
                 symbols of its program (build/user/NAME.elf) are loaded in
                 place of the previous program's, so that `bt`, `list`,
-                `break main`, `print` work in the user program;
+                `break main`, `print` work in the user program; `display`
+                expressions are kept across the swap (GDB drops them all),
+                and `break main` before any program's symbols are loaded
+                says to `usym PROG` first;
   trap frames   `bt` continues through trap_common into the code the trap
-                interrupted, from the struct trapframe on the stack: from
-                a system call's kernel frames into the user program that
-                made it.
+                interrupted (GDB does that by itself, from the .cfi
+                directives of trap_entry.S); a frame filter names the trap
+                path's frames, which GDB would call "<signal handler
+                called>";
+  printers      `print` shows struct proc, struct kctx and struct
+                trapframe with registers in hex and states in words.
 
 `help beta86` lists the commands; `help ps` etc. explains each one.
 
@@ -42,23 +48,32 @@ A context whose trapframe came from ring 3 (or a running process whose cs
 says ring 3) is marked `user`. A user process that is in the kernel (a
 system call, or an interrupt taken in user mode) has its user registers in
 the trap frame at the top of its kernel stack: user_context() finds them.
-From a context, frame_addresses() walks the frame-pointer chain (for ps and
-pbt), minding a thread preempted in a function's prologue or at its ret.
-A user stack is read through that process's own page directory
-(ProcessMemory), since GDB reads memory through whatever CR3 holds now.
+From a context, frame_addresses() walks its stack (for ps, ctx and pbt)
+with the call frame information of the code (tools/gdb/dwarf_cfi.py reads
+.debug_frame): the same rules GDB's `bt` follows, so a thread stopped in a
+function's prologue, at its ret, or in a frameless system call stub is
+walked right, and no x86 instruction is decoded here. A user stack is read
+through that process's own page directory (ProcessMemory), since GDB reads
+memory through whatever CR3 holds now.
 """
 
+import importlib
 import os
 import re
 import struct
 import subprocess
+import sys
 
 import gdb
+from gdb.FrameDecorator import FrameDecorator
 
-try:
-    import gdb.unwinder
-except ImportError:          # a GDB without the unwinder API: no trap frames in bt
-    pass
+# dwarf_cfi.py, beside this file: reading .debug_frame (plain Python).
+_HERE = os.path.dirname(os.path.abspath(
+    globals().get("__file__") or os.path.join(os.getcwd(), "tools", "gdb", "beta86.py")))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+import dwarf_cfi  # noqa: E402
+dwarf_cfi = importlib.reload(dwarf_cfi)     # `source` again picks up an edited copy
 
 MAX_FRAMES = 64            # pbt stops here even if the chain goes on
 PS_FRAMES = 4              # ps: the saved eip and 3 callers, as proc_dump
@@ -72,13 +87,6 @@ LIVE_REGISTERS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
 EFLAGS_BITS = ((0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"),
                (8, "TF"), (9, "IF"), (10, "DF"), (11, "OF"))
 
-# x86 code bytes that tell where the return address is at the first or last
-# instruction of a function, before its frame exists or after it is gone.
-PUSH_EBP = b"\x55"
-MOV_ESP_EBP = (b"\x89\xe5", b"\x8b\xec")
-RET = (b"\xc3", b"\xc2")           # ret, ret imm16
-PROLOGUE_INSTRUCTIONS = 8           # where a frame setup is looked for
-
 # User space (kernel/mm/layout.h, lib/abi.h): every process's own pages.
 USER_BASE = 0x40000000
 USER_TOP = 0xC0000000
@@ -90,8 +98,7 @@ EFLAGS_VM = 0x20000                 # virtual-8086 mode
 USER_PROGRAM_DIR = "user"           # build/user/NAME.elf, next to kernel.elf
 SYMBOLS_PREFIX = "beta86: user symbols: "
 
-TREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    globals().get("__file__") or os.path.join(os.getcwd(), "tools", "gdb", "beta86.py")))))
+TREE = os.path.dirname(os.path.dirname(_HERE))
 
 
 # ---- reading the kernel ------------------------------------------------------
@@ -175,21 +182,6 @@ class ProcessMemory(KernelMemory):
         return data
 
 
-def read_stack_word(context, address):
-    """The 32-bit word at `address` on the stack of the thread whose saved
-    registers are `context`. Kernel stacks are mapped in every address
-    space; a user stack is read through its process's page directory."""
-    return context.memory.word(address)
-
-
-def read_code(address, length, memory=KERNEL_MEMORY):
-    """`length` bytes of code at `address`, or b"" if unreadable."""
-    try:
-        return memory.read(address, length)
-    except gdb.MemoryError:
-        return b""
-
-
 # ---- ELF files (user programs, and the kernel's own symbol table) -----------
 
 ELF_HEADER = struct.Struct("<16sHHIIIIIHHHHHH")
@@ -211,6 +203,7 @@ class ElfFile:
         header = ELF_HEADER.unpack_from(data, 0)
         if header[0][:4] != b"\x7fELF" or header[0][4] != 1 or header[0][5] != 1:
             raise ValueError("%s is not a 32-bit little-endian ELF file" % path)
+        self.entry = header[4]
         phoff, shoff = header[5], header[6]
         phnum, shnum = header[10], header[12]
         self.segments = []          # [(vaddr, bytes in the file)]
@@ -548,8 +541,13 @@ def live_registers():
             for name in LIVE_REGISTERS]
 
 
-def trap_note(tf, user):
+def trap_note(tf, user, program=None):
+    """What a trap frame says happened. One that exec made for a program
+    that has not run yet (eip at its entry point) says so instead."""
     vector = int(tf["vector"])
+    elf = program.elf() if program is not None else None
+    if user and elf is not None and int(tf["eip"]) == elf.entry:
+        return "not started: exec made this frame to begin at its entry point"
     if user and vector == SYSCALL_VECTOR:
         return "in user mode it made system call %s with int $%d" % (
             syscall_text(int(tf["eax"])), SYSCALL_VECTOR)
@@ -562,7 +560,8 @@ def trapframe_context(proc):
     user = from_user_mode(int(tf["cs"]), int(tf["eflags"]))
     source = "proc_table[%d].tf" % proc_index(proc)
     context = SavedContext("trapframe", struct_registers(tf, LIVE_REGISTERS),
-                           source, trap_note(tf, user), user=user)
+                           source, trap_note(tf, user, proc.program() if proc.is_user else None),
+                           user=user)
     return make_user(context, proc) if user else context
 
 
@@ -637,7 +636,7 @@ def user_context(proc, context=None):
         return None
     context = SavedContext("trapframe", struct_registers(tf, LIVE_REGISTERS),
                            "the trap frame at the top of its kernel stack (%#x)" % address,
-                           trap_note(tf, True))
+                           trap_note(tf, True, proc.program()))
     context.on_stack = True
     return make_user(context, proc)
 
@@ -767,187 +766,108 @@ def describe_frames(level, address, is_caller, program=None):
     return lines
 
 
-def frame_setup_state(function_start, pc):
-    """How far the function starting at `function_start` has got in building
-    its frame when it is about to execute `pc`: "entry" (ebp not pushed
-    yet), "pushed" (push %ebp done, mov %esp,%ebp not yet: the compiler may
-    schedule other instructions between them) or "frame" (ebp is its own).
-    A function with no frame setup among its first instructions (assembly)
-    counts as "frame": its ebp is whatever the chain says."""
-    architecture = gdb.selected_inferior().architecture()
-    pushed = False
-    for instruction in architecture.disassemble(function_start,
-                                                count=PROLOGUE_INSTRUCTIONS):
-        address = instruction["addr"]
-        if address >= pc:
-            return "pushed" if pushed else "entry"
-        code = read_code(address, 2)
-        if code[:2] in MOV_ESP_EBP:
-            return "frame"
-        if code[:1] == PUSH_EBP:
-            pushed = True
-    return "frame"
+# ---- walking a stack: the call frame information GDB's `bt` uses too -------------
+
+CFI_CACHE = {}
 
 
-# Lengths and stack effects of the instructions of frameless user code (the
-# system call stubs of lib/user/usys.S, _start in crt0.S): enough to find
-# the return address of a process stopped anywhere in one. {opcode: (length
-# after the opcode byte without a ModRM byte, or None if a ModRM follows,
-# immediate bytes after the ModRM, bytes pushed)}.
-SIMPLE_OPCODES = {
-    0x50: 1, 0x51: 1, 0x52: 1, 0x53: 1, 0x54: 1, 0x55: 1, 0x56: 1, 0x57: 1,
-    0x58: 1, 0x59: 1, 0x5A: 1, 0x5B: 1, 0x5C: 1, 0x5D: 1, 0x5E: 1, 0x5F: 1,
-    0x6A: 2, 0x68: 5, 0xB8: 5, 0xB9: 5, 0xBA: 5, 0xBB: 5, 0xBE: 5, 0xBF: 5,
-    0xCD: 2, 0xE8: 5, 0xEB: 2, 0xE9: 5, 0x90: 1,
-    0x70: 2, 0x71: 2, 0x72: 2, 0x73: 2, 0x74: 2, 0x75: 2, 0x76: 2, 0x77: 2,
-    0x78: 2, 0x79: 2, 0x7A: 2, 0x7B: 2, 0x7C: 2, 0x7D: 2, 0x7E: 2, 0x7F: 2,
-}
-MODRM_OPCODES = {0x01: 0, 0x03: 0, 0x29: 0, 0x2B: 0, 0x31: 0, 0x33: 0, 0x39: 0,
-                 0x3B: 0, 0x85: 0, 0x89: 0, 0x8B: 0, 0x8D: 0, 0x83: 1, 0x81: 4,
-                 0xC7: 4}
-
-
-def modrm_length(code):
-    """Bytes of a ModRM operand (ModRM, SIB, displacement) at code[0]."""
-    modrm = code[0]
-    mod, rm = modrm >> 6, modrm & 7
-    length = 1
-    if mod == 3:
-        return length
-    if rm == 4:
-        length += 1
-        if mod == 0 and (code[1] & 7) == 5:
-            length += 4
-    elif mod == 0 and rm == 5:
-        length += 4
-    return length + (1 if mod == 1 else 4 if mod == 2 else 0)
-
-
-def stack_effect(code):
-    """(length, bytes pushed) of the instruction at code[0], or None if it
-    is not one this decoder knows."""
-    if not code:
+def call_frame_info(path):
+    """The CallFrameInfo of the ELF file at `path` (its .debug_frame), read
+    again when the file changes; None if it cannot be read."""
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
         return None
-    opcode = code[0]
-    if opcode in SIMPLE_OPCODES:
-        length = SIMPLE_OPCODES[opcode]
-        if 0x50 <= opcode <= 0x57 or opcode in (0x6A, 0x68):
-            return length, 4
-        if 0x58 <= opcode <= 0x5F:
-            return length, -4
-        return length, 0
-    if opcode in MODRM_OPCODES and len(code) >= 3:
-        length = 1 + modrm_length(code[1:]) + MODRM_OPCODES[opcode]
-        if opcode == 0x83 and code[1] in (0xC4, 0xEC):      # add/sub $imm8, %esp
-            immediate = struct.unpack("<b", code[2:3])[0]
-            return length, -immediate if code[1] == 0xC4 else immediate
-        writes_rm = opcode in (0x01, 0x29, 0x31, 0x89, 0x83, 0x81, 0xC7)
-        if (writes_rm and code[1] & 0xC7 == 0xC4) or \
-                (opcode in (0x03, 0x2B, 0x33, 0x8B, 0x8D) and code[1] & 0x38 == 0x20):
-            return None                                        # writes %esp
-        return length, 0
-    if code[:2] == b"\x0f\x0b":                                # ud2
-        return 2, 0
-    return None
+    cached = CFI_CACHE.get(path)
+    if cached is None or cached[0] != mtime:
+        try:
+            cached = (mtime, dwarf_cfi.CallFrameInfo.from_elf(path))
+        except (OSError, ValueError, IndexError, struct.error, dwarf_cfi.CfiError):
+            cached = (mtime, None)
+        CFI_CACHE[path] = cached
+    return cached[1]
 
 
-def frameless_pushes(code, offset):
-    """Bytes a frameless function whose code starts `code` has pushed when
-    it is about to execute its instruction at `offset`, or None."""
-    position = pushed = 0
-    while position < offset:
-        effect = stack_effect(code[position:position + 16])
-        if effect is None:
-            return None
-        position += effect[0]
-        pushed += effect[1]
-    return pushed if position == offset else None
+def code_frame_info(address, program):
+    """The CFI that describes the code at `address`: `program`'s for a user
+    address, else the kernel's."""
+    if program is not None and is_user_address(address):
+        return call_frame_info(program.path)
+    return call_frame_info(kernel_elf_path())
 
 
-def user_caller_location(context):
-    """For user code (no GDB disassembler on another address space): where
-    the return address of the innermost frame is. ("stack", n): at esp + n,
-    with ebp still the caller's; "frame": at [ebp + 4]."""
-    eip = context.eip
-    if read_code(eip, 1, context.memory) in RET:
-        return "stack", 0
-    symbol = code_symbol(eip, context.program)
-    if symbol is None:
-        return "frame"
-    start = eip - symbol[1]
-    code = read_code(start, min(symbol[1], 256) + 16, context.memory)
-    if code[:1] == PUSH_EBP:
-        if eip == start:
-            return "stack", 0
-        for offset in range(1, min(len(code) - 1, 16)):
-            if code[offset:offset + 2] in MOV_ESP_EBP:
-                return ("stack", 4) if eip - start <= offset else "frame"
-        return "frame"
-    pushed = frameless_pushes(code, symbol[1])
-    return ("stack", pushed) if pushed is not None and pushed >= 0 else "frame"
+def dwarf_registers(context):
+    """{DWARF register number: value} of a context's registers."""
+    return {dwarf_cfi.REGISTER_NUMBERS[name]: value for name, value in context.registers
+            if name in dwarf_cfi.REGISTER_NUMBERS}
 
 
-def first_caller(context):
-    """(return address, caller's ebp) of the innermost frame. Usually the
-    frame record at ebp holds both. A thread preempted in a function's
-    prologue (before mov %esp,%ebp) or at its ret has no frame record:
-    the return address is on top of the stack (above the pushed ebp, if
-    pushed) and ebp is still the caller's. So has a frameless assembly
-    function, such as a user program's system call stub."""
-    eip, esp, ebp = context.eip, context.esp, context.ebp
-    if context.user and context.program is not None:
-        location = user_caller_location(context)
-    else:
-        symbol = text_symbol(eip)
-        if read_code(eip, 1) in RET:
-            state = "entry"
-        elif symbol is not None:
-            state = frame_setup_state(eip - symbol[1], eip)
-        else:
-            state = "frame"
-        location = {"entry": ("stack", 0), "pushed": ("stack", 4)}.get(state, "frame")
-    if location != "frame":
-        return read_stack_word(context, esp + location[1]), ebp
-    if not context.user and is_user_address(ebp):
-        return 0, 0                 # a kernel frame with the user's ebp: no chain
-    return read_stack_word(context, ebp + 4), read_stack_word(context, ebp)
+def frame_record_caller(registers, read_word, user):
+    """The caller by the frame record at ebp ([ebp] the caller's ebp,
+    [ebp+4] the return address), for code without CFI (a few assembly
+    functions outside the trap path), or None where there is none."""
+    ebp = registers.get(dwarf_cfi.EBP, 0)
+    if not ebp or (not user and is_user_address(ebp)):
+        return None
+    return dwarf_cfi.Caller({dwarf_cfi.EIP: read_word(ebp + 4), dwarf_cfi.EBP: read_word(ebp),
+                             dwarf_cfi.ESP: ebp + 8}, outermost=False, interrupted=False)
 
 
 def frame_addresses(context):
-    """The pc of each frame, innermost first, by the frame-pointer chain:
-    [ebp] is the caller's ebp and [ebp+4] the return address into it. The
-    chain ends at a zero ebp or return address (the bottom of a thread's
-    stack and _start set these up), or after a link that does not go up
-    the stack (as the kernel's backtrace_walk does). In the kernel part of
-    a user process it ends where ebp is the user's (the functions of the
-    trap path keep no frame of their own): user_context() goes on from there.
-    Returns (addresses, why the walk stopped early or "")."""
-    addresses = [context.eip]
+    """The frames of a context, innermost first, as [(pc, is_caller)]:
+    is_caller says pc is a return address (GDB then names the call just
+    before it), not the instruction a thread stopped at or a trap
+    interrupted. Each frame is unwound with the call frame information
+    (.debug_frame) of the code it is in, as GDB's `bt` does: C functions,
+    the system call stubs and crt0 in user programs, the trap path. The
+    walk ends where the rules say there is no caller (_start), at a zero
+    return address (the bottom of a kernel thread's stack), or at a frame
+    that does not go up the stack. In the kernel part of a user process it
+    ends at the trap from user mode: user_context() goes on from there.
+    Returns (frames, why the walk stopped early or "")."""
+    registers = dwarf_registers(context)
+    frames = [(registers[dwarf_cfi.EIP], False)]
+
+    def read_word(address):
+        return context.memory.word(address)
+
+    is_caller = False
     try:
-        caller, ebp = first_caller(context)
-        while caller != 0 and len(addresses) < MAX_FRAMES:
-            addresses.append(caller)
-            if ebp == 0 or (not context.user and is_user_address(ebp)):
-                return addresses, ""
-            caller, next_ebp = read_stack_word(context, ebp + 4), read_stack_word(context, ebp)
-            if next_ebp != 0 and next_ebp <= ebp:
-                addresses += [caller] if caller else []
-                return addresses, ("(the frame chain goes down the stack after "
-                                   "ebp %#x: stopped)" % ebp)
-            ebp = next_ebp
+        while len(frames) < MAX_FRAMES:
+            info = code_frame_info(registers[dwarf_cfi.EIP], context.program)
+            caller = info.unwind(registers, read_word, is_caller) if info else None
+            if caller is None:
+                caller = frame_record_caller(registers, read_word, context.user)
+            if caller is None or caller.outermost:
+                return frames, ""
+            found = caller.registers
+            pc = found.get(dwarf_cfi.EIP, 0)
+            if not pc:
+                return frames, ""
+            if not context.user and from_user_mode(found.get(dwarf_cfi.CS, 0),
+                                                   found.get(dwarf_cfi.EFLAGS, 0)):
+                return frames, ""
+            if found.get(dwarf_cfi.ESP, 0) <= registers[dwarf_cfi.ESP]:
+                return frames, ("(the next frame, at %s, would not be further up the "
+                                "stack than esp %#x: stopped)"
+                                % (function_offset(pc, context.program),
+                                   registers[dwarf_cfi.ESP]))
+            is_caller = not caller.interrupted
+            frames.append((pc, is_caller))
+            registers = found
     except gdb.MemoryError as error:
-        return addresses, "(cannot read the stack: %s)" % error
-    if caller != 0:
-        return addresses, "(more frames follow; stopped after %d)" % MAX_FRAMES
-    return addresses, ""
+        return frames, "(cannot read the stack: %s)" % error
+    except dwarf_cfi.CfiError as error:
+        return frames, "(cannot unwind further: %s)" % error
+    return frames, "(more frames follow; stopped after %d)" % MAX_FRAMES
 
 
 def backtrace_lines(context, first_level=0):
-    addresses, ending = frame_addresses(context)
+    frames, ending = frame_addresses(context)
     lines = []
-    for index, address in enumerate(addresses):
+    for address, is_caller in frames:
         lines += describe_frames(first_level + len(lines), address,
-                                 is_caller=index > 0, program=context.program)
+                                 is_caller=is_caller, program=context.program)
     if ending:
         lines.append(ending)
     return lines
@@ -959,175 +879,186 @@ def eflags_text(value):
 
 # ---- bt through trap frames ----------------------------------------------------
 
-class TrapPath:
-    """Where the trap path's code is (kernel/trap/trap_entry.S), from the
-    kernel ELF's symbol table (the stubs vector_N are local labels), and how
-    far below the struct trapframe being built or popped esp is at each of
-    its instructions."""
+# GDB unwinds through a trap by itself, from the call frame information of
+# trap_entry.S. That marks the trap path as a signal frame (so the code it
+# interrupted is looked up at its own eip, not one byte early), and GDB's
+# `bt` prints a signal frame as "<signal handler called>". This frame
+# filter names it by its symbol instead: trap_common, trap_return, vector_N.
+# It also drops the frame of a zero return address, which is no code: it
+# is the word that ends a kernel thread's stack (kthread_create).
 
-    def __init__(self, elf):
-        self.stubs = sorted(value for value, _, name, _ in elf.symbols
-                            if re.match(r"^vector_\d+$", name))
-        self.common = elf.address_of("trap_common")
-        self.ret = elf.address_of("trap_return")
-        self.resume = elf.address_of("trap_resume")
-        first = elf.address_of("trap_vectors_start")
-        self.start = first if first is not None else (self.stubs[0] if self.stubs else None)
-        self.valid = None not in (self.common, self.ret, self.resume, self.start)
-        if self.valid:
-            tf_type = trapframe_type()
-            self.offsets = {field.name: field.bitpos // 8 for field in tf_type.fields()}
-            self.size = tf_type.sizeof
+class TrapPathFrame(FrameDecorator):
+    """A frame of the trap path, shown like any other frame: its symbol,
+    and the line it is at (for an outer frame, the line of the call it
+    made, as GDB shows a caller)."""
 
-    def contains(self, pc):
-        return self.valid and self.start <= pc <= self.resume + 4
+    def function(self):
+        symbol = text_symbol(self.inferior_frame().pc())
+        return symbol[0] if symbol is not None else super().function()
 
-    def region(self, pc):
-        """(start, esp - tf at start) of the piece of the path holding pc:
-        a vector stub (the CPU pushed eip, cs, eflags [esp, ss] and maybe
-        an error code), trap_common (the stub pushed error and vector) or
-        trap_return (esp is the frame); None at trap_resume's entry, which
-        is an ordinary call."""
-        if pc >= self.resume:
-            return (self.resume + 4, 0) if pc > self.resume else None
-        if pc >= self.ret:
-            return self.ret, 0
-        if pc >= self.common:
-            return self.common, self.offsets["vector"]
-        stub = max((address for address in self.stubs if address <= pc), default=None)
-        if stub is None:
+    def line(self):
+        frame = self.inferior_frame()
+        pc = frame.pc() if frame.level() == 0 else frame.pc() - 1
+        sal = gdb.find_pc_line(pc)
+        return sal.line if sal.symtab is not None and sal.line else None
+
+
+class TrapPathFrameFilter:
+    def __init__(self):
+        self.name = "beta86 trap path"
+        self.priority = 100
+        self.enabled = True
+
+    def filter(self, frames):
+        for frame in frames:
+            inferior = frame.inferior_frame()
+            if inferior.pc() == 0 and inferior.level() > 0:
+                continue
+            yield TrapPathFrame(frame) if inferior.type() == gdb.SIGTRAMP_FRAME else frame
+
+
+gdb.frame_filters[TrapPathFrameFilter().name] = TrapPathFrameFilter()
+
+
+# ---- `display` across user-symbol swaps ---------------------------------------
+
+DISPLAY_ROW = re.compile(r"^(\d+):\s+([yn])\s+(.*?)\s*$")
+OUT_OF_SCOPE = "(cannot be evaluated in the current context)"
+DISPLAY_FORMAT = re.compile(r"^/\w+\s+")
+
+
+class Display:
+    """One row of `info display`."""
+
+    def __init__(self, number, enabled, text):
+        self.number = number
+        self.enabled = enabled
+        # GDB marks a display tied to a block (a local) it is not in now.
+        self.scoped = text.endswith(OUT_OF_SCOPE)
+        self.text = text[:-len(OUT_OF_SCOPE)].rstrip() if self.scoped else text
+
+    @property
+    def expression(self):
+        """The expression without its format ("/x argc" -> "argc")."""
+        return DISPLAY_FORMAT.sub("", self.text)
+
+
+def current_displays():
+    try:
+        text = gdb.execute("info display", to_string=True)
+    except gdb.error:
+        return []
+    return [Display(int(match.group(1)), match.group(2) == "y", match.group(3))
+            for match in map(DISPLAY_ROW.match, text.splitlines()) if match]
+
+
+def evaluable_here(expression):
+    """Whether GDB can parse `expression` in the selected frame (`whatis`
+    parses it and works out its type without reading memory)."""
+    try:
+        gdb.execute("whatis " + expression, to_string=True)
+        return True
+    except gdb.error:
+        return False
+
+
+class KeptDisplays:
+    """Keeps `display` expressions across the user-symbol swaps.
+
+    GDB deletes every display whenever symbols are removed
+    (remove-symbol-file), and a swap removes the previous program's. So
+    around each swap (kept()) the displays are noted and made again with
+    the same format, expression and enabled state, in the same order (GDB
+    gives them new numbers). One that cannot be parsed in the frame GDB
+    stopped in - `display argc` of a user main while the kernel runs -
+    waits, and is made again at the first later stop where it can be
+    (make_waiting(), at every stop), which shows it there."""
+
+    def __init__(self):
+        self.waiting = []           # [Display], in their old order
+        self.notes = []             # what to say about the last swap
+
+    def kept(self):
+        return DisplaysKept(self)
+
+    def say_notes(self, say):
+        if self.notes:
+            say("beta86: displays kept across the symbol change: " + "; ".join(self.notes))
+        self.notes = []
+
+    def make_again(self, displays):
+        """Make `displays` again; returns the lines saying what happened."""
+        made, waiting = [], []
+        for display in displays:
+            number = self.make(display)
+            if number is None:
+                waiting.append(display)
+            elif number != display.number:
+                made.append("%s is display %d now" % (display.text, number))
+        self.waiting = waiting + self.waiting
+        if waiting:
+            made.append("%s wait%s for a frame where %s can be evaluated" % (
+                ", ".join(display.text for display in waiting),
+                "s" if len(waiting) == 1 else "", "it" if len(waiting) == 1 else "they"))
+        return made
+
+    def make(self, display, shown=None):
+        """`display` made again here: its new number, or None if it cannot
+        be parsed here. `shown` gets what GDB printed when it made it."""
+        if not evaluable_here(display.expression):
             return None
-        # A stub that pushes a 0 error code itself runs on a frame without one.
-        pushes = read_code(stub, 2)[:1] == b"\x6a" and read_code(stub + 2, 1) == b"\x6a"
-        return stub, self.offsets["eip"] - (0 if pushes else 4)
-
-    def frame_address(self, pc, esp):
-        """(address of the struct trapframe that esp is inside of (or at)
-        when the CPU is about to execute pc, whether the general and
-        segment registers are in it yet), or None. Before trap_common's
-        pushal they are still only in the CPU; trap_return's pops leave
-        them in memory too."""
-        region = self.region(pc)
-        if region is None:
+        before = {row.number for row in current_displays()}
+        try:     # from_tty: GDB shows a new display at once only then
+            output = gdb.execute("display " + display.text, True, True)
+        except gdb.error:
             return None
-        address, above = region
-        saved = address >= self.ret
-        while address < pc:
-            code = read_code(address, 8)
-            effect = trap_path_effect(code)
-            if effect is None:
-                return None
-            length, pushed = effect
-            above = 0 if pushed == "reset" else above - pushed
-            saved = saved or code[:1] == b"\x60"           # pushal
-            address += length
-        return (esp - above, saved) if address == pc else None
+        new = [row.number for row in current_displays() if row.number not in before]
+        if not new:
+            return None
+        if not display.enabled:
+            gdb.execute("disable display %d" % new[0], to_string=True)
+        elif shown is not None:
+            shown.append(output)
+        return new[0]
+
+    def make_waiting(self, show=True):
+        """At a stop: make the waiting displays that can be parsed here,
+        and show them (unless the caller shows every display itself)."""
+        shown, still = [], []
+        for display in self.waiting:
+            if self.make(display, shown) is None:
+                still.append(display)
+        self.waiting = still
+        for output in shown if show else ():
+            print(output, end="")
 
 
-def trap_path_effect(code):
-    """(length, bytes pushed, or "reset" for mov %eax,%esp) of one
-    instruction of trap_entry.S, or None."""
-    if code[:1] in (b"\x1e", b"\x06"):                  # push %ds, %es
-        return 1, 4
-    if code[:1] in (b"\x1f", b"\x07"):                  # pop %ds, %es
-        return 1, -4
-    if code[:2] in (b"\x0f\xa0", b"\x0f\xa8"):          # push %fs, %gs
-        return 2, 4
-    if code[:2] in (b"\x0f\xa1", b"\x0f\xa9"):          # pop %fs, %gs
-        return 2, -4
-    if code[:1] == b"\x60":                             # pushal
-        return 1, 32
-    if code[:1] == b"\x61":                             # popal
-        return 1, -32
-    if code[:2] == b"\x89\xc4":                         # mov %eax, %esp
-        return 2, "reset"
-    if code[:2] == b"\x83\xc4":                         # add $imm8, %esp
-        return 3, -struct.unpack("<b", code[2:3])[0]
-    if code[:2] == b"\x66\xb8":                         # movw $imm16, %ax
-        return 4, 0
-    if code[:1] == b"\x8e":                             # mov %ax, %sreg
-        return 2, 0
-    effect = stack_effect(code)                         # push $imm, call, cld ...
-    if effect is None and code[:1] == b"\xfc":
-        return 1, 0
-    return effect
+class DisplaysKept:
+    """with DISPLAYS.kept(): code that may remove symbol files."""
+
+    def __init__(self, keeper):
+        self.keeper = keeper
+
+    def __enter__(self):
+        self.before = current_displays()
+        return self
+
+    def __exit__(self, *exception):
+        after = {display.number for display in current_displays()}
+        lost = [display for display in self.before if display.number not in after]
+        if lost:
+            self.keeper.notes += self.keeper.make_again(lost)
+        return False
 
 
-TRAP_PATHS = {}
+def show_displays():
+    """Show every enabled display, as GDB does at a stop."""
+    text = gdb.execute("display", to_string=True)
+    if text:
+        print(text, end="")
 
 
-def trap_path():
-    """The TrapPath of the kernel GDB has loaded, or None."""
-    elf = elf_file(kernel_elf_path())
-    if elf is None:
-        return None
-    if id(elf) not in TRAP_PATHS:
-        TRAP_PATHS.clear()
-        TRAP_PATHS[id(elf)] = (elf, TrapPath(elf))
-    return TRAP_PATHS[id(elf)][1]
-
-
-class FrameId:
-    def __init__(self, sp, pc):
-        self.sp = sp
-        self.pc = pc
-
-
-if hasattr(gdb, "unwinder"):
-    class TrapFrameUnwinder(gdb.unwinder.Unwinder):
-        """Unwinds a frame in the trap path (vector stubs, trap_common,
-        trap_return) to the code the trap interrupted, from the struct
-        trapframe on the stack: `bt` in a system call goes on into the user
-        program that made it; in an interrupt handler, into the interrupted
-        kernel code. GDB cannot know this by itself: the CPU, not a call,
-        made the frame."""
-
-        def __init__(self):
-            super().__init__("beta86 trap frames")
-
-        def __call__(self, pending_frame):
-            try:
-                pc = int(pending_frame.read_register("eip"))
-                path = trap_path()
-                if path is None or not path.contains(pc):
-                    return None
-                esp = int(pending_frame.read_register("esp"))
-                found = path.frame_address(pc, esp)
-                if found is None:
-                    return None
-                address, saved = found
-                words = KERNEL_MEMORY.read(address, path.size)
-
-                def field(name):
-                    return struct.unpack_from("<I", words, path.offsets[name])[0]
-
-                def register(name):
-                    if saved:
-                        return field(name)
-                    return int(pending_frame.read_register(name)) & 0xFFFFFFFF
-
-                user = from_user_mode(field("cs"), field("eflags"))
-                caller = {name: register(name) for name in
-                          ("eax", "ecx", "edx", "ebx", "ebp", "esi", "edi",
-                           "ds", "es", "fs", "gs")}
-                caller.update({name: field(name) for name in ("eip", "eflags", "cs")})
-                if user:
-                    caller["esp"], caller["ss"] = field("esp"), field("ss")
-                else:       # the CPU pushed no esp, ss: the stack goes on above
-                    caller["esp"] = address + path.offsets["esp"]
-                    caller["ss"] = int(pending_frame.read_register("ss")) & 0xFFFFFFFF
-                region = path.region(pc)
-                unsigned = gdb.lookup_type("unsigned int")
-                info = pending_frame.create_unwind_info(
-                    FrameId(gdb.Value(address).cast(unsigned),
-                            gdb.Value(region[0]).cast(unsigned)))
-                for name, value in caller.items():
-                    info.add_saved_register(name, gdb.Value(value).cast(unsigned))
-                return info
-            except (gdb.error, gdb.MemoryError, KeyError, ValueError, struct.error):
-                return None
-
-    gdb.unwinder.register_unwinder(None, TrapFrameUnwinder(), replace=True)
+DISPLAYS = KeptDisplays()
 
 
 # ---- user symbols: follow current_proc ------------------------------------------
@@ -1156,40 +1087,52 @@ class UserSymbols:
 
     def on_stop(self, event):
         try:
-            self.follow_current_proc()
+            changed = self.follow_current_proc()
+            if self.held is None:
+                self.show_again(changed)
         except Exception as error:      # never let a stop end in a traceback
             self.say(SYMBOLS_PREFIX + "not updated: %s" % error)
 
     def follow_current_proc(self):
+        """Load the symbols of current_proc's program; True if they changed."""
         address = current_proc_address()
         if not address:
-            return
+            return False
         proc = gdb.Value(address).cast(
             gdb.lookup_type("struct proc").pointer()).dereference()
         try:
             program = int(proc["program"])
         except gdb.error:
-            return
+            return False
         if not program:
-            return
+            return False
         name = proc["program"]["name"].string(errors="replace")
-        changed = self.load(UserProgram(name), "pid %d" % int(proc["pid"]),
-                            ramdisk_file=proc["program"])
-        if changed and self.held is None and is_user_address(
-                int(gdb.newest_frame().pc())):
-            # GDB showed where it stopped before this ran, with the previous
-            # program's symbols (or none): show it again with the right ones.
+        return self.load(UserProgram(name), "pid %d" % int(proc["pid"]),
+                         ramdisk_file=proc["program"])
+
+    def show_again(self, changed):
+        """GDB showed where it stopped, and its displays, before this ran:
+        with the previous program's symbols (or none). If they changed and
+        the kernel stopped in user code, show both again with the right
+        ones; else show the displays that have come back (DISPLAYS)."""
+        if changed and is_user_address(int(gdb.newest_frame().pc())):
             print(gdb.execute("frame", to_string=True), end="")
+            DISPLAYS.make_waiting(show=False)
+            show_displays()
+        else:
+            DISPLAYS.make_waiting()
 
     def load(self, program, why, ramdisk_file=None):
         """Make `program` the loaded user program; True if that changed
         what GDB knows. Says so in one line."""
         if not program.exists:
-            self.unload_all()
+            with DISPLAYS.kept():
+                self.unload_all()
             if self.missing != program.name:
                 self.missing = program.name
                 self.say(SYMBOLS_PREFIX + "%s not found (%s runs %s; `make` builds it)"
                          % (program.shown_path, why, program.name))
+            DISPLAYS.say_notes(self.say)
             return False
         self.missing = None
         wanted = (os.path.realpath(program.path), os.stat(program.path).st_mtime_ns)
@@ -1197,14 +1140,18 @@ class UserSymbols:
             return False
         if self.loaded is None and objfile_for(program.path) is not None:
             # Loaded by hand (add-symbol-file): keep it, and adopt it.
-            self.unload_all(keep=wanted[0])
+            with DISPLAYS.kept():
+                self.unload_all(keep=wanted[0])
             self.loaded, self.loaded_for = wanted, why
+            DISPLAYS.say_notes(self.say)
             return False
-        self.unload_all()
         path = program.path.replace("\\", "\\\\").replace('"', '\\"')
-        gdb.execute('with confirm off -- add-symbol-file "%s"' % path, to_string=True)
+        with DISPLAYS.kept():
+            self.unload_all()
+            gdb.execute('with confirm off -- add-symbol-file "%s"' % path, to_string=True)
         self.loaded, self.loaded_for = wanted, why
         self.say(SYMBOLS_PREFIX + "%s (%s)" % (program.shown_path, why))
+        DISPLAYS.say_notes(self.say)
         try:
             self.note_shared_breakpoints(program)
         except (gdb.error, RuntimeError):
@@ -1309,6 +1256,244 @@ gdb.beta86_stop_handlers = [USER_SYMBOLS.on_stop]
 gdb.events.stop.connect(USER_SYMBOLS.on_stop)
 
 
+# ---- pretty-printers: struct proc, struct kctx, struct trapframe -----------------
+
+# `print proc_table[1]`, `p *tf`, `p current_proc->kctx` show registers in
+# hex (a code address as <function+offset>, a data address with the symbol
+# it points into), and a process's state and where its registers are saved
+# in words, so that no one converts 1065799 to hex by hand.
+
+EXCEPTION_NAMES = ("divide error", "debug", "NMI", "breakpoint", "overflow",
+                   "bound range", "invalid opcode", "device not available",
+                   "double fault", "coprocessor segment overrun", "invalid TSS",
+                   "segment not present", "stack fault", "general protection",
+                   "page fault", "reserved", "x87 error", "alignment check",
+                   "machine check", "SIMD error")
+IRQ_BASE = 32                   # T_IRQ0: the PIC's IRQ 0..15
+IRQ_COUNT = 16
+SAVED_WORDS = {"SAVED_KCTX": "registers in kctx", "SAVED_TRAPFRAME": "registers in tf",
+               "SAVED_NOT_STARTED": "never run: kctx says where it starts"}
+TYPE_CACHE = {}
+
+
+def register_types():
+    """(data, code) pointer types: GDB prints both in hex, a code pointer
+    with <function+offset>, a data pointer with the symbol it points into."""
+    if "data" not in TYPE_CACHE:
+        TYPE_CACHE["data"] = gdb.lookup_type("void").pointer()
+        TYPE_CACHE["code"] = gdb.parse_and_eval("(void (*)(void))0").type
+    return TYPE_CACHE["data"], TYPE_CACHE["code"]
+
+
+def as_register(value, name):
+    data, code = register_types()
+    return value.cast(code if name == "eip" else data)
+
+
+def vector_words(vector):
+    if vector < len(EXCEPTION_NAMES):
+        return EXCEPTION_NAMES[vector]
+    if IRQ_BASE <= vector < IRQ_BASE + IRQ_COUNT:
+        return "IRQ %d" % (vector - IRQ_BASE)
+    if vector == SYSCALL_VECTOR:
+        return "system call"
+    return "vector %d" % vector
+
+
+class KctxPrinter:
+    """struct kctx: the callee-saved registers, esp and eip, in hex."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def children(self):
+        for field in self.value.type.strip_typedefs().fields():
+            yield field.name, as_register(self.value[field.name], field.name)
+
+
+class TrapframePrinter:
+    """struct trapframe: which trap, from which ring, then every register
+    in hex. A frame on a kernel stack for a trap from ring 0 has no esp and
+    ss (the CPU pushed none): the trapped esp is where that field would
+    start, and these two fields are left out. A frame saved into the
+    process table has them (sched_save_trapframe fills them in)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def user(self):
+        return from_user_mode(int(self.value["cs"]), int(self.value["eflags"]))
+
+    def has_stack_fields(self):
+        if self.user() or self.value.address is None:
+            return True
+        table = gdb.parse_and_eval("proc_table")
+        start = int(table.address)
+        return start <= int(self.value.address) < start + table.type.sizeof
+
+    def to_string(self):
+        if int(self.value["cs"]) == 0:
+            return None             # no trap was ever saved here
+        vector = int(self.value["vector"])
+        words = "trap %d (%s) from %s" % (vector, vector_words(vector),
+                                          "user mode" if self.user() else "ring 0")
+        if not self.has_stack_fields():
+            words += ", trapped esp %#x" % (int(self.value.address) + self.field_offset("esp"))
+        return words
+
+    def field_offset(self, name):
+        for field in self.value.type.strip_typedefs().fields():
+            if field.name == name:
+                return field.bitpos // 8
+        return 0
+
+    def children(self):
+        complete = self.has_stack_fields()
+        for field in self.value.type.strip_typedefs().fields():
+            name = field.name
+            if name in ("esp", "ss") and not complete:
+                continue
+            if name == "vector":
+                yield name, self.value[name]
+            else:
+                yield name, as_register(self.value[name], name)
+
+
+class ProcPrinter:
+    """struct proc: "pid 2 (sh) sleeping, registers in kctx", then every
+    field (kctx and tf by their own printers; the name as a string, the
+    addresses of its stack and heap in hex)."""
+
+    ADDRESSES = ("kstack_top", "brk_base", "brk")
+
+    def __init__(self, value):
+        self.value = value
+
+    def to_string(self):
+        running = self.value.address is not None and \
+            int(self.value.address) == current_proc_address()
+        proc = Proc(self.value, running)
+        if proc.state == "unused":
+            return "unused"
+        return "pid %d (%s) %s, %s" % (proc.pid, proc.name, proc.state,
+                                       "registers live in the CPU" if running
+                                       else SAVED_WORDS.get(proc.saved, proc.saved))
+
+    def children(self):
+        for field in self.value.type.strip_typedefs().fields():
+            if field.name == "name":
+                yield field.name, gdb.Value(self.value[field.name].string(errors="replace"))
+            elif field.name in self.ADDRESSES:
+                yield field.name, as_register(self.value[field.name], field.name)
+            else:
+                yield field.name, self.value[field.name]
+
+
+PRINTERS = {"proc": ProcPrinter, "kctx": KctxPrinter, "trapframe": TrapframePrinter}
+
+
+def beta86_printer(value):
+    kind = value.type.strip_typedefs()
+    if kind.code == gdb.TYPE_CODE_STRUCT and kind.tag in PRINTERS:
+        return PRINTERS[kind.tag](value)
+    return None
+
+
+for _printer in list(gdb.pretty_printers):              # `source` again: replace ours
+    if getattr(_printer, "__name__", "") == beta86_printer.__name__:
+        gdb.pretty_printers.remove(_printer)
+gdb.pretty_printers.append(beta86_printer)
+
+
+# ---- `break main` before any user symbols ----------------------------------------
+
+# GDB has a user program's symbols only once one is loaded: when GDB stops
+# while a user process runs, or by `usym PROG`. Until then `break main`
+# finds no main ("Function "main" not defined.") and sets nothing. GDB's
+# hooks on `break` and `tbreak` run before and after it; the one after
+# says what to do when the breakpoint named a function of user programs
+# and none was made (or it was made pending). The hooks see no arguments:
+# the location comes from the command history (typed commands only).
+
+BREAK_COMMANDS = ("break", "tbreak")
+BREAK_LINE = re.compile(r"^\s*\d+\s+(?:t?b|t?br|t?bre|t?brea|t?break)\s+"
+                        r"(?:-function\s+)?(?:\S+:)?([A-Za-z_]\w*)(?:\s|$)")
+
+
+class BreakHint:
+    def __init__(self):
+        self.before = set()
+
+    def before_break(self):
+        self.before = {bp.number for bp in gdb.breakpoints()}
+
+    def after_break(self):
+        try:
+            self.hint()
+        except (gdb.error, OSError, ValueError):
+            pass                    # a hint must never make `break` fail
+
+    def hint(self):
+        if USER_SYMBOLS.loaded_program() is not None:
+            return
+        made = [bp for bp in gdb.breakpoints() if bp.number not in self.before]
+        if made and not all(getattr(bp, "pending", False) for bp in made):
+            return
+        name = last_break_location()
+        if name is None:
+            return
+        programs = user_programs_defining(name)
+        if not programs:
+            return
+        every = len(programs) == len(user_program_names())
+        example = "sh" if "sh" in programs else programs[0]
+        where = ("every user program" if every else "user program%s %s" % (
+            "s" if len(programs) > 1 else "", ", ".join(programs)))
+        print("beta86: `%s` is a function of %s, but GDB has no user program's symbols "
+              "yet (they load when GDB stops in a user process, or with `usym PROG`)."
+              % (name, where))
+        print("        %s: `usym %s`, then `break %s`; add `if $_streq(current_proc->name, "
+              "\"%s\")` to stop in %s only." % (
+                  "Load them first" if not made else "This breakpoint waits, pending; "
+                  "to set it now", example, name, example, example))
+
+
+def last_break_location():
+    """The function named by the `break` being run now: the last line of
+    the command history, if it is that command."""
+    lines = gdb.execute("show commands", to_string=True).strip().splitlines()
+    match = BREAK_LINE.match(lines[-1]) if lines else None
+    return match.group(1) if match else None
+
+
+def user_program_names():
+    directory = user_program_dir()
+    try:
+        return sorted(name[:-len(".elf")] for name in os.listdir(directory)
+                      if name.endswith(".elf"))
+    except OSError:
+        return []
+
+
+def user_programs_defining(name):
+    """The user programs (build/user/*.elf) that define function `name`."""
+    found = []
+    for program in user_program_names():
+        elf = UserProgram(program).elf()
+        if elf is not None and any(function == name for _, _, function in elf.functions):
+            found.append(program)
+    return found
+
+
+BREAK_HINT = BreakHint()
+gdb.beta86_break_hint = BREAK_HINT      # what the hooks below call
+for _command in BREAK_COMMANDS:
+    gdb.execute("define hook-%s\npython gdb.beta86_break_hint.before_break()\nend"
+                % _command, to_string=True)
+    gdb.execute("define hookpost-%s\npython gdb.beta86_break_hint.after_break()\nend"
+                % _command, to_string=True)
+
+
 # ---- commands --------------------------------------------------------------------------
 
 class Beta86Command(gdb.Command):
@@ -1323,8 +1508,11 @@ usym [PROG]   the user program whose symbols are loaded; load PROG's
 
 When GDB stops while a user process is current_proc, the symbols of its
 program (build/user/NAME.elf) replace the previous program's, with a line
-"beta86: user symbols: build/user/NAME.elf (pid N)". `bt` in the kernel
-goes on through the trap frame into the user program.
+"beta86: user symbols: build/user/NAME.elf (pid N)"; your `display`s are
+made again after each change (one that cannot be evaluated where GDB
+stopped comes back at the first stop where it can). `bt` in the kernel
+goes on through the trap frame into the code the trap interrupted.
+`print` shows a struct proc, kctx or trapframe with registers in hex.
 
 Type `help ps` (and so on) for each one."""
 
@@ -1395,9 +1583,9 @@ def ps_where(proc):
 
 
 def ps_chain(context):
-    addresses, _ = frame_addresses(context)
+    frames, _ = frame_addresses(context)
     return " < ".join(function_offset(address, context.program)
-                      for address in addresses[:PS_FRAMES])
+                      for address, _ in frames[:PS_FRAMES])
 
 
 def ps_context(proc, context):
@@ -1521,7 +1709,14 @@ Continues until the kernel next enters sched_switch_to, prints
 (the thread leaving, the thread chosen, timer_ticks), then continues to the
 first instruction the new thread will execute - its saved kctx.eip or
 tf.eip - and stops there. Your own breakpoints are disabled while it runs
-and re-enabled afterwards, so they cannot stop it halfway."""
+and re-enabled afterwards, so they cannot stop it halfway.
+
+If on the way the system goes idle - nothing is runnable, so the CPU halts
+until an interrupt wakes a thread (sched_pick_or_idle) - it says so at once,
+with who sleeps and when the timer wakes the first of them, and waits on for
+the next switch: a thread that waits for console input needs you to type
+in QEMU's terminal; Ctrl-C stops the wait. (A thread woken while it idles
+itself just runs on: the next switch comes when it gives up the CPU.)"""
 
     def __init__(self):
         super().__init__("nextswitch", gdb.COMMAND_USER)
@@ -1537,6 +1732,8 @@ and re-enabled afterwards, so they cannot stop it halfway."""
                                        switch.tick))
         print_ticks_meanwhile(switch)
         gdb.execute("frame 0")
+        DISPLAYS.make_waiting(show=False)
+        show_displays()                 # as GDB does where it stops
 
 
 def print_ticks_meanwhile(switch):
@@ -1591,26 +1788,90 @@ class StopOnceBreakpoint(gdb.Breakpoint):
         return True
 
 
-def continue_until(breakpoint, what):
-    """Continue until `breakpoint` stops the kernel; then delete it. Says
-    what happened if anything else stopped it first (Ctrl-C, an exit)."""
+def continue_until(breakpoints, what):
+    """Continue until one of `breakpoints` stops the kernel; return it.
+    Says what happened if anything else stopped it first (Ctrl-C, an exit)."""
+    for breakpoint in breakpoints:
+        breakpoint.stopped_here = False
     try:
         gdb.execute("continue", to_string=True)
     except gdb.error as error:      # e.g. the kernel shut down, QEMU exited
         raise gdb.GdbError("nextswitch: %s, before %s" % (error, what))
-    finally:
-        stopped = breakpoint.stopped_here
-        if breakpoint.is_valid():
-            breakpoint.delete()
-    if not stopped:
-        raise gdb.GdbError("nextswitch: stopped before %s" % what)
+    for breakpoint in breakpoints:
+        if breakpoint.stopped_here:
+            return breakpoint
+    raise gdb.GdbError("nextswitch: stopped before %s" % what)
+
+
+class InternalBreakpoints:
+    """`with` breakpoints that are deleted at its end, whatever happens."""
+
+    def __init__(self, *breakpoints):
+        self.breakpoints = [bp for bp in breakpoints if bp is not None]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        for breakpoint in self.breakpoints:
+            if breakpoint.is_valid():
+                breakpoint.delete()
+        return False
+
+
+IDLE_FUNCTION = "sched_pick_or_idle"
+
+
+def idle_breakpoint():
+    """A breakpoint where the kernel starts idling: sched_pick_or_idle
+    (inlined into its callers) finding the run queue empty. None if this
+    kernel has no such function."""
+    def nothing_runnable():
+        return int(gdb.parse_and_eval("runq_ring")) == 0
+    try:
+        return StopOnceBreakpoint(IDLE_FUNCTION, nothing_runnable)
+    except (gdb.error, RuntimeError):
+        return None
+
+
+def say_idle():
+    """Say that the system is idle, who sleeps, and what wakes it."""
+    tick = int(gdb.parse_and_eval("timer_ticks"))
+    sleeping = [proc.label() for proc in used_procs() if proc.state == "sleeping"]
+    print("beta86: idle at tick %d: nothing is runnable; the CPU halts until an "
+          "interrupt wakes a thread." % tick)
+    print("        sleeping: %s%s." % (", ".join(sleeping) or "nobody",
+                                       timer_wakeup_words()))
+    print("        nextswitch waits on for the next switch (a thread waiting for "
+          "console input needs you to type in QEMU's terminal; Ctrl-C stops).")
+    gdb.flush()
+
+
+def timer_wakeup_words():
+    """"; the timer wakes pid 3 (nap2) at tick 12", or "" if no thread
+    waits for a tick (timer_sleepers, sorted by wake_tick, is empty)."""
+    try:
+        first = int(gdb.parse_and_eval("timer_sleepers"))
+        if not first:
+            return "; no thread waits for a timer tick"
+        proc = proc_at(first)
+        return "; the timer wakes %s at tick %d" % (proc.label(), int(proc.value["wake_tick"]))
+    except gdb.error:
+        return ""
 
 
 def run_to_switch():
     """Continue to the entry of sched_switch_to; read who switches to whom
-    before any of it runs (current_proc is still the old thread)."""
-    continue_until(StopOnceBreakpoint("*" + SWITCH_FUNCTION),
-                   "reaching the next context switch")
+    before any of it runs (current_proc is still the old thread). Says so
+    if the system goes idle on the way, once, and goes on waiting."""
+    switch_point = StopOnceBreakpoint("*" + SWITCH_FUNCTION)
+    idle = idle_breakpoint()
+    with InternalBreakpoints(switch_point, idle):
+        while continue_until([switch_point, idle] if idle else [switch_point],
+                             "reaching the next context switch") is idle:
+            say_idle()
+            idle.delete()
+            idle = None
     next_value = gdb.selected_frame().read_var("next")
     old = proc_at(current_proc_address())
     new = proc_at(int(next_value))
@@ -1628,8 +1889,10 @@ def run_to_resume_point(switch):
     def new_thread_running():
         return current_proc_address() == new_address
 
-    continue_until(StopOnceBreakpoint("*%#x" % switch.resume_eip, new_thread_running),
-                   "%s resumed at %#x" % (switch.new.label(), switch.resume_eip))
+    resume_point = StopOnceBreakpoint("*%#x" % switch.resume_eip, new_thread_running)
+    with InternalBreakpoints(resume_point):
+        continue_until([resume_point],
+                       "%s resumed at %#x" % (switch.new.label(), switch.resume_eip))
 
 
 class UsymCommand(gdb.Command):
