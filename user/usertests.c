@@ -18,6 +18,14 @@
  *                    descriptors give -E_BADF. Runs in the calling process
  *                    (pid 1 when booted with init=usertests), except under
  *                    "all", which runs every part in a child.
+ *   uaccess SEED     the last system call (memfree) is dispatched; user
+ *                    pointers of system calls are checked without fork or
+ *                    sbrk: a zero-length range outside user space (null
+ *                    included) is -E_FAULT, a range is checked on every
+ *                    page it touches (the end of .bss, the first unmapped
+ *                    page above it), a range wrapping around 4 GiB is
+ *                    refused, and read() refuses read-only text. Runs in
+ *                    the calling process, like syscalls.
  * Lab 5 (each part runs in a child; afterwards usertests reaps every child,
  * orphans included when it is pid 1, and checks that memfree() and the
  * number of process table slots in use are what they were before):
@@ -442,6 +450,62 @@ static void part_syscalls(int argc, char **argv)
 	say("bad descriptors give E_BADF");
 
 	syscalls_registers(seed);
+}
+
+/* ---- uaccess: pointer checks a lab 4 kernel can show ---- */
+
+extern char _end[];     /* user.ld: the end of .bss, where the heap starts */
+
+static void part_uaccess(int argc, char **argv)
+{
+	uint32_t seed = arg_uint(argc, argv, 1, 1);
+	/* The first byte above .bss's last page: unmapped, the heap is empty. */
+	char *unmapped = (char *)(((uint32_t)_end + PAGE - 1) & ~(PAGE - 1));
+	char *text = (char *)part_uaccess;
+	static char ok[8];
+	int r;
+
+	/* memfree, the last system call in the table, answers a number of
+	 * frames: more than none, fewer than the 4 GiB address space holds. */
+	int frames = memfree();
+	CHECK(frames > 0 && frames < (int)(0x100000000ull / PAGE),
+	      "memfree() returned %d %s, not a number of free frames", frames, errstr(frames));
+	say("memfree=%d", frames);
+
+	/* A zero-length range still has to start in user space. */
+	static const uint32_t outside[] = { 0, 0x00100000u, UABI_USER_BASE - 1, UABI_USER_TOP,
+					    0xfffff000u, 0xffffffffu };
+	for (unsigned i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+		EXPECT(write(1, (char *)outside[i], 0), -E_FAULT);
+		EXPECT(read(0, (char *)outside[i], 0), -E_FAULT);
+	}
+	EXPECT(write(1, ok, 0), 0);
+	EXPECT(read(0, ok, 0), 0);
+	EXPECT(write(1, unmapped - 1, 0), 0);
+	say("zero-length ranges outside user space refused, null included");
+
+	/* Ranges that start on a mapped page and end on the unmapped one. */
+	char *edge = unmapped - 16;
+	uint32_t rng = seed;
+	for (int i = 0; i < 16; i++)
+		edge[i] = (char)('a' + xorshift32(&rng) % 26);
+	printf("usertests: uaccess: edge <");
+	r = write(1, edge, 16);
+	printf(">\n");
+	CHECK(r == 16, "write(1, %p, 16), the last 16 bytes below the heap, returned %d %s",
+	      edge, r, errstr(r));
+	EXPECT(write(1, edge, 17), -E_FAULT);            /* one byte into the unmapped page */
+	EXPECT(write(1, unmapped - 1, 2), -E_FAULT);
+	EXPECT(write(1, unmapped - PAGE - 8, PAGE + 16), -E_FAULT);   /* three pages */
+	EXPECT(write(1, unmapped - 2 * PAGE, 2 * PAGE + 1), -E_FAULT);
+	EXPECT(write(1, (char *)(UABI_USER_BASE - 16), 32), -E_FAULT);  /* into user space */
+	/* read(0, ...) would wait for the keyboard if the range passed: the
+	 * check comes before the wait, so these answer at once. */
+	EXPECT(read(0, unmapped - PAGE - 8, PAGE + 16), -E_FAULT);
+	EXPECT(read(0, (char *)(UABI_USER_TOP - 8), 0x7ffffff0), -E_FAULT);   /* wraps */
+	EXPECT(read(0, (char *)0xfffffff0u, 0x20), -E_FAULT);                 /* wraps */
+	EXPECT(read(0, text, 16), -E_FAULT);             /* text is read-only */
+	say("page-crossing, wrapping and read-only ranges refused");
 }
 
 /* ==== lab 5: processes ========================================================== */
@@ -1497,6 +1561,7 @@ struct part {
 
 static const struct part parts[] = {
 	{ "syscalls", part_syscalls, 0, 2 },
+	{ "uaccess", part_uaccess, 0, 2 },
 	{ "proc", part_proc, 1, 2 },
 	{ "exec", part_exec, 1, 2 },
 	{ "badelf", part_badelf, 1, 0 },
@@ -1530,6 +1595,12 @@ static int run_part(const struct part *p, int argc, char **argv, int in_child)
 		return 0;
 	}
 	if (pid == 0) {
+		/* The leak check below trusts memfree(): first show that it
+		 * counts frames, here the ones fork just took for this child. */
+		int free_child = memfree();
+		if (free_before <= 0 || free_child <= 0 || free_child >= free_before)
+			fail("memfree() cannot be trusted for the leak check: %d before fork, %d in "
+			     "the child it made", free_before, free_child);
 		p->run(argc, argv);
 		exit(0);
 	}
