@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+import ktest_random
 import qemu
 
 FRAME = re.compile(r"^  #(\d+) 0x([0-9a-f]{8}) (\S+)$", re.M)
@@ -133,3 +134,38 @@ def test_hang_is_found_and_located(boot):
                          explanation, re.M)
     assert [name for name, _ in callers][:2] == ["run_init", "kmain"], explanation
     assert "hang: cli; hlt" in explanation
+
+
+BACKTRACE_MAX_FRAMES = 32
+CHAIN_ENDS = {
+    "null": "a saved ebp of 0",
+    "loop": "a saved ebp that loops back to the first record",
+    "self": "a record whose saved ebp points at itself",
+    "unmapped": "a saved ebp pointing at an unmapped address",
+    "misaligned": "a misaligned saved ebp",
+    "zero": "a zero return address (a thread's bootstrap)",
+    "deep": "more records than a backtrace shows",
+}
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("end", list(CHAIN_ENDS), ids=[f"ends-{end}" for end in CHAIN_ENDS])
+def test_backtrace_stops_where_the_chain_ends(boot, rng, end):
+    """backtrace of a made-up frame chain stops where the chain ends, corrupt or not"""
+    seed = rng.randrange(1, 2**32)
+    records = 1 + seed % 8 + (BACKTRACE_MAX_FRAMES if end == "deep" else 0)
+    run = boot(f"seed={seed} init=btchain {end}")
+    run.expect_exit("success")
+    assert f"btchain: {records} records, ending '{end}'" in run.output, \
+        "the kernel test did not start (see the output)"
+    assert "btchain: done" in run.output, "the walk did not come back (see the output)"
+    expected = [value | 1 for value in ktest_random.sequence(seed, records)]
+    if end == "deep":
+        expected = expected[:BACKTRACE_MAX_FRAMES]
+        assert "... (more frames not shown)" in run.output, \
+            f"a chain of {records} records printed no '... (more frames not shown)'"
+    found = [address for address, _ in frames(run)]
+    assert found == expected, (
+        f"a chain of {records} records ending in {CHAIN_ENDS[end]}: expected the "
+        f"{len(expected)} return addresses {[f'{a:#010x}' for a in expected]}, "
+        f"the backtrace showed {len(found)}: {[f'{a:#010x}' for a in found]}")

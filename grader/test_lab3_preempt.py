@@ -92,3 +92,47 @@ def test_ctrl_p_prints_the_process_table(boot, rng):
     assert re.search(rf"\n3 +sleeping +nap{seed % 1000 + 2} +\(idle: waiting", table), table
     run.sendline("q")
     run.expect_exit("success")
+
+
+QUANTUM_THREADS, QUANTUM_ROUNDS = 3, 6
+
+
+@pytest.mark.points(10)
+def test_switches_are_exactly_a_quantum_apart(boot, rng):
+    """with quantum=Q, spinning threads are switched every Q ticks, not Q-1 or Q+1"""
+    quantum = rng.randrange(2, 6)
+    run = boot(f"seed={rng.randrange(1, 2**32)} hz=10000 quantum={quantum} init=quantum")
+    run.expect_exit("success")
+    line = re.search(r"^quantum: quantum=(\d+), (\d+) switches \(thread@tick\):(.*)$",
+                     run.output, re.M)
+    assert line, "no 'quantum:' line (see the output)"
+    assert int(line.group(1)) == quantum, f"the kernel ran with quantum {line.group(1)}, not {quantum}"
+    switches = [tuple(map(int, s.split("@"))) for s in line.group(3).split()]
+    wanted = QUANTUM_THREADS * QUANTUM_ROUNDS
+    # The first entry is the test starting to spin; its quantum had run out
+    # while it was alone, so the first switch comes at the next tick. From
+    # there on every quantum is whole.
+    assert len(switches) > wanted, (
+        f"only {len(switches) - 1} switches among {QUANTUM_THREADS} spinning threads in "
+        f"{wanted + 1} quanta of {quantum} ticks: {line.group(3).strip()}")
+    quanta = switches[1:wanted + 2]
+    gaps = [b[1] - a[1] for a, b in zip(quanta, quanta[1:])]
+    assert all(gap == quantum for gap in gaps), (
+        f"quantum={quantum}, but switches came {gaps} ticks apart "
+        f"(thread@tick: {' '.join(f'{i}@{t}' for i, t in quanta)})")
+    ids = [i for i, _ in quanta[:wanted]]
+    assert sorted(set(ids)) == list(range(QUANTUM_THREADS)), f"not every thread ran: {ids}"
+
+
+@pytest.mark.points(5)
+def test_one_wakeup_wakes_every_sleeper(boot, rng):
+    """wakeup(chan) wakes every thread sleeping on chan, not only one"""
+    seed = rng.randrange(1, 2**32)
+    sleepers = 2 + seed % 4
+    run = boot(f"seed={seed} hz=1000 init=wakeall")
+    run.expect_exit("success")
+    match = re.search(r"^wakeall: (\d+) sleepers, (\d+) woke after one wakeup$", run.output, re.M)
+    assert match, "no 'wakeall:' line (see the output)"
+    assert int(match.group(1)) == sleepers
+    assert int(match.group(2)) == sleepers, \
+        f"one wakeup woke {match.group(2)} of {sleepers} threads sleeping on its channel"

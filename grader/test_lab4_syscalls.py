@@ -9,7 +9,7 @@ import string
 
 import pytest
 
-from userprog import FAST, kernel_trouble, verdict_lines
+from userprog import FAST, kernel_trouble, verdict_lines, xorshift32
 
 SYSCALL_MAX = 18
 E_NOSYS = 11
@@ -129,5 +129,56 @@ def test_init_arguments_may_contain_equals(boot, rng):
         "\n".join(l for l in run.lines if l.startswith("cmdline:"))
     assert " ".join(words) in run.lines, \
         f"echo did not print its arguments {' '.join(words)!r} on a line of their own"
+    assert "beta86: init exited with status 0" in run.output
+    run.expect_exit("success")
+
+
+def boot_uaccess(boot, rng):
+    """Boot usertests' uaccess part; returns (run, seed)."""
+    seed = rng.randrange(1, 2**31)
+    return boot(f"{FAST} init=usertests uaccess {seed}"), seed
+
+
+@pytest.mark.points(3)
+def test_the_last_system_call_is_dispatched(boot, rng):
+    """memfree, the last system call, answers the free frames (fewer than at boot)"""
+    run, _ = boot_uaccess(boot, rng)
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    at_boot = re.search(r"^beta86: ready after .*, (\d+) free frames\)$", run.output, re.M)
+    assert at_boot, "no 'beta86: ready' banner with the free frames"
+    match = line_of(run, r"^usertests: uaccess: memfree=(-?\d+)$", "memfree")
+    frames, boot_frames = int(match.group(1)), int(at_boot.group(1))
+    assert 0 < frames < boot_frames, (f"memfree() returned {frames}; at boot {boot_frames} "
+                                      "frames were free, and pid 1 has taken some since")
+
+
+@pytest.mark.points(3)
+def test_zero_length_ranges_outside_user_space_fail(boot, rng):
+    """read and write of 0 bytes at null, kernel or above-user addresses: -E_FAULT"""
+    run, _ = boot_uaccess(boot, rng)
+    line_of(run, r"^usertests: uaccess: zero-length ranges outside user space refused",
+            "zero-length ranges")
+
+
+@pytest.mark.points(5)
+def test_ranges_are_checked_on_every_page(boot, rng):
+    """a buffer is checked on every page it touches, without wrapping, writable when read into"""
+    run, seed = boot_uaccess(boot, rng)
+    state, letters = seed, ""
+    for _ in range(16):
+        state = xorshift32(state)
+        letters += chr(ord("a") + state % 26)
+    assert f"usertests: uaccess: edge <{letters}>\n" in run.output, \
+        f"write() of the 16 bytes below the heap did not print {letters!r}"
+    line_of(run, r"^usertests: uaccess: page-crossing, wrapping and read-only ranges refused$",
+            "page-crossing ranges")
+    assert "usertests: uaccess: OK" in run.output
+    check_finished_part(run)
+
+
+def check_finished_part(run):
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
     assert "beta86: init exited with status 0" in run.output
     run.expect_exit("success")

@@ -18,6 +18,14 @@
  *                    descriptors give -E_BADF. Runs in the calling process
  *                    (pid 1 when booted with init=usertests), except under
  *                    "all", which runs every part in a child.
+ *   uaccess SEED     the last system call (memfree) is dispatched; user
+ *                    pointers of system calls are checked without fork or
+ *                    sbrk: a zero-length range outside user space (null
+ *                    included) is -E_FAULT, a range is checked on every
+ *                    page it touches (the end of .bss, the first unmapped
+ *                    page above it), a range wrapping around 4 GiB is
+ *                    refused, and read() refuses read-only text. Runs in
+ *                    the calling process, like syscalls.
  * Lab 5 (each part runs in a child; afterwards usertests reaps every child,
  * orphans included when it is pid 1, and checks that memfree() and the
  * number of process table slots in use are what they were before):
@@ -444,6 +452,62 @@ static void part_syscalls(int argc, char **argv)
 	syscalls_registers(seed);
 }
 
+/* ---- uaccess: pointer checks a lab 4 kernel can show ---- */
+
+extern char _end[];     /* user.ld: the end of .bss, where the heap starts */
+
+static void part_uaccess(int argc, char **argv)
+{
+	uint32_t seed = arg_uint(argc, argv, 1, 1);
+	/* The first byte above .bss's last page: unmapped, the heap is empty. */
+	char *unmapped = (char *)(((uint32_t)_end + PAGE - 1) & ~(PAGE - 1));
+	char *text = (char *)part_uaccess;
+	static char ok[8];
+	int r;
+
+	/* memfree, the last system call in the table, answers a number of
+	 * frames: more than none, fewer than the 4 GiB address space holds. */
+	int frames = memfree();
+	CHECK(frames > 0 && frames < (int)(0x100000000ull / PAGE),
+	      "memfree() returned %d %s, not a number of free frames", frames, errstr(frames));
+	say("memfree=%d", frames);
+
+	/* A zero-length range still has to start in user space. */
+	static const uint32_t outside[] = { 0, 0x00100000u, UABI_USER_BASE - 1, UABI_USER_TOP,
+					    0xfffff000u, 0xffffffffu };
+	for (unsigned i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+		EXPECT(write(1, (char *)outside[i], 0), -E_FAULT);
+		EXPECT(read(0, (char *)outside[i], 0), -E_FAULT);
+	}
+	EXPECT(write(1, ok, 0), 0);
+	EXPECT(read(0, ok, 0), 0);
+	EXPECT(write(1, unmapped - 1, 0), 0);
+	say("zero-length ranges outside user space refused, null included");
+
+	/* Ranges that start on a mapped page and end on the unmapped one. */
+	char *edge = unmapped - 16;
+	uint32_t rng = seed;
+	for (int i = 0; i < 16; i++)
+		edge[i] = (char)('a' + xorshift32(&rng) % 26);
+	printf("usertests: uaccess: edge <");
+	r = write(1, edge, 16);
+	printf(">\n");
+	CHECK(r == 16, "write(1, %p, 16), the last 16 bytes below the heap, returned %d %s",
+	      edge, r, errstr(r));
+	EXPECT(write(1, edge, 17), -E_FAULT);            /* one byte into the unmapped page */
+	EXPECT(write(1, unmapped - 1, 2), -E_FAULT);
+	EXPECT(write(1, unmapped - PAGE - 8, PAGE + 16), -E_FAULT);   /* three pages */
+	EXPECT(write(1, unmapped - 2 * PAGE, 2 * PAGE + 1), -E_FAULT);
+	EXPECT(write(1, (char *)(UABI_USER_BASE - 16), 32), -E_FAULT);  /* into user space */
+	/* read(0, ...) would wait for the keyboard if the range passed: the
+	 * check comes before the wait, so these answer at once. */
+	EXPECT(read(0, unmapped - PAGE - 8, PAGE + 16), -E_FAULT);
+	EXPECT(read(0, (char *)(UABI_USER_TOP - 8), 0x7ffffff0), -E_FAULT);   /* wraps */
+	EXPECT(read(0, (char *)0xfffffff0u, 0x20), -E_FAULT);                 /* wraps */
+	EXPECT(read(0, text, 16), -E_FAULT);             /* text is read-only */
+	say("page-crossing, wrapping and read-only ranges refused");
+}
+
 /* ==== lab 5: processes ========================================================== */
 
 static unsigned char pattern[3 * PAGE + 123];   /* spans pages of bss */
@@ -775,6 +839,60 @@ static void part_orphan(int argc, char **argv)
  * seed; write sizes come from a second generator (seed ^ 0x9e3779b9): first
  * PIPE_SMALL_WRITES of 1 + r % 16 bytes, then PIPE_LARGE_WRITES of
  * 4096 + r % 8192 bytes. The grader recomputes the total and FNV-1a. */
+/* Whether process pid has exited (ps shows it a zombie). */
+static int has_exited(int pid)
+{
+	int n = ps(ptable, NPROC_MAX);
+	for (int i = 0; i < n; i++)
+		if (ptable[i].pid == pid)
+			return ptable[i].state == PS_ZOMBIE;
+	return 1;
+}
+
+#define PIPE_READER_BYTES 8
+
+/* Two readers wait on one empty pipe; each byte written wakes both, and
+ * the one that finds the byte gone must wait again: 0 (end of file) comes
+ * only once the writer has closed its end. Each reader exits with the
+ * number of bytes it read. */
+static void pipe_two_readers(void)
+{
+	int fds[2], readers[2], st, total = 0;
+
+	xpipe(fds);
+	for (int i = 0; i < 2; i++) {
+		readers[i] = xfork();
+		if (readers[i] == 0) {
+			char c;
+			int got = 0, r;
+			close(fds[1]);
+			while ((r = read(fds[0], &c, 1)) == 1)
+				got++;
+			exit(r == 0 ? got : 100);
+		}
+	}
+	close(fds[0]);
+	for (int i = 0; i < PIPE_READER_BYTES; i++) {
+		sleep(2);               /* both readers asleep in read */
+		EXPECT(write(fds[1], "r", 1), 1);
+	}
+	sleep(2);
+	for (int i = 0; i < 2; i++)
+		CHECK(!has_exited(readers[i]), "a reader of a pipe whose writer is still open got "
+		      "end of file (0) after another reader took the byte it woke for");
+	close(fds[1]);
+	for (int i = 0; i < 2; i++) {
+		int w = wait(&st);
+		CHECK(w == readers[0] || w == readers[1], "wait returned %d %s, not a reader", w,
+		      errstr(w));
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) <= PIPE_READER_BYTES,
+		      "a reader of the shared pipe ended with status 0x%x", st);
+		total += WEXITSTATUS(st);
+	}
+	CHECK(total == PIPE_READER_BYTES, "two readers read %d of the %d bytes", total,
+	      PIPE_READER_BYTES);
+}
+
 static void part_pipe(int argc, char **argv)
 {
 	uint32_t seed = arg_uint(argc, argv, 1, 1);
@@ -895,7 +1013,8 @@ static void part_pipe(int argc, char **argv)
 	EXPECT(read_full(fds[0], buf, 100), 100);
 	close(fds[0]);
 	expect_child(blocked, 0, "the blocked writer");
-	say("EOF with two writers, dup, E_BADF, E_PIPE");
+	pipe_two_readers();
+	say("EOF with two writers, dup, E_BADF, E_PIPE; two readers of one pipe");
 }
 
 /* ---- sbrk ---- */
@@ -1387,6 +1506,10 @@ static void part_preempt(int argc, char **argv)
 
 /* ---- exhaustion ---- */
 
+/* The pipes between the memory hog and its parent: the hog reports that it
+ * gave back a page, the parent answers 'n' (a fork failed: go on) or 'd'. */
+static int hog_report, hog_report_read, hog_command, hog_command_write;
+
 static void exhaust_memory(void)
 {
 	int before = memfree();
@@ -1422,7 +1545,48 @@ static void exhaust_memory(void)
 	say("memory: sbrk gave %u pages (memfree() was %d) before E_NOMEM; fork then failed "
 	    "with E_NOMEM", pages, before);
 	CHECK(pages >= (uint32_t)before / 2, "only %u of %d free pages could be had", pages, before);
+	/* Then, for the parent (exhaust_fork_sweep): give a page back at a
+	 * time, each time waiting for the parent to try a fork, until one
+	 * fits. The pipes were made before memory ran out. */
+	char go = 'g', answer = 'n';
+	while (answer == 'n' && pages > 0) {
+		EXPECT(sbrk(-(int)PAGE), (int)(base + pages * PAGE));
+		pages--;
+		EXPECT(write(hog_report, &go, 1), 1);
+		EXPECT(read(hog_command, &answer, 1), 1);
+	}
 	exit(0);
+}
+
+/* With memory all but taken by the hog, which gives back a page at a
+ * time: fork at each shortage. A fork that runs out partway (its page
+ * tables, its pages, its kernel stack) must give back every frame it
+ * took; the sweep ends at the first fork that fits. Returns how many
+ * forks failed. */
+static int exhaust_fork_sweep(void)
+{
+	int failed = 0;
+	char go;
+
+	while (read(hog_report_read, &go, 1) == 1) {
+		int free_before = memfree();
+		int r = fork();
+		if (r == 0)
+			exit(99);
+		if (r > 0) {
+			expect_child(r, WAIT_EXITED_STATUS(99), "the fork that fitted");
+			EXPECT(write(hog_command_write, "d", 1), 1);
+			break;
+		}
+		CHECK(r == -E_NOMEM, "fork with %d frames free returned %d %s, expected -E_NOMEM",
+		      free_before, r, errstr(r));
+		int free_after = memfree();
+		CHECK(free_after == free_before, "a fork that failed with %d frames free kept %d of "
+		      "them (a leak on fork's error path)", free_before, free_before - free_after);
+		failed++;
+		EXPECT(write(hog_command_write, "n", 1), 1);
+	}
+	return failed;
 }
 
 static void part_exhaust(int argc, char **argv)
@@ -1480,10 +1644,21 @@ static void part_exhaust(int argc, char **argv)
 	say("descriptors: %d then E_MFILE; processes: %d children then E_AGAIN", pipes, children);
 
 	/* memory, in a child */
+	int report[2], command[2];
+	xpipe(report), xpipe(command);
+	hog_report = report[1], hog_report_read = report[0];
+	hog_command = command[0], hog_command_write = command[1];
 	pid = xfork();
-	if (pid == 0)
+	if (pid == 0) {
+		close(hog_report_read), close(hog_command_write);
 		exhaust_memory();
+	}
+	close(hog_report), close(hog_command);
+	int failed = exhaust_fork_sweep();
+	close(hog_report_read), close(hog_command_write);
 	expect_child(pid, 0, "the memory hog");
+	CHECK(failed > 0, "no fork failed while the hog held the memory");
+	say("fork failed %d times with memory short, each time giving back every frame", failed);
 }
 
 /* ==== the driver ================================================================= */
@@ -1497,6 +1672,7 @@ struct part {
 
 static const struct part parts[] = {
 	{ "syscalls", part_syscalls, 0, 2 },
+	{ "uaccess", part_uaccess, 0, 2 },
 	{ "proc", part_proc, 1, 2 },
 	{ "exec", part_exec, 1, 2 },
 	{ "badelf", part_badelf, 1, 0 },
@@ -1530,6 +1706,12 @@ static int run_part(const struct part *p, int argc, char **argv, int in_child)
 		return 0;
 	}
 	if (pid == 0) {
+		/* The leak check below trusts memfree(): first show that it
+		 * counts frames, here the ones fork just took for this child. */
+		int free_child = memfree();
+		if (free_before <= 0 || free_child <= 0 || free_child >= free_before)
+			fail("memfree() cannot be trusted for the leak check: %d before fork, %d in "
+			     "the child it made", free_before, free_child);
 		p->run(argc, argv);
 		exit(0);
 	}

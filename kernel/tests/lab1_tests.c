@@ -11,6 +11,7 @@
 #include "debug/backtrace.h"
 #include "debug/panic.h"
 #include "proc/timer.h"
+#include "string.h"
 
 #define TIMER_TEST_TICKS   10
 #define PRINTF_TEST_VALUES 8
@@ -18,6 +19,10 @@
 #define BT_DEPTH_RANGE     6
 #define UNMAPPED_TEST_BASE 0xE0000000u   /* above the direct map, below nothing */
 #define UNMAPPED_TEST_SPAN 0x00100000u
+#define BTCHAIN_MIN_RECORDS 1
+#define BTCHAIN_RECORD_RANGE 8
+#define BTCHAIN_MAX_RECORDS (BACKTRACE_MAX_FRAMES + BTCHAIN_RECORD_RANGE + 1)
+#define BTCHAIN_TAIL_WORDS  4     /* records past the chain's end, never to be walked */
 
 KTEST(boot, "boot, print the banner, shut down cleanly")
 {
@@ -97,6 +102,64 @@ KTEST(backtrace, "print the backtrace of a seed-chosen call chain")
 	int depth = BT_MIN_DEPTH + (int)(boot_config.seed % BT_DEPTH_RANGE);
 	printf("backtrace test: depth %d\n", depth);
 	bt_ping(depth);
+}
+
+/*
+ * A made-up frame chain on this stack, in records[], walked by
+ * backtrace_print: its return addresses follow from seed=, and argv[1]
+ * names how it ends (the grader expects exactly the records before the end):
+ *   null       the last record's saved ebp is 0, as _start's is
+ *   loop       it points back at the first record (a chain that loops)
+ *   self       it points at itself
+ *   unmapped   it points at an unmapped address above the stack
+ *   misaligned it points one byte into the next record
+ *   zero       the next record's return address is 0 (a thread's bootstrap)
+ *   deep       null, after more records than a backtrace shows
+ * Every end but null is followed by records of junk return addresses that a
+ * walk which misses the end would print.
+ */
+KTEST(btchain, "walk a made-up frame chain that ends as argv[1] says")
+{
+	static const char *const ends[] = {
+		"null", "loop", "self", "unmapped", "misaligned", "zero", "deep",
+	};
+	uint32_t records[2 * (BTCHAIN_MAX_RECORDS + BTCHAIN_TAIL_WORDS)];
+	unsigned int state = boot_config.seed;
+	const char *end = boot_config.argc > 1 ? boot_config.argv[1] : "null";
+	int known = 0;
+
+	for (unsigned int i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		known |= strcmp(end, ends[i]) == 0;
+	if (!known) {
+		printf("btchain: unknown end '%s'\n", end);
+		return;
+	}
+	int n = BTCHAIN_MIN_RECORDS + (int)(boot_config.seed % BTCHAIN_RECORD_RANGE);
+	if (strcmp(end, "deep") == 0)
+		n += BACKTRACE_MAX_FRAMES;
+	/* Each record's saved ebp is the next record, above it, as on a real stack. */
+	int total = n + BTCHAIN_TAIL_WORDS;
+	for (int i = 0; i < total; i++) {
+		records[2 * i] = (uint32_t)&records[2 * (i + 1)];
+		records[2 * i + 1] = ktest_random(&state) | 1;
+	}
+	records[2 * (total - 1)] = 0;
+	uint32_t *last = &records[2 * (n - 1)];
+	if (strcmp(end, "null") == 0 || strcmp(end, "deep") == 0)
+		last[0] = 0;
+	else if (strcmp(end, "loop") == 0)
+		last[0] = (uint32_t)&records[0];
+	else if (strcmp(end, "self") == 0)
+		last[0] = (uint32_t)last;
+	else if (strcmp(end, "unmapped") == 0)
+		last[0] = UNMAPPED_TEST_BASE + (boot_config.seed % UNMAPPED_TEST_SPAN) * sizeof(uint32_t);
+	else if (strcmp(end, "misaligned") == 0)
+		last[0] += 1;
+	else            /* zero: the record after the last one */
+		last[3] = 0;
+	printf("btchain: %d records, ending '%s'\n", n, end);
+	backtrace_print(0, (uint32_t)&records[0]);
+	printf("btchain: done\n");
 }
 
 KTEST(panic, "panic with a seed-derived message")

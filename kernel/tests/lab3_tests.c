@@ -37,6 +37,14 @@
 #define NAP_MAX_TICKS        40
 #define CTRLP_THREADS        3
 #define CTRLP_NAP_TICKS      1000000
+#define QUANTUM_THREADS      3      /* the test itself and two more */
+#define QUANTUM_ROUNDS       6      /* quanta each thread gets */
+#define QUANTUM_ALONE_QUANTA 3      /* quanta the test spins alone first */
+#define QUANTUM_MAX_SWITCHES 64
+#define WAKEALL_MIN_SLEEPERS 2
+#define WAKEALL_SLEEPER_RANGE 4
+#define WAKEALL_MAX_SLEEPERS (WAKEALL_MIN_SLEEPERS + WAKEALL_SLEEPER_RANGE)
+#define WAKEALL_GRACE_TICKS  5
 
 static struct proc *start_thread(const char *fmt, int i, void (*fn)(void *), void *arg)
 {
@@ -273,6 +281,96 @@ KTEST(nap, "sleep_ticks: threads wake on their own tick, in order")
 		threads[i] = start_thread("nap%d", i, nap_thread,
 					  (void *)(uintptr_t)(1 + ktest_random(&state) % NAP_MAX_TICKS));
 	for (int i = 0; i < NAP_THREADS; i++)
+		proc_join(threads[i]);
+}
+
+/* ---- quantum: switches exactly sched_quantum ticks apart ---- */
+
+static volatile int quantum_last_runner = -1;
+static volatile int quantum_switches;
+static volatile uint32_t quantum_switch_tick[QUANTUM_MAX_SWITCHES];
+static volatile int quantum_switch_id[QUANTUM_MAX_SWITCHES];
+static uint32_t quantum_deadline;
+
+/* Spin until the deadline, logging the tick whenever this thread finds
+ * that another one ran since it last looked: the ticks at which switches
+ * happened, one per quantum. */
+static void quantum_spin(int id)
+{
+	while ((int32_t)(timer_ticks - quantum_deadline) < 0) {
+		if (quantum_last_runner == id)
+			continue;
+		uint32_t flags = irq_save();
+		if (quantum_switches < QUANTUM_MAX_SWITCHES) {
+			quantum_switch_tick[quantum_switches] = timer_ticks;
+			quantum_switch_id[quantum_switches] = id;
+			quantum_switches++;
+		}
+		quantum_last_runner = id;
+		irq_restore(flags);
+	}
+}
+
+static void quantum_thread(void *arg)
+{
+	quantum_spin((int)(uintptr_t)arg);
+}
+
+/* The test spins alone for a few quanta first (nobody to switch to, so its
+ * count of ticks grows past the quantum), then with two more threads. */
+KTEST(quantum, "spinning threads are switched exactly every quantum ticks")
+{
+	uint32_t quantum = boot_config.quantum;
+	struct proc *threads[QUANTUM_THREADS];
+
+	quantum_deadline = timer_ticks + QUANTUM_ALONE_QUANTA * quantum;
+	while ((int32_t)(timer_ticks - quantum_deadline) < 0)
+		;
+	quantum_deadline = timer_ticks + (QUANTUM_THREADS * QUANTUM_ROUNDS + 1) * quantum;
+	for (int i = 1; i < QUANTUM_THREADS; i++)
+		threads[i] = start_thread("quantum%d", i, quantum_thread, (void *)(uintptr_t)i);
+	quantum_spin(0);
+	for (int i = 1; i < QUANTUM_THREADS; i++)
+		proc_join(threads[i]);
+	printf("quantum: quantum=%u, %d switches (thread@tick):", quantum, quantum_switches);
+	for (int i = 0; i < quantum_switches; i++)
+		printf(" %d@%u", quantum_switch_id[i], quantum_switch_tick[i]);
+	printf("\n");
+}
+
+/* ---- wakeall: one wakeup wakes every sleeper on the channel ---- */
+
+static volatile int wakeall_flag;
+static volatile int wakeall_asleep, wakeall_woken;
+
+static void wakeall_thread(void *arg)
+{
+	uint32_t flags = irq_save();
+	wakeall_asleep++;
+	while (!wakeall_flag)
+		sleep((void *)&wakeall_flag);
+	wakeall_woken++;
+	irq_restore(flags);
+}
+
+KTEST(wakeall, "one wakeup wakes every thread sleeping on the channel")
+{
+	int n = WAKEALL_MIN_SLEEPERS + (int)(boot_config.seed % WAKEALL_SLEEPER_RANGE);
+	struct proc *threads[WAKEALL_MAX_SLEEPERS];
+
+	for (int i = 0; i < n; i++)
+		threads[i] = start_thread("sleeper%d", i, wakeall_thread, 0);
+	while (wakeall_asleep < n)
+		sleep_ticks(1);
+	wakeall_flag = 1;
+	wakeup((void *)&wakeall_flag);
+	sleep_ticks(WAKEALL_GRACE_TICKS);
+	printf("wakeall: %d sleepers, %d woke after one wakeup\n", n, wakeall_woken);
+	while (wakeall_woken < n) {     /* let a broken wakeup still end the test */
+		wakeup((void *)&wakeall_flag);
+		sleep_ticks(1);
+	}
+	for (int i = 0; i < n; i++)
 		proc_join(threads[i]);
 }
 
