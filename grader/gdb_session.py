@@ -64,6 +64,18 @@ TRANSCRIPT_TAIL = 40      # lines quoted when something goes wrong
 MAKE_VARIABLES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
 
 
+
+def kill_process_group(child):
+    """Kill a pexpect child and everything in its process group (it leads
+    one of its own, on its pty), then reap it."""
+    if child.isalive():
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+    child.close(force=True)
+
 class GdbSession:
     """One GDB process attached to one QEMU, driven through a pty.
 
@@ -226,13 +238,7 @@ class GdbSession:
         """Kill GDB (QEMU is the boot fixture's), and make if GDB runs
         under it: GDB leads a process group of its own (pexpect's pty).
         Safe to call twice."""
-        if self._child.isalive():
-            try:
-                os.killpg(self._child.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._child.wait()
-        self._child.close(force=True)
+        kill_process_group(self._child)
         if not self._log.closed:
             self._log.close()
 

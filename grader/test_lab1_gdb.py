@@ -135,13 +135,7 @@ class MakeQemuGdb:
 
     def close(self):
         """Kill make and what it started (QEMU): its process group."""
-        if self._child.isalive():
-            try:
-                os.killpg(self._child.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._child.wait()
-        self._child.close(force=True)
+        gdb_session.kill_process_group(self._child)
         self._log.close()
 
 

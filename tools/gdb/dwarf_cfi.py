@@ -62,25 +62,24 @@ class Reader:
         self.offset += struct.calcsize("<" + fmt)
         return values[0]
 
-    def uleb(self):
+    def leb128(self):
+        """(value, bits, last byte) of an LEB128 number, unsigned."""
         result = shift = 0
         while True:
             byte = self.u8()
             result |= (byte & 0x7F) << shift
             shift += 7
             if not byte & 0x80:
-                return result
+                return result, shift, byte
+
+    def uleb(self):
+        return self.leb128()[0]
 
     def sleb(self):
-        result = shift = 0
-        while True:
-            byte = self.u8()
-            result |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                if byte & 0x40:
-                    result -= 1 << shift
-                return result
+        result, shift, byte = self.leb128()
+        if byte & 0x40:
+            result -= 1 << shift
+        return result
 
     def string(self):
         end = self.data.index(b"\0", self.offset)
