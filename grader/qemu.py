@@ -181,6 +181,16 @@ def last_lines(text, count=LAST_LINES):
     return "\n".join(lines[-count:])
 
 
+def lines_in_order(expected, printed):
+    """Why `printed` is not exactly `expected`, in words ("" if it is)."""
+    for index, line in enumerate(expected):
+        if index >= len(printed):
+            return f"missing from line {index + 1} on:\n  {line}"
+        if printed[index] != line:
+            return f"line {index + 1}: expected\n  {line}\nprinted\n  {printed[index]}"
+    return f"an extra line:\n  {printed[len(expected)]}" if len(printed) > len(expected) else ""
+
+
 def shown_path(path):
     """`path` relative to the current directory when it is below it."""
     try:

@@ -9,6 +9,7 @@ import re
 import pytest
 
 import ktest_random
+import qemu
 
 READY = re.compile(r"beta86: ready after (\d+) instructions")
 
@@ -100,16 +101,6 @@ def expected_printf_lines(seed):
     return lines
 
 
-def first_difference(expected, printed):
-    """The first line where `printed` differs from `expected`, in words."""
-    for index, line in enumerate(expected):
-        if index >= len(printed):
-            return f"missing line:\n  {line}"
-        if printed[index] != line:
-            return f"expected:\n  {line}\nprinted:\n  {printed[index]}"
-    return f"an extra line:\n  {printed[len(expected)]}" if len(printed) > len(expected) else ""
-
-
 @pytest.mark.points(10)
 def test_printf_formats(boot, rng, part):
     """printf agrees with C semantics on seed-derived values"""
@@ -120,10 +111,10 @@ def test_printf_formats(boot, rng, part):
     # Each value is printed on two lines; one point for each value's pair.
     for value in range(0, len(expected), 2):
         with part(1, f"the lines of value {value // 2 + 1} of {len(expected) // 2}"):
-            difference = first_difference(expected[value:value + 2], printed[value:value + 2])
+            difference = qemu.lines_in_order(expected[value:value + 2], printed[value:value + 2])
             assert not difference, difference
     with part(2, "no other printf lines, and a clean shutdown"):
-        assert len(printed) <= len(expected), first_difference(expected, printed)
+        assert len(printed) <= len(expected), qemu.lines_in_order(expected, printed)
         run.expect_exit("success")
 
 

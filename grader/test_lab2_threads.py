@@ -7,20 +7,11 @@ import re
 import pytest
 
 import ktest_random
+import qemu
 
 
 def lines_with(run, prefix):
     return [line for line in run.lines if line.startswith(prefix)]
-
-
-def lines_in_order(expected, printed):
-    """Why `printed` is not exactly `expected`, in words ("" if it is)."""
-    for index, line in enumerate(expected):
-        if index >= len(printed):
-            return f"missing from line {index + 1} on:\n  {line}"
-        if printed[index] != line:
-            return f"line {index + 1}: expected\n  {line}\nprinted\n  {printed[index]}"
-    return f"an extra line:\n  {printed[len(expected)]}" if len(printed) > len(expected) else ""
 
 
 @pytest.mark.points(15)
@@ -45,7 +36,7 @@ def test_setctx_resctx_semantics(boot, rng, part):
         with part(points, f"the line {line!r}"):
             assert line in printed, f"no line {line!r}"
     with part(1, "these lines in this order, nothing else, then a clean shutdown"):
-        difference = lines_in_order([line for _, line in expected], printed)
+        difference = qemu.lines_in_order([line for _, line in expected], printed)
         assert not difference, difference
         run.expect_exit("success")
 
@@ -61,16 +52,16 @@ def test_pingpong_in_round_robin_order(boot, rng, part):
     expected = header + turns + ["pingpong: all joined"]
     printed = lines_with(run, "pingpong: ")
     with part(2, "the first line names the threads and rounds"):
-        difference = lines_in_order(header, printed[:1])
+        difference = qemu.lines_in_order(header, printed[:1])
         assert not difference, difference
     with part(5, "the first round in round-robin order"):
-        difference = lines_in_order(header + turns[:threads], printed[:1 + threads])
+        difference = qemu.lines_in_order(header + turns[:threads], printed[:1 + threads])
         assert not difference, difference
     with part(5, "every round in round-robin order"):
-        difference = lines_in_order(header + turns, printed[:1 + len(turns)])
+        difference = qemu.lines_in_order(header + turns, printed[:1 + len(turns)])
         assert not difference, difference
     with part(3, "all joined, nothing else, then a clean shutdown"):
-        difference = lines_in_order(expected, printed)
+        difference = qemu.lines_in_order(expected, printed)
         assert not difference, difference
         run.expect_exit("success")
 
@@ -94,7 +85,7 @@ def test_threads_exit_and_are_reaped(boot, rng, part):
         assert "exit: 1 table entries in use, frames all returned" in run.output, \
             "no line 'exit: 1 table entries in use, frames all returned'"
     with part(1, "these lines in this order, then a clean shutdown"):
-        difference = lines_in_order(expected, printed)
+        difference = qemu.lines_in_order(expected, printed)
         assert not difference, difference
         run.expect_exit("success")
 
