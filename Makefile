@@ -88,15 +88,19 @@ ULDFLAGS  := -m elf_i386 -nostdlib -z noexecstack
 AR        := ar
 
 USER_PROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
-USER_ELFS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS))
+# Every user/domains/NAME.c is a domain image NAME (lab 6): the same, but
+# started by lib/user/dom_crt0.S, which dom_call enters, instead of crt0.
+DOM_PROGS  := $(sort $(patsubst user/domains/%.c,%,$(wildcard user/domains/*.c)))
+USER_ELFS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS) $(DOM_PROGS))
 # Malformed programs that exec must refuse with E_NOEXEC, made on the host
 # from echo by tools/mkbadelf.py (one per variant it lists with --list):
 # build/ramdisk/bad-VARIANT (usertests badelf execs them).
 BAD_ELF_VARIANTS := sharepage overlap order below stack filesz
-RAMDISK_NAMES := $(USER_PROGS) $(patsubst %,bad-%,$(BAD_ELF_VARIANTS))
+RAMDISK_NAMES := $(USER_PROGS) $(DOM_PROGS) $(patsubst %,bad-%,$(BAD_ELF_VARIANTS))
 RAMDISK_FILES := $(patsubst %,$(BUILD)/ramdisk/%,$(RAMDISK_NAMES))
 UCRT0      := $(BUILD)/user/lib/user/crt0.S.o
-ULIB_SRCS  := $(filter-out lib/user/crt0.S,$(sort $(wildcard lib/user/*.c lib/user/*.S))) \
+UDOMCRT0   := $(BUILD)/user/lib/user/dom_crt0.S.o
+ULIB_SRCS  := $(filter-out lib/user/crt0.S lib/user/dom_crt0.S,$(sort $(wildcard lib/user/*.c lib/user/*.S))) \
               lib/format.c lib/string.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
 ULIB       := $(BUILD)/user/ulib.a
@@ -146,6 +150,9 @@ $(ULIB): $(ULIB_OBJS)
 
 $(BUILD)/user/%.elf: $(UCRT0) $(BUILD)/user/user/%.c.o $(ULIB) user/user.ld
 	$(LD) $(ULDFLAGS) -T user/user.ld -o $@ $(UCRT0) $(BUILD)/user/user/$*.c.o $(ULIB)
+
+$(patsubst %,$(BUILD)/user/%.elf,$(DOM_PROGS)): $(BUILD)/user/%.elf: $(UDOMCRT0) $(BUILD)/user/user/domains/%.c.o $(ULIB) user/user.ld
+	$(LD) $(ULDFLAGS) -T user/user.ld -o $@ $(UDOMCRT0) $(BUILD)/user/user/domains/$*.c.o $(ULIB)
 
 $(BUILD)/ramdisk/%: $(BUILD)/user/%.elf
 	@mkdir -p $(@D)

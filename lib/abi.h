@@ -30,8 +30,14 @@
 #define E_PERM    12    /* not allowed (killing init) */
 #define E_2BIG    13    /* exec: too many or too long arguments */
 #define E_NOEXEC  14    /* exec: not a valid beta86 program */
-#define E_INTR    15    /* interrupted by kill */
-#define E_MAX     15
+#define E_INTR    15    /* interrupted by kill, or by the death of a domain it is in */
+#define E_BADCAP  16    /* no capability of the needed type in that slot (out of range, empty, another type) */
+#define E_DEAD    17    /* the capability's object has died (its generation moved on) */
+#define E_DEEP    18    /* the invocation stack is full (INV_MAX_CALLS calls deep) */
+#define E_BUSY    19    /* not allowed inside a domain call (fork, exec, sbrk) */
+#define E_DEADLK  20    /* would deadlock: the domain is already on this thread's invocation stack */
+#define E_NOSLOT  21    /* no free slot: the capability table or the domain table is full */
+#define E_MAX     21
 
 /* wait() status: exit(code) gives (code & 0xff) << 8; a process killed by
  * the kernel gives WAIT_KILLED | cause, where cause is the trap vector that
@@ -72,6 +78,56 @@ struct procinfo {
 	int user;               /* 1 for a user process, 0 for a kernel thread */
 	unsigned int pages;     /* user memory, in 4 KiB pages */
 	char name[PROC_NAME_MAX];
+};
+#endif
+
+/* Domains and capabilities (lab 6, docs/05-domains.md).
+ *
+ * dom_call and dom_return are not numbered system calls but gates of their
+ * own, so that the call path skips the system call dispatch:
+ *   int $49 (dom_call):   %ecx cap slot, %edx, %ebx, %esi, %edi a0..a3;
+ *                         r0 comes back in %eax, r1 in %edx, every other
+ *                         register is the caller's own again.
+ *   int $50 (dom_return): %ecx r0, %edx r1. Returns (with -E_INVAL in %eax)
+ *                         only when there is no call to return from.
+ * A callee is entered at its ELF entry with %eax the capability's badge,
+ * %edx, %ebx, %esi, %edi the four arguments, %ebp 0, and %esp the top of a
+ * stack of the calling thread's own in the callee (lib/user/dom_entry.S). */
+#define T_DOMCALL_VECTOR   49
+#define T_DOMRETURN_VECTOR 50
+
+#define NCAP           32       /* capability slots per domain; slot 0 names the domain itself */
+#define INV_MAX_CALLS  8        /* domain calls one thread can be inside at once */
+#define DOM_NAME_MAX   PROC_NAME_MAX
+
+/* Capability types. A management capability can do all a call capability
+ * can, and more. IRQ control, IRQ and I/O-port capabilities are labs 7-8's. */
+#define CAP_EMPTY        0
+#define CAP_CALL         1      /* names a domain */
+#define CAP_MANAGE       2      /* names a domain its holder may destroy */
+#define CAP_IRQ_CONTROL  3
+#define CAP_IRQ          4
+#define CAP_IOPORT       5
+#define CAP_NUM_TYPES    6
+
+/* Rights: a grant only narrows them. */
+#define CAP_RIGHT_CALL    0x1   /* dom_call through it */
+#define CAP_RIGHT_GRANT   0x2   /* copy it (cap_grant's src) */
+#define CAP_RIGHT_GIVE    0x4   /* put capabilities into the domain it names (cap_grant's to) */
+#define CAP_RIGHT_MANAGE  0x8   /* destroy the domain (a CAP_MANAGE only) */
+#define CAP_RIGHTS_ALL    0xf
+
+#ifndef __ASSEMBLER__
+/* cap_info(): one slot of the current domain's table. */
+struct cap_info {
+	int type;               /* CAP_xxx; CAP_EMPTY for an empty slot */
+	unsigned int rights;    /* CAP_RIGHT_xxx */
+	unsigned int badge;     /* what a callee receives in %eax; 0: none */
+	int object;             /* the domain's id (its domain table index) */
+	unsigned int generation;   /* the object's generation when the cap was made */
+	int live;               /* 1 while that generation is the object's own */
+	int derived;            /* 1 if made by cap_grant (revoking its source removes it) */
+	char name[DOM_NAME_MAX];   /* the domain's name (its program) */
 };
 #endif
 

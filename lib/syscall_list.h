@@ -9,7 +9,8 @@
  *
  * X(NUMBER, NAME, NARGS, RET, PARAMS). Calling convention (abi.h):
  * number in %eax, arguments 1..3 in %ecx, %edx, %ebx, result in %eax (a
- * negative result is -E_xxx). Number 0 is deliberately unused, so a
+ * negative result is -E_xxx); argument 4 in %esi. dom_call and dom_return
+ * are gates of their own, not numbers here (abi.h). Number 0 is deliberately unused, so a
  * zeroed %eax is an error rather than a call.
  */
 #define SYSCALL_LIST(X) \
@@ -30,6 +31,12 @@
 	X(15, pipe,     1, int,   (int fds[2])) \
 	X(16, sbrk,     1, int,   (int increment)) \
 	X(17, ps,       2, int,   (struct procinfo *table, int max)) \
-	X(18, memfree,  0, int,   (void))
+	X(18, memfree,  0, int,   (void)) \
+	X(19, dom_create,  2, int, (const char *path, int flags)) \
+	X(20, dom_destroy, 1, int, (int mcap)) \
+	X(21, cap_grant,   4, int, (int src, int to, unsigned int rights, unsigned int badge)) \
+	X(22, cap_revoke,  1, int, (int slot)) \
+	X(23, cap_delete,  1, int, (int slot)) \
+	X(24, cap_info,    2, int, (int slot, struct cap_info *info))
 
-#define SYSCALL_MAX 18      /* the highest number in the list */
+#define SYSCALL_MAX 24      /* the highest number in the list */

@@ -24,6 +24,15 @@
  *                   one exec of ubench more than a plain boot, which starts
  *                   sh from init directly); then close sh's input, so that
  *                   it exits. Meant for a fresh boot: init=ubench prompt
+ *   ubench domcall  dom_call + dom_return into the adder domain (lab 6), 4
+ *                   arguments and 2 results, with 2 domains loaded (this
+ *                   process's home and adder): `int $49` with the arguments
+ *                   in registers, 10 to a loop iteration, as for getpid; per_op
+ *                   counts the gate, the callee's entry (dom_crt0.S), its
+ *                   dom_main, its `int $50` and the way back; the same loop
+ *                   with a nop in place of the int is subtracted
+ *   ubench domcall16  the same with 16 domains loaded (15 adders, the last
+ *                   one called): the path must not depend on how many
  *   ubench all      every one but prompt
  *
  * ubench exits 0 if every benchmark ran (budgets are the grader's business).
@@ -212,6 +221,84 @@ static void bench_sbrk(void)
 	report("sbrk", rdtsc32() - t0, SBRKS, "");
 }
 
+/* ---- domcall ---- */
+
+#define DOMCALL_LOOPS 1000      /* 10 calls each */
+
+/* 10 dom_calls a loop iteration, straight through the gate (as getpid's
+ * loop does), with a0..a3 = 1, 2, 3, 4 (%edx, %ebx, %esi, %edi); *r0_sum gets the sum of the r0s. */
+static uint32_t __attribute__((noinline)) domcall_loop(int cap, int loops, uint32_t *r0_sum)
+{
+	uint32_t sum = 0;
+	uint32_t t0 = rdtsc32();
+	for (int i = 0; i < loops; i++) {
+		uint32_t r0;
+		asm volatile(".rept 10\n\t"
+			     "movl %[cap], %%ecx\n\t"
+			     "movl $1, %%edx\n\t"       /* a0; r1 comes back in it */
+			     "int $49\n\t"
+			     "addl %%eax, %[sum]\n\t"
+			     ".endr"
+			     : "=&a"(r0), [sum] "+m"(sum)
+			     : [cap] "m"(cap), "b"(2), "S"(3), "D"(4)
+			     : "ecx", "edx", "memory");
+	}
+	*r0_sum = sum;
+	return rdtsc32() - t0;
+}
+
+/* The same loop with the int replaced by a nop: what is subtracted. */
+static uint32_t __attribute__((noinline)) domcall_nop_loop(int cap, int loops, uint32_t *r0_sum)
+{
+	uint32_t sum = 0;
+	uint32_t t0 = rdtsc32();
+	for (int i = 0; i < loops; i++) {
+		uint32_t r0 = 10;
+		asm volatile(".rept 10\n\t"
+			     "movl %[cap], %%ecx\n\t"
+			     "movl $1, %%edx\n\t"
+			     "nop\n\t"
+			     "addl %%eax, %[sum]\n\t"
+			     ".endr"
+			     : "+a"(r0), [sum] "+m"(sum)
+			     : [cap] "m"(cap), "b"(2), "S"(3), "D"(4)
+			     : "ecx", "edx", "memory");
+	}
+	*r0_sum = sum;
+	return rdtsc32() - t0;
+}
+
+static void bench_domcall_with(const char *name, int domains)
+{
+	int cap = -1;
+	for (int i = 1; i < domains; i++)       /* the home domain is one */
+		if ((cap = dom_create("adder", 0)) < 0)
+			bench_fail(name, "dom_create(\"adder\")", cap);
+	uint32_t sum, nop_sum;
+	domcall_loop(cap, 1, &sum);             /* warm up: maps this thread's call stack */
+	domcall_nop_loop(cap, 1, &nop_sum);
+	uint32_t with = domcall_loop(cap, DOMCALL_LOOPS, &sum);
+	uint32_t without = domcall_nop_loop(cap, DOMCALL_LOOPS, &nop_sum);
+	/* adder answers r0 = a0 + a1 + a2 + a3 + badge = 10 */
+	if (sum != 10u * 10 * DOMCALL_LOOPS) {
+		printf("bench: %s FAILED: the r0s sum to %u, not %u\n", name, sum, 10u * 10 * DOMCALL_LOOPS);
+		exit(1);
+	}
+	char extra[32];
+	snprintf(extra, sizeof extra, " domains=%d", domains);
+	report(name, with - without, 10 * DOMCALL_LOOPS, extra);
+}
+
+static void bench_domcall(void)
+{
+	bench_domcall_with("domcall", 2);
+}
+
+static void bench_domcall16(void)
+{
+	bench_domcall_with("domcall16", 16);
+}
+
 /* ---- reset to the shell's first prompt ---- */
 
 static void bench_prompt(void)
@@ -272,6 +359,8 @@ static const struct bench benches[] = {
 	{ "pipe1", bench_pipe1 },
 	{ "fork", bench_fork },
 	{ "sbrk", bench_sbrk },
+	{ "domcall", bench_domcall },
+	{ "domcall16", bench_domcall16 },
 	{ "prompt", bench_prompt },
 };
 #define NBENCHES ((int)(sizeof benches / sizeof benches[0]))
@@ -279,7 +368,7 @@ static const struct bench benches[] = {
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		printf("usage: ubench getpid|pipe|pipe1|fork|sbrk|prompt|all ...\n");
+		printf("usage: ubench getpid|pipe|pipe1|fork|sbrk|domcall|domcall16|prompt|all ...\n");
 		return 2;
 	}
 	for (int a = 1; a < argc; a++) {

@@ -10,6 +10,8 @@
 /* Where the saved cs lies in a struct trapframe, for trap_entry.S
  * (checked against the struct below). */
 #define TRAPFRAME_CS 60
+/* sizeof(struct trapframe), for trap_entry.S's domain gate. */
+#define TRAPFRAME_SIZE 76
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -36,6 +38,8 @@ struct trapframe {
 
 _Static_assert(__builtin_offsetof(struct trapframe, cs) == TRAPFRAME_CS,
 	       "TRAPFRAME_CS must be the offset of cs in struct trapframe");
+_Static_assert(sizeof(struct trapframe) == TRAPFRAME_SIZE,
+	       "TRAPFRAME_SIZE must be sizeof(struct trapframe)");
 
 /* Bytes of a frame that entered from ring 0 (no esp, ss pushed). */
 #define TRAPFRAME_KERNEL_SIZE ((uint32_t)__builtin_offsetof(struct trapframe, esp))

@@ -131,7 +131,7 @@ int pipe_write(struct pipe *p, uint32_t ubuf, uint32_t n)
 static int pipe_read_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 {
 	while (p->nread == p->nwrite && p->writers > 0) {
-		if (current_proc->killed)
+		if (proc_interrupted(current_proc))
 			return -E_INTR;
 		pipe_sleep(&p->nread, &p->waiting_readers);
 	}
@@ -164,7 +164,7 @@ static int pipe_write_locked(struct pipe *p, uint32_t ubuf, uint32_t n)
 			return done > 0 ? (int)done : -E_PIPE;
 		uint32_t space = PIPE_SIZE - (p->nwrite - p->nread);
 		if (space == 0) {
-			if (current_proc->killed)
+			if (proc_interrupted(current_proc))
 				return done > 0 ? (int)done : -E_INTR;
 			pipe_sleep(&p->nwrite, &p->waiting_writers);
 			continue;

@@ -100,7 +100,7 @@ int tty_read(char *buf, int n)
 	int got = 0;
 
 	while (tty_empty()) {
-		if (current_proc->killed) {
+		if (proc_interrupted(current_proc)) {
 			irq_restore(flags);
 			return -E_INTR;
 		}

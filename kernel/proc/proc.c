@@ -40,7 +40,7 @@ void proc_init(void)
 
 	p->pid = 0;
 	strlcpy(p->name, "kmain", sizeof(p->name));
-	p->kstack_top = (uint32_t)boot_stack_top;
+	p->kstack_top = p->kstack_end = (uint32_t)boot_stack_top;
 	current_proc = p;
 }
 
@@ -65,6 +65,8 @@ struct proc *proc_alloc(const char *name)
 		p->state = PROC_UNUSED;
 		return 0;
 	}
+	p->kstack_end = p->kstack_top;
+	p->slot = (int)(p - proc_table);
 	strlcpy(p->name, name, sizeof(p->name));
 	p->parent = current_proc;
 	p->saved = SAVED_NOT_STARTED;
@@ -75,6 +77,9 @@ struct proc *proc_alloc(const char *name)
 	p->brk_base = p->brk = 0;
 	memset(p->files, 0, sizeof(p->files));
 	p->killed = 0;
+	memset(p->inv, 0, sizeof(p->inv));
+	p->inv_top = 0;
+	p->unwind = 0;
 	return p;
 }
 

@@ -38,6 +38,7 @@
 
 struct file;
 struct ramdisk_file;
+struct domain;
 
 #define NPROC         64
 #define PROC_NAME_LEN 16
@@ -56,16 +57,41 @@ enum proc_saved {
 	SAVED_TRAPFRAME,
 };
 
+/* A thread's invocation stack (lab 6, dom/): the domains it has entered,
+ * one frame each. inv[0] is a user process's home domain; each dom_call
+ * pushes a frame and dom_return pops it. The caller's registers are not
+ * here: they stay in its trap frame on the kernel stack, one struct
+ * trapframe above the callee's (see kstack_top, and dom/call.c). */
+enum inv_kind {
+	INV_HOME,       /* the process's own domain, inv[0] */
+	INV_CALL,       /* entered by dom_call */
+	INV_FAULT,      /* entered to handle a fault (lab 7) */
+};
+
+struct inv_frame {
+	struct domain *dom;           /* the domain entered */
+	uint32_t gen;                 /* its generation then: another one now means it died */
+	enum inv_kind kind;
+};
+
+#define INV_FRAMES (INV_MAX_CALLS + 1)    /* the home frame and the calls */
+
 struct proc {
 	struct trapframe tf;          /* registers at preemption (SAVED_TRAPFRAME) */
 	struct kctx kctx;             /* registers at a voluntary switch (SAVED_KCTX) */
 	enum proc_saved saved;
 	enum proc_state state;
+	int slot;                     /* its index in proc_table, for per-thread tables above */
 	int pid;
 	char name[PROC_NAME_LEN];
 	struct proc *parent;
 	int exit_status;
-	uint32_t kstack_top;          /* initial esp; TSS.esp0 while it runs */
+	/* Where a trap from ring 3 builds its frame: TSS.esp0 while it runs.
+	 * The top of the kernel stack (kstack_end), less one struct trapframe
+	 * for each domain call it is in: a callee's traps land below the
+	 * frame of the call that entered it, which waits there for dom_return. */
+	uint32_t kstack_top;
+	uint32_t kstack_end;          /* the top of its kernel stack: its initial esp */
 	void *chan;                   /* what it sleeps on, when SLEEPING */
 	uint32_t wake_tick;           /* for sleep_ticks */
 	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE */
@@ -81,6 +107,11 @@ struct proc {
 	struct file *files[NOFILE];   /* its descriptors */
 	int killed;                   /* 0, or the wait status it is to die with */
 	struct fpu_state fpu;         /* its FPU registers, unless it is fpu_owner (proc_fpu.h) */
+
+	/* Domains (lab 6): all zero for a kernel thread. */
+	struct inv_frame inv[INV_FRAMES];   /* its invocation stack */
+	int inv_top;                  /* inv[inv_top] is the domain it runs in */
+	int unwind;                   /* a domain on inv[] died: unwind on the way to user mode */
 };
 
 extern struct proc proc_table[NPROC];
@@ -106,6 +137,13 @@ int proc_join(struct proc *p);
 static inline int proc_is_user(const struct proc *p)
 {
 	return p->program != 0;
+}
+/* Whether p must leave the system call it is in: killed, or a domain it
+ * is inside died. Every sleep that a system call can wait in for long
+ * ends early when this holds, and returns -E_INTR. */
+static inline int proc_interrupted(const struct proc *p)
+{
+	return p->killed || p->unwind;
 }
 /* The entry with this pid that is not UNUSED, or 0. */
 struct proc *proc_find(int pid);

@@ -373,7 +373,7 @@ void sleep_ticks(uint32_t n)
 	cur->wake_tick = timer_ticks + n;
 	if (n > 0) {
 		sched_add_timer_sleeper(cur);
-		while ((int32_t)(timer_ticks - cur->wake_tick) < 0 && !cur->killed)
+		while ((int32_t)(timer_ticks - cur->wake_tick) < 0 && !proc_interrupted(cur))
 			sleep(&cur->wake_tick);
 		if ((int32_t)(timer_ticks - cur->wake_tick) < 0)
 			sched_remove_timer_sleeper(cur);        /* killed: woken early */

@@ -7,6 +7,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "uproc/uproc.h"
+#include "dom/dom.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
 #include "mm/vm.h"
@@ -20,8 +21,13 @@ struct trapframe *sys_exit(struct trapframe *tf)
 	uproc_exit(WAIT_EXITED_STATUS((int)SYSCALL_ARG1(tf)));
 }
 
+/* fork, exec and sbrk act on the process's home domain, its memory and
+ * its heap: inside a domain call (a borrowed thread in another domain's
+ * space) they are refused with -E_BUSY. */
 struct trapframe *sys_fork(struct trapframe *tf)
 {
+	if (dom_in_call(current_proc))
+		return syscall_return(tf, -E_BUSY);
 	return syscall_return(tf, uproc_fork(tf));
 }
 
@@ -58,6 +64,11 @@ struct trapframe *sys_exec(struct trapframe *tf)
 	int err;
 
 	_Static_assert(sizeof(struct exec_args) <= PAGE_SIZE, "exec_args must fit in a frame");
+	if (dom_in_call(current_proc)) {
+		if (args)
+			frame_free((uint32_t)args);
+		return syscall_return(tf, -E_BUSY);
+	}
 	if (!args)
 		return syscall_return(tf, -E_NOMEM);
 	err = copyinstr(current_proc->pgdir, path, SYSCALL_ARG1(tf), sizeof(path));
@@ -103,7 +114,7 @@ struct trapframe *sys_sleep(struct trapframe *tf)
 	if (SYSCALL_ARG1(tf) > SLEEP_TICKS_MAX)
 		return syscall_return(tf, -E_INVAL);
 	sleep_ticks(SYSCALL_ARG1(tf));
-	return syscall_return(tf, current_proc->killed ? -E_INTR : 0);
+	return syscall_return(tf, proc_interrupted(current_proc) ? -E_INTR : 0);
 }
 
 struct trapframe *sys_uptime(struct trapframe *tf)
@@ -113,6 +124,8 @@ struct trapframe *sys_uptime(struct trapframe *tf)
 
 struct trapframe *sys_sbrk(struct trapframe *tf)
 {
+	if (dom_in_call(current_proc))
+		return syscall_return(tf, -E_BUSY);
 	return syscall_return(tf, uproc_sbrk((int)SYSCALL_ARG1(tf)));
 }
 

@@ -18,6 +18,7 @@
 #include "cpu/x86.h"
 #include "proc/proc.h"
 #include "uproc/uproc.h"
+#include "dom/dom.h"
 #include "lab.h"
 
 static struct trapframe *sys_nosys(struct trapframe *tf)
@@ -76,4 +77,6 @@ static struct trapframe *syscall_trap(struct trapframe *tf)
 void syscall_init(void)
 {
 	trap_register(T_SYSCALL, syscall_trap);
+	trap_register(T_DOMCALL, dom_call);
+	trap_register(T_DOMRETURN, dom_return);
 }

@@ -17,6 +17,7 @@
 #define SYSCALL_ARG1(tf) ((tf)->ecx)
 #define SYSCALL_ARG2(tf) ((tf)->edx)
 #define SYSCALL_ARG3(tf) ((tf)->ebx)
+#define SYSCALL_ARG4(tf) ((tf)->esi)
 
 /* Give the caller result (a value, or -E_xxx) and resume it. */
 static inline struct trapframe *syscall_return(struct trapframe *tf, int result)

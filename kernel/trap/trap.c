@@ -19,6 +19,7 @@
 #include "proc/proc_fpu.h"
 #include "proc/sched.h"
 #include "trap/user_fault.h"
+#include "dom/dom.h"
 
 _Static_assert(T_IRQ0 == PIC_VECTOR_BASE, "pic.h and trap.h disagree on IRQ 0's vector");
 
@@ -96,6 +97,8 @@ struct trapframe *trap_unexpected(struct trapframe *tf)
 		return tf;      /* an IRQ line with no driver: already acknowledged */
 	if (trapframe_in_vm86(tf))
 		user_fault_vm86(tf);
+	if (trapframe_from_user(tf) && dom_in_call(current_proc))
+		return user_fault_in_domain(tf);
 	if (trapframe_from_user(tf))
 		user_fault(tf);
 	panic_trap(tf);
@@ -113,12 +116,18 @@ static struct trapframe *trap_fpu_unavailable(struct trapframe *tf)
 	return tf;
 }
 
+/* The gates a user program may `int` to: system calls and the domain gates. */
+static int trap_user_gate(int vector)
+{
+	return vector == T_SYSCALL || vector == T_DOMCALL || vector == T_DOMRETURN;
+}
+
 void trap_init(void)
 {
 	struct idt_pointer p = { sizeof(idt) - 1, (uint32_t)idt };
 
 	for (int v = 0; v < T_NUM_VECTORS; v++) {
-		uint8_t attr = GATE_INTERRUPT_32 | (v == T_SYSCALL ? GATE_DPL3 : 0);
+		uint8_t attr = GATE_INTERRUPT_32 | (trap_user_gate(v) ? GATE_DPL3 : 0);
 		idt_set_gate(v, trap_vector_table[v], attr);
 		trap_handlers[v] = trap_unexpected;
 	}

@@ -37,7 +37,9 @@
 #define T_IRQ0          32      /* the PIC's IRQ 0..15 arrive as 32..47 */
 #define T_NUM_IRQS      16
 #define T_SYSCALL       48      /* int $48: the system call gate (DPL 3) */
-#define T_NUM_VECTORS   49      /* vectors with an entry stub */
+#define T_DOMCALL       49      /* int $49: dom_call, the domain call gate (DPL 3) */
+#define T_DOMRETURN     50      /* int $50: dom_return (DPL 3) */
+#define T_NUM_VECTORS   51      /* vectors with an entry stub */
 
 /* Page fault error code bits. */
 #define PF_PRESENT  0x1         /* the page was present (protection fault) */

@@ -168,6 +168,7 @@ trap_vector_table:
 .irp n, ALL_VECTORS
 	.long vector_\n
 .endr
+	.long vector_49, vector_50	/* the domain gates, below */
 
 	.text
 /*
@@ -177,9 +178,10 @@ trap_vector_table:
  * one, or another thread's frame restored from the process table onto that
  * thread's own kernel stack. Expects: interrupts off, a valid kernel stack.
  */
-	.globl trap_common
-trap_common:
-	cfi_cpu_frame 8			/* the stub pushed error and vector */
+/* build_trapframe: after the stub's error code and vector, push the
+ * segment registers and the general registers, so that esp points at a
+ * complete struct trapframe, and load the kernel's data segments. */
+.macro build_trapframe
 	push_segment %ds
 	push_segment %es
 	push_segment %fs
@@ -191,6 +193,12 @@ trap_common:
 	movw	$KERNEL_DS, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
+.endm
+
+	.globl trap_common
+trap_common:
+	cfi_cpu_frame 8			/* the stub pushed error and vector */
+	build_trapframe
 	pushl	%esp			/* trap_dispatch(tf): tf is the frame just built */
 	.cfi_adjust_cfa_offset 4
 	call	trap_dispatch
@@ -212,7 +220,9 @@ trap_return:
 	testl	$3, TRAPFRAME_CS(%esp)
 	jz	1f
 	call	uproc_return_to_user	/* returns unless the process was killed */
-1:	popal
+1:
+trap_pop_frame:
+	popal
 	.cfi_adjust_cfa_offset -32
 	.cfi_same_value %edi
 	.cfi_same_value %esi
@@ -228,6 +238,56 @@ trap_return:
 	addl	$8, %esp		/* vector and error code */
 	.cfi_adjust_cfa_offset -8
 	iret
+	.cfi_endproc
+
+/*
+ * The domain gates, int $49 (vector_49: dom_call) and int $50 (vector_50:
+ * dom_return), dom/call.c's handlers. Entered from ring 3 only (a kernel
+ * thread has no domain). They build the same struct trapframe as every
+ * vector, call their handler directly, and pop the frame it returns,
+ * skipping trap_dispatch and uproc_return_to_user: there is no IRQ to
+ * acknowledge, and no preemption or kill can be pending, because both
+ * are interrupt gates (interrupts stay off from the int to the iret) and
+ * neither handler sleeps, kills or destroys. Whatever else was pending was
+ * dealt with when the thread last returned to user mode.
+ *
+ * vector_49 also reserves one struct trapframe below the caller's frame
+ * before the call: dom_call builds the callee's first frame there, which
+ * is where the callee's own traps will land (dom/call.c's picture).
+ */
+	.align 8
+vector_49:
+	cfi_cpu_frame 0
+	pushl	$0
+	.cfi_adjust_cfa_offset 4
+	pushl	$T_DOMCALL
+	.cfi_adjust_cfa_offset 4
+	build_trapframe
+	movl	%esp, %eax		/* dom_call(tf): tf is the caller's frame */
+	subl	$TRAPFRAME_SIZE, %esp	/* room for the callee's */
+	.cfi_adjust_cfa_offset TRAPFRAME_SIZE
+	pushl	%eax
+	.cfi_adjust_cfa_offset 4
+	call	dom_call
+	movl	%eax, %esp		/* the callee's frame, or the caller's if refused */
+	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
+	jmp	trap_pop_frame
+	.cfi_endproc
+
+	.align 8
+vector_50:
+	cfi_cpu_frame 0
+	pushl	$0
+	.cfi_adjust_cfa_offset 4
+	pushl	$T_DOMRETURN
+	.cfi_adjust_cfa_offset 4
+	build_trapframe
+	pushl	%esp			/* dom_return(tf): tf is the callee's frame */
+	.cfi_adjust_cfa_offset 4
+	call	dom_return
+	movl	%eax, %esp		/* the caller's frame, one up (or the same) */
+	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
+	jmp	trap_pop_frame
 	.cfi_endproc
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on

@@ -22,6 +22,8 @@
 #include "mm/vm.h"
 #include "proc/proc.h"
 #include "uproc/uproc.h"
+#include "dom/dom.h"
+#include "string.h"
 #include "abi.h"
 #include "lab.h"
 #include "format.h"
@@ -156,6 +158,26 @@ static LAB_GIVEN void user_fault_describe(struct proc *p, const struct trapframe
 		snprintf(buf, size, "%s (this CPU has no FPU)", trap_name(tf->vector));
 	else
 		snprintf(buf, size, "%s", trap_name(tf->vector));
+}
+
+struct trapframe *user_fault_in_domain(struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+	struct domain *d = dom_current(p);
+	char what[FAULT_WHAT_MAX];
+	uint32_t offset;
+	char where[FAULT_WHAT_MAX];
+	const char *fn = usym_lookup(d->program, tf->eip, &offset);
+
+	user_fault_describe(p, tf, what, sizeof(what));
+	if (fn)
+		snprintf(where, sizeof(where), "%s+0x%x", fn, offset);
+	else
+		strlcpy(where, "?", sizeof(where));
+	printf("pid %d (%s): %s in domain %d (%s), eip 0x%08x (%s): domain destroyed\n",
+	       p->pid, p->name, what, dom_id(d), d->name, tf->eip, where);
+	dom_destroy_tree(d);
+	return tf;
 }
 
 void user_fault_vm86(const struct trapframe *tf)

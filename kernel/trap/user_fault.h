@@ -10,6 +10,11 @@ struct trapframe;
 /* Report the fault in tf (a frame from ring 3) and end the current
  * process with status WAIT_KILLED | vector. */
 void user_fault(struct trapframe *tf) __attribute__((noreturn));
+/* A fault in a domain the thread entered by dom_call, which has no fault
+ * handler (lab 6): the domain dies with one line saying why, and the
+ * thread unwinds to its caller, whose dom_call returns -E_DEAD. Returns
+ * tf, which the way out to user mode rewrites (dom_unwind). */
+struct trapframe *user_fault_in_domain(struct trapframe *tf);
 /* The same for a process found in virtual-8086 mode, which the kernel
  * does not support: whichever trap brought it back (tf->vector), it dies
  * with one line and status WAIT_KILLED | T_GP, a protection violation. */

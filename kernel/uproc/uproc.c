@@ -13,6 +13,7 @@
  */
 #include "uproc/uproc.h"
 #include "uproc/exec.h"
+#include "dom/dom.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/proc_fpu.h"
@@ -86,6 +87,11 @@ int uproc_fork(const struct trapframe *tf)
 		uproc_fork_undo(child);
 		return -E_NOMEM;
 	}
+	if (dom_home_create(child, child->pgdir, parent->program) < 0) {
+		uproc_fork_undo(child);
+		return -E_AGAIN;        /* the domain table is full: like the process table */
+	}
+	dom_home_copy_caps(child, parent);
 	child->program = parent->program;
 	child->brk_base = parent->brk_base;
 	child->brk = parent->brk;
@@ -110,7 +116,6 @@ int uproc_fork(const struct trapframe *tf)
 void uproc_exit(int status)
 {
 	struct proc *cur = current_proc;
-	uint32_t *pgdir = cur->pgdir;
 
 	sti();                          /* callers may come from the trap path */
 	for (int fd = 0; fd < NOFILE; fd++) {
@@ -119,8 +124,7 @@ void uproc_exit(int status)
 			cur->files[fd] = 0;
 		}
 	}
-	cur->pgdir = 0;
-	vm_free(pgdir);
+	dom_exit(cur);                  /* frees its address space, and its domains' */
 	cli();
 	proc_fpu_release(cur);
 	proc_exit(status);              /* which gives the children to init */
@@ -152,7 +156,7 @@ int uproc_wait(uint32_t ustatus)
 	 * them would wake nobody. */
 	uint32_t flags = irq_save();
 	while (!(child = uproc_find_zombie_child(cur, &any))) {
-		if (!any || cur->killed) {
+		if (!any || proc_interrupted(cur)) {
 			irq_restore(flags);
 			return !any ? -E_CHILD : -E_INTR;
 		}
@@ -166,10 +170,23 @@ int uproc_wait(uint32_t ustatus)
 	return pid;
 }
 
+/* The slow path of the way out: a killed process dies; a thread with a
+ * dead domain on its invocation stack unwinds (dom_unwind) and resumes
+ * its caller, in the frame trap_return pops: the one at the top of the
+ * kernel stack, as every frame back to user mode is. */
+static void uproc_return_slow(struct proc *cur)
+{
+	if (cur->killed)
+		uproc_exit(cur->killed);
+	dom_unwind(cur, dom_user_frame(cur));
+}
+
 void uproc_return_to_user(void)
 {
-	if (current_proc->killed)
-		uproc_exit(current_proc->killed);
+	struct proc *cur = current_proc;
+
+	if (__builtin_expect(cur->killed | cur->unwind, 0))
+		uproc_return_slow(cur);
 }
 
 static int uproc_kill_locked(int pid)

@@ -26,6 +26,12 @@ static const char *const error_names[E_MAX + 1] = {
 	[E_2BIG]   = "E_2BIG (argument list too long)",
 	[E_NOEXEC] = "E_NOEXEC (not an executable program)",
 	[E_INTR]   = "E_INTR (interrupted)",
+	[E_BADCAP] = "E_BADCAP (no capability of that type in that slot)",
+	[E_DEAD]   = "E_DEAD (the object died)",
+	[E_DEEP]   = "E_DEEP (invocation stack full)",
+	[E_BUSY]   = "E_BUSY (not inside a domain call)",
+	[E_DEADLK] = "E_DEADLK (domain already on this thread's stack)",
+	[E_NOSLOT] = "E_NOSLOT (no free slot)",
 };
 
 /* "unknown error -2147483648" and its NUL fit. */

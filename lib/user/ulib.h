@@ -21,11 +21,21 @@
 #include "string.h"
 
 struct procinfo;
+struct cap_info;
 
 /* One prototype per system call, from the list. exit never returns. */
 #define SYSCALL_PROTOTYPE(num, name, nargs, ret, params) ret name params;
 SYSCALL_LIST(SYSCALL_PROTOTYPE)
 #undef SYSCALL_PROTOTYPE
+
+/* The domain gates (abi.h, usys.S): dom_call's result holds r0 in its low
+ * half and r1 in its high half; a failed call has r0 = -E_xxx. */
+uint64_t dom_call(int cap, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
+int dom_return(uint32_t r0, uint32_t r1);
+static inline int dom_r0(uint64_t result) { return (int)(uint32_t)result; }
+static inline uint32_t dom_r1(uint64_t result) { return (uint32_t)(result >> 32); }
+/* What a domain's dom_main returns: r0 and r1, packed as dom_call gets them. */
+static inline uint64_t dom_reply(uint32_t r0, uint32_t r1) { return ((uint64_t)r1 << 32) | r0; }
 void exit(int status) __attribute__((noreturn));
 
 /* The error's name and meaning, e.g. "E_FAULT (bad address)"; err may be

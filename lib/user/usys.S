@@ -27,6 +27,8 @@
 	.cfi_sections .debug_frame
 
 #define SYSCALL_VECTOR 48       /* abi.h's T_SYSCALL_VECTOR */
+#define DOMCALL_VECTOR 49       /* abi.h's T_DOMCALL_VECTOR */
+#define DOMRETURN_VECTOR 50     /* abi.h's T_DOMRETURN_VECTOR */
 
 /* SYSCALL_STUB number, name, nargs: the global function `name`. */
 .macro SYSCALL_STUB number, name, nargs
@@ -64,8 +66,28 @@
 	.cfi_adjust_cfa_offset -4
 	.cfi_restore %ebx
 	ret
+	.elseif \nargs == 4
+	pushl %ebx              /* callee-saved: keep the caller's */
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset %ebx, 0
+	pushl %esi
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset %esi, 0
+	movl 12(%esp), %ecx     /* the arguments are 8 bytes further now */
+	movl 16(%esp), %edx
+	movl 20(%esp), %ebx
+	movl 24(%esp), %esi
+	movl $\number, %eax
+	int $SYSCALL_VECTOR
+	popl %esi
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore %esi
+	popl %ebx
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore %ebx
+	ret
 	.else
-	.error "usys.S: a system call takes at most 3 arguments"
+	.error "usys.S: a system call takes at most 4 arguments"
 	.endif
 	.cfi_endproc
 	.size \name, . - \name
@@ -76,5 +98,64 @@
 #define SYSCALL_STUB_FOR(number, name, nargs, ret, params) \
 	SYSCALL_STUB number, name, nargs ;
 SYSCALL_LIST(SYSCALL_STUB_FOR)
+
+/*
+ * uint64_t dom_call(int cap, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+ * The domain call gate (abi.h): cap in %ecx, a0..a3 in %edx, %ebx, %esi,
+ * %edi. The kernel returns r0 in %eax and r1 in %edx, which is how cdecl
+ * returns a 64-bit value: r0 is the low half (dom_r0), r1 the high half
+ * (dom_r1). %ebx, %esi and %edi are callee-saved, so the stub keeps them.
+ */
+	.text
+	.globl dom_call
+	.type dom_call, @function
+	.p2align 4
+dom_call:
+	.cfi_startproc
+	pushl %ebx
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset %ebx, 0
+	pushl %esi
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset %esi, 0
+	pushl %edi
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset %edi, 0
+	movl 16(%esp), %ecx     /* the arguments are 12 bytes further now */
+	movl 20(%esp), %edx
+	movl 24(%esp), %ebx
+	movl 28(%esp), %esi
+	movl 32(%esp), %edi
+	int $DOMCALL_VECTOR
+	popl %edi
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore %edi
+	popl %esi
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore %esi
+	popl %ebx
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore %ebx
+	ret
+	.cfi_endproc
+	.size dom_call, . - dom_call
+
+/*
+ * int dom_return(uint32_t r0, uint32_t r1)
+ * The return gate: ends the call the thread is in; the caller's dom_call
+ * returns r0 and r1. Comes back here only when there is no call to return
+ * from, with -E_INVAL.
+ */
+	.globl dom_return
+	.type dom_return, @function
+	.p2align 4
+dom_return:
+	.cfi_startproc
+	movl 4(%esp), %ecx
+	movl 8(%esp), %edx
+	int $DOMRETURN_VECTOR
+	ret
+	.cfi_endproc
+	.size dom_return, . - dom_return
 
 	.section .note.GNU-stack, "", @progbits

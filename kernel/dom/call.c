@@ -1,0 +1,215 @@
+/*
+ * call.c - calls between domains: a thread migrates into the callee and
+ * back (dom.h). The handlers of the two domain gates, int $49 (dom_call)
+ * and int $50 (dom_return), run with interrupts off from the gate to the
+ * iret (trap_entry.S): the path is short and bounded, allocates nothing
+ * once a thread's call stack exists, and touches no lock.
+ *
+ * The kernel stack of a thread two calls deep, from its top down:
+ *
+ *   kstack_end ->  level 0's trap frame: home, stopped in its dom_call
+ *                  level 1's trap frame: the first callee, in its dom_call
+ *   kstack_top ->  level 2's trap frame: where the second callee traps
+ *                  (TSS.esp0 points here)
+ *
+ * dom_call leaves the caller's frame where the gate built it, builds the
+ * callee's first frame just below (in room the gate reserved), and lowers
+ * kstack_top over the caller's frame: so the caller's resume state lives
+ * only in kernel memory, where no callee can reach it, and nothing is
+ * copied. dom_return writes r0 and r1 into the caller's frame and resumes
+ * it, one frame up. A preempted callee's frame is saved and restored at
+ * kstack_top like any other (sched.c), so preemption needs nothing new.
+ */
+#include "dom/dom.h"
+#include "mm/vm.h"
+#include "mm/paging.h"
+#include "cpu/gdt.h"
+#include "cpu/x86.h"
+#include "console/console.h"
+#include "debug/panic.h"
+#include "string.h"
+#include "lab.h"
+
+void dom_enter_top(struct proc *p)
+{
+	p->kstack_top = (uint32_t)dom_level_frame(p, p->inv_top - 1);
+	p->pgdir = dom_current(p)->pgdir;
+	if (p == current_proc) {
+		tss_set_kernel_stack(p->kstack_top);
+		write_cr3((uint32_t)p->pgdir);
+	}
+}
+
+/* The top of p's call stack in a created domain (one per process table
+ * slot, dom.h). */
+static LAB_GIVEN uint32_t dom_call_stack_top(const struct proc *p)
+{
+	return USER_TOP - (uint32_t)p->slot * DOM_STACK_STRIDE;
+}
+
+/* Map p's call stack in d, on p's first call into d; 0 or -E_NOMEM. */
+static LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
+{
+	uint32_t top = dom_call_stack_top(p);
+
+	if (vm_map_zeroed(d->pgdir, top - DOM_STACK_PAGES * PAGE_SIZE, top, PTE_W) < 0) {
+		vm_unmap(d->pgdir, top - DOM_STACK_PAGES * PAGE_SIZE, top);
+		return -E_NOMEM;
+	}
+	d->per_thread[p->slot] |= DOM_STACK_MAPPED;
+	return 0;
+}
+
+/* The callee's first frame, in the room below the caller's frame tf:
+ * at its entry, in user mode, %eax the badge and the four arguments where
+ * the caller put them (abi.h); segments and eflags are the kernel's
+ * constants, so a caller cannot hand the callee a broken segment. */
+static LAB_GIVEN struct trapframe *dom_callee_frame(const struct trapframe *tf, const struct domain *callee,
+						    uint32_t badge, uint32_t esp)
+{
+	struct trapframe *in = (struct trapframe *)tf - 1;
+
+	in->eax = badge;
+	in->ecx = 0;
+	in->edx = tf->edx;
+	in->ebx = tf->ebx;
+	in->esi = tf->esi;
+	in->edi = tf->edi;
+	in->ebp = 0;
+	in->gs = in->fs = in->es = in->ds = USER_DS;
+	in->eip = callee->entry;
+	in->cs = USER_CS;
+	in->eflags = EFLAGS_IF | EFLAGS_RSVD;
+	in->esp = esp;
+	in->ss = USER_DS;
+	return in;
+}
+
+/* A failed call returns at once: r0 the error, r1 0. */
+static LAB_GIVEN struct trapframe *dom_call_fail(struct trapframe *tf, int err)
+{
+	tf->eax = (uint32_t)err;
+	tf->edx = 0;
+	return tf;
+}
+
+/*
+ * int $49: call the domain that the cap in %ecx names (CAP_RIGHT_CALL),
+ * with the badge and %edx, %ebx, %esi, %edi. Refused, with the caller
+ * resumed at once: a bad cap (cap_lookup's errors), a full invocation stack
+ * (-E_DEEP), a domain already on this thread's stack (-E_DEADLK: it would
+ * wait for itself), no memory for this thread's first call stack there
+ * (-E_NOMEM). tf is the caller's frame, at the top of the trap stack.
+ */
+#if LAB_SOLUTION(6)
+struct trapframe *dom_call(struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+	struct domain *caller = dom_current(p);
+	struct cap *c;
+	int err = cap_lookup(caller, (int)tf->ecx, CAP_TYPES_DOMAIN, CAP_RIGHT_CALL, &c);
+
+	if (err < 0)
+		return dom_call_fail(tf, err);
+	struct domain *callee = c->dom;
+	uint8_t *mine = &callee->per_thread[p->slot];
+	if (p->inv_top == INV_MAX_CALLS)
+		return dom_call_fail(tf, -E_DEEP);
+	if (*mine & DOM_ENTERED)
+		return dom_call_fail(tf, -E_DEADLK);
+	if (!(*mine & DOM_STACK_MAPPED) && (err = dom_map_call_stack(callee, p)) < 0)
+		return dom_call_fail(tf, err);
+	*mine |= DOM_ENTERED;
+	p->inv[++p->inv_top] = (struct inv_frame){ .dom = callee, .gen = callee->gen, .kind = INV_CALL };
+	caller->threads--;              /* live: a thread runs in it, so it keeps its memory */
+	callee->threads++;
+	dom_enter_top(p);
+	return dom_callee_frame(tf, callee, c->badge, dom_call_stack_top(p));
+}
+#else
+struct trapframe *dom_call(struct trapframe *tf)
+{
+	printf("pid %d (%s): dom_call: not implemented (lab 6)\n", current_proc->pid, current_proc->name);
+	return dom_call_fail(tf, -E_NOSYS);
+}
+#endif
+
+/*
+ * int $50: end the call the thread is in; the caller's dom_call returns
+ * %ecx (r0) and %edx (r1), with every other register as it was. With no
+ * call to return from (at home, or in a fault handler's frame, lab 7),
+ * -E_INVAL to the thread itself. tf is the callee's frame; the caller's
+ * is the one above it.
+ */
+#if LAB_SOLUTION(6)
+struct trapframe *dom_return(struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+	struct inv_frame *f = &p->inv[p->inv_top];
+
+	if (f->kind != INV_CALL) {
+		tf->eax = (uint32_t)-E_INVAL;
+		return tf;
+	}
+	struct trapframe *caller = tf + 1;
+	caller->eax = tf->ecx;
+	caller->edx = tf->edx;
+	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
+	p->inv_top--;
+	dom_current(p)->threads++;
+	dom_leave(f->dom);
+	dom_enter_top(p);
+	return caller;
+}
+#else
+struct trapframe *dom_return(struct trapframe *tf)
+{
+	printf("pid %d (%s): dom_return: not implemented (lab 6)\n", current_proc->pid, current_proc->name);
+	tf->eax = (uint32_t)-E_NOSYS;
+	return tf;
+}
+#endif
+
+/* The lowest level of p's stack whose domain has died, or -1. */
+static LAB_GIVEN int dom_lowest_dead(const struct proc *p)
+{
+	for (int level = 0; level <= p->inv_top; level++)
+		if (dom_frame_dead(&p->inv[level]))
+			return level;
+	return -1;
+}
+
+/*
+ * Unwind p (dom.h): the lowest dead level and everything above it go, and
+ * the caller at the level below resumes from its own frame, copied over
+ * tf (the frame trap_return is about to pop), with dom_call's result
+ * -E_DEAD. The home domain dies only when its process exits, so a dead
+ * level 0 is a broken invariant.
+ */
+#if LAB_SOLUTION(6)
+void dom_unwind(struct proc *p, struct trapframe *tf)
+{
+	int dead = dom_lowest_dead(p);
+
+	p->unwind = 0;
+	if (dead < 0)
+		return;
+	if (dead == 0)
+		panic("dom_unwind: pid %d's home domain died while it runs", p->pid);
+	struct domain *top = dom_current(p);
+	*tf = *dom_level_frame(p, dead - 1);
+	tf->eax = (uint32_t)-E_DEAD;
+	tf->edx = 0;
+	for (int level = dead; level <= p->inv_top; level++)
+		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
+	p->inv_top = dead - 1;
+	dom_current(p)->threads++;
+	dom_enter_top(p);
+	dom_leave(top);
+}
+#else
+void dom_unwind(struct proc *p, struct trapframe *tf)
+{
+	panic("dom_unwind: not implemented (lab 6)");
+}
+#endif
