@@ -64,6 +64,11 @@ BENCHMARKS = [
      GRADER_FIRMWARE),
     ("sbrk(+4096), touch, sbrk(-4096)", "init=ubench sbrk", "sbrk:per_op", "sbrk",
      GRADER_FIRMWARE),
+    # domains (lab 6): dom_call + dom_return, 4 arguments, 2 results
+    ("domain call round trip, 2 domains", "init=ubench domcall", "domcall:per_op",
+     "domain call round trip", GRADER_FIRMWARE),
+    ("domain call round trip, 16 domains", "init=ubench domcall16", "domcall16:per_op",
+     "domain call round trip", GRADER_FIRMWARE),
     # ubench forks and execs sh with its output on a pipe, and takes rdtsc
     # when "$ " arrives: reset to sh's first prompt, firmware included (one
     # exec more than a plain boot, where init starts sh itself)
@@ -75,7 +80,8 @@ BENCHMARKS = [
 ]
 # Pairs whose figures must agree within SCALING_TOLERANCE (the O(1) pick).
 SCALING = [("cooperative switch, 2 threads", "cooperative switch, 60 threads"),
-           ("preemptive switch, 2 threads", "preemptive switch, 60 threads")]
+           ("preemptive switch, 2 threads", "preemptive switch, 60 threads"),
+           ("domain call round trip, 2 domains", "domain call round trip, 16 domains")]
 SCALING_TOLERANCE = 0.05
 
 README_BEGIN = "<!-- figures: written by `make bench` (tools/bench.py --readme); do not edit -->"

@@ -30,14 +30,16 @@
 #include "string.h"
 #include "lab.h"
 
-void dom_enter_top(struct proc *p)
+/* The running thread p now runs at its top level, whose trap frame is
+ * frame (dom_level_frame(p, p->inv_top)): its traps land there (kstack_top
+ * and TSS.esp0 just above it), and its address space is that domain's
+ * (pgdir and CR3). */
+static inline void dom_enter(struct proc *p, struct trapframe *frame)
 {
-	p->kstack_top = (uint32_t)dom_level_frame(p, p->inv_top - 1);
+	p->kstack_top = (uint32_t)(frame + 1);
 	p->pgdir = dom_current(p)->pgdir;
-	if (p == current_proc) {
-		tss_set_kernel_stack(p->kstack_top);
-		write_cr3((uint32_t)p->pgdir);
-	}
+	tss_set_kernel_stack(p->kstack_top);
+	write_cr3((uint32_t)p->pgdir);
 }
 
 /* The top of p's call stack in a created domain (one per process table
@@ -105,9 +107,8 @@ static LAB_GIVEN struct trapframe *dom_call_fail(struct trapframe *tf, int err)
 struct trapframe *dom_call(struct trapframe *tf)
 {
 	struct proc *p = current_proc;
-	struct domain *caller = dom_current(p);
 	struct cap *c;
-	int err = cap_lookup(caller, (int)tf->ecx, CAP_TYPES_DOMAIN, CAP_RIGHT_CALL, &c);
+	int err = cap_lookup(dom_current(p), (int)tf->ecx, CAP_TYPES_DOMAIN, CAP_RIGHT_CALL, &c);
 
 	if (err < 0)
 		return dom_call_fail(tf, err);
@@ -121,9 +122,7 @@ struct trapframe *dom_call(struct trapframe *tf)
 		return dom_call_fail(tf, err);
 	*mine |= DOM_ENTERED;
 	p->inv[++p->inv_top] = (struct inv_frame){ .dom = callee, .gen = callee->gen, .kind = INV_CALL };
-	caller->threads--;              /* live: a thread runs in it, so it keeps its memory */
-	callee->threads++;
-	dom_enter_top(p);
+	dom_enter(p, tf - 1);
 	return dom_callee_frame(tf, callee, c->badge, dom_call_stack_top(p));
 }
 #else
@@ -156,9 +155,7 @@ struct trapframe *dom_return(struct trapframe *tf)
 	caller->edx = tf->edx;
 	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
 	p->inv_top--;
-	dom_current(p)->threads++;
-	dom_leave(f->dom);
-	dom_enter_top(p);
+	dom_enter(p, caller);
 	return caller;
 }
 #else
@@ -203,8 +200,7 @@ void dom_unwind(struct proc *p, struct trapframe *tf)
 	for (int level = dead; level <= p->inv_top; level++)
 		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
 	p->inv_top = dead - 1;
-	dom_current(p)->threads++;
-	dom_enter_top(p);
+	dom_enter(p, dom_level_frame(p, dead - 1));
 	dom_leave(top);
 }
 #else

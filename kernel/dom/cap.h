@@ -39,11 +39,9 @@ struct cap {
 #define CAP_TYPES_DOMAIN    (CAP_TYPE_BIT(CAP_CALL) | CAP_TYPE_BIT(CAP_MANAGE))
 #define CAP_TYPES_ANY       (~CAP_TYPE_BIT(CAP_EMPTY))
 
-/* The cap in d's slot if it is one of types, has every right in rights
- * and names a live object: 0 and *out, or -E_BADCAP (slot out of range,
- * empty, another type), -E_PERM (a right missing) or -E_DEAD (stale).
- * Checked in that order, so a stale cap of the wrong type is a bad cap. */
-int cap_lookup(struct domain *d, int slot, uint32_t types, uint32_t rights, struct cap **out);
+/* cap_lookup(d, slot, types, rights, &out), which every capability call
+ * starts with, is in dom.h: it needs struct domain, and the call gate's
+ * code takes it in from there. */
 /* The same without the liveness check: for revoke, delete and cap_info,
  * which work on stale caps too (cleaning them up is why one revokes). */
 int cap_lookup_any(struct domain *d, int slot, struct cap **out);

@@ -11,8 +11,10 @@
  * States:  FREE --dom_alloc--> LIVE --dom_destroy--> DYING --last thread out--> FREE
  * A DYING domain's generation has already moved on, so every capability and
  * every invocation frame naming it is stale; its memory is freed when no
- * thread runs in it any more (threads == 0), because a thread inside it may
- * be in a system call that is still copying to or from that memory.
+ * thread runs in it any more, because a thread inside it may be in a
+ * system call that is still copying to or from that memory. Who is inside
+ * is counted when it dies (threads), not on every call: a live domain's
+ * count means nothing, and the call path stays without it.
  */
 #ifndef DOM_DOM_H
 #define DOM_DOM_H
@@ -21,7 +23,9 @@
 #include "dom/cap.h"
 #include "mm/layout.h"
 #include "proc/proc.h"
+#include "console/console.h"
 #include "abi.h"
+#include "lab.h"
 
 #define NDOM 128                /* a home domain per process, and as many more */
 
@@ -54,12 +58,54 @@ struct domain {
 	struct proc *home_of;         /* the process whose home it is, or 0 */
 	uint32_t entry;               /* where dom_call enters (0: a home domain) */
 	uint8_t per_thread[NPROC];    /* DOM_ENTERED, DOM_STACK_MAPPED, by proc slot */
-	int threads;                  /* threads whose top frame is here */
+	int threads;                  /* DYING: threads still running in it (top frame here) */
 	struct cap caps[NCAP];        /* its capability table; caps[0] names itself */
 };
 
 extern struct domain dom_table[NDOM];
 
+/* Whether cap c's object is still the generation c was made for. */
+static inline int cap_live(const struct cap *c)
+{
+	return c->dom->gen == c->gen && c->dom->state == DOM_LIVE;
+}
+
+/*
+ * The cap in d's slot if it is one of types, has every right in rights
+ * and names a live object: 0 and *out, or -E_BADCAP (slot out of range,
+ * empty, another type), -E_PERM (a right missing) or -E_DEAD (stale).
+ * Checked in that order, so a stale cap of the wrong type is a bad cap.
+ * The slot comes from the user: a negative one is huge as unsigned.
+ * Every capability system call and the domain call gate start with it,
+ * so it is here in the header, where the gate's code takes it in (it
+ * is cap.h's, but needs struct domain).
+ */
+#if LAB_SOLUTION(6)
+static inline int cap_lookup(struct domain *d, int slot, uint32_t types, uint32_t rights,
+			     struct cap **out)
+{
+	struct cap *c;
+
+	if ((uint32_t)slot >= NCAP)
+		return -E_BADCAP;
+	c = &d->caps[slot];
+	if (c->type == CAP_EMPTY || !(types & CAP_TYPE_BIT(c->type)))
+		return -E_BADCAP;
+	if ((c->rights & rights) != rights)
+		return -E_PERM;
+	if (!cap_live(c))
+		return -E_DEAD;
+	*out = c;
+	return 0;
+}
+#else
+static inline int cap_lookup(struct domain *d, int slot, uint32_t types, uint32_t rights,
+			     struct cap **out)
+{
+	printf("cap_lookup: not implemented (lab 6)\n");
+	return -E_BADCAP;
+}
+#endif
 /* The domain's id (its table index), as user programs see it. */
 static inline int dom_id(const struct domain *d)
 {
@@ -108,9 +154,9 @@ int dom_destroy(int slot);
 /* Kill domain d (and what it manages) because of reason, said in one line
  * by the caller; used for a fault in a callee. */
 void dom_destroy_tree(struct domain *d);
-/* The thread leaves domain d (its top frame popped or unwound): d loses a
- * thread, and a DYING d with none left is freed. Interrupts off; they may
- * be turned on for the freeing. */
+/* The thread has left d, a domain that was its top frame, by unwinding or
+ * exiting: if d is DYING it has one thread less inside, and with none
+ * left it is freed. Interrupts off; they may be turned on for the freeing. */
 void dom_leave(struct domain *d);
 
 /* ---- call.c: calls, returns and unwinding ---- */
@@ -135,9 +181,5 @@ static inline struct trapframe *dom_user_frame(const struct proc *p)
 {
 	return dom_level_frame(p, p->inv_top);
 }
-/* Make p's top frame the level it runs at: its traps land at that level's
- * frame (kstack_top, TSS.esp0) and its address space is that domain's
- * (pgdir, CR3), for a running p. */
-void dom_enter_top(struct proc *p);
 
 #endif

@@ -61,7 +61,6 @@ int dom_home_create(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *
 	if (d) {
 		d->pgdir = pgdir;
 		d->home_of = p;
-		d->threads = 1;
 		d->per_thread[p->slot] = DOM_ENTERED;
 		p->inv[0] = (struct inv_frame){ .dom = d, .gen = d->gen, .kind = INV_HOME };
 		p->inv_top = 0;
@@ -167,7 +166,7 @@ static void dom_free(struct domain *d)
 void dom_leave(struct domain *d)
 {
 	assert_irqs_off();
-	if (--d->threads == 0 && d->state == DOM_DYING)
+	if (d->state == DOM_DYING && --d->threads == 0)
 		dom_free(d);
 }
 
@@ -198,9 +197,22 @@ static void dom_mark_threads(void)
 	}
 }
 
-/* d has just become DYING: its generation moves on and its caps go. */
+/* Threads whose top frame is d: they may be using its memory. */
+static int dom_count_threads(const struct domain *d)
+{
+	int n = 0;
+
+	for (const struct proc *p = proc_table; p < &proc_table[NPROC]; p++)
+		if (p->state != PROC_UNUSED && p->inv[0].dom && dom_current(p) == d)
+			n++;
+	return n;
+}
+
+/* d has just become DYING: its generation moves on, its caps go, and the
+ * threads inside it are counted. */
 static void dom_kill_one(struct domain *d)
 {
+	d->threads = dom_count_threads(d);
 	d->gen++;
 	for (int slot = NCAP - 1; slot >= 0; slot--)
 		if (d->caps[slot].type != CAP_EMPTY)
@@ -256,7 +268,6 @@ void dom_exit(struct proc *p)
 		for (int level = 1; level <= p->inv_top; level++)
 			p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
 		p->inv_top = 0;
-		home->threads++;
 		dom_leave(top);
 	}
 	p->kstack_top = p->kstack_end;

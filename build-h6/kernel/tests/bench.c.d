@@ -1,0 +1,22 @@
+build-h6/kernel/tests/bench.c.o: kernel/tests/bench.c kernel/boot/ktest.h \
+ kernel/boot/cmdline.h kernel/console/console.h kernel/cpu/x86.h \
+ kernel/proc/kthread.h kernel/proc/sched.h kernel/cpu/preempt.h \
+ kernel/debug/panic.h kernel/proc/proc.h kernel/proc/kctx.h \
+ kernel/cpu/fpu.h kernel/cpu/trapframe.h lib/abi.h lib/syscall_list.h \
+ lib/lab.h lib/string.h
+kernel/boot/ktest.h:
+kernel/boot/cmdline.h:
+kernel/console/console.h:
+kernel/cpu/x86.h:
+kernel/proc/kthread.h:
+kernel/proc/sched.h:
+kernel/cpu/preempt.h:
+kernel/debug/panic.h:
+kernel/proc/proc.h:
+kernel/proc/kctx.h:
+kernel/cpu/fpu.h:
+kernel/cpu/trapframe.h:
+lib/abi.h:
+lib/syscall_list.h:
+lib/lab.h:
+lib/string.h:

@@ -1,0 +1,721 @@
+	.section .ksyms, "a"
+	.globl ksym_count, ksym_table
+	.align 4
+ksym_count: .long 358
+ksym_table:
+	.long 0x00100000, ksym_name_1
+	.long 0x00100010, ksym_name_2
+	.long 0x00100050, ksym_name_3
+	.long 0x001003ac, ksym_name_4
+	.long 0x001003c0, ksym_name_5
+	.long 0x001003e0, ksym_name_6
+	.long 0x00100450, ksym_name_7
+	.long 0x00100490, ksym_name_8
+	.long 0x001004a0, ksym_name_9
+	.long 0x001004c0, ksym_name_10
+	.long 0x001004d0, ksym_name_11
+	.long 0x001004f0, ksym_name_12
+	.long 0x00100520, ksym_name_13
+	.long 0x00100650, ksym_name_14
+	.long 0x001006b0, ksym_name_15
+	.long 0x00100700, ksym_name_16
+	.long 0x00100730, ksym_name_17
+	.long 0x00100760, ksym_name_18
+	.long 0x00100880, ksym_name_19
+	.long 0x001009b0, ksym_name_20
+	.long 0x001009f0, ksym_name_21
+	.long 0x00100a00, ksym_name_22
+	.long 0x00100a40, ksym_name_23
+	.long 0x00100a90, ksym_name_24
+	.long 0x00100af0, ksym_name_25
+	.long 0x00100b10, ksym_name_26
+	.long 0x00100cc0, ksym_name_27
+	.long 0x00100d20, ksym_name_28
+	.long 0x00100d40, ksym_name_29
+	.long 0x00100d70, ksym_name_30
+	.long 0x00100dd0, ksym_name_31
+	.long 0x00100f60, ksym_name_32
+	.long 0x00101020, ksym_name_33
+	.long 0x00101130, ksym_name_34
+	.long 0x001011a0, ksym_name_35
+	.long 0x00101230, ksym_name_36
+	.long 0x00101250, ksym_name_37
+	.long 0x00101270, ksym_name_38
+	.long 0x00101290, ksym_name_39
+	.long 0x001012c0, ksym_name_40
+	.long 0x00101310, ksym_name_41
+	.long 0x00101430, ksym_name_42
+	.long 0x001014b0, ksym_name_43
+	.long 0x001014e0, ksym_name_44
+	.long 0x00101540, ksym_name_45
+	.long 0x001016d0, ksym_name_46
+	.long 0x00101760, ksym_name_47
+	.long 0x001017c0, ksym_name_48
+	.long 0x00101850, ksym_name_49
+	.long 0x001018c0, ksym_name_50
+	.long 0x001018e0, ksym_name_51
+	.long 0x00101940, ksym_name_52
+	.long 0x00101990, ksym_name_53
+	.long 0x001019d0, ksym_name_54
+	.long 0x00101a00, ksym_name_55
+	.long 0x00101a10, ksym_name_56
+	.long 0x00101a40, ksym_name_57
+	.long 0x00101ab0, ksym_name_58
+	.long 0x00101ad0, ksym_name_59
+	.long 0x00101b10, ksym_name_60
+	.long 0x00101b70, ksym_name_61
+	.long 0x00101bc0, ksym_name_62
+	.long 0x00101c40, ksym_name_63
+	.long 0x00101ce0, ksym_name_64
+	.long 0x00101d60, ksym_name_65
+	.long 0x00101df0, ksym_name_66
+	.long 0x00101e70, ksym_name_67
+	.long 0x00101ee0, ksym_name_68
+	.long 0x00102020, ksym_name_69
+	.long 0x00102070, ksym_name_70
+	.long 0x001022c0, ksym_name_71
+	.long 0x001022f0, ksym_name_72
+	.long 0x001023a0, ksym_name_73
+	.long 0x00102430, ksym_name_74
+	.long 0x00102500, ksym_name_75
+	.long 0x00102620, ksym_name_76
+	.long 0x001026f0, ksym_name_77
+	.long 0x00102860, ksym_name_78
+	.long 0x001028f0, ksym_name_79
+	.long 0x00102960, ksym_name_80
+	.long 0x00102a70, ksym_name_81
+	.long 0x00102bd0, ksym_name_82
+	.long 0x00102c30, ksym_name_83
+	.long 0x00102c80, ksym_name_84
+	.long 0x00102c90, ksym_name_85
+	.long 0x00102cc0, ksym_name_86
+	.long 0x00102cf0, ksym_name_87
+	.long 0x00102d40, ksym_name_88
+	.long 0x00102e20, ksym_name_89
+	.long 0x00102ea0, ksym_name_90
+	.long 0x00102f00, ksym_name_91
+	.long 0x00103110, ksym_name_92
+	.long 0x00103120, ksym_name_93
+	.long 0x00103210, ksym_name_94
+	.long 0x00103250, ksym_name_95
+	.long 0x00103340, ksym_name_96
+	.long 0x00103360, ksym_name_97
+	.long 0x00103370, ksym_name_98
+	.long 0x00103470, ksym_name_99
+	.long 0x001034d0, ksym_name_100
+	.long 0x00103540, ksym_name_101
+	.long 0x001035d0, ksym_name_102
+	.long 0x00103660, ksym_name_103
+	.long 0x001036c0, ksym_name_104
+	.long 0x00103730, ksym_name_105
+	.long 0x00103780, ksym_name_106
+	.long 0x001037c0, ksym_name_107
+	.long 0x00103870, ksym_name_108
+	.long 0x00103910, ksym_name_109
+	.long 0x00103950, ksym_name_110
+	.long 0x00103a00, ksym_name_111
+	.long 0x00103a90, ksym_name_112
+	.long 0x00103bb0, ksym_name_113
+	.long 0x00103c80, ksym_name_114
+	.long 0x00103ce0, ksym_name_115
+	.long 0x00103d70, ksym_name_116
+	.long 0x00103d90, ksym_name_117
+	.long 0x00103db0, ksym_name_118
+	.long 0x00103e00, ksym_name_119
+	.long 0x00103e50, ksym_name_120
+	.long 0x00103ea0, ksym_name_121
+	.long 0x00103f35, ksym_name_122
+	.long 0x00103f54, ksym_name_123
+	.long 0x00103f80, ksym_name_124
+	.long 0x00103fa0, ksym_name_125
+	.long 0x00104010, ksym_name_126
+	.long 0x00104020, ksym_name_127
+	.long 0x00104060, ksym_name_128
+	.long 0x001040a0, ksym_name_129
+	.long 0x001040f0, ksym_name_130
+	.long 0x00104250, ksym_name_131
+	.long 0x00104310, ksym_name_132
+	.long 0x001043d0, ksym_name_133
+	.long 0x00104410, ksym_name_134
+	.long 0x00104460, ksym_name_135
+	.long 0x001044b0, ksym_name_136
+	.long 0x001044e0, ksym_name_137
+	.long 0x00104530, ksym_name_138
+	.long 0x001045a0, ksym_name_139
+	.long 0x001045e0, ksym_name_140
+	.long 0x00104680, ksym_name_141
+	.long 0x001046d0, ksym_name_142
+	.long 0x00104750, ksym_name_143
+	.long 0x00104790, ksym_name_144
+	.long 0x00104800, ksym_name_145
+	.long 0x00104840, ksym_name_146
+	.long 0x001048b0, ksym_name_147
+	.long 0x001048e0, ksym_name_148
+	.long 0x00104970, ksym_name_149
+	.long 0x00104a70, ksym_name_150
+	.long 0x00104b20, ksym_name_151
+	.long 0x00104b90, ksym_name_152
+	.long 0x00104bf0, ksym_name_153
+	.long 0x00104d00, ksym_name_154
+	.long 0x00104d30, ksym_name_155
+	.long 0x00104d70, ksym_name_156
+	.long 0x00104d90, ksym_name_157
+	.long 0x00104db0, ksym_name_158
+	.long 0x00104e10, ksym_name_159
+	.long 0x00104e60, ksym_name_160
+	.long 0x00104e80, ksym_name_161
+	.long 0x00104ea0, ksym_name_162
+	.long 0x00104ee0, ksym_name_163
+	.long 0x00104f50, ksym_name_164
+	.long 0x00104f70, ksym_name_165
+	.long 0x00104fc0, ksym_name_166
+	.long 0x00105000, ksym_name_167
+	.long 0x00105040, ksym_name_168
+	.long 0x001050d0, ksym_name_169
+	.long 0x00105120, ksym_name_170
+	.long 0x00105170, ksym_name_171
+	.long 0x001051c0, ksym_name_172
+	.long 0x00105240, ksym_name_173
+	.long 0x00105360, ksym_name_174
+	.long 0x00105380, ksym_name_175
+	.long 0x001053b0, ksym_name_176
+	.long 0x00105580, ksym_name_177
+	.long 0x001055a0, ksym_name_178
+	.long 0x001055c0, ksym_name_179
+	.long 0x001055e0, ksym_name_180
+	.long 0x00105610, ksym_name_181
+	.long 0x00105630, ksym_name_182
+	.long 0x00105690, ksym_name_183
+	.long 0x001056b0, ksym_name_184
+	.long 0x001056e0, ksym_name_185
+	.long 0x00105860, ksym_name_186
+	.long 0x00105880, ksym_name_187
+	.long 0x00105890, ksym_name_188
+	.long 0x001058c0, ksym_name_189
+	.long 0x001058f0, ksym_name_190
+	.long 0x001059a0, ksym_name_191
+	.long 0x00105a00, ksym_name_192
+	.long 0x00105a50, ksym_name_193
+	.long 0x00105b10, ksym_name_194
+	.long 0x00105bee, ksym_name_195
+	.long 0x00105c40, ksym_name_196
+	.long 0x00105c60, ksym_name_197
+	.long 0x00105c70, ksym_name_198
+	.long 0x00105c80, ksym_name_199
+	.long 0x00105cd0, ksym_name_200
+	.long 0x00105d50, ksym_name_201
+	.long 0x00105da0, ksym_name_202
+	.long 0x00105dd0, ksym_name_203
+	.long 0x00105e00, ksym_name_204
+	.long 0x00105e20, ksym_name_205
+	.long 0x00105f00, ksym_name_206
+	.long 0x00105f20, ksym_name_207
+	.long 0x00105f40, ksym_name_208
+	.long 0x00105f60, ksym_name_209
+	.long 0x00105fa0, ksym_name_210
+	.long 0x001061d0, ksym_name_211
+	.long 0x001061f0, ksym_name_212
+	.long 0x00106240, ksym_name_213
+	.long 0x00106250, ksym_name_214
+	.long 0x00106260, ksym_name_215
+	.long 0x00106290, ksym_name_216
+	.long 0x00106390, ksym_name_217
+	.long 0x00106470, ksym_name_218
+	.long 0x00106540, ksym_name_219
+	.long 0x001065c0, ksym_name_220
+	.long 0x00106610, ksym_name_221
+	.long 0x00106640, ksym_name_222
+	.long 0x00106700, ksym_name_223
+	.long 0x00106800, ksym_name_224
+	.long 0x001069f0, ksym_name_225
+	.long 0x00106a10, ksym_name_226
+	.long 0x00106a50, ksym_name_227
+	.long 0x00106a80, ksym_name_228
+	.long 0x00106b20, ksym_name_229
+	.long 0x00106b30, ksym_name_230
+	.long 0x00106b40, ksym_name_231
+	.long 0x00106b80, ksym_name_232
+	.long 0x00106c60, ksym_name_233
+	.long 0x00106cb0, ksym_name_234
+	.long 0x00106dd0, ksym_name_235
+	.long 0x00106e40, ksym_name_236
+	.long 0x00106ed0, ksym_name_237
+	.long 0x00106fe0, ksym_name_238
+	.long 0x001070a0, ksym_name_239
+	.long 0x00107110, ksym_name_240
+	.long 0x001071b0, ksym_name_241
+	.long 0x001072b0, ksym_name_242
+	.long 0x00107340, ksym_name_243
+	.long 0x00107450, ksym_name_244
+	.long 0x00107690, ksym_name_245
+	.long 0x001076c0, ksym_name_246
+	.long 0x001076d0, ksym_name_247
+	.long 0x00107780, ksym_name_248
+	.long 0x001078e0, ksym_name_249
+	.long 0x00107ab0, ksym_name_250
+	.long 0x00107bb0, ksym_name_251
+	.long 0x00107be0, ksym_name_252
+	.long 0x00107c20, ksym_name_253
+	.long 0x00107c40, ksym_name_254
+	.long 0x00107c70, ksym_name_255
+	.long 0x00107ce0, ksym_name_256
+	.long 0x00107d30, ksym_name_257
+	.long 0x00107d70, ksym_name_258
+	.long 0x00107dc0, ksym_name_259
+	.long 0x00107e60, ksym_name_260
+	.long 0x00107ea0, ksym_name_261
+	.long 0x00107ed0, ksym_name_262
+	.long 0x00107f00, ksym_name_263
+	.long 0x00107f68, ksym_name_264
+	.long 0x00107f78, ksym_name_265
+	.long 0x00107f88, ksym_name_266
+	.long 0x00107f98, ksym_name_267
+	.long 0x00107fa8, ksym_name_268
+	.long 0x00107fb8, ksym_name_269
+	.long 0x00107fc8, ksym_name_270
+	.long 0x00107fd8, ksym_name_271
+	.long 0x00107fe8, ksym_name_272
+	.long 0x00107ff0, ksym_name_273
+	.long 0x00108000, ksym_name_274
+	.long 0x00108008, ksym_name_275
+	.long 0x00108010, ksym_name_276
+	.long 0x00108018, ksym_name_277
+	.long 0x00108020, ksym_name_278
+	.long 0x00108028, ksym_name_279
+	.long 0x00108038, ksym_name_280
+	.long 0x00108048, ksym_name_281
+	.long 0x00108050, ksym_name_282
+	.long 0x00108060, ksym_name_283
+	.long 0x00108070, ksym_name_284
+	.long 0x00108080, ksym_name_285
+	.long 0x00108090, ksym_name_286
+	.long 0x001080a0, ksym_name_287
+	.long 0x001080b0, ksym_name_288
+	.long 0x001080c0, ksym_name_289
+	.long 0x001080d0, ksym_name_290
+	.long 0x001080e0, ksym_name_291
+	.long 0x001080f0, ksym_name_292
+	.long 0x00108100, ksym_name_293
+	.long 0x00108110, ksym_name_294
+	.long 0x00108120, ksym_name_295
+	.long 0x00108130, ksym_name_296
+	.long 0x00108140, ksym_name_297
+	.long 0x00108148, ksym_name_298
+	.long 0x00108150, ksym_name_299
+	.long 0x00108158, ksym_name_300
+	.long 0x00108160, ksym_name_301
+	.long 0x00108168, ksym_name_302
+	.long 0x00108170, ksym_name_303
+	.long 0x00108178, ksym_name_304
+	.long 0x00108180, ksym_name_305
+	.long 0x00108188, ksym_name_306
+	.long 0x00108190, ksym_name_307
+	.long 0x00108198, ksym_name_308
+	.long 0x001081a0, ksym_name_309
+	.long 0x001081a8, ksym_name_310
+	.long 0x001081b0, ksym_name_311
+	.long 0x001081b8, ksym_name_312
+	.long 0x001081be, ksym_name_313
+	.long 0x001081d6, ksym_name_314
+	.long 0x001081e5, ksym_name_315
+	.long 0x001081f0, ksym_name_316
+	.long 0x00108218, ksym_name_317
+	.long 0x00108236, ksym_name_318
+	.long 0x00108240, ksym_name_319
+	.long 0x00108280, ksym_name_320
+	.long 0x001084c0, ksym_name_321
+	.long 0x00108810, ksym_name_322
+	.long 0x001088f0, ksym_name_323
+	.long 0x00108940, ksym_name_324
+	.long 0x001089d0, ksym_name_325
+	.long 0x00108a50, ksym_name_326
+	.long 0x00108d10, ksym_name_327
+	.long 0x00108dc0, ksym_name_328
+	.long 0x00108e40, ksym_name_329
+	.long 0x00108f50, ksym_name_330
+	.long 0x00109040, ksym_name_331
+	.long 0x001091d0, ksym_name_332
+	.long 0x00109220, ksym_name_333
+	.long 0x00109350, ksym_name_334
+	.long 0x001093a0, ksym_name_335
+	.long 0x00109420, ksym_name_336
+	.long 0x00109510, ksym_name_337
+	.long 0x00109680, ksym_name_338
+	.long 0x001096b0, ksym_name_339
+	.long 0x001097b0, ksym_name_340
+	.long 0x00109ab0, ksym_name_341
+	.long 0x0010a020, ksym_name_342
+	.long 0x0010a070, ksym_name_343
+	.long 0x0010a0c0, ksym_name_344
+	.long 0x0010a0f0, ksym_name_345
+	.long 0x0010a120, ksym_name_346
+	.long 0x0010a170, ksym_name_347
+	.long 0x0010a1c0, ksym_name_348
+	.long 0x0010a1e0, ksym_name_349
+	.long 0x0010a210, ksym_name_350
+	.long 0x0010a270, ksym_name_351
+	.long 0x0010a2d0, ksym_name_352
+	.long 0x0010a300, ksym_name_353
+	.long 0x0010a380, ksym_name_354
+	.long 0x0010a425, ksym_name_355
+	.long 0x0010a430, ksym_name_356
+	.long 0x0010a480, ksym_name_357
+	.long 0x0010a4b2, ksym_name_358
+ksym_name_1: .asciz "kernel_start"
+ksym_name_2: .asciz "cmdline_error"
+ksym_name_3: .asciz "cmdline_parse"
+ksym_name_4: .asciz "_start"
+ksym_name_5: .asciz "kmon_ticks"
+ksym_name_6: .asciz "kmon_echo"
+ksym_name_7: .asciz "kmon_help"
+ksym_name_8: .asciz "kmon_halt"
+ksym_name_9: .asciz "kmon_tests"
+ksym_name_10: .asciz "kmon_ps"
+ksym_name_11: .asciz "kmon_backtrace"
+ksym_name_12: .asciz "kmon_mem"
+ksym_name_13: .asciz "kmon_run"
+ksym_name_14: .asciz "ktest_find"
+ksym_name_15: .asciz "ktest_list"
+ksym_name_16: .asciz "ktest_fail"
+ksym_name_17: .asciz "ktest_random"
+ksym_name_18: .asciz "run_init"
+ksym_name_19: .asciz "kmain"
+ksym_name_20: .asciz "console_format_putc"
+ksym_name_21: .asciz "console_init"
+ksym_name_22: .asciz "console_putc"
+ksym_name_23: .asciz "console_write"
+ksym_name_24: .asciz "vprintf"
+ksym_name_25: .asciz "printf"
+ksym_name_26: .asciz "keyboard_getc"
+ksym_name_27: .asciz "serial_init"
+ksym_name_28: .asciz "serial_putc"
+ksym_name_29: .asciz "serial_getc"
+ksym_name_30: .asciz "vga_init"
+ksym_name_31: .asciz "vga_putc"
+ksym_name_32: .asciz "cpu_list_names"
+ksym_name_33: .asciz "cpu_init"
+ksym_name_34: .asciz "cpu_describe"
+ksym_name_35: .asciz "fpu_state_init"
+ksym_name_36: .asciz "fpu_save"
+ksym_name_37: .asciz "fpu_restore"
+ksym_name_38: .asciz "fpu_x87_unmasked_pending"
+ksym_name_39: .asciz "fpu_simd_unmasked_pending"
+ksym_name_40: .asciz "fpu_exception_name"
+ksym_name_41: .asciz "gdt_init"
+ksym_name_42: .asciz "gdt_init_double_fault_task"
+ksym_name_43: .asciz "backtrace_frame_ok"
+ksym_name_44: .asciz "backtrace_walk"
+ksym_name_45: .asciz "backtrace_print"
+ksym_name_46: .asciz "ksym_lookup"
+ksym_name_47: .asciz "ksym_address"
+ksym_name_48: .asciz "panic_finish"
+ksym_name_49: .asciz "panic_begin"
+ksym_name_50: .asciz "panic_with_frame"
+ksym_name_51: .asciz "panic"
+ksym_name_52: .asciz "shutdown"
+ksym_name_53: .asciz "dom_call"
+ksym_name_54: .asciz "dom_return"
+ksym_name_55: .asciz "dom_unwind"
+ksym_name_56: .asciz "cap_lookup_any"
+ksym_name_57: .asciz "cap_derive"
+ksym_name_58: .asciz "cap_grant"
+ksym_name_59: .asciz "cap_revoke"
+ksym_name_60: .asciz "cap_remove"
+ksym_name_61: .asciz "cap_delete"
+ksym_name_62: .asciz "cap_install"
+ksym_name_63: .asciz "cap_describe"
+ksym_name_64: .asciz "dom_alloc"
+ksym_name_65: .asciz "dom_home_create"
+ksym_name_66: .asciz "dom_home_copy_caps"
+ksym_name_67: .asciz "dom_home_replace"
+ksym_name_68: .asciz "dom_create"
+ksym_name_69: .asciz "dom_leave"
+ksym_name_70: .asciz "dom_destroy_tree"
+ksym_name_71: .asciz "dom_destroy"
+ksym_name_72: .asciz "dom_exit"
+ksym_name_73: .asciz "file_close"
+ksym_name_74: .asciz "file_read"
+ksym_name_75: .asciz "file_write"
+ksym_name_76: .asciz "image_load"
+ksym_name_77: .asciz "image_check"
+ksym_name_78: .asciz "pipe_create"
+ksym_name_79: .asciz "pipe_close_end"
+ksym_name_80: .asciz "pipe_read"
+ksym_name_81: .asciz "pipe_write"
+ksym_name_82: .asciz "ramdisk_find"
+ksym_name_83: .asciz "tty_input"
+ksym_name_84: .asciz "tty_set_ctrl_p"
+ksym_name_85: .asciz "tty_serial_intr"
+ksym_name_86: .asciz "tty_keyboard_intr"
+ksym_name_87: .asciz "tty_getc"
+ksym_name_88: .asciz "tty_read"
+ksym_name_89: .asciz "tty_readline"
+ksym_name_90: .asciz "frame_code_name.constprop.0"
+ksym_name_91: .asciz "frame_init"
+ksym_name_92: .asciz "frame_set_poisoning"
+ksym_name_93: .asciz "frame_alloc"
+ksym_name_94: .asciz "frame_alloc_zeroed"
+ksym_name_95: .asciz "frame_free"
+ksym_name_96: .asciz "frame_free_count"
+ksym_name_97: .asciz "frame_phys_top"
+ksym_name_98: .asciz "kstack_alloc"
+ksym_name_99: .asciz "kstack_free"
+ksym_name_100: .asciz "kstack_contains"
+ksym_name_101: .asciz "kstack_guard_slot"
+ksym_name_102: .asciz "paging_map_direct"
+ksym_name_103: .asciz "paging_walk"
+ksym_name_104: .asciz "paging_map"
+ksym_name_105: .asciz "paging_unmap"
+ksym_name_106: .asciz "paging_is_mapped"
+ksym_name_107: .asciz "paging_init"
+ksym_name_108: .asciz "uaccess_copy"
+ksym_name_109: .asciz "vm_create"
+ksym_name_110: .asciz "vm_free"
+ksym_name_111: .asciz "vm_map_zeroed"
+ksym_name_112: .asciz "vm_unmap"
+ksym_name_113: .asciz "vm_copy"
+ksym_name_114: .asciz "vm_user_pages"
+ksym_name_115: .asciz "uaccess_ok"
+ksym_name_116: .asciz "uaccess_read"
+ksym_name_117: .asciz "uaccess_write"
+ksym_name_118: .asciz "copyin"
+ksym_name_119: .asciz "copyout"
+ksym_name_120: .asciz "vm_write"
+ksym_name_121: .asciz "copyinstr"
+ksym_name_122: .asciz "setctx"
+ksym_name_123: .asciz "resctx"
+ksym_name_124: .asciz "kthread_bootstrap"
+ksym_name_125: .asciz "kthread_create"
+ksym_name_126: .asciz "kthread_exit"
+ksym_name_127: .asciz "proc_reap.part.0"
+ksym_name_128: .asciz "proc_state_name"
+ksym_name_129: .asciz "proc_init"
+ksym_name_130: .asciz "proc_alloc"
+ksym_name_131: .asciz "proc_exit"
+ksym_name_132: .asciz "proc_join"
+ksym_name_133: .asciz "proc_find"
+ksym_name_134: .asciz "proc_reap"
+ksym_name_135: .asciz "proc_fpu_claim"
+ksym_name_136: .asciz "proc_fpu_switch_in_owned"
+ksym_name_137: .asciz "proc_fpu_reset"
+ksym_name_138: .asciz "proc_fpu_copy"
+ksym_name_139: .asciz "proc_fpu_release"
+ksym_name_140: .asciz "sched_switch_to"
+ksym_name_141: .asciz "sched_switch_from"
+ksym_name_142: .asciz "sched_remove_current"
+ksym_name_143: .asciz "sched_init"
+ksym_name_144: .asciz "sched_make_runnable"
+ksym_name_145: .asciz "sched_yield"
+ksym_name_146: .asciz "sched_exit"
+ksym_name_147: .asciz "sched_preempt_pending"
+ksym_name_148: .asciz "sched_preempt"
+ksym_name_149: .asciz "sched_tick"
+ksym_name_150: .asciz "sleep"
+ksym_name_151: .asciz "proc_wake"
+ksym_name_152: .asciz "wakeup"
+ksym_name_153: .asciz "sleep_ticks"
+ksym_name_154: .asciz "sem_init"
+ksym_name_155: .asciz "sem_down"
+ksym_name_156: .asciz "sem_up"
+ksym_name_157: .asciz "mutex_init"
+ksym_name_158: .asciz "mutex_lock"
+ksym_name_159: .asciz "mutex_unlock"
+ksym_name_160: .asciz "mutex_held"
+ksym_name_161: .asciz "timer_intr"
+ksym_name_162: .asciz "timer_init"
+ksym_name_163: .asciz "sys_dom_create"
+ksym_name_164: .asciz "sys_dom_destroy"
+ksym_name_165: .asciz "sys_cap_grant"
+ksym_name_166: .asciz "sys_cap_revoke"
+ksym_name_167: .asciz "sys_cap_delete"
+ksym_name_168: .asciz "sys_cap_info"
+ksym_name_169: .asciz "sys_read"
+ksym_name_170: .asciz "sys_write"
+ksym_name_171: .asciz "sys_close"
+ksym_name_172: .asciz "sys_dup"
+ksym_name_173: .asciz "sys_pipe"
+ksym_name_174: .asciz "sys_exit"
+ksym_name_175: .asciz "sys_fork"
+ksym_name_176: .asciz "sys_exec"
+ksym_name_177: .asciz "sys_wait"
+ksym_name_178: .asciz "sys_kill"
+ksym_name_179: .asciz "sys_getpid"
+ksym_name_180: .asciz "sys_getppid"
+ksym_name_181: .asciz "sys_yield"
+ksym_name_182: .asciz "sys_sleep"
+ksym_name_183: .asciz "sys_uptime"
+ksym_name_184: .asciz "sys_sbrk"
+ksym_name_185: .asciz "sys_ps"
+ksym_name_186: .asciz "sys_memfree"
+ksym_name_187: .asciz "sys_nosys"
+ksym_name_188: .asciz "syscall_trap"
+ksym_name_189: .asciz "syscall_init"
+ksym_name_190: .asciz "preempt_thread"
+ksym_name_191: .asciz "yield_thread"
+ksym_name_192: .asciz "bench_threads"
+ksym_name_193: .asciz "ktest_bench_yield"
+ksym_name_194: .asciz "ktest_bench_preempt"
+ksym_name_195: .asciz "kctx_probe"
+ksym_name_196: .asciz "ktest_nullwrite"
+ksym_name_197: .asciz "ktest_textwrite"
+ksym_name_198: .asciz "ktest_boot"
+ksym_name_199: .asciz "ktest_args"
+ksym_name_200: .asciz "ktest_timer"
+ksym_name_201: .asciz "ktest_pagefault"
+ksym_name_202: .asciz "ktest_divzero"
+ksym_name_203: .asciz "ktest_triplefault"
+ksym_name_204: .asciz "ktest_hang"
+ksym_name_205: .asciz "ktest_printf"
+ksym_name_206: .asciz "bt_leaf"
+ksym_name_207: .asciz "bt_pong"
+ksym_name_208: .asciz "bt_ping"
+ksym_name_209: .asciz "ktest_backtrace"
+ksym_name_210: .asciz "ktest_btchain"
+ksym_name_211: .asciz "ktest_panic"
+ksym_name_212: .asciz "overflow_recurse"
+ksym_name_213: .asciz "overflow_thread"
+ksym_name_214: .asciz "stacktop_thread"
+ksym_name_215: .asciz "kctx_resume_from_depth"
+ksym_name_216: .asciz "ktest_setctx"
+ksym_name_217: .asciz "ktest_stacktop"
+ksym_name_218: .asciz "ktest_pingpong"
+ksym_name_219: .asciz "ktest_overflow"
+ksym_name_220: .asciz "pingpong_thread"
+ksym_name_221: .asciz "orphan_slot_taker"
+ksym_name_222: .asciz "orphan_parent"
+ksym_name_223: .asciz "ktest_exit"
+ksym_name_224: .asciz "ktest_orphans"
+ksym_name_225: .asciz "exit_thread"
+ksym_name_226: .asciz "orphan_child"
+ksym_name_227: .asciz "spin_thread"
+ksym_name_228: .asciz "quantum_spin"
+ksym_name_229: .asciz "quantum_thread"
+ksym_name_230: .asciz "ctrlp_thread"
+ksym_name_231: .asciz "nap_thread"
+ksym_name_232: .asciz "race_thread"
+ksym_name_233: .asciz "wakeall_thread"
+ksym_name_234: .asciz "pc_consumer"
+ksym_name_235: .asciz "pc_put_sleep"
+ksym_name_236: .asciz "pc_producer"
+ksym_name_237: .asciz "ktest_spin"
+ksym_name_238: .asciz "race_run"
+ksym_name_239: .asciz "ktest_race"
+ksym_name_240: .asciz "ktest_nap"
+ksym_name_241: .asciz "ktest_wakeall"
+ksym_name_242: .asciz "ktest_ctrlp"
+ksym_name_243: .asciz "ktest_quantum"
+ksym_name_244: .asciz "pc_run"
+ksym_name_245: .asciz "ktest_prodcons"
+ksym_name_246: .asciz "doublefree_release"
+ksym_name_247: .asciz "ktest_doublefree"
+ksym_name_248: .asciz "ktest_poison"
+ksym_name_249: .asciz "ktest_walk"
+ksym_name_250: .asciz "double_fault_task"
+ksym_name_251: .asciz "double_fault_init"
+ksym_name_252: .asciz "pic_init"
+ksym_name_253: .asciz "pic_unmask"
+ksym_name_254: .asciz "pic_mask"
+ksym_name_255: .asciz "pic_acknowledge"
+ksym_name_256: .asciz "trap_unexpected"
+ksym_name_257: .asciz "trap_fpu_unavailable"
+ksym_name_258: .asciz "trap_name"
+ksym_name_259: .asciz "trap_init"
+ksym_name_260: .asciz "trap_set_task_gate"
+ksym_name_261: .asciz "trap_register"
+ksym_name_262: .asciz "trap_register_irq"
+ksym_name_263: .asciz "trap_dispatch"
+ksym_name_264: .asciz "trap_vectors_start"
+ksym_name_265: .asciz "vector_1"
+ksym_name_266: .asciz "vector_2"
+ksym_name_267: .asciz "vector_3"
+ksym_name_268: .asciz "vector_4"
+ksym_name_269: .asciz "vector_5"
+ksym_name_270: .asciz "vector_6"
+ksym_name_271: .asciz "vector_7"
+ksym_name_272: .asciz "vector_8"
+ksym_name_273: .asciz "vector_9"
+ksym_name_274: .asciz "vector_10"
+ksym_name_275: .asciz "vector_11"
+ksym_name_276: .asciz "vector_12"
+ksym_name_277: .asciz "vector_13"
+ksym_name_278: .asciz "vector_14"
+ksym_name_279: .asciz "vector_15"
+ksym_name_280: .asciz "vector_16"
+ksym_name_281: .asciz "vector_17"
+ksym_name_282: .asciz "vector_18"
+ksym_name_283: .asciz "vector_19"
+ksym_name_284: .asciz "vector_20"
+ksym_name_285: .asciz "vector_21"
+ksym_name_286: .asciz "vector_22"
+ksym_name_287: .asciz "vector_23"
+ksym_name_288: .asciz "vector_24"
+ksym_name_289: .asciz "vector_25"
+ksym_name_290: .asciz "vector_26"
+ksym_name_291: .asciz "vector_27"
+ksym_name_292: .asciz "vector_28"
+ksym_name_293: .asciz "vector_29"
+ksym_name_294: .asciz "vector_30"
+ksym_name_295: .asciz "vector_31"
+ksym_name_296: .asciz "vector_32"
+ksym_name_297: .asciz "vector_33"
+ksym_name_298: .asciz "vector_34"
+ksym_name_299: .asciz "vector_35"
+ksym_name_300: .asciz "vector_36"
+ksym_name_301: .asciz "vector_37"
+ksym_name_302: .asciz "vector_38"
+ksym_name_303: .asciz "vector_39"
+ksym_name_304: .asciz "vector_40"
+ksym_name_305: .asciz "vector_41"
+ksym_name_306: .asciz "vector_42"
+ksym_name_307: .asciz "vector_43"
+ksym_name_308: .asciz "vector_44"
+ksym_name_309: .asciz "vector_45"
+ksym_name_310: .asciz "vector_46"
+ksym_name_311: .asciz "vector_47"
+ksym_name_312: .asciz "vector_48"
+ksym_name_313: .asciz "trap_common"
+ksym_name_314: .asciz "trap_return"
+ksym_name_315: .asciz "trap_pop_frame"
+ksym_name_316: .asciz "vector_49"
+ksym_name_317: .asciz "vector_50"
+ksym_name_318: .asciz "trap_resume"
+ksym_name_319: .asciz "trap_stack_owner"
+ksym_name_320: .asciz "panic_trap"
+ksym_name_321: .asciz "user_fault_describe.constprop.0"
+ksym_name_322: .asciz "user_fault_in_domain"
+ksym_name_323: .asciz "user_fault_vm86"
+ksym_name_324: .asciz "user_fault"
+ksym_name_325: .asciz "exec_args_add"
+ksym_name_326: .asciz "exec"
+ksym_name_327: .asciz "proc_dump_kernel_where"
+ksym_name_328: .asciz "proc_dump_frame_where"
+ksym_name_329: .asciz "proc_dump"
+ksym_name_330: .asciz "uproc_start_init"
+ksym_name_331: .asciz "uproc_fork"
+ksym_name_332: .asciz "uproc_exit"
+ksym_name_333: .asciz "uproc_wait"
+ksym_name_334: .asciz "uproc_return_to_user"
+ksym_name_335: .asciz "uproc_kill"
+ksym_name_336: .asciz "uproc_sbrk"
+ksym_name_337: .asciz "usym_lookup"
+ksym_name_338: .asciz "buffer_sink_putc"
+ksym_name_339: .asciz "format_text"
+ksym_name_340: .asciz "format_integer"
+ksym_name_341: .asciz "vformat"
+ksym_name_342: .asciz "vsnprintf"
+ksym_name_343: .asciz "snprintf"
+ksym_name_344: .asciz "memset"
+ksym_name_345: .asciz "memcpy"
+ksym_name_346: .asciz "memmove"
+ksym_name_347: .asciz "memcmp"
+ksym_name_348: .asciz "strlen"
+ksym_name_349: .asciz "strnlen"
+ksym_name_350: .asciz "strcmp"
+ksym_name_351: .asciz "strncmp"
+ksym_name_352: .asciz "strchr"
+ksym_name_353: .asciz "strlcpy"
+ksym_name_354: .asciz "parse_uint"
+ksym_name_355: .asciz "nopreempt_start"
+ksym_name_356: .asciz "file_alloc"
+ksym_name_357: .asciz "file_dup"
+ksym_name_358: .asciz "nopreempt_end"

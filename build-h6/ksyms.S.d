@@ -1,0 +1,1 @@
+build-h6/ksyms.S.o: build-h6/ksyms.S

@@ -1,0 +1,1 @@
+build-h6/ksyms0.S.o: build-h6/ksyms0.S

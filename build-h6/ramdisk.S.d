@@ -1,0 +1,1 @@
+build-h6/ramdisk.S.o: build-h6/ramdisk.S

@@ -1,0 +1,38 @@
+"""Lab 6: the instruction budget of a domain call, measured by user/ubench.c
+under icount (`init=ubench domcall`, as `make bench` runs it): dom_call +
+dom_return into the adder domain with 4 arguments and 2 results. A student's
+budget is twice the project's target (grader/budgets.py), and the path must
+not depend on how many domains exist: 16 loaded cost what 2 do, within 5 %."""
+
+import re
+
+import pytest
+
+from budgets import student_budget
+
+SCALING_TOLERANCE = 0.05
+
+
+def per_op(boot, name):
+    """per_op of `ubench NAME`, from a clean run."""
+    run = boot(f"poison=0 init=ubench {name}")
+    run.expect_exit("success")
+    match = re.search(rf"^bench: {name} per_op=(\d+(?:\.\d+)?) .*domains=(\d+)$", run.output, re.M)
+    assert match, f"no 'bench: {name} per_op=... domains=...' line (ubench checks adder's answers)"
+    return float(match.group(1))
+
+
+@pytest.mark.points(5)
+def test_domain_call_budget(boot):
+    """dom_call + dom_return (4 arguments, 2 results) fits its instruction budget"""
+    value = per_op(boot, "domcall")
+    budget = student_budget("domain call round trip")
+    assert value <= budget, f"domcall: {value:g} instructions; the budget is {budget:,}"
+
+
+@pytest.mark.points(5)
+def test_domain_call_cost_does_not_grow_with_domains(boot):
+    """a call costs the same with 16 domains loaded as with 2 (no scan of the domain table)"""
+    few, many = per_op(boot, "domcall"), per_op(boot, "domcall16")
+    assert many <= few * (1 + SCALING_TOLERANCE), \
+        f"with 16 domains a call costs {many:g} instructions, with 2 {few:g}: more than 5 % apart"
