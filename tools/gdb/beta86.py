@@ -1445,7 +1445,10 @@ class BreakHint:
         programs = user_programs_defining(name)
         if not programs:
             return
-        every = len(programs) == len(user_program_names())
+        # Domain images (user/domains/, entered at dom_main, lab 6) are
+        # no processes: "every program" means every one a process runs.
+        processes = set(user_program_names()) - set(user_programs_defining("dom_main"))
+        every = set(programs) >= processes
         example = "sh" if "sh" in programs else programs[0]
         where = ("every user program" if every else "user program%s %s" % (
             "s" if len(programs) > 1 else "", ", ".join(programs)))
