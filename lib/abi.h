@@ -92,7 +92,7 @@ struct procinfo {
  *                         only when there is no call to return from.
  * A callee is entered at its ELF entry with %eax the capability's badge,
  * %edx, %ebx, %esi, %edi the four arguments, %ebp 0, and %esp the top of a
- * stack of the calling thread's own in the callee (lib/user/dom_entry.S). */
+ * stack of the calling thread's own in the callee (lib/user/dom_crt0.S). */
 #define T_DOMCALL_VECTOR   49
 #define T_DOMRETURN_VECTOR 50
 
