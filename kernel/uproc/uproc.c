@@ -176,9 +176,14 @@ int uproc_wait(uint32_t ustatus)
  * kernel stack, as every frame back to user mode is. */
 static void uproc_return_slow(struct proc *cur)
 {
-	if (cur->killed)
-		uproc_exit(cur->killed);
-	dom_unwind(cur, dom_user_frame(cur));
+	/* Freeing a dead domain turns interrupts on for a while (dom_leave),
+	 * so a kill may arrive during the unwind: look again until neither
+	 * is pending. */
+	while (cur->killed | cur->unwind) {
+		if (cur->killed)
+			uproc_exit(cur->killed);
+		dom_unwind(cur, dom_user_frame(cur));
+	}
 }
 
 void uproc_return_to_user(void)
