@@ -59,7 +59,13 @@ ifeq ($(CI),true)
 CFLAGS += -Werror
 endif
 # handout: drop-end
-# HANDOUT_LAB=N compiles lab N's and later labs' stubs (lib/lab.h); use a BUILD= of its own.
+# The lab this tree is for. HANDOUT_LAB=N builds main as lab N's handout
+# tree: lab N's and later labs' blocks compile as their stubs (lib/lab.h),
+# and a boot without init= runs what lab N's tree boots (kernel/boot/main.c);
+# use a BUILD= of its own. A handout tree's Makefile sets it to the tree's
+# own lab (labs/handout.py writes the number here); on main it is empty:
+# every lab is done.
+HANDOUT_LAB ?=
 KCFLAGS  := $(CFLAGS) -Ikernel -Ilib $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
 ASFLAGS  := -m32 -g -Ikernel -Ilib -MMD -MP -D__ASSEMBLER__ $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
 LDFLAGS  := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments

@@ -649,7 +649,11 @@ class GradeBook:
                                           result.location[1] or 0, result.nodeid))
 
     def graded(self):
-        return [result for result in self.ordered() if result.points]
+        """The tests the grade lists: those with points, and a lab's
+        sanity checks (its tests of given code, without points), whose
+        failure a student must see too."""
+        return [result for result in self.ordered()
+                if result.points or result.lab is not None]
 
     def totals(self):
         graded = self.graded()
@@ -678,8 +682,9 @@ class GradeBook:
             for result in in_lab:
                 verdict = {"passed": "OK", "skipped": "SKIP"}.get(result.outcome, "FAIL")
                 dots = "." * max(width - len(result.description), 4)
-                write(f"  {result.description} {dots} {verdict:<3} "
-                      f"{number(result.score)}/{number(result.points)}",
+                score = (f"{number(result.score)}/{number(result.points)}"
+                         if result.points else "sanity check, no points")
+                write(f"  {result.description} {dots} {verdict:<3} {score}",
                       green=result.passed, red=not result.passed)
                 if result.outcome == "failed":
                     write(f"      {result.reason}")

@@ -871,7 +871,9 @@ def test_grading_session_summary_json_and_status(grading_session):
     assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
     assert re.search(r"^  a test whose fixture breaks \.+ FAIL 0/2$", output, re.M)
     assert "Lab 1 score: 8/31" in output and "Score: 8/31" in output
-    assert "test_without_points ." not in output and "another_lab" not in output
+    # A lab's test without points is a sanity check: listed, scoring nothing.
+    assert re.search(r"^  test_without_points \.+ OK  sanity check, no points$", output, re.M)
+    assert "another_lab" not in output
     assert re.search(r"^Random seed (\d+): make grade PYTEST_ARGS=\"--seed \1\" repeats",
                      output, re.M)
 

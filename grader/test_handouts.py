@@ -11,23 +11,48 @@ on this repository.
 The meaningfulness checks take every lab N that has graded tests
 (grader/test_labN_*.py) and at least one LAB_SOLUTION(N) block, write its
 handout into a temporary directory, build it (CI unset: no -Werror) and run
-the handout's own grader on it: lab N's tests must fail there (the stubs
-really leave work to do) and every earlier lab's tests must pass (the labs
-build on each other). Each handout is generated and built once per session
-(per xdist worker) and shared by the two tests of its lab.
+the handout's own grader on it. Each handout is generated and built once
+per session (per xdist worker) and shared by the tests that need it.
+
+- Lab N's own tests with points on handout N (test_handout_fails_own_lab,
+  `-m points`): some fail (the stubs really leave work to do), and
+  together they score 0 points:
+  points go to the student's work, and a test of given code is a sanity
+  check without points (or scores only through the lab's part).
+- The labs build on each other: lab k's tests must pass on every handout
+  N > k, whose stubs are the blocks of labs N and later. Rather than run
+  every earlier lab on every handout (a cost that grows with the square of
+  the number of labs), lab k's tests run once, on handout k+1 (strictly:
+  the first handout after k; test_lab_passes_on_the_next_handout). Its
+  stubs are a superset of every later handout's, so it is the tree where
+  the most of what lab k's tests might touch is missing; at the other end
+  main, which `make test` grades with every test, has no stub at all. A
+  later handout N lies between the two: it has the solutions of labs up
+  to N-1 (as main has) and the stubs of labs N and later (as handout k+1
+  has). The argument assumes that a stub only takes behaviour away, and
+  that no lab k test depends on a solution of one later lab together with
+  the stub of another; the stubs fail loudly and alone, so a lab k test
+  that reached either would fail on handout k+1 or on main already.
+  Cost: each lab's tests run twice on handouts (once its own, once on the
+  next one), linear in the number of labs.
+- A boot without init= (what `make qemu` does) reaches a prompt that
+  answers a command in every handout and on main
+  (test_default_boot_reaches_its_prompt_and_answers): the kernel monitor
+  in a tree whose shell cannot run yet, the shell where it can.
 
 These tests carry no points; they are marked ``unit`` (so `make grade`
 leaves them out and `make test` runs them).
 """
 
 import importlib.util
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 from xml.etree import ElementTree
@@ -335,6 +360,21 @@ def test_makefile_loses_the_drop_region(tmp_path):
     assert written["Makefile"] == expected and written["sub/Makefile"] == expected
 
 
+def test_makefile_gets_the_lab_number(tmp_path):
+    makefile = "# the tree's lab\nHANDOUT_LAB ?=\nKCFLAGS := -DHANDOUT_LAB=$(HANDOUT_LAB)\n" \
+               "HANDOUT_LAB ?= 2\n"
+    written, _ = sample_handout(tmp_path, {"Makefile": makefile}, lab=3)
+    # Only the empty setting is the handout's to fill in.
+    assert written["Makefile"] == ("# the tree's lab\nHANDOUT_LAB := 3\n"
+                                   "KCFLAGS := -DHANDOUT_LAB=$(HANDOUT_LAB)\nHANDOUT_LAB ?= 2\n")
+
+
+def test_this_makefile_hands_out_its_lab():
+    """The repository's Makefile has the line a handout sets, once."""
+    text = (REPO_ROOT / "Makefile").read_text()
+    assert handout.set_handout_lab(text, 4).count("\nHANDOUT_LAB := 4\n") == 1
+
+
 # ---- malformed inputs ---------------------------------------------------------------------
 
 MALFORMED_SAMPLES = {
@@ -588,10 +628,6 @@ NOT_YET = pytest.param(None, id="none", marks=pytest.mark.skip(
     reason="no lab has both graded tests (grader/test_labN_*.py) and a LAB_SOLUTION(N) block"))
 
 
-def earlier_graded_labs(lab):
-    return [earlier for earlier in GRADED_LABS if earlier < lab]
-
-
 def clean_environment():
     environment = dict(os.environ)
     for name in LEAKING_VARIABLES:
@@ -663,16 +699,23 @@ def built_handout(tmp_path_factory):
 class GraderRun:
     """One run of a handout's grader on one lab's test files."""
     lab: int
+    handout_lab: int
     returncode: int
     output: str
     outcomes: dict          # test name -> "passed", "failed", "error", "skipped"
+    scores: dict = field(default_factory=dict)   # test name -> (points earned, points)
 
     def named(self, outcome):
         return [name for name, seen in self.outcomes.items() if seen == outcome]
 
+    def scored(self):
+        """{test name: (earned, points)} of the tests that earned points."""
+        return {name: score for name, score in self.scores.items() if score[0] > 0}
+
     def describe(self):
-        return (f"`pytest grader/test_lab{self.lab}_*.py --lab {self.lab}` exited "
-                f"{self.returncode}; its output ends:\n{tail(self.output)}")
+        return (f"`pytest grader/test_lab{self.lab}_*.py --lab {self.lab}` in the lab "
+                f"{self.handout_lab} handout exited {self.returncode}; its output "
+                f"ends:\n{tail(self.output)}")
 
 
 def junit_outcome(testcase):
@@ -685,70 +728,128 @@ def junit_outcome(testcase):
     return "passed"
 
 
-def lab_outcomes(junit_path, lab):
-    """{test name: outcome} of lab's tests (test_labN_*.py) in a JUnit report."""
+def junit_outcomes(junit_path):
+    """{test name: outcome} of the tests in a JUnit report (a grader run
+    with --lab N holds only lab N's)."""
     if not junit_path.is_file():
         return {}
     outcomes = {}
     for testcase in ElementTree.parse(junit_path).getroot().iter("testcase"):
         module = testcase.get("classname", "").split(".")[-1]
-        match = LAB_TEST_MODULE.match(module + ".py")
-        if match and int(match.group(1)) == lab:
-            outcomes[f"{module}::{testcase.get('name')}"] = junit_outcome(testcase)
+        outcomes[f"{module}::{testcase.get('name')}"] = junit_outcome(testcase)
     return outcomes
 
 
-def run_grader(tree, lab, first_failure_only=False):
+def lab_scores(json_path, lab):
+    """{test name: (earned, points)} of lab's tests in a --grade-json report."""
+    if not json_path.is_file():
+        return {}
+    scores = {}
+    for test in json.loads(json_path.read_text())["tests"]:
+        if test["lab"] == lab:
+            path, _, name = test["extra_data"]["nodeid"].partition("::")
+            scores[f"{Path(path).stem}::{name}"] = (test["score"], test["max_score"])
+    return scores
+
+
+def run_grader(tree, lab, handout_lab, graded_only=False):
     """Run the handout's own grader (tree/grader) on its kernel, for lab's
-    tests; with first_failure_only, stop at the first failing test (-x)."""
-    junit_path = tree / "build" / f"handout-check-lab{lab}.xml"
-    test_files = sorted(f"grader/{path.name}" for path in GRADER_DIR.glob(f"test_lab{lab}_*.py"))
+    tests, to the end: their outcomes and their points. With graded_only,
+    only the tests with points (`-m points`)."""
+    report = tree / "build" / f"handout-check-lab{lab}"
+    junit_path, json_path = report.with_suffix(".xml"), report.with_suffix(".json")
+    # Every lab's files, as `make grade LAB=N` runs them: a test may
+    # belong to another lab than its file's (a lab(n) mark).
+    test_files = sorted(f"grader/{path.name}" for path in GRADER_DIR.glob("test_lab*_*.py"))
     command = [sys.executable, "-m", "pytest", *test_files, "--kernel-dir", str(tree),
                "--lab", str(lab), "-p", "no:cacheprovider", "-q",
-               f"--junitxml={junit_path}"]
-    if first_failure_only:
-        command.append("--exitfirst")
+               f"--junitxml={junit_path}", f"--grade-json={json_path}"]
+    if graded_only:
+        command += ["-m", "points"]
     status, output = run_captured(command, cwd=tree, timeout=GRADER_TIMEOUT_SECONDS)
-    return GraderRun(lab, status, output, lab_outcomes(junit_path, lab))
+    return GraderRun(lab, handout_lab, status, output, junit_outcomes(junit_path),
+                     lab_scores(json_path, lab))
 
 
 @pytest.mark.parametrize("lab", lab_params(MEANINGFUL_LABS) or [NOT_YET])
 def test_handout_fails_own_lab(built_handout, lab):
-    """With lab N's stubs, lab N's own tests fail (the lab leaves real work)."""
+    """With lab N's stubs, lab N's own tests fail (the lab leaves real work)
+    and score 0 points (points go to the student's part, not to given code)."""
     tree = built_handout(lab).require()
-    # One failure proves the point, and a stub often makes tests wait for
-    # their timeout: stop at the first. Only if that stop was an error in a
-    # fixture, look on through all of lab N's tests for a real failure.
-    run = run_grader(tree, lab, first_failure_only=True)
-    if run.returncode == pytest.ExitCode.TESTS_FAILED and not run.named("failed"):
-        run = run_grader(tree, lab)
+    # Only a test with points can score, and only its failure shows work
+    # left to do; sanity checks of given code pass here, and some (GDB
+    # waiting for a preemption that never comes) would only wait.
+    run = run_grader(tree, lab, lab, graded_only=True)
     if run.returncode == 0:
-        pytest.fail(f"every lab {lab} test passes on the lab {lab} handout: its stubs "
+        pytest.fail(f"every graded lab {lab} test passes on the lab {lab} handout: its stubs "
                     f"leave nothing to do.\n{run.describe()}", pytrace=False)
     if run.returncode != pytest.ExitCode.TESTS_FAILED or not run.outcomes:
         pytest.fail(f"the grader did not run lab {lab}'s tests (a collection or usage "
                     f"error, or a timeout, not a test failure).\n{run.describe()}", pytrace=False)
     if not run.named("failed"):
-        pytest.fail(f"no lab {lab} test failed on the lab {lab} handout; these only "
+        pytest.fail(f"no graded lab {lab} test failed on the lab {lab} handout; these only "
                     f"errored in setup or teardown: {run.named('error')}.\n"
+                    f"{run.describe()}", pytrace=False)
+    scored = run.scored()
+    if scored:
+        earned = sum(score for score, _ in scored.values())
+        listed = "\n".join(f"  {name}: {score:g}/{points:g}"
+                           for name, (score, points) in scored.items())
+        pytest.fail(f"a fresh lab {lab} handout scores {earned:g} points in lab {lab}, "
+                    f"before the student writes a line. These tests give points for "
+                    f"given code: make them sanity checks (no points mark) or make "
+                    f"their points depend on the lab's part:\n{listed}", pytrace=False)
+
+
+def next_handout(lab):
+    """The first lab after `lab` that has a handout: of all handouts after
+    lab, the one with the most stubs (the module's docstring)."""
+    return next((later for later in BLOCK_LABS if later > lab), None)
+
+
+EARLIER_LAB_CHECKS = [pytest.param(lab, next_handout(lab), id=f"lab{lab}-on-handout{next_handout(lab)}")
+                      for lab in GRADED_LABS if next_handout(lab)]
+
+
+@pytest.mark.parametrize("lab, handout_lab", EARLIER_LAB_CHECKS or [
+    pytest.param(None, None, id="none", marks=NOT_YET.marks)])
+def test_lab_passes_on_the_next_handout(built_handout, lab, handout_lab):
+    """Lab k's tests pass on handout k+1, the later handout with the most
+    stubs; with main, that covers every handout after k (module docstring)."""
+    tree = built_handout(handout_lab).require()
+    run = run_grader(tree, lab, handout_lab)
+    not_passed = [name for name, outcome in run.outcomes.items()
+                  if outcome not in ("passed", "skipped")]
+    if run.returncode != 0 or not run.outcomes or not_passed:
+        pytest.fail(f"the lab {handout_lab} handout fails lab {lab}'s tests (the labs "
+                    f"must build on each other: with labs {handout_lab} and later "
+                    f"stubbed, lab {lab} still passes): not passed: {not_passed}\n"
                     f"{run.describe()}", pytrace=False)
 
 
-@pytest.mark.parametrize("lab", lab_params(
-    [lab for lab in MEANINGFUL_LABS if earlier_graded_labs(lab)]) or [NOT_YET])
-def test_handout_passes_earlier_labs(built_handout, lab):
-    """With lab N's stubs (and later ones'), every earlier lab still passes."""
-    tree = built_handout(lab).require()
-    failures = []
-    for earlier in earlier_graded_labs(lab):
-        run = run_grader(tree, earlier)
-        not_passed = [name for name, outcome in run.outcomes.items()
-                      if outcome not in ("passed", "skipped")]
-        if run.returncode != 0 or not run.outcomes or not_passed:
-            failures.append(f"lab {earlier}: not passed: {not_passed}\n{run.describe()}")
-    if failures:
-        pytest.fail(f"the lab {lab} handout fails earlier labs' tests:\n\n"
-                    + "\n\n".join(failures), pytrace=False)
+# What a boot without init= shows (kernel/boot/main.c: SHELL_NEEDS_LAB):
+# the shell once labs 1..SHELL_NEEDS_LAB are done, else the kernel monitor.
+SHELL_NEEDS_LAB = 5
+SHELL_PROMPT = "$ "
+KMON_PROMPT = "kmon> "
+
+
+@pytest.mark.parametrize("lab", lab_params(BLOCK_LABS) + [pytest.param(None, id="main")])
+def test_default_boot_reaches_its_prompt_and_answers(built_handout, boot, kernel_elf, rng, lab):
+    """A boot without init= (what `make qemu` does) reaches the prompt of
+    the tree's lab and answers a command there: the kernel monitor, with a
+    greeting for that lab, until the shell can run; then the shell."""
+    elf = kernel_elf if lab is None else built_handout(lab).require() / "build" / "kernel.elf"
+    shell = lab is None or lab > SHELL_NEEDS_LAB
+    run = boot("", wait=False, kernel=elf)
+    if not shell:
+        run.expect_exact(f"lab {lab} tree: ")
+        run.expect_exact(f"make grade LAB={lab} grades the lab")
+    run.expect_exact(SHELL_PROMPT if shell else KMON_PROMPT)
+    word = f"w{rng.randrange(10**9)}"
+    run.sendline(f"echo {word}")
+    run.expect_exact(f"\n{word}\n")
+    run.expect_exact(SHELL_PROMPT if shell else KMON_PROMPT)
 
 
 HANDLER_SOURCE = """\

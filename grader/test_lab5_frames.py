@@ -4,7 +4,11 @@ free (and says who freed the frame first), fills freed frames with poison
 and panics when a freed frame was written to; paging_walk makes page
 tables only inside user space, where vm_free will find them again. What
 each test does (which frame, which word, which address) follows from a seed
-the grader picks."""
+the grader picks.
+
+The frame allocator and paging_walk are given code, not lab 5's part, so
+these are sanity checks without points: a fresh lab 5 tree passes them,
+and they show that what the lab stands on is sound."""
 
 import re
 
@@ -19,7 +23,6 @@ POISON_HEADER_WORDS = 2
 POISON_WORD = 0xEEEEEEEE
 
 
-@pytest.mark.points(3)
 def test_double_free_panics_naming_the_frame(boot, rng):
     """freeing a frame twice panics, naming the frame and where it was first freed"""
     seed = rng.randrange(1, 2**32)
@@ -56,7 +59,6 @@ POISONED = re.compile(r"^poison: frame 0x([0-9a-f]{8}) after frame_free: (\d+) o
                       r"hold 0xeeeeeeee$", re.M)
 
 
-@pytest.mark.points(3)
 def test_freed_frames_are_poisoned(boot, rng):
     """a freed frame is filled with poison; a write to it before it is reused panics"""
     seed = rng.randrange(1, 2**32)
@@ -85,7 +87,6 @@ def test_freed_frames_are_poisoned(boot, rng):
 WALK = re.compile(r"^walk: 0x([0-9a-f]{8}) (mapped a table|refused), (\d+) frames taken$", re.M)
 
 
-@pytest.mark.points(3)
 def test_page_walk_makes_tables_only_in_user_space(boot, rng):
     """paging_walk(create) refuses addresses at and above the user top: no table, no leak"""
     seed = rng.randrange(1, 2**32)

@@ -120,9 +120,11 @@ def symbols_loaded(output, program, pid):
                for path, shown in SYMBOLS_LINE.findall(output))
 
 
-@pytest.mark.points(5)
 def test_gdb_loads_user_symbols_and_stops_at_main(gdb_boot, kernel_elf, rng):
     """user symbols load when a process execs; break main and bt work in it"""
+    # A sanity check without points: it needs no fork, only given code
+    # (exec, the GDB helpers) and lab 4's system calls, so a fresh lab 5
+    # tree passes it.
     words = ["".join(rng.choice("abcdefghij") for _ in range(rng.randrange(3, 8)))
              for _ in range(rng.randrange(1, 4))]
     run, gdb = gdb_boot("init=echo " + " ".join(words))

@@ -31,7 +31,10 @@ all. A solution or stub may hold #if/#endif lines of its own: only the
 Blocks do not nest.
 
 Makefiles lose the lines from ``# handout: drop-begin`` to
-``# handout: drop-end`` (both included).
+``# handout: drop-end`` (both included), and a line ``HANDOUT_LAB ?=``
+(nothing after it) becomes ``HANDOUT_LAB := N``: the tree knows its lab,
+so it builds and boots as `make HANDOUT_LAB=N` does on main (lib/lab.h:
+LAB_TREE; kernel/boot/main.c: what a boot without init= runs).
 
 The tree is every file git tracks in the source root plus the untracked
 files git does not ignore (a root that is not a git repository is walked
@@ -62,6 +65,8 @@ NEVER_COPIED = ("build", ".git")
 WALK_SKIPPED = NEVER_COPIED + ("__pycache__", ".pytest_cache")
 DROP_BEGIN = "# handout: drop-begin"
 DROP_END = "# handout: drop-end"
+# The Makefile line that a handout sets to its lab (lib/lab.h: LAB_TREE).
+LAB_SETTING = re.compile(r"^HANDOUT_LAB[ \t]*\?=[ \t]*(?P<newline>\r?\n?)$")
 
 DEFAULT_SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -555,6 +560,15 @@ def drop_handout_lines(text, path):
     return "".join(kept), problems
 
 
+def set_handout_lab(text, lab):
+    """text with its `HANDOUT_LAB ?=` lines set to lab: `HANDOUT_LAB := lab`."""
+    out = []
+    for line in split_lines(text):
+        match = LAB_SETTING.match(line)
+        out.append(f"HANDOUT_LAB := {lab}{match.group('newline')}" if match else line)
+    return "".join(out)
+
+
 # ---- the files of a tree -------------------------------------------------------------
 
 def git_output(root, *args):
@@ -640,7 +654,7 @@ def handout_text(root, relative, lab, summary, problems):
     if is_makefile(relative):
         text, dropped_problems = drop_handout_lines(read_text(root / relative), relative)
         problems.extend(dropped_problems)
-        return text
+        return set_handout_lab(text, lab)
     return None
 
 

@@ -27,6 +27,21 @@
 #endif
 
 /*
+ * LAB_TREE is the lab this tree is for: HANDOUT_LAB, which a handout
+ * tree's Makefile sets to its own lab (labs/handout.py writes it there, so
+ * the tree keeps meaning what `make HANDOUT_LAB=N` means on main), or
+ * LAB_TREE_MAIN on main, where every lab is done. Given code that behaves
+ * as the labs done allow (the default boot, kernel/boot/main.c) asks
+ * LAB_SOLUTION(n); LAB_TREE only names the lab to the student.
+ */
+#define LAB_TREE_MAIN 0
+#ifdef HANDOUT_LAB
+#define LAB_TREE HANDOUT_LAB
+#else
+#define LAB_TREE LAB_TREE_MAIN
+#endif
+
+/*
  * LAB_GIVEN marks a static helper (or table) given to a student part: the
  * reference calls it, a stub need not, so in a handout it may be defined
  * and unused. Without the mark that would be a warning (an error in CI).

@@ -8,6 +8,9 @@
 /* The command line init= that selects the monitor instead of user init. */
 #define KMON_INIT_NAME "kmon"
 
-void kmon_run(void) __attribute__((noreturn));
+/* Read and run commands until `run NAME ARGS...` has put NAME and its
+ * arguments into boot_config.init and argv (kernel/boot/cmdline.h); then
+ * return, for the caller to run it as if the command line had named it. */
+void kmon_run(void);
 
 #endif

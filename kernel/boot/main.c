@@ -35,6 +35,7 @@
 #include "proc/timer.h"
 #include "trap/trap.h"
 #include "string.h"
+#include "lab.h"
 
 static const char *multiboot_cmdline(uint32_t magic, const struct multiboot_info *mbi)
 {
@@ -71,20 +72,47 @@ static void run_user_init(void)
 	shutdown(status == 0);
 }
 
+/*
+ * The last lab whose code the shell needs: it forks and pipes (lab 5),
+ * in user mode through system calls (lab 4), blocking and preempted
+ * (labs 3 and 2). A tree where that lab is done boots the shell when the
+ * command line names no init; any other tree boots the kernel monitor,
+ * which needs no lab's code (lib/lab.h: LAB_SOLUTION).
+ */
+#define SHELL_NEEDS_LAB 5
+
+/* Without init=, a tree whose labs cannot run the shell yet boots the
+ * monitor, as init=kmon would: user init is left for a tree that can. */
+static void choose_default_init(void)
+{
+	if (boot_config.init || LAB_SOLUTION(SHELL_NEEDS_LAB))
+		return;
+	boot_config.init = KMON_INIT_NAME;
+	boot_config.argv[0] = KMON_INIT_NAME;
+	boot_config.argc = 1;
+}
+
+static int init_is_kmon(void)
+{
+	return boot_config.init && strcmp(boot_config.init, KMON_INIT_NAME) == 0;
+}
+
 /* Run what the command line names: a kernel test, the kernel monitor
- * (init=kmon), or else the user program init. noinline keeps it a frame
+ * (init=kmon), or else the user program init. The monitor returns when
+ * its `run` command has put another init into boot_config, which then
+ * runs as if the command line had named it. noinline keeps this a frame
  * of its own in backtraces. */
 static void run_init(void) __attribute__((noinline, noreturn));
 static void run_init(void)
 {
+	while (init_is_kmon())
+		kmon_run();
 	const struct ktest *t = boot_config.init ? ktest_find(boot_config.init) : 0;
 
 	if (t) {
 		t->run();
 		shutdown(1);
 	}
-	if (boot_config.init && strcmp(boot_config.init, KMON_INIT_NAME) == 0)
-		kmon_run();
 	run_user_init();
 }
 
@@ -95,6 +123,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	const char *cmdline = multiboot_cmdline(magic, mbi);
 	printf("beta86: booting (cmdline: '%s')\n", cmdline);
 	cmdline_parse(cmdline);
+	choose_default_init();
 
 	trap_init();
 	cpu_init();
