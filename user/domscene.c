@@ -16,7 +16,7 @@
  *       chain: the thread is N calls deep at the bottom.
  *   domscene inside TICKS
  *       a child process calls into a testsrv domain and sleeps there for
- *       TICKS; meanwhile the parent runs `ps`, then waits for a line
+ *       TICKS; meanwhile the parent runs `ps`, then waits for a key
  *       (press Ctrl-P first to see the kernel's table), then kills the
  *       child and reaps it.
  * Each prints what it did, and "domscene: PART: done" at the end.
@@ -103,7 +103,7 @@ static void part_inside(int argc, char **argv)
 	unsigned ticks = argc > 0 ? (unsigned)atoi(argv[0]) : 1000;
 	int srv = dom_create("testsrv", 0), status;
 	struct cap_info info;
-	char line[8];
+	char key;
 
 	if (srv < 0)
 		fail("dom_create testsrv", srv);
@@ -124,8 +124,8 @@ static void part_inside(int argc, char **argv)
 	}
 	while (wait(&status) != ps_pid)
 		;
-	printf("domscene: press Ctrl-P, then a line\n");
-	getline_fd(STDIN_FILENO, line, sizeof(line));
+	printf("domscene: press Ctrl-P, then a key\n");
+	read(STDIN_FILENO, &key, 1);    /* (the console may send \r for Enter) */
 	kill(child);
 	while (wait(&status) != child)
 		;
