@@ -1759,7 +1759,7 @@ class BreakHint:
         programs = user_programs_defining(name)
         if not programs:
             return
-        every = len(programs) == len(user_program_names())
+        every = set(programs) >= set(process_program_names())
         example = "sh" if "sh" in programs else programs[0]
         where = ("every user program" if every else "user program%s %s" % (
             "s" if len(programs) > 1 else "", ", ".join(programs)))
@@ -1787,6 +1787,17 @@ def user_program_names():
                       if name.endswith(".elf"))
     except OSError:
         return []
+
+
+DOMAIN_ENTRY_FUNCTION = "dom_main"     # what dom_crt0.S calls: a domain image (lab 6)
+
+
+def process_program_names():
+    """The user programs that run as processes (exec starts them at main),
+    not the domain images of user/domains/, which have dom_main instead."""
+    return [program for program in user_program_names()
+            if UserProgram(program).elf() is None or
+            UserProgram(program).elf().address_of(DOMAIN_ENTRY_FUNCTION) is None]
 
 
 def user_programs_defining(name):
