@@ -10,6 +10,11 @@ GDB's embedded Python. It adds:
   pbt PID       the backtrace of a stopped thread, from its saved registers
   nextswitch    run to the next context switch and stop in the new thread
   usym [PROG]   which user program's symbols are loaded; load PROG's
+  domains [ID]  the domain table (lab 6): each domain and its capabilities
+  invstack [PID]  a thread's invocation stack: each level's domain, kind,
+                and where each caller returns to
+  nextdomain    run to the next domain crossing (a call, a return, an
+                unwind) and stop in the domain entered
 
 and things that work by themselves:
 
@@ -26,7 +31,13 @@ and things that work by themselves:
                 path's frames, which GDB would call "<signal handler
                 called>";
   printers      `print` shows struct proc, struct kctx and struct
-                trapframe with registers in hex and states in words.
+                trapframe with registers in hex and states in words, and
+                struct domain, struct cap and struct inv_frame in words.
+
+A thread inside a domain call (lab 6) runs the code of that domain's
+program: `ps`, `ctx` and the user symbols follow the domain it is in
+(current_proc->inv[inv_top].dom), and `ps` prints a line under each user
+process naming its domain, as the kernel's Ctrl-P table does.
 
 `help beta86` lists the commands; `help ps` etc. explains each one.
 
@@ -1830,6 +1841,9 @@ ctx PID       a thread's registers: saved in kctx or trapframe, or live;
 pbt PID       a thread's backtrace from its saved registers
 nextswitch    run to the next context switch; stop in the new thread
 usym [PROG]   the user program whose symbols are loaded; load PROG's
+domains [ID]  lab 6: the domains and their capability tables
+invstack [PID]  lab 6: a thread's invocation stack and its return points
+nextdomain    lab 6: run to the next domain crossing; stop in the new domain
 
 When GDB stops while a user process is current_proc, the symbols of its
 program (build/user/NAME.elf) replace the previous program's, with a line
@@ -1867,7 +1881,13 @@ program (NAME.elf), after "user NAME:":
   user sh: f+0x12 < main+0x40 [trapframe]        stopped in user mode;
   K < K2 [kctx] | user sh: read+0xb < main+0x40  in the kernel (a system
                           call, or an interrupt from user mode): the kernel
-                          part first, then where its user code is."""
+                          part first, then where its user code is.
+Under a user process, a second line says which domain it is in (lab 6):
+  in domain 3 (sh)                                  at home;
+  in domain 6 (testsrv), call depth 2: 3 (sh) > 5 (testsrv) > 6 (testsrv)
+                          inside calls: its invocation stack, home first
+                          ("dead" after a domain that has died).
+Inside a call its user code is the callee's, named in that program."""
 
     def __init__(self):
         super().__init__("ps", gdb.COMMAND_USER)
