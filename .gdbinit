@@ -20,12 +20,13 @@ set pagination off
 set architecture i386
 file build/kernel.elf
 
-# The beta86 commands: ps, ctx PID, pbt PID, nextswitch, usym (see `help
+# The beta86 commands: ps, ctx PID, pbt PID, nextswitch, usym, and for
+# lab 6's domains domains [ID], invstack [PID], nextdomain (see `help
 # beta86`). It also loads a user program's symbols (build/user/NAME.elf)
 # whenever GDB stops in a user process (keeping your `display`s), names the
 # trap path's frames in `bt` (GDB itself unwinds through a trap, from the
-# .cfi directives of trap_entry.S), and pretty-prints struct proc, kctx
-# and trapframe.
+# .cfi directives of trap_entry.S), and pretty-prints struct proc, kctx,
+# trapframe, domain, cap and inv_frame.
 source tools/gdb/beta86.py
 
 python

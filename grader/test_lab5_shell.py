@@ -42,8 +42,8 @@ def test_shell(boot, rng):
     assert job, f"no [PID] for the background job: {out!r}"
     pid = int(job.group(1))
     out = command(run, "ps")
-    assert re.search(rf"\n{pid} \d+ sleeping sleep \d+\n", out), \
-        f"ps does not list the background sleep (pid {pid}) as sleeping:\n{out}"
+    assert re.search(rf"\n{pid} \d+ sleeping sleep \d+ \d+ sleep 0\n", out), \
+        f"ps does not list the background sleep (pid {pid}) as sleeping at home:\n{out}"
 
     out = command(run, f"kill {pid}")
     assert "kill:" not in out, out

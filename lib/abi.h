@@ -76,9 +76,16 @@ struct procinfo {
 	int ppid;               /* 0 for kernel threads' and init's parent */
 	int state;              /* enum procinfo_state */
 	int user;               /* 1 for a user process, 0 for a kernel thread */
-	unsigned int pages;     /* user memory, in 4 KiB pages */
+	unsigned int pages;     /* user memory of its home domain, in 4 KiB pages */
 	char name[PROC_NAME_MAX];
+	/* The domain it runs in now (lab 6): its id, its name, and how many
+	 * domain calls deep it is (0: at home). A kernel thread is in none:
+	 * domain is PS_NO_DOMAIN. */
+	int domain;
+	int depth;
+	char domain_name[PROC_NAME_MAX];    /* DOM_NAME_MAX, below */
 };
+#define PS_NO_DOMAIN (-1)
 #endif
 
 /* Domains and capabilities (lab 6, docs/05-domains.md).

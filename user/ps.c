@@ -1,11 +1,15 @@
 /*
  * ps.c - list the processes: the ps() system call's table, one row each.
  *
- *     PID PPID STATE NAME PAGES
- *     1 0 sleeping init 3
+ *     PID PPID STATE NAME PAGES DOMAIN DOMNAME DEPTH
+ *     1 0 sleeping init 3 1 init 0
+ *     4 1 sleeping domtests 5 2 testsrv 1
  *
- * Columns are separated by one space (easy to split); kernel threads are
- * listed too, with 0 pages of user memory.
+ * Columns are separated by one space (easy to split). PAGES is the user
+ * memory of the process's home domain; DOMAIN and DOMNAME are the domain
+ * its thread runs in now (its home, or the one it called into) and DEPTH
+ * how many domain calls deep it is. Kernel threads are listed too, with 0
+ * pages of user memory and "-" for the domain columns.
  */
 #include "ulib.h"
 
@@ -40,13 +44,18 @@ int main(int argc, char *argv[])
 	if (n > MAX_PROCS)
 		n = MAX_PROCS;
 
-	printf("PID PPID STATE NAME PAGES\n");
+	printf("PID PPID STATE NAME PAGES DOMAIN DOMNAME DEPTH\n");
 	for (int i = 0; i < n; i++) {
 		struct procinfo *p = &table[i];
 
 		p->name[PROC_NAME_MAX - 1] = '\0';
-		printf("%d %d %s %s %u\n", p->pid, p->ppid, state_name(p->state),
+		p->domain_name[PROC_NAME_MAX - 1] = '\0';
+		printf("%d %d %s %s %u ", p->pid, p->ppid, state_name(p->state),
 		       p->name, p->pages);
+		if (p->domain == PS_NO_DOMAIN)
+			printf("- - -\n");
+		else
+			printf("%d %s %d\n", p->domain, p->domain_name, p->depth);
 	}
 	return 0;
 }

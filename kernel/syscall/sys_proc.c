@@ -136,15 +136,37 @@ static const int procinfo_states[] = {
 	[PROC_ZOMBIE] = PS_ZOMBIE,
 };
 
+/* The address space ps counts for p: its home domain's, even while p runs
+ * inside a call (then p->pgdir is the callee's, which is not p's memory);
+ * 0 for a kernel thread or a process that has exited. */
+static uint32_t *sys_ps_home_pgdir(const struct proc *p)
+{
+	return p->inv[0].dom ? p->inv[0].dom->pgdir : p->pgdir;
+}
+
+/* Which domain p runs in now, or PS_NO_DOMAIN. */
+static void sys_ps_fill_domain(struct procinfo *info, const struct proc *p)
+{
+	const struct domain *d = p->inv[0].dom ? dom_current(p) : 0;
+
+	info->domain = d ? dom_id(d) : PS_NO_DOMAIN;
+	info->depth = d ? p->inv_top : 0;
+	if (d)
+		strlcpy(info->domain_name, d->name, sizeof(info->domain_name));
+}
+
 static void sys_ps_fill(struct procinfo *info, const struct proc *p)
 {
+	uint32_t *home = sys_ps_home_pgdir(p);
+
 	memset(info, 0, sizeof(*info));
 	info->pid = p->pid;
 	info->ppid = p->parent && proc_is_user(p->parent) ? p->parent->pid : 0;
 	info->state = p == current_proc ? PS_RUNNING : procinfo_states[p->state];
 	info->user = proc_is_user(p);
-	info->pages = p->pgdir ? vm_user_pages(p->pgdir) : 0;
+	info->pages = home ? vm_user_pages(home) : 0;
 	strlcpy(info->name, p->name, sizeof(info->name));
+	sys_ps_fill_domain(info, p);
 }
 
 /* ps(table, max): one procinfo per used slot, at most max; the count. */

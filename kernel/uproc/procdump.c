@@ -3,15 +3,22 @@
  * Ctrl-P (fs/tty.c) and the kernel monitor's `ps` print. It lies with the
  * user processes because it names a user process's eip from its own
  * program's symbols (usym), which a lower layer cannot reach.
+ *
+ * A user process gets a second line, under "where": the domain its thread
+ * runs in (lab 6), and for a thread inside domain calls its whole
+ * invocation stack, home first:
+ *     in domain 3 (domtests), call depth 2: 3 (domtests) > 5 (testsrv) > 6 (testsrv)
  */
 #include "uproc/procdump.h"
 #include "uproc/usym.h"
+#include "dom/dom.h"
 #include "proc/proc.h"
 #include "console/console.h"
 #include "debug/backtrace.h"
 #include "debug/ksym.h"
 
 #define PROC_DUMP_FRAMES 4      /* where: the saved eip and 3 callers */
+#define PROC_DUMP_WHERE_COLUMN 32   /* "pid  state     name             " */
 
 /* Print addr as function+offset (or raw, outside the kernel's text). */
 static void proc_dump_address(uint32_t addr)
@@ -25,14 +32,23 @@ static void proc_dump_address(uint32_t addr)
 		printf("0x%08x", addr);
 }
 
-/* A user process stopped in user mode: its eip named from its own
- * program's symbols. (Its frame pointer chain is in its address space,
- * not necessarily the loaded one, so it is not followed here; GDB's ps
- * does that.) */
+/* The program whose code p's user mode runs now: the program of the
+ * domain it is in (a callee's, inside a call), else the one it execs. */
+static const struct ramdisk_file *proc_dump_user_program(const struct proc *p)
+{
+	if (p->inv[0].dom && dom_current(p)->program)
+		return dom_current(p)->program;
+	return p->program;
+}
+
+/* A user process stopped in user mode: its eip named from the symbols of
+ * the program it runs there. (Its frame pointer chain is in its address
+ * space, not necessarily the loaded one, so it is not followed here;
+ * GDB's ps does that.) */
 static void proc_dump_user_where(const struct proc *p, uint32_t eip)
 {
 	uint32_t offset;
-	const char *fn = usym_lookup(p->program, eip, &offset);
+	const char *fn = usym_lookup(proc_dump_user_program(p), eip, &offset);
 
 	if (fn)
 		printf("user %s+0x%x", fn, offset);
@@ -72,6 +88,31 @@ static void proc_dump_where(const struct proc *p)
 		proc_dump_kernel_where(p->kctx.eip, p->kctx.ebp);
 }
 
+/* "5 (testsrv)", and " dead" if the domain of frame f has died since
+ * (the thread unwinds from it on its way back to user mode). */
+static void proc_dump_frame_domain(const struct inv_frame *f)
+{
+	printf("%d (%s)%s", dom_id(f->dom), f->dom->name, dom_frame_dead(f) ? " dead" : "");
+}
+
+/* The line under a user process: which domain it is in (see the top). */
+static void proc_dump_domain(const struct proc *p)
+{
+	if (!p->inv[0].dom)
+		return;                 /* exited, or still being made */
+	printf("%*s in domain ", PROC_DUMP_WHERE_COLUMN - 1, "");
+	proc_dump_frame_domain(&p->inv[p->inv_top]);
+	if (dom_in_call(p)) {
+		printf(", call depth %d: ", p->inv_top);
+		for (int level = 0; level <= p->inv_top; level++) {
+			if (level)
+				printf(" > ");
+			proc_dump_frame_domain(&p->inv[level]);
+		}
+	}
+	printf("\n");
+}
+
 void proc_dump(const struct trapframe *interrupted)
 {
 	printf("\npid  state     name             where\n");
@@ -91,5 +132,6 @@ void proc_dump(const struct trapframe *interrupted)
 		else
 			proc_dump_where(p);
 		printf("\n");
+		proc_dump_domain(p);
 	}
 }

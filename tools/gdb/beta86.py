@@ -10,6 +10,11 @@ GDB's embedded Python. It adds:
   pbt PID       the backtrace of a stopped thread, from its saved registers
   nextswitch    run to the next context switch and stop in the new thread
   usym [PROG]   which user program's symbols are loaded; load PROG's
+  domains [ID]  the domain table (lab 6): each domain and its capabilities
+  invstack [PID]  a thread's invocation stack: each level's domain, kind,
+                and where each caller returns to
+  nextdomain    run to the next domain crossing (a call, a return, an
+                unwind) and stop in the domain entered
 
 and things that work by themselves:
 
@@ -26,7 +31,13 @@ and things that work by themselves:
                 path's frames, which GDB would call "<signal handler
                 called>";
   printers      `print` shows struct proc, struct kctx and struct
-                trapframe with registers in hex and states in words.
+                trapframe with registers in hex and states in words, and
+                struct domain, struct cap and struct inv_frame in words.
+
+A thread inside a domain call (lab 6) runs the code of that domain's
+program: `ps`, `ctx` and the user symbols follow the domain it is in
+(current_proc->inv[inv_top].dom), and `ps` prints a line under each user
+process naming its domain, as the kernel's Ctrl-P table does.
 
 `help beta86` lists the commands; `help ps` etc. explains each one.
 
@@ -77,6 +88,7 @@ dwarf_cfi = importlib.reload(dwarf_cfi)     # `source` again picks up an edited 
 
 MAX_FRAMES = 64            # pbt stops here even if the chain goes on
 PS_FRAMES = 4              # ps: the saved eip and 3 callers, as proc_dump
+PS_WHERE_COLUMN = 32       # ps: where "where" starts ("%-4d %-9s %-16s ")
 IDLE_WORDS = "(idle: waiting for a thread to become runnable)"   # proc_dump's
 STATE_PREFIX = "PROC_"     # PROC_SLEEPING -> "sleeping", as proc_state_name()
 SWITCH_FUNCTION = "sched_switch_to"
@@ -417,7 +429,11 @@ class Proc:
         return self.value["program"]["name"].string(errors="replace")
 
     def program(self):
-        return UserProgram(self.program_name)
+        """The user program its user mode runs now: the program of the
+        domain it is in (a callee's, inside a domain call), else the one
+        it execs."""
+        frames = inv_frames(self)
+        return frames[-1].domain.program() if frames else UserProgram(self.program_name)
 
     @property
     def pgdir(self):
@@ -477,6 +493,252 @@ def find_proc(pid, command):
     known = ", ".join(str(proc.pid) for proc in procs)
     raise gdb.GdbError("%s: no process with pid %d (the table has pids %s; see `ps`)"
                        % (command, pid, known))
+
+
+# ---- domains and capabilities (lab 6, kernel/dom/) ---------------------------
+
+# abi.h's CAP_xxx and CAP_RIGHT_xxx are macros, which the kernel's DWARF
+# does not carry: their values are written down here (and in user/caps.c,
+# which prints a table the same way).
+CAP_TYPE_NAMES = {0: "empty", 1: "call", 2: "manage", 3: "irqctl", 4: "irq", 5: "ioport"}
+CAP_EMPTY = 0
+CAP_RIGHT_LETTERS = ((0x1, "c"), (0x2, "g"), (0x4, "v"), (0x8, "m"))  # call grant give manage
+DOM_STATE_PREFIX = "DOM_"       # DOM_LIVE -> "live"
+INV_KIND_PREFIX = "INV_"        # INV_CALL -> "call"
+
+
+def has_domains():
+    """Whether this kernel has lab 6's domain table."""
+    try:
+        gdb.parse_and_eval("dom_table")
+        return True
+    except gdb.error:
+        return False
+
+
+def rights_text(rights):
+    """"cgv-": one letter per right (see CAP_RIGHT_LETTERS), or '-'."""
+    return "".join(letter if rights & bit else "-" for bit, letter in CAP_RIGHT_LETTERS)
+
+
+class Domain:
+    """One entry of dom_table, read through its DWARF type."""
+
+    def __init__(self, value):
+        self.value = value          # a gdb.Value of type struct domain
+
+    @staticmethod
+    def table():
+        return gdb.parse_and_eval("dom_table")
+
+    @classmethod
+    def at(cls, address):
+        """The domain at `address` (a struct domain *)."""
+        return cls(gdb.Value(address).cast(
+            gdb.lookup_type("struct domain").pointer()).dereference())
+
+    @property
+    def address(self):
+        return int(self.value.address)
+
+    @property
+    def id(self):
+        """Its index in dom_table, the id user programs see (dom_id)."""
+        table = self.table()
+        return (self.address - int(table.address)) // table[0].type.sizeof
+
+    @property
+    def name(self):
+        return self.value["name"].string(errors="replace")
+
+    def label(self):
+        return "%d (%s)" % (self.id, self.name)
+
+    @property
+    def state(self):
+        state = self.value["state"]
+        name = enum_names(state).get(int(state), str(int(state)))
+        return name[len(DOM_STATE_PREFIX):].lower() if name.startswith(DOM_STATE_PREFIX) else name
+
+    @property
+    def gen(self):
+        return int(self.value["gen"])
+
+    @property
+    def pgdir(self):
+        return int(self.value["pgdir"])
+
+    @property
+    def manager(self):
+        address = int(self.value["manager"])
+        return Domain.at(address) if address else None
+
+    @property
+    def home_of_pid(self):
+        """The pid of the process whose home this is, or None."""
+        address = int(self.value["home_of"])
+        return int(self.value["home_of"]["pid"]) if address else None
+
+    @property
+    def threads(self):
+        return int(self.value["threads"])
+
+    @property
+    def entry(self):
+        return int(self.value["entry"])
+
+    def program(self):
+        """The user program whose code it runs (build/user/NAME.elf)."""
+        address = int(self.value["program"])
+        name = self.value["program"]["name"].string(errors="replace") if address else self.name
+        return UserProgram(name)
+
+    def memory(self):
+        return ProcessMemory(self.pgdir, "domain " + self.label())
+
+    def caps(self):
+        """[(slot, Cap)] of its non-empty slots."""
+        caps = self.value["caps"]
+        first, last = caps.type.strip_typedefs().range()
+        return [(slot, Cap(caps[slot])) for slot in range(first, last + 1)
+                if int(caps[slot]["type"]) != CAP_EMPTY]
+
+    def summary(self):
+        """"live, gen 2, manager 0 (sh), 1 thread, home of pid 3"."""
+        manager = self.manager
+        words = ["%s, gen %d, manager %s, %d thread%s" % (
+            self.state, self.gen, manager.label() if manager else "-",
+            self.threads, "" if self.threads == 1 else "s")]
+        if self.home_of_pid is not None:
+            words.append("home of pid %d" % self.home_of_pid)
+        if self.entry:
+            words.append("entry %s" % function_offset(self.entry, self.program()))
+        return ", ".join(words)
+
+
+def used_domains():
+    """Every domain of dom_table that is not FREE, in table order."""
+    require_live_kernel()
+    table = Domain.table()
+    first, last = table.type.strip_typedefs().range()
+    free = enum_number("DOM_FREE")
+    return [Domain(table[index]) for index in range(first, last + 1)
+            if int(table[index]["state"]) != free]
+
+
+class Cap:
+    """One capability (struct cap), read through its DWARF type."""
+
+    def __init__(self, value):
+        self.value = value
+
+    @property
+    def type_name(self):
+        kind = int(self.value["type"])
+        return CAP_TYPE_NAMES.get(kind, "type %d" % kind)
+
+    @property
+    def rights(self):
+        return int(self.value["rights"])
+
+    @property
+    def badge(self):
+        return int(self.value["badge"])
+
+    @property
+    def target(self):
+        address = int(self.value["dom"])
+        return Domain.at(address) if address else None
+
+    @property
+    def live(self):
+        """The kernel's cap_live: the generation it was made for is its
+        object's, and the object is LIVE."""
+        target = self.target
+        return target is not None and target.gen == int(self.value["gen"]) \
+            and target.state == "live"
+
+    def parent_place(self):
+        """(domain id, slot) of the cap it was granted from, or None (a root)."""
+        address = int(self.value["parent"])
+        if not address:
+            return None
+        table = Domain.table()
+        domain_size = table[0].type.sizeof
+        index = (address - int(table.address)) // domain_size
+        caps = table[index]["caps"]
+        slot = (address - int(caps.address)) // caps[0].type.sizeof
+        return index, slot
+
+    def description(self):
+        """"call cgv- badge 0x4d -> 5 (testsrv) gen 2 live, derived from 3:4"."""
+        target = self.target
+        parent = self.parent_place()
+        return "%s %s badge %#x -> %s gen %d %s, %s" % (
+            self.type_name, rights_text(self.rights), self.badge,
+            target.label() if target else "?", int(self.value["gen"]),
+            "live" if self.live else "stale",
+            "derived from %d:%d" % parent if parent else "root")
+
+
+class InvFrame:
+    """Level `level` of a thread's invocation stack (struct inv_frame)."""
+
+    def __init__(self, proc, level):
+        self.proc = proc
+        self.level = level
+        self.value = proc.value["inv"][level]
+
+    @property
+    def domain(self):
+        return Domain.at(int(self.value["dom"]))
+
+    @property
+    def kind(self):
+        kind = self.value["kind"]
+        name = enum_names(kind).get(int(kind), str(int(kind)))
+        return name[len(INV_KIND_PREFIX):].lower() if name.startswith(INV_KIND_PREFIX) else name
+
+    @property
+    def dead(self):
+        """dom_frame_dead: its domain's generation has moved on."""
+        return int(self.value["gen"]) != self.domain.gen
+
+    def label(self):
+        return self.domain.label() + (" dead" if self.dead else "")
+
+    def caller_frame(self):
+        """The trap frame the caller (level - 1) waits in, as dom_level_frame
+        finds it: one struct trapframe per level below kstack_end."""
+        tf_type = trapframe_type()
+        address = int(self.proc.value["kstack_end"]) - self.level * tf_type.sizeof
+        return address, gdb.Value(address).cast(tf_type.pointer()).dereference()
+
+
+def inv_frames(proc):
+    """The invocation stack of proc, home first; [] for a kernel thread or
+    a process that has exited (no home domain)."""
+    try:
+        if not int(proc.value["inv"][0]["dom"]):
+            return []
+        top = int(proc.value["inv_top"])
+    except gdb.error:               # a kernel from before lab 6
+        return []
+    return [InvFrame(proc, level) for level in range(top + 1)]
+
+
+def domain_words(proc):
+    """"in domain 3 (sh)", or for a thread inside calls
+    "in domain 6 (testsrv), call depth 2: 3 (sh) > 5 (testsrv) > 6 (testsrv)",
+    as the kernel's proc_dump says it; "" for a thread in no domain."""
+    frames = inv_frames(proc)
+    if not frames:
+        return ""
+    words = "in domain " + frames[-1].label()
+    if len(frames) > 1:
+        words += ", call depth %d: %s" % (len(frames) - 1,
+                                          " > ".join(frame.label() for frame in frames))
+    return words
 
 
 # ---- saved registers -------------------------------------------------------------
@@ -1106,9 +1368,16 @@ class UserSymbols:
             return False
         if not program:
             return False
-        name = proc["program"]["name"].string(errors="replace")
+        ramdisk_file = proc["program"]
+        try:                        # inside a domain call: the callee's program
+            domain = proc["inv"][int(proc["inv_top"])]["dom"]
+            if int(domain) and int(domain["program"]):
+                ramdisk_file = domain["program"]
+        except gdb.error:           # a kernel from before lab 6
+            pass
+        name = ramdisk_file["name"].string(errors="replace")
         return self.load(UserProgram(name), "pid %d" % int(proc["pid"]),
-                         ramdisk_file=proc["program"])
+                         ramdisk_file=ramdisk_file)
 
     def show_again(self, changed):
         """GDB showed where it stopped, and its displays, before this ran:
@@ -1389,7 +1658,63 @@ class ProcPrinter:
                 yield field.name, self.value[field.name]
 
 
-PRINTERS = {"proc": ProcPrinter, "kctx": KctxPrinter, "trapframe": TrapframePrinter}
+class CapPrinter:
+    """struct cap: one line, as `domains` lists it ("empty" for an empty
+    slot), so that `print d->caps` reads as a table."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def to_string(self):
+        if int(self.value["type"]) == CAP_EMPTY:
+            return "empty"
+        return Cap(self.value).description()
+
+
+class DomainPrinter:
+    """struct domain: "domain 5 (testsrv) live, gen 2, manager ...", then
+    every field (the name as a string, caps by CapPrinter)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def to_string(self):
+        if self.value.address is None:
+            return None
+        domain = Domain(self.value)
+        if domain.state == "free":
+            return "free"
+        return "domain %s %s" % (domain.label(), domain.summary())
+
+    def children(self):
+        for field in self.value.type.strip_typedefs().fields():
+            if field.name == "name":
+                yield field.name, gdb.Value(self.value[field.name].string(errors="replace"))
+            else:
+                yield field.name, self.value[field.name]
+
+
+class InvFramePrinter:
+    """struct inv_frame: "call into domain 5 (testsrv), gen 2"."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def to_string(self):
+        address = int(self.value["dom"])
+        if not address:
+            return "unused"
+        domain = Domain.at(address)
+        kind = self.value["kind"]
+        name = enum_names(kind).get(int(kind), str(int(kind)))
+        gen = int(self.value["gen"])
+        return "%s in domain %s, gen %d%s" % (
+            name[len(INV_KIND_PREFIX):].lower() if name.startswith(INV_KIND_PREFIX) else name,
+            domain.label(), gen, "" if gen == domain.gen else " (dead: it is %d now)" % domain.gen)
+
+
+PRINTERS = {"proc": ProcPrinter, "kctx": KctxPrinter, "trapframe": TrapframePrinter,
+            "cap": CapPrinter, "domain": DomainPrinter, "inv_frame": InvFramePrinter}
 
 
 def beta86_printer(value):
@@ -1445,10 +1770,7 @@ class BreakHint:
         programs = user_programs_defining(name)
         if not programs:
             return
-        # Domain images (user/domains/, entered at dom_main, lab 6) are
-        # no processes: "every program" means every one a process runs.
-        processes = set(user_program_names()) - set(user_programs_defining("dom_main"))
-        every = set(programs) >= processes
+        every = set(programs) >= set(process_program_names())
         example = "sh" if "sh" in programs else programs[0]
         where = ("every user program" if every else "user program%s %s" % (
             "s" if len(programs) > 1 else "", ", ".join(programs)))
@@ -1476,6 +1798,17 @@ def user_program_names():
                       if name.endswith(".elf"))
     except OSError:
         return []
+
+
+DOMAIN_ENTRY_FUNCTION = "dom_main"     # what dom_crt0.S calls: a domain image (lab 6)
+
+
+def process_program_names():
+    """The user programs that run as processes (exec starts them at main),
+    not the domain images of user/domains/, which have dom_main instead."""
+    return [program for program in user_program_names()
+            if UserProgram(program).elf() is None or
+            UserProgram(program).elf().address_of(DOMAIN_ENTRY_FUNCTION) is None]
 
 
 def user_programs_defining(name):
@@ -1508,6 +1841,9 @@ ctx PID       a thread's registers: saved in kctx or trapframe, or live;
 pbt PID       a thread's backtrace from its saved registers
 nextswitch    run to the next context switch; stop in the new thread
 usym [PROG]   the user program whose symbols are loaded; load PROG's
+domains [ID]  lab 6: the domains and their capability tables
+invstack [PID]  lab 6: a thread's invocation stack and its return points
+nextdomain    lab 6: run to the next domain crossing; stop in the new domain
 
 When GDB stops while a user process is current_proc, the symbols of its
 program (build/user/NAME.elf) replace the previous program's, with a line
@@ -1545,7 +1881,13 @@ program (NAME.elf), after "user NAME:":
   user sh: f+0x12 < main+0x40 [trapframe]        stopped in user mode;
   K < K2 [kctx] | user sh: read+0xb < main+0x40  in the kernel (a system
                           call, or an interrupt from user mode): the kernel
-                          part first, then where its user code is."""
+                          part first, then where its user code is.
+Under a user process, a second line says which domain it is in (lab 6):
+  in domain 3 (sh)                                  at home;
+  in domain 6 (testsrv), call depth 2: 3 (sh) > 5 (testsrv) > 6 (testsrv)
+                          inside calls: its invocation stack, home first
+                          ("dead" after a domain that has died).
+Inside a call its user code is the callee's, named in that program."""
 
     def __init__(self):
         super().__init__("ps", gdb.COMMAND_USER)
@@ -1561,6 +1903,12 @@ program (NAME.elf), after "user NAME:":
             except gdb.error as error:      # a corrupt entry must not hide the rest
                 where = "(cannot read where it is: %s)" % error
             print("%-4d %-9s %-16s %s" % (proc.pid, proc.state, proc.name, where))
+            try:
+                domain = domain_words(proc)
+            except gdb.error as error:
+                domain = "(cannot read its domain: %s)" % error
+            if domain:
+                print(" " * PS_WHERE_COLUMN + domain)
         if not procs:
             print("(the process table is empty: proc_init has not run yet)")
 
@@ -1574,8 +1922,8 @@ def ps_where(proc):
     user = user_context(proc, context)
     if user is None:
         reason = "exited" if proc.is_zombie or not proc.pgdir else "no user registers"
-        return "%s | user %s: (%s)" % (ps_context(proc, context), proc.program_name, reason)
-    user_part = "user %s: %s" % (proc.program_name, ps_chain(user))
+        return "%s | user %s: (%s)" % (ps_context(proc, context), proc.program().name, reason)
+    user_part = "user %s: %s" % (user.program.name, ps_chain(user))
     if context.user:        # stopped, or running, in user mode
         if context.kind == "running":
             return "(running) " + user_part
@@ -1630,7 +1978,9 @@ the backtrace of its user stack, read through its own page directory."""
             return
         program = proc.program()
         print("%s %s, a user process running %s (%s)" % (
-            proc.label(), proc.state, proc.program_name, program.shown_path))
+            proc.label(), proc.state, program.name, program.shown_path))
+        if domain_words(proc):
+            print(domain_words(proc))
         user = user_context(proc, context)
         if not context.user:
             print("in the kernel: " + context.whereabouts())
@@ -1791,7 +2141,7 @@ class StopOnceBreakpoint(gdb.Breakpoint):
         return True
 
 
-def continue_until(breakpoints, what):
+def continue_until(breakpoints, what, command="nextswitch"):
     """Continue until one of `breakpoints` stops the kernel; return it.
     Says what happened if anything else stopped it first (Ctrl-C, an exit)."""
     for breakpoint in breakpoints:
@@ -1799,11 +2149,11 @@ def continue_until(breakpoints, what):
     try:
         gdb.execute("continue", to_string=True)
     except gdb.error as error:      # e.g. the kernel shut down, QEMU exited
-        raise gdb.GdbError("nextswitch: %s, before %s" % (error, what))
+        raise gdb.GdbError("%s: %s, before %s" % (command, error, what))
     for breakpoint in breakpoints:
         if breakpoint.stopped_here:
             return breakpoint
-    raise gdb.GdbError("nextswitch: stopped before %s" % what)
+    raise gdb.GdbError("%s: stopped before %s" % (command, what))
 
 
 class InternalBreakpoints:
@@ -1939,9 +2289,221 @@ kernel's alone (a note says so when a breakpoint gains user locations)."""
             print(SYMBOLS_PREFIX + "%s (already loaded)" % program.shown_path)
 
 
+class DomainsCommand(gdb.Command):
+    """List the domains (lab 6) and their capability tables.
+
+Usage: domains        every domain that is not free
+       domains ID     domain ID only (its index in dom_table)
+
+One line per domain:
+  domain 5 (testsrv) live, gen 2, manager 3 (sh), 1 thread, entry _start+0x0
+its state (live; dying: dead, its memory not freed while a thread is still
+inside), generation, manager (the domain that created it; "-" for a home
+domain, which says whose home it is instead), how many threads run in it
+(their top invocation frame is there), and a created domain's entry point.
+Then one line per non-empty capability slot:
+  slot TYPE RIGHTS badge B -> TARGET gen G live|stale, root|derived from D:S
+RIGHTS has a letter per right or '-': c call, g grant, v give (put caps
+into the domain it names), m manage (destroy it). "stale": the target's
+generation is not the one the cap was made for (it died), so a call
+through it answers -E_DEAD. "derived from D:S": made by cap_grant (or fork)
+from slot S of domain D, so revoking that removes this one. The same table
+as the user program `caps` prints, for any domain."""
+
+    def __init__(self):
+        super().__init__("domains", gdb.COMMAND_USER)
+
+    def invoke(self, argument, from_tty):
+        if not has_domains():
+            raise gdb.GdbError("domains: this kernel has no domain table (lab 6)")
+        domains = used_domains()
+        if argument.strip():
+            try:
+                wanted = int(gdb.parse_and_eval(argument))
+            except (gdb.error, ValueError):
+                raise gdb.GdbError("usage: domains [ID] (a domain's number)")
+            chosen = [domain for domain in domains if domain.id == wanted]
+            if not chosen:
+                raise gdb.GdbError("domains: domain %d is free (used: %s)" % (
+                    wanted, ", ".join(str(domain.id) for domain in domains) or "none"))
+            domains = chosen
+        if not domains:
+            print("(no domains: no user process has started)")
+        for domain in domains:
+            print("domain %s %s" % (domain.label(), domain.summary()))
+            for slot, cap in domain.caps():
+                print("  %-2d %s" % (slot, cap.description()))
+
+
+class InvstackCommand(gdb.Command):
+    """Show a thread's invocation stack: the domains it is inside (lab 6).
+
+Usage: invstack [PID]   (default: current_proc)
+
+One line per frame, home first:
+  #0 domain 3 (sh) home
+  #1 domain 5 (testsrv) call, from domain 3 (sh) at dom_call+0x12 < main+0x40
+the level, the domain entered, and the kind (home; call: entered by
+dom_call; fault: lab 7), "dead" if that domain has died since (the thread
+unwinds from it on its way back to user mode). For a call, where the caller
+returns to: the eip in its trap frame, which dom_return resumes, and the
+caller's callers, named in the caller domain's program and read through its
+page directory. The caller's frame is the struct trapframe at
+kstack_end - level * sizeof(struct trapframe) (dom.h's dom_level_frame).
+The last line says where the thread is in the top domain now."""
+
+    def __init__(self):
+        super().__init__("invstack", gdb.COMMAND_USER)
+
+    def invoke(self, argument, from_tty):
+        if argument.strip():
+            proc = find_proc(parse_pid(argument, "invstack"), "invstack")
+        else:
+            proc = proc_at(current_proc_address())
+        frames = inv_frames(proc)
+        if not frames:
+            raise gdb.GdbError("invstack: %s is in no domain (%s)" % (
+                proc.label(), "a kernel thread" if not proc.is_user else "it exited"))
+        print("%s: %d call%s deep, in domain %s" % (
+            proc.label(), len(frames) - 1, "" if len(frames) == 2 else "s", frames[-1].label()))
+        for frame in frames:
+            line = "#%d domain %s %s" % (frame.level, frame.label(), frame.kind)
+            if frame.level > 0:
+                line += ", from domain %s at %s" % (frames[frame.level - 1].label(),
+                                                    caller_where(frame, frames[frame.level - 1]))
+            print(line)
+        user = user_context(proc)
+        print("now: %s" % ("user %s: %s" % (user.program.name, ps_chain(user)) if user
+                           else "(no user registers)"))
+
+
+def caller_where(frame, caller):
+    """Where the caller of `frame` resumes, and its callers: its trap
+    frame's eip, walked through the caller domain's memory and program."""
+    address, tf = frame.caller_frame()
+    context = SavedContext("trapframe", struct_registers(tf, LIVE_REGISTERS),
+                           "the trap frame at %#x" % address, user=True)
+    context.memory = caller.domain.memory()
+    context.program = caller.domain.program()
+    return ps_chain(context)
+
+
+class NextDomainCommand(gdb.Command):
+    """Run to the next domain crossing and stop in the domain entered.
+
+Usage: nextdomain
+
+A sibling of nextswitch for lab 6. Continues until some thread crosses
+between domains - a dom_call into a callee (int $49), a dom_return to the
+caller (int $50), or an unwind out of a domain that died (dom_unwind, on
+the way back to user mode) - and prints
+  pid P (NAME): call from domain 3 (sh) to domain 5 (testsrv), depth 0 -> 1
+(return / unwind likewise), then continues to the first user instruction
+the thread runs in the new domain (the callee's entry; the caller's eip
+after its int $49) and stops there, with that domain's program's symbols
+loaded. A call that is refused (a bad cap, too deep, ...) crosses nothing:
+it says so in a line and waits on. Your own breakpoints are disabled while
+it runs; Ctrl-C stops the wait."""
+
+    HANDLERS = ("dom_call", "dom_return", "dom_unwind")
+
+    def __init__(self):
+        super().__init__("nextdomain", gdb.COMMAND_USER)
+
+    def invoke(self, argument, from_tty):
+        if argument.strip():
+            raise gdb.GdbError("usage: nextdomain (no arguments)")
+        require_live_kernel()
+        if not has_domains():
+            raise gdb.GdbError("nextdomain: this kernel has no domains (lab 6)")
+        with HeldMessages(), UserBreakpointsDisabled():
+            crossing = self.run_to_crossing()
+            resume_point = StopOnceBreakpoint(
+                "*%#x" % crossing.resume_eip,
+                lambda: current_proc_address() == crossing.proc_address)
+            with InternalBreakpoints(resume_point):
+                continue_until([resume_point], "the thread resumed at %#x" % crossing.resume_eip,
+                               "nextdomain")
+        print(crossing.words)
+        gdb.execute("frame 0")
+        DISPLAYS.make_waiting(show=False)
+        show_displays()
+
+    def run_to_crossing(self):
+        """Continue until a handler moves a thread to another level of its
+        invocation stack; the Crossing."""
+        entries = [StopOnceBreakpoint("*%#x" % kernel_function(handler))
+                   for handler in self.HANDLERS]
+        with InternalBreakpoints(*entries):
+            while True:
+                hit = continue_until(entries, "reaching the next domain crossing", "nextdomain")
+                crossing = self.follow_handler(self.HANDLERS[entries.index(hit)])
+                if crossing is not None:
+                    return crossing
+
+    def follow_handler(self, handler):
+        """At a handler's first instruction: run it to its return and see
+        whether the thread changed levels; a Crossing, or None."""
+        proc = proc_at(current_proc_address())
+        frames = inv_frames(proc)
+        frame = gdb.selected_frame()
+        esp = int(frame.read_register("esp"))
+        return_address = KERNEL_MEMORY.word(esp)
+        tf_argument = KERNEL_MEMORY.word(esp + 8) if handler == "dom_unwind" else None
+        address = proc.address
+        back = StopOnceBreakpoint("*%#x" % return_address,
+                                  lambda: current_proc_address() == address)
+        with InternalBreakpoints(back):
+            continue_until([back], "%s returned" % handler, "nextdomain")
+        proc = proc_at(address)
+        after = inv_frames(proc)
+        resumed = tf_argument if tf_argument is not None else \
+            int(gdb.newest_frame().read_register("eax"))
+        if [f.domain.address for f in after] == [f.domain.address for f in frames]:
+            if handler != "dom_unwind":
+                error = int(gdb.Value(resumed).cast(trapframe_type().pointer())["eax"])
+                print("beta86: %s: %s in domain %s refused: %s" % (
+                    proc.label(), handler, frames[-1].label(), error_words(error)))
+            return None
+        eip = int(gdb.Value(resumed).cast(trapframe_type().pointer())["eip"])
+        kind = {"dom_call": "call", "dom_return": "return"}.get(handler, "unwind")
+        words = "%s: %s from domain %s to domain %s, depth %d -> %d" % (
+            proc.label(), kind, frames[-1].label(), after[-1].label(),
+            len(frames) - 1, len(after) - 1)
+        return Crossing(address, eip, words)
+
+
+def kernel_function(name):
+    """The address of the kernel's function `name`, from kernel.elf's own
+    symbol table: a breakpoint by name would also stop in a user program's
+    function of that name (the stubs dom_call, dom_return)."""
+    elf = elf_file(kernel_elf_path())
+    address = elf.address_of(name) if elf is not None else None
+    if address is None:
+        raise gdb.GdbError("beta86: the kernel has no function %s" % name)
+    return address
+
+
+class Crossing:
+    """A thread that crossed into another domain: where it will resume."""
+
+    def __init__(self, proc_address, resume_eip, words):
+        self.proc_address = proc_address
+        self.resume_eip = resume_eip
+        self.words = words
+
+
+def error_words(value):
+    """A result register as the signed number it is ("-12": -E_xxx, abi.h)."""
+    return "%d" % (value - (1 << 32) if value & 0x80000000 else value)
+
+
 Beta86Command()
 PsCommand()
 CtxCommand()
 PbtCommand()
 NextSwitchCommand()
 UsymCommand()
+DomainsCommand()
+InvstackCommand()
+NextDomainCommand()

@@ -1,0 +1,151 @@
+/*
+ * domscene.c - sets up a scene of domains for the lab 6 tools' tests
+ * (grader/test_lab6_gdb.py, test_lab6_tools.py), which then look at it
+ * with `caps`, `ps`, Ctrl-P and the GDB commands. Every number comes from
+ * the command line, so the test knows what the kernel must hold:
+ *
+ *   domscene grants N KILL SRC:RIGHTS:BADGE...
+ *       create N testsrv domains (their management caps land in slots
+ *       1..N), then grant, in order, a copy of slot SRC into this domain
+ *       with RIGHTS and BADGE (each lands in the first free slot); then
+ *       destroy domain KILL (1..N; 0: none), which leaves every cap naming
+ *       it dead; then exec `caps`, which lists the table the kernel holds.
+ *   domscene nest N TAG
+ *       N testsrv domains in a chain (domain i's slot 1 calls domain i+1,
+ *       with badge TAG + i), and one TESTSRV_NEST call down the whole
+ *       chain: the thread is N calls deep at the bottom.
+ *   domscene inside TICKS
+ *       a child process calls into a testsrv domain and sleeps there for
+ *       TICKS; meanwhile the parent runs `ps`, then waits for a key
+ *       (press Ctrl-P first to see the kernel's table), then kills the
+ *       child and reaps it.
+ * Each prints what it did, and "domscene: PART: done" at the end.
+ */
+#include "ulib.h"
+#include "domains/testsrv.h"
+
+#define MAX_DOMAINS 8
+
+static void __attribute__((noreturn)) fail(const char *what, int err)
+{
+	die("%s: %s", what, strerror(err));
+}
+
+/* n testsrv domains; their management caps' slots in mcap[]. */
+static void create_servers(int n, int mcap[])
+{
+	if (n < 1 || n > MAX_DOMAINS)
+		die("N must be 1..%d", MAX_DOMAINS);
+	for (int i = 0; i < n; i++)
+		if ((mcap[i] = dom_create("testsrv", 0)) < 0)
+			fail("dom_create testsrv", mcap[i]);
+}
+
+/* "SRC:RIGHTS:BADGE" into its three numbers; 0 if it is not that. */
+static int parse_grant(const char *spec, int *src, unsigned *rights, unsigned *badge)
+{
+	const char *colon = strchr(spec, ':');
+	const char *second = colon ? strchr(colon + 1, ':') : 0;
+
+	if (!second)
+		return 0;
+	*src = atoi(spec);
+	*rights = (unsigned)atoi(colon + 1);
+	*badge = (unsigned)atoi(second + 1);
+	return 1;
+}
+
+static void part_grants(int argc, char **argv)
+{
+	int mcap[MAX_DOMAINS], n = argc > 0 ? atoi(argv[0]) : 0, kill = argc > 1 ? atoi(argv[1]) : 0;
+
+	create_servers(n, mcap);
+	for (int i = 2; i < argc; i++) {
+		int src, slot;
+		unsigned rights, badge;
+		if (!parse_grant(argv[i], &src, &rights, &badge))
+			die("%s is not SRC:RIGHTS:BADGE", argv[i]);
+		if ((slot = cap_grant(src, 0, rights, badge)) < 0)
+			fail(argv[i], slot);
+		printf("domscene: granted slot %d as slot %d, rights %u, badge %u\n", src, slot, rights, badge);
+	}
+	if (kill > 0 && kill <= n) {
+		int err = dom_destroy(mcap[kill - 1]);
+		if (err < 0)
+			fail("dom_destroy", err);
+		printf("domscene: destroyed the domain of slot %d\n", mcap[kill - 1]);
+	}
+	printf("domscene: grants: done\n");
+	char *caps_argv[] = { "caps", 0 };
+	fail("exec caps", exec("caps", caps_argv));
+}
+
+static void part_nest(int argc, char **argv)
+{
+	int mcap[MAX_DOMAINS], n = argc > 0 ? atoi(argv[0]) : 0;
+	uint32_t tag = argc > 1 ? (uint32_t)atoi(argv[1]) : 0;
+
+	create_servers(n, mcap);
+	for (int i = 0; i + 1 < n; i++) {
+		int slot = cap_grant(mcap[i + 1], mcap[i], CAP_RIGHT_CALL, tag + (uint32_t)i);
+		if (slot != TESTSRV_NEXT_SLOT)
+			fail("cap_grant down the chain", slot);
+	}
+	uint64_t r = dom_call(mcap[0], TESTSRV_NEST, (uint32_t)n - 1, tag, 0);
+	if (dom_r0(r) != n - 1)
+		fail("TESTSRV_NEST", dom_r0(r));
+	printf("domscene: nest: %d calls deep and back, tag %u\n", n, dom_r1(r));
+	printf("domscene: nest: done\n");
+}
+
+static void part_inside(int argc, char **argv)
+{
+	unsigned ticks = argc > 0 ? (unsigned)atoi(argv[0]) : 1000;
+	int srv = dom_create("testsrv", 0), status;
+	struct cap_info info;
+	char key;
+
+	if (srv < 0)
+		fail("dom_create testsrv", srv);
+	cap_info(srv, &info);
+	int child = fork();
+	if (child < 0)
+		fail("fork", child);
+	if (child == 0) {               /* its copy of srv is in the same slot */
+		dom_call(srv, TESTSRV_SLEEP, ticks, 0, 0);
+		exit(0);
+	}
+	sleep(2);                       /* the child is inside testsrv now */
+	printf("domscene: child pid %d sleeps in domain %d (testsrv)\n", child, info.object);
+	int ps_pid = fork();
+	if (ps_pid == 0) {
+		char *ps_argv[] = { "ps", 0 };
+		fail("exec ps", exec("ps", ps_argv));
+	}
+	while (wait(&status) != ps_pid)
+		;
+	printf("domscene: press Ctrl-P, then a key\n");
+	read(STDIN_FILENO, &key, 1);    /* (the console may send \r for Enter) */
+	kill(child);
+	while (wait(&status) != child)
+		;
+	printf("domscene: inside: done\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*run)(int argc, char **argv);
+	} parts[] = {
+		{ "grants", part_grants },
+		{ "nest", part_nest },
+		{ "inside", part_inside },
+	};
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
+			parts[i].run(argc - 2, argv + 2);
+			return 0;
+		}
+	die("usage: domscene grants N KILL SRC:RIGHTS:BADGE... | nest N TAG | inside TICKS");
+}
