@@ -1,1 +1,0 @@
-build-h6/kernel/tests/kctx_probe.S.o: kernel/tests/kctx_probe.S

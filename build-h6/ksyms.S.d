@@ -1,1 +1,0 @@
-build-h6/ksyms.S.o: build-h6/ksyms.S

@@ -1,1 +1,0 @@
-build-h6/ksyms0.S.o: build-h6/ksyms0.S

@@ -1,3 +1,0 @@
-build-h6/lib/format.c.o: lib/format.c lib/format.h lib/string.h
-lib/format.h:
-lib/string.h:

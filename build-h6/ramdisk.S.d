@@ -1,1 +1,0 @@
-build-h6/ramdisk.S.o: build-h6/ramdisk.S

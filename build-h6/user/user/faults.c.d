@@ -1,7 +1,0 @@
-build-h6/user/user/faults.c.o: user/faults.c lib/user/ulib.h lib/abi.h \
- lib/syscall_list.h lib/format.h lib/string.h
-lib/user/ulib.h:
-lib/abi.h:
-lib/syscall_list.h:
-lib/format.h:
-lib/string.h:
