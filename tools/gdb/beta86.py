@@ -581,7 +581,13 @@ class Domain:
 
     @property
     def threads(self):
-        return int(self.value["threads"])
+        """Threads running in it now: whose top frame is here. The kernel
+        counts them itself only when the domain dies (struct domain's
+        threads, dom_kill_one), so this counts as it does, from proc_table."""
+        if self.state == "dying":
+            return int(self.value["threads"])
+        return sum(1 for proc in used_procs()
+                   if (frames := inv_frames(proc)) and frames[-1].domain.address == self.address)
 
     @property
     def entry(self):
