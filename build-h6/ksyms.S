@@ -337,30 +337,30 @@ ksym_table:
 	.long 0x001091d0, ksym_name_332
 	.long 0x00109220, ksym_name_333
 	.long 0x00109350, ksym_name_334
-	.long 0x001093a0, ksym_name_335
-	.long 0x00109420, ksym_name_336
-	.long 0x00109510, ksym_name_337
-	.long 0x00109680, ksym_name_338
-	.long 0x001096b0, ksym_name_339
-	.long 0x001097b0, ksym_name_340
-	.long 0x00109ab0, ksym_name_341
-	.long 0x0010a020, ksym_name_342
-	.long 0x0010a070, ksym_name_343
-	.long 0x0010a0c0, ksym_name_344
-	.long 0x0010a0f0, ksym_name_345
-	.long 0x0010a120, ksym_name_346
-	.long 0x0010a170, ksym_name_347
-	.long 0x0010a1c0, ksym_name_348
-	.long 0x0010a1e0, ksym_name_349
-	.long 0x0010a210, ksym_name_350
-	.long 0x0010a270, ksym_name_351
-	.long 0x0010a2d0, ksym_name_352
-	.long 0x0010a300, ksym_name_353
-	.long 0x0010a380, ksym_name_354
-	.long 0x0010a425, ksym_name_355
-	.long 0x0010a430, ksym_name_356
-	.long 0x0010a480, ksym_name_357
-	.long 0x0010a4b2, ksym_name_358
+	.long 0x001093b0, ksym_name_335
+	.long 0x00109430, ksym_name_336
+	.long 0x00109520, ksym_name_337
+	.long 0x00109690, ksym_name_338
+	.long 0x001096c0, ksym_name_339
+	.long 0x001097c0, ksym_name_340
+	.long 0x00109ac0, ksym_name_341
+	.long 0x0010a030, ksym_name_342
+	.long 0x0010a080, ksym_name_343
+	.long 0x0010a0d0, ksym_name_344
+	.long 0x0010a100, ksym_name_345
+	.long 0x0010a130, ksym_name_346
+	.long 0x0010a180, ksym_name_347
+	.long 0x0010a1d0, ksym_name_348
+	.long 0x0010a1f0, ksym_name_349
+	.long 0x0010a220, ksym_name_350
+	.long 0x0010a280, ksym_name_351
+	.long 0x0010a2e0, ksym_name_352
+	.long 0x0010a310, ksym_name_353
+	.long 0x0010a390, ksym_name_354
+	.long 0x0010a435, ksym_name_355
+	.long 0x0010a440, ksym_name_356
+	.long 0x0010a490, ksym_name_357
+	.long 0x0010a4c2, ksym_name_358
 ksym_name_1: .asciz "kernel_start"
 ksym_name_2: .asciz "cmdline_error"
 ksym_name_3: .asciz "cmdline_parse"
