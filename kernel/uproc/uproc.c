@@ -173,8 +173,9 @@ int uproc_wait(uint32_t ustatus)
 /* The slow path of the way out: a killed process dies; a thread with a
  * dead domain on its invocation stack unwinds (dom_unwind) and resumes
  * its caller, in the frame trap_return pops: the one at the top of the
- * kernel stack, as every frame back to user mode is. */
-static void uproc_return_slow(struct proc *cur)
+ * kernel stack, as every frame back to user mode is. Out of line
+ * (noinline): every return to user mode pays only for the test. */
+static __attribute__((noinline)) void uproc_return_slow(struct proc *cur)
 {
 	/* Freeing a dead domain turns interrupts on for a while (dom_leave),
 	 * so a kill may arrive during the unwind: look again until neither
