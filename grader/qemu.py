@@ -69,6 +69,13 @@ EXIT_KINDS = ("success", "failure", "triple-fault", "hang", "crash")
 LAST_LINES = 20            # how much output a failure report quotes
 STORY_LINES = 10           # how much output before a panic the grade quotes
 PANIC_PREFIX = "panic: "   # the kernel's panic line (debug/panic.c)
+# The kernel's lines once init (pid 1) has ended and been reaped
+# (run_user_init in kernel/boot/main.c): how it ended, then the leak check.
+INIT_ENDED = re.compile(r"^beta86: init (?:exited with status -?\d+|killed by .*)$", re.M)
+LEAK_LINE = re.compile(
+    r"^beta86: leak check: free frames (\d+) at ready, (\d+) at the lowest, (\d+) at the end; "
+    r"process slots in use (\d+) at ready, (\d+) at the end$", re.M)
+LEAK_CONTEXT_LINES = 3     # init's end, the leak check, the shutdown
 KTEST_FAILED = "ktest: FAIL: "   # a kernel test's failure (tests/ktest.c)
 
 # A run's silence budget: virtual ns (instructions, at shift=0) a guest may go
@@ -179,6 +186,65 @@ def last_lines(text, count=LAST_LINES):
     if lines == [""]:
         return "(no output)"
     return "\n".join(lines[-count:])
+
+
+def plural(count, thing):
+    """"1 frame", "3 frames"."""
+    return f"{count} {thing}{'' if count == 1 else 's'}"
+
+
+@dataclass
+class LeakCheck:
+    """The kernel's leak-check line (LEAK_LINE): free frames when it was
+    ready (before init existed), the fewest free meanwhile, and after init
+    was reaped; process table slots in use at ready and at the end."""
+    ready_frames: int
+    lowest_frames: int
+    end_frames: int
+    ready_slots: int
+    end_slots: int
+
+    def problem(self):
+        """What is wrong, in one line, or None: anything still in use (or
+        given back twice), or a count that cannot have counted."""
+        frames = self.ready_frames - self.end_frames
+        slots = self.end_slots - self.ready_slots
+        numbers = (f"(ready: {self.ready_frames} free frames, {self.ready_slots} slots; "
+                   f"end: {self.end_frames}, {self.end_slots})")
+        if frames > 0 or slots > 0:
+            held = [plural(count, thing) for count, thing in
+                    ((frames, "frame"), (slots, "process slot")) if count > 0]
+            return f"leak: {' and '.join(held)} still in use after init exited {numbers}"
+        if frames < 0 or slots < 0:
+            more = [plural(-count, thing) for count, thing in
+                    ((frames, "frame"), (slots, "process slot")) if count < 0]
+            return (f"leak check: {' and '.join(more)} more free after init exited than "
+                    f"before it started, so something was freed that was never "
+                    f"allocated {numbers}")
+        if self.lowest_frames >= self.ready_frames:
+            return (f"leak check cannot count: the free-frame count never went below "
+                    f"{self.ready_frames} while init ran (lowest: {self.lowest_frames}), "
+                    "though init's own kernel stack and address space take frames")
+        if self.ready_slots < 1:
+            return ("leak check cannot count: 0 process slots in use at ready, though "
+                    "the boot thread holds one")
+        return None
+
+
+def leak_check(output):
+    """Whether a run that ended with init's end passed the leak check:
+    None if it need not be checked (init never ended), else the problem in
+    one line, or "" when frames and slots are back where they were."""
+    ended = None
+    for ended in INIT_ENDED.finditer(output):
+        pass
+    if ended is None:
+        return None
+    line = LEAK_LINE.search(output, ended.end())
+    if line is None:
+        return ("leak check missing: the kernel printed no 'beta86: leak check: ...' "
+                f"line after {ended.group(0)!r}")
+    return LeakCheck(*(int(number) for number in line.groups())).problem() or ""
 
 
 def lines_in_order(expected, printed):
@@ -704,6 +770,17 @@ class Run:
         if self.kind in ("success", self.expected_kind):
             return None
         return self.ending_headline()
+
+    def leak_problem(self):
+        """The leak check of a run that ended with init's end, by the rule
+        of the grade: checked iff the kernel shut down (cleanly or not)
+        without a panic after printing init's end; a run that panicked,
+        hung, reset, or that the test stopped, is judged by how it ended.
+        The problem in one line (LeakCheck.problem), or None."""
+        self.poll()
+        if self.kind not in ("success", "failure") or self.panic_lines:
+            return None
+        return leak_check(self._text) or None
 
     def ending_headline(self):
         """How the run ended (or a panic it printed), in one line without

@@ -107,6 +107,8 @@ static inline int proc_is_user(const struct proc *p)
 {
 	return p->program != 0;
 }
+/* How many entries are not UNUSED (the boot thread's included). */
+int proc_slots_used(void);
 /* The entry with this pid that is not UNUSED, or 0. */
 struct proc *proc_find(int pid);
 /* The state in words; "running" for current_proc. */
