@@ -209,7 +209,8 @@ class LeakCheck:
         given back twice), or a count that cannot have counted."""
         frames = self.ready_frames - self.end_frames
         slots = self.end_slots - self.ready_slots
-        numbers = (f"(ready: {self.ready_frames} free frames, {self.ready_slots} slots; "
+        numbers = (f"(ready: {plural(self.ready_frames, 'free frame')}, "
+                   f"{plural(self.ready_slots, 'slot')}; "
                    f"end: {self.end_frames}, {self.end_slots})")
         if frames > 0 or slots > 0:
             held = [plural(count, thing) for count, thing in

@@ -215,6 +215,15 @@ void kmain(unsigned magic, struct multiboot_info *info)
         panic_with_backtrace("toy panic"); /* PANIC CALL */
     if (contains(cmdline, "init=echo"))
         echo_lines();
+    if (contains(cmdline, "init=tidy") || contains(cmdline, "init=leaky")) {
+        put_string("beta86: init exited with status 0\n");   /* as run_user_init says */
+        put_string(contains(cmdline, "init=tidy")
+                   ? "beta86: leak check: free frames 31012 at ready, 30990 at the lowest, "
+                     "31012 at the end; process slots in use 2 at ready, 2 at the end\n"
+                   : "beta86: leak check: free frames 31012 at ready, 30990 at the lowest, "
+                     "31009 at the end; process slots in use 2 at ready, 3 at the end\n");
+        shutdown(1);
+    }
     if (contains(cmdline, "init=pagefault")) {
         __asm__ volatile ("lidt %0" : : "m"(empty_idt));
         page_directory[0] = 0x83;             /* 4 MiB identity page, writable */
@@ -809,6 +818,25 @@ def test_parts_that_do_not_add_up(part):
         pass
 
 @pytest.mark.points(2)
+def test_tidy_run(boot):
+    \"\"\"init exits and everything is given back\"\"\"
+    boot("init=tidy").expect_exit("success")
+
+@pytest.mark.points(3)
+def test_leaky_run(boot):
+    \"\"\"init exits, but frames and a slot stay in use\"\"\"
+    boot("init=leaky").expect_exit("success")
+
+@pytest.mark.points(2)
+def test_leaky_run_in_parts(boot, part):
+    \"\"\"two checks that pass, then the leak\"\"\"
+    run = boot("init=leaky")
+    with part(1, "init's exit"):
+        assert "init exited with status 0" in run.output
+    with part(1, "a clean shutdown"):
+        run.expect_exit("success")
+
+@pytest.mark.points(2)
 def test_waits_for_a_table(boot):
     \"\"\"a table that never comes\"\"\"
     run = boot("init=success", wait=False)
@@ -865,19 +893,19 @@ def test_grading_session_summary_json_and_status(grading_session):
     result, tmp_path = grading_session
     output = result.stdout
     assert result.returncode == 1, output + result.stderr
-    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 6 failed, 1 skipped"
+    assert output.rstrip("\n").splitlines()[-1] == "3 passed, 8 failed, 1 skipped"
     assert re.search(r"^  the toy kernel shuts down cleanly \.+ OK  5/5$", output, re.M)
     assert re.search(r"^  the toy kernel does not panic \.+ FAIL 0/10$", output, re.M)
     assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
     assert re.search(r"^  a test whose fixture breaks \.+ FAIL 0/2$", output, re.M)
-    assert "Lab 1 score: 8/31" in output and "Score: 8/31" in output
+    assert "Lab 1 score: 10/38" in output and "Score: 10/38" in output
     assert "test_without_points ." not in output and "another_lab" not in output
     assert re.search(r"^Random seed (\d+): make grade PYTEST_ARGS=\"--seed \1\" repeats",
                      output, re.M)
 
     grade = json.loads((tmp_path / "grade.json").read_text())
-    assert grade["score"] == 8
-    assert grade["extra_data"] == {"max_score": 31, "passed": 2, "failed": 6, "skipped": 1}
+    assert grade["score"] == 10
+    assert grade["extra_data"] == {"max_score": 38, "passed": 3, "failed": 8, "skipped": 1}
     by_name = {test["name"]: test for test in grade["tests"]}
     assert by_name["the toy kernel does not panic"]["status"] == "failed"
     assert by_name["the toy kernel does not panic"]["lab"] == 1
@@ -903,6 +931,8 @@ def test_every_fail_line_carries_its_reason(grading_session):
         "a table that never comes": "expected 'pid  state' followed by a match of the regular "
                                     "expression ` +(\\d+)`, but QEMU ended first with a clean "
                                     "shutdown",
+        "init exits, but frames and a slot stay in use": LEAK_REASON,
+        "two checks that pass, then the leak": LEAK_REASON,
     }, table
 
 
@@ -940,6 +970,70 @@ def test_details_are_what_a_student_can_use(grading_session):
                      rf"{toy_source_line('PANIC CALL')}$", why, re.M), why
     assert "    beta86: booting (cmdline: 'build/kernel.elf init=panic')" in why
     assert '  to repeat it: make qemu-nox APPEND="init=panic"' in why
+
+
+LEAK_REASON = ("leak: 3 frames and 1 process slot still in use after init exited "
+               "(ready: 31012 free frames, 2 slots; end: 31009, 3)")
+
+
+def test_a_leak_fails_the_test_in_words(grading_session):
+    """A run whose checks pass but whose leak check does not fails its test,
+    with the leak as its reason, the kernel's line and how to repeat it; a
+    test with parts scores nothing, however many of them passed."""
+    result, tmp_path = grading_session
+    table, why = grade_section(result.stdout)
+    assert re.search(r"^  init exits and everything is given back \.+ OK  2/2$", table, re.M)
+    assert re.search(r"^  init exits, but frames and a slot stay in use \.+ FAIL 0/3$",
+                     table, re.M), table
+    assert re.search(r"^  two checks that pass, then the leak \.+ FAIL 0/2$", table, re.M)
+    block = detail_block(why, "init exits, but frames and a slot stay in use (lab 1, 0/3):")
+    assert block == [
+        f"  {LEAK_REASON}",
+        "    the run of 'init=leaky' ended with:",
+        "      beta86: init exited with status 0",
+        "      beta86: leak check: free frames 31012 at ready, 30990 at the lowest, 31009 "
+        "at the end; process slots in use 2 at ready, 3 at the end",
+        "      beta86: shutdown (success)",
+        '    to repeat it: make qemu-nox APPEND="init=leaky"',
+    ], "\n".join(block)
+    parts = detail_block(why, "two checks that pass, then the leak (lab 1, 0/2):")
+    assert "    parts: 0 of 2 points (a leak fails the whole test)" in parts, "\n".join(parts)
+    grade = json.loads((tmp_path / "grade.json").read_text())
+    by_name = {test["name"]: test for test in grade["tests"]}
+    assert by_name["two checks that pass, then the leak"]["score"] == 0
+    assert by_name["init exits, but frames and a slot stay in use"]["output"].startswith(
+        LEAK_REASON + "\n")
+
+
+@pytest.mark.parametrize("line, problem", [
+    ((100, 90, 100, 1, 1), None),
+    ((100, 90, 99, 1, 1), "leak: 1 frame still in use after init exited "
+                          "(ready: 100 free frames, 1 slot; end: 99, 1)"),
+    ((100, 90, 100, 1, 2), "leak: 1 process slot still in use after init exited "
+                           "(ready: 100 free frames, 1 slot; end: 100, 2)"),
+    ((100, 90, 102, 1, 1), "leak check: 2 frames more free after init exited than before "
+                           "it started, so something was freed that was never allocated "
+                           "(ready: 100 free frames, 1 slot; end: 102, 1)"),
+    ((100, 100, 100, 1, 1), "leak check cannot count: the free-frame count never went "
+                            "below 100 while init ran (lowest: 100), though init's own "
+                            "kernel stack and address space take frames"),
+])
+def test_leak_check_judges_the_kernels_line(line, problem):
+    """Back to the baseline passes; anything held, or given back twice, or a
+    count that never moved (a check that could pass vacuously) does not."""
+    assert qemu.LeakCheck(*line).problem() == problem
+
+
+def test_leak_check_applies_only_after_inits_end():
+    """Checked once init has ended; its line must then be there."""
+    ready = "beta86: ready after 5 instructions\n"
+    assert qemu.leak_check(ready + "pid 2 (sh): killed by ...\n") is None
+    assert qemu.leak_check(ready + "beta86: init killed by page fault\n") == (
+        "leak check missing: the kernel printed no 'beta86: leak check: ...' line after "
+        "'beta86: init killed by page fault'")
+    assert qemu.leak_check(ready + "beta86: init exited with status 3\n"
+                           "beta86: leak check: free frames 9 at ready, 7 at the lowest, 9 "
+                           "at the end; process slots in use 1 at ready, 1 at the end\n") == ""
 
 
 def test_one_root_cause_is_explained_once(grading_session):
