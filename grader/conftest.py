@@ -48,6 +48,12 @@ its points::
         with part(2, "a clean shutdown"):
             run.expect_exit("success")
 
+After every test whose checks passed, each of its runs that ended with
+init's end (and a shutdown without a panic) must pass the kernel's leak
+check: free frames and process slots back where they were when the kernel
+was ready (``qemu.Run.leak_problem``). A leak fails the test, with the leak
+as its reason, and costs all its points, parts included.
+
 Marks: ``points(n)`` (graded), ``lab(n)`` (default: N from test_labN_*.py),
 ``unit``. Fixtures besides `boot` and `part`: ``kernel_dir``, ``kernel_elf``,
 and ``rng`` (a random.Random from the session seed, shown in the header;
