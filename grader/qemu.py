@@ -365,6 +365,9 @@ class Run:
         self.longest_silence = 0    # virtual ns, the longest silence watched
         self._silence = None        # progress.Stopwatch since the last output
         self._looked_for_faults = False   # in this silence
+        self._repeats = progress.RepeatWatch()   # output that says nothing new
+        self._fresh = False         # new output (not a repetition) since the last poll
+        self._last_watch = 0.0      # time.monotonic() of the last progress check
         self._watch_failed = False  # QMP unusable: only the wall guard is left
         self._text = ""
         self._cursor = 0            # expect() searches output from here on
@@ -413,7 +416,9 @@ class Run:
             self._text += text
             self._log.write(text)
             self._log.flush()
-            self._silence = None    # the guest said something: a new silence
+            if self._repeats.feed(text):
+                self._fresh = True
+                self._silence = None    # the guest said something new: a new silence
 
     def _read_some(self, timeout):
         """Read what QEMU printed within `timeout` s; False once QEMU exited."""
@@ -537,13 +542,16 @@ class Run:
                 exceptions = None
             if progress.fault_loop(exceptions):
                 verdict = "fault-loop"
+        repeated = self._repeats.repeating
+        if verdict and repeated:
+            verdict = "repeating"   # what it prints says more than how it loops
         if verdict:
             self.hang = self.diagnose(self._silence,
                                       None if verdict == "budget" else verdict,
-                                      exceptions)
+                                      exceptions, repeated)
             self._finish("hang")
 
-    def diagnose(self, watch, kind=None, exceptions=None):
+    def diagnose(self, watch, kind=None, exceptions=None, repeated=None):
         """A progress.Diagnosis of the (hung) guest, which still runs."""
         symbolizer = self.symbolizer()
 
@@ -553,9 +561,10 @@ class Run:
             return progress.diagnose(self.qmp, watch.elapsed, watch.executed,
                                      log_path=self.qemu_log_path,
                                      in_code=in_kernel, kind=kind,
-                                     exceptions=exceptions)
+                                     exceptions=exceptions, repeated=repeated)
         except progress.QmpError:
-            return progress.Diagnosis(kind or "busy", watch.elapsed, watch.executed)
+            return progress.Diagnosis(kind or "busy", watch.elapsed, watch.executed,
+                                      repeated=repeated)
 
     def symbolizer(self):
         """A Symbolizer of the kernel (None if its ELF cannot be read)."""
@@ -565,12 +574,15 @@ class Run:
             return None
 
     def _wait_step(self, remaining):
-        """Wait for output at most one poll; when none came, watch the
-        guest's progress. False once the run has ended."""
-        before = len(self._text)
+        """Wait for output at most one poll; when nothing new came (no
+        output, or output that only repeats itself), watch the guest's
+        progress, at most once a poll. False once the run has ended."""
+        self._fresh = False
         if not self._read_some(min(remaining, POLL_SECONDS)):
             return False
-        if len(self._text) == before:
+        now = time.monotonic()
+        if not self._fresh and now - self._last_watch >= POLL_SECONDS:
+            self._last_watch = now
             self._watch_progress()
         return self.kind is None
 
@@ -808,8 +820,11 @@ class Run:
             if self.hang is None:
                 return (f"the kernel hung: no shutdown within {self.guard_timeout:g} s "
                         "of wall-clock time")
-            words = self.hang.words.split(":", 1)[0]
             place = hang_place(self.hang, self.symbolizer())
+            if self.hang.repeated:
+                return repeated_in_words(*self.hang.repeated) + (
+                    f", in {place}" if place else "")
+            words = self.hang.words.split(":", 1)[0]
             return f"the kernel hung, {words}" + (f", in {place}" if place else "")
         if self.kind == "crash":
             how = (f"killed by signal {self.signal_status}"
@@ -894,12 +909,26 @@ class Run:
         return text
 
 
+def repeated_in_words(lines, times):
+    """"the kernel prints the same line over and over: 'x' (N times)"."""
+    if len(lines) == 1:
+        return f"the kernel prints the same line over and over: {lines[0]!r} ({times:,} times)"
+    return (f"the kernel prints the same {len(lines)} lines over and over: "
+            + " / ".join(repr(line) for line in lines) + f" ({times:,} times)")
+
+
 def describe_hang(hang, symbolizer=None):
     """A progress.Diagnosis in words: what the CPU was doing, for how long
-    without output, and where (eip and backtrace, decoded)."""
-    text = (f"no output for {virtual_span(hang.silence)} of virtual time "
-            f"({hang.silence:,} instruction times, {hang.executed:,} "
-            f"instructions executed); the CPU is {hang.words}.")
+    without (new) output, and where (eip and backtrace, decoded)."""
+    if hang.repeated:
+        text = (f"{repeated_in_words(*hang.repeated)}, and nothing new for "
+                f"{virtual_span(hang.silence)} of virtual time ({hang.silence:,} "
+                f"instruction times, {hang.executed:,} instructions executed); "
+                f"the CPU is {hang.words}.")
+    else:
+        text = (f"no output for {virtual_span(hang.silence)} of virtual time "
+                f"({hang.silence:,} instruction times, {hang.executed:,} "
+                f"instructions executed); the CPU is {hang.words}.")
     sample = hang.sample
     # Name every address with one addr2line call. A halted CPU's eip is
     # after its hlt, and a return address after its call: both are named

@@ -165,6 +165,20 @@ static void hang_as(const char *cmdline)
         for (;;)
             __asm__ volatile ("sti; hlt");    /* FROZEN LOOP */
     }
+    if (contains(cmdline, "init=repeat")) {
+        for (;;) {                            /* a fault handler that ends nothing */
+            put_string("pid 1 (toy): killed by page fault, eip 0x40000030\n");   /* REPEAT */
+            for (volatile int i = 0; i < 20000; i++)
+                ;
+        }
+    }
+    if (contains(cmdline, "init=cycle")) {
+        for (unsigned n = 0;; n++) {
+            put_string(n % 2 ? "toy: pong\n" : "toy: ping\n");               /* CYCLE */
+            for (volatile int i = 0; i < 20000; i++)
+                ;
+        }
+    }
     if (contains(cmdline, "init=faultloop")) {
         set_gate(0x0e, page_fault_return);    /* a #PF handler that fixes nothing */
         __asm__ volatile ("lidt %0" : : "m"(idt_register));
@@ -544,6 +558,53 @@ def test_fault_loop_is_a_hang_that_names_the_fault(boot, toy_kernel):
                      r"kernel mode\), eip 0x001[0-9a-f]{5} hang_as\+0x[0-9a-f]+ at "
                      rf"toy\.c:{toy_source_line('FAULT LOOP')}, was delivered \d+ times",
                      explanation, re.M), explanation
+
+
+def test_the_same_line_over_and_over_is_a_hang_in_words(boot, toy_kernel):
+    """A kernel that prints one line forever is never silent, yet says
+    nothing new: it is stopped once its budget is spent without news, and the
+    verdict quotes the line, says how often it came and where the kernel is."""
+    started = time.monotonic()
+    run = boot("init=repeat", kernel=toy_kernel)
+    wall = time.monotonic() - started
+    explanation = run.explain()
+    assert run.kind == "hang" and run.hang.kind == "repeating", explanation
+    assert run.guard_timeout is None, "the wall-clock guard found it, not the watch"
+    line = "pid 1 (toy): killed by page fault, eip 0x40000030"
+    times = run.output.count(line + "\n")
+    assert times > 100, explanation
+    assert re.match(rf"a hang: the kernel prints the same line over and over: '{re.escape(line)}' "
+                    r"\([\d,]+ times\), and nothing new for ", explanation), explanation
+    assert f"the CPU is {progress.HANG_WORDS['repeating']}." in explanation
+    headline = run.trouble()
+    assert re.fullmatch(rf"the kernel prints the same line over and over: '{re.escape(line)}' "
+                        r"\([\d,]+ times\), in \w+ \(toy\.c:\d+\)", headline), headline
+    assert wall < WALL_SECONDS_FOR_A_HANG
+
+
+def test_a_short_cycle_of_lines_is_a_hang_too(boot, toy_kernel):
+    run = boot("init=cycle", kernel=toy_kernel)
+    assert run.kind == "hang" and run.hang.kind == "repeating", run.explain()
+    assert run.trouble().startswith("the kernel prints the same 2 lines over and over: "
+                                    "'toy: p"), run.trouble()
+
+
+def test_repeat_watch_tells_news_from_repetition():
+    """New lines and lines being printed are news; a line (or a cycle of up
+    to four) printed again is not; a test's own lines are never cut short."""
+    watch = progress.RepeatWatch()
+    assert watch.feed("a\nb\n") and watch.repeating is None
+    assert watch.feed("a\n")                   # a, b, a: not yet a cycle
+    assert not watch.feed("b\n")               # a, b, a, b: the cycle (a, b) twice
+    assert not watch.feed("a\nb\n") and watch.repeating == (["a", "b"], 3)
+    assert not watch.feed("a")                  # part of the repeated line: judged later
+    assert watch.feed("c\n") and watch.repeating is None    # "ac": news
+    assert watch.feed("progress ...")           # a line growing, nothing repeating
+    assert watch.feed("\nx\n") and not watch.feed("x\n") and not watch.feed("x\n")
+    assert watch.repeating == (["x"], 3)
+    lines = [f"{n}" for n in range(5)] * 3      # a cycle longer than REPEAT_PERIOD_MAX
+    watch = progress.RepeatWatch()
+    assert all(watch.feed(line + "\n") for line in lines)
 
 
 def test_triple_fault_ends_the_run_at_once(boot, toy_kernel):
