@@ -42,7 +42,8 @@ is spent without new output, where output that only repeats the last line
 (or cycle of up to REPEAT_PERIOD_MAX lines) is not new; the budgets hold
 (no passing test prints even one line twice in a row, measured over every
 serial log of the suite), and a test that prints the same line for longer
-raises its budget as it would for a long silence.
+raises its budget as it would for a long silence. Since printing is slow,
+REPEAT_LIMIT cycles in a row end the run before the budget is spent.
 """
 
 import json
@@ -94,6 +95,13 @@ HANG_WORDS = {
 }
 REPEAT_PERIOD_MAX = 4          # lines in the longest cycle RepeatWatch tells
 REPEAT_MIN = 3                 # cycles seen, to call a hang "repeating"
+# Cycles printed in a row that make a hang at once, before the budget is
+# spent: printing is slow (the kill line of the lab 4 bug that never ends
+# the process comes 2,000 times in 60 M instructions, 485 KB that take 6 s
+# through the pty). No passing test prints one line twice in a row; a debug
+# print per timer tick at hz=1000 during the longest silence a test allows
+# (usertests, 250 M) would come 250 times: this leaves a margin of 4.
+REPEAT_LIMIT = 1000
 
 
 class QmpError(Exception):

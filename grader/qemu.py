@@ -543,6 +543,8 @@ class Run:
             if progress.fault_loop(exceptions):
                 verdict = "fault-loop"
         repeated = self._repeats.repeating
+        if repeated and repeated[1] >= progress.REPEAT_LIMIT:
+            verdict = "repeating"
         if verdict and repeated:
             verdict = "repeating"   # what it prints says more than how it loops
         if verdict:
