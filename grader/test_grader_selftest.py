@@ -1078,7 +1078,7 @@ def test_a_leak_fails_the_test_in_words(grading_session):
     ((100, 100, 100, 1, 1), "leak check cannot count: the free-frame count never went "
                             "below 100 while init ran (lowest: 100), though init's own "
                             "kernel stack and address space take frames"),
-])
+], ids=["back to the baseline", "a frame held", "a slot held", "freed twice", "never moved"])
 def test_leak_check_judges_the_kernels_line(line, problem):
     """Back to the baseline passes; anything held, or given back twice, or a
     count that never moved (a check that could pass vacuously) does not."""
