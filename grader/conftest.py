@@ -48,6 +48,12 @@ its points::
         with part(2, "a clean shutdown"):
             run.expect_exit("success")
 
+After every test whose checks passed, each of its runs that ended with
+init's end (and a shutdown without a panic) must pass the kernel's leak
+check: free frames and process slots back where they were when the kernel
+was ready (``qemu.Run.leak_problem``). A leak fails the test, with the leak
+as its reason, and costs all its points, parts included.
+
 Marks: ``points(n)`` (graded), ``lab(n)`` (default: N from test_labN_*.py),
 ``unit``. Fixtures besides `boot` and `part`: ``kernel_dir``, ``kernel_elf``,
 and ``rng`` (a random.Random from the session seed, shown in the header;
@@ -280,6 +286,7 @@ class Parts:
         self.points = points
         self.done: List[Part] = []
         self.mismatched = False     # check_total() failed: a broken test scores 0
+        self.leaked = False         # a run failed the leak check: so does the test
 
     @contextlib.contextmanager
     def part(self, points, what):
@@ -293,7 +300,7 @@ class Parts:
             record.error = error
 
     def earned(self):
-        if self.mismatched:
+        if self.mismatched or self.leaked:
             return 0
         return sum(record.points for record in self.done if record.passed)
 
@@ -318,18 +325,47 @@ def part(request):
     return parts.part
 
 
+class LeakFound(AssertionError):
+    """Raised when a test's checks passed but a run of it failed the leak
+    check: frames or process slots still in use after init exited."""
+
+
+def leak_message(item):
+    """Why the test's runs fail the leak check ("" if none does): the first
+    problem in one line, then for each leaking run its command line, its
+    last lines (init's end and the leak check as the kernel printed them)
+    and how to repeat it."""
+    details = []
+    for run in item.stash.get(RUNS_OF_TEST, []):
+        problem = run.leak_problem()
+        if not problem:
+            continue
+        details.append(problem)
+        details.append(f"the run of {run.cmdline!r} ended with:")
+        details += [f"  {line}" for line in run.lines[-qemu.LEAK_CONTEXT_LINES:]]
+        details.append(f"to repeat it: {run.repeat_command()}")
+    return "\n".join(details)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_pyfunc_call(pyfuncitem):
-    """A test that ran to its end with failed parts fails (after them all)."""
+    """A test that ran to its end with failed parts fails (after them all);
+    so does one whose runs fail the leak check (qemu.Run.leak_problem): it
+    scores nothing, as what leaked belongs to no one part."""
     outcome = yield
-    parts = pyfuncitem.stash.get(PARTS_OF_TEST, None)
-    if parts is None or outcome.excinfo is not None:
+    if outcome.excinfo is not None:
         return
-    parts.check_total()
-    failed = parts.failed()
-    if failed:
-        raise PartsFailed(f"{len(failed)} of {len(parts.done)} parts failed: "
-                          + "; ".join(record.what for record in failed))
+    parts = pyfuncitem.stash.get(PARTS_OF_TEST, None)
+    leak = leak_message(pyfuncitem)
+    if parts is not None:
+        parts.check_total()
+        parts.leaked = bool(leak)
+        failed = parts.failed()
+        if failed and not leak:
+            raise PartsFailed(f"{len(failed)} of {len(parts.done)} parts failed: "
+                              + "; ".join(record.what for record in failed))
+    if leak:
+        raise LeakFound(leak)
 
 
 # ---- failure reports -------------------------------------------------------------
@@ -463,7 +499,8 @@ def failure_facts(item, call):
             own.append(f"the kernel's panic: {run.panic_lines[0]}")
     failed_parts = []
     if parts is not None and parts.done:
-        own.append(f"parts: {number(parts.earned())} of {number(parts.points)} points")
+        own.append(f"parts: {number(parts.earned())} of {number(parts.points)} points"
+                   + (" (a leak fails the whole test)" if parts.leaked else ""))
         for record in parts.done:
             verdict = "ok  " if record.passed else "FAIL"
             own.append(f"  {verdict} {number(record.points if record.passed else 0)}"
@@ -474,9 +511,10 @@ def failure_facts(item, call):
                 failed_parts.append(f"{record.what}: {first_line(words)}")
                 own.append(indented(words, "         "))
                 own += [f"         at {line}" for line in part_lines[-1:]]
-    if troubled:
+    leaked = isinstance(error, LeakFound)     # the test's checks passed
+    if troubled and not leaked:
         reason = troubled[0].trouble()
-    elif failed_parts:
+    elif failed_parts and not leaked:
         reason = failed_parts[0] + (f" (and {len(failed_parts) - 1} more parts)"
                                     if len(failed_parts) > 1 else "")
     else:               # the test's own words: their first line is the reason

@@ -32,6 +32,18 @@ Kinds of hang (``Diagnosis.kind``), each explained in words by ``HANG_WORDS``:
   "idle"                     halted in hlt, woken only by timer interrupts
   "halted-interrupts-off"    cli; hlt: nothing can wake the CPU
   "halted-no-timer"          halted, no timer armed: virtual time stands still
+  "repeating"                printing the same line (or short cycle of lines)
+                             over and over (RepeatWatch): new output, no news
+
+Repeated lines count as silence: a kernel whose fault handler returns to the
+faulting instruction without ending the process prints a kill line per
+fault and is never silent, yet says nothing new. So a run's silence budget
+is spent without new output, where output that only repeats the last line
+(or cycle of up to REPEAT_PERIOD_MAX lines) is not new; the budgets hold
+(no passing test prints even one line twice in a row, measured over every
+serial log of the suite), and a test that prints the same line for longer
+raises its budget as it would for a long silence. Since printing is slow,
+REPEAT_LIMIT cycles in a row end the run before the budget is spent.
 """
 
 import json
@@ -39,7 +51,7 @@ import os
 import re
 import socket
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -76,7 +88,20 @@ HANG_WORDS = {
     "halted-no-timer":
         "halted waiting for an interrupt with no timer armed, so even virtual "
         "time stands still: nothing will ever wake the CPU",
+    "repeating":
+        "printing the same output over and over: the kernel runs, but says "
+        "nothing new (a fault whose handler neither ends the process nor "
+        "removes the cause, so the fault and its line repeat; a loop around a print)",
 }
+REPEAT_PERIOD_MAX = 4          # lines in the longest cycle RepeatWatch tells
+REPEAT_MIN = 3                 # cycles seen, to call a hang "repeating"
+# Cycles printed in a row that make a hang at once, before the budget is
+# spent: printing is slow (the kill line of the lab 4 bug that never ends
+# the process comes 2,000 times in 60 M instructions, 485 KB that take 6 s
+# through the pty). No passing test prints one line twice in a row; a debug
+# print per timer tick at hz=1000 during the longest silence a test allows
+# (usertests, 250 M) would come 250 times: this leaves a margin of 4.
+REPEAT_LIMIT = 1000
 
 
 class QmpError(Exception):
@@ -163,6 +188,53 @@ class Qmp:
             except OSError:
                 pass
         self._sock = self._file = None
+
+
+# ---- output that only repeats itself --------------------------------------------
+
+class RepeatWatch:
+    """Watches console output line by line: does it say anything new, or
+    only repeat the last line (or cycle of up to REPEAT_PERIOD_MAX lines)?"""
+
+    def __init__(self):
+        self.history = deque(maxlen=REPEAT_PERIOD_MAX)   # the last complete lines
+        # matches[p]: how many lines in a row were equal to the line p before
+        self.matches = [0] * (REPEAT_PERIOD_MAX + 1)
+        self.partial = ""
+        self.cycle = []            # the lines repeated, while repeating
+        self.repeats = 0           # how many times the cycle was printed
+
+    def feed(self, text):
+        """Take new output; whether it said anything new: a complete line
+        that does not continue a repetition, or part of a line while
+        nothing repeats (a line being printed is judged once complete)."""
+        lines = (self.partial + text).split("\n")
+        self.partial = lines.pop()
+        new = False
+        for line in lines:
+            new = self._line(line) or new
+        return new or bool(self.partial and text and not self.cycle)
+
+    def _line(self, line):
+        for period in range(1, REPEAT_PERIOD_MAX + 1):
+            same = len(self.history) >= period and self.history[-period] == line
+            self.matches[period] = self.matches[period] + 1 if same else 0
+        periods = [p for p in range(1, REPEAT_PERIOD_MAX + 1) if self.matches[p] >= p]
+        self.history.append(line)
+        if not periods:
+            self.cycle, self.repeats = [], 0
+            return True
+        period = periods[0]
+        self.cycle = list(self.history)[-period:]
+        self.repeats = self.matches[period] // period + 1
+        return False
+
+    @property
+    def repeating(self):
+        """(the cycle's lines, times printed) once output only repeats, else None."""
+        if self.cycle and self.repeats >= REPEAT_MIN:
+            return (list(self.cycle), self.repeats)
+        return None
 
 
 # ---- readings of the virtual clock -------------------------------------------
@@ -361,6 +433,7 @@ class Diagnosis:
     sample: Optional[CpuSample] = None
     backtrace: List[int] = field(default_factory=list)
     fault: Optional[tuple] = None     # fault_loop(): the exception repeated
+    repeated: Optional[tuple] = None  # RepeatWatch.repeating: (lines, times printed)
 
     @property
     def words(self):
@@ -396,12 +469,13 @@ def classify(samples, exceptions, executed, silence):
 
 
 def diagnose(qmp, silence, executed, *, log_path=None, in_code=lambda a: False,
-             kind=None, exceptions=None):
+             kind=None, exceptions=None, repeated=None):
     """Look at a hung guest (still running) and say what it does and where.
     `silence`/`executed`: the virtual ns without output and the instructions
     executed meanwhile. `in_code(address)` says whether a return address is
     in the kernel. `kind` forces the kind (already known); `exceptions`,
-    those already seen in a `log int` window (recent_exceptions)."""
+    those already seen in a `log int` window (recent_exceptions);
+    `repeated`, the output repeated (kind "repeating")."""
     samples = []
     for index in range(REGISTER_SAMPLES):
         if index:
@@ -411,10 +485,10 @@ def diagnose(qmp, silence, executed, *, log_path=None, in_code=lambda a: False,
         exceptions = recent_exceptions(qmp, log_path)
     if kind is None:
         kind = classify(samples, exceptions, executed, silence)
-    fault = fault_loop(exceptions) if kind == "fault-loop" else None
+    fault = fault_loop(exceptions) if kind in ("fault-loop", "repeating") else None
     # Where: the last snapshot in kernel mode (a user program's loop has no
     # kernel stack to walk), else the last one.
     kernel = [sample for sample in samples if sample.cpl == 0]
     sample = (kernel or samples)[-1]
     backtrace = frame_chain(qmp, sample, in_code) if sample.cpl == 0 else []
-    return Diagnosis(kind, silence, executed, sample, backtrace, fault)
+    return Diagnosis(kind, silence, executed, sample, backtrace, fault, repeated)

@@ -69,6 +69,13 @@ EXIT_KINDS = ("success", "failure", "triple-fault", "hang", "crash")
 LAST_LINES = 20            # how much output a failure report quotes
 STORY_LINES = 10           # how much output before a panic the grade quotes
 PANIC_PREFIX = "panic: "   # the kernel's panic line (debug/panic.c)
+# The kernel's lines once init (pid 1) has ended and been reaped
+# (run_user_init in kernel/boot/main.c): how it ended, then the leak check.
+INIT_ENDED = re.compile(r"^beta86: init (?:exited with status -?\d+|killed by .*)$", re.M)
+LEAK_LINE = re.compile(
+    r"^beta86: leak check: free frames (\d+) at ready, (\d+) at the lowest, (\d+) at the end; "
+    r"process slots in use (\d+) at ready, (\d+) at the end$", re.M)
+LEAK_CONTEXT_LINES = 3     # init's end, the leak check, the shutdown
 KTEST_FAILED = "ktest: FAIL: "   # a kernel test's failure (tests/ktest.c)
 
 # A run's silence budget: virtual ns (instructions, at shift=0) a guest may go
@@ -179,6 +186,66 @@ def last_lines(text, count=LAST_LINES):
     if lines == [""]:
         return "(no output)"
     return "\n".join(lines[-count:])
+
+
+def plural(count, thing):
+    """"1 frame", "3 frames"."""
+    return f"{count} {thing}{'' if count == 1 else 's'}"
+
+
+@dataclass
+class LeakCheck:
+    """The kernel's leak-check line (LEAK_LINE): free frames when it was
+    ready (before init existed), the fewest free meanwhile, and after init
+    was reaped; process table slots in use at ready and at the end."""
+    ready_frames: int
+    lowest_frames: int
+    end_frames: int
+    ready_slots: int
+    end_slots: int
+
+    def problem(self):
+        """What is wrong, in one line, or None: anything still in use (or
+        given back twice), or a count that cannot have counted."""
+        frames = self.ready_frames - self.end_frames
+        slots = self.end_slots - self.ready_slots
+        numbers = (f"(ready: {plural(self.ready_frames, 'free frame')}, "
+                   f"{plural(self.ready_slots, 'slot')}; "
+                   f"end: {self.end_frames}, {self.end_slots})")
+        if frames > 0 or slots > 0:
+            held = [plural(count, thing) for count, thing in
+                    ((frames, "frame"), (slots, "process slot")) if count > 0]
+            return f"leak: {' and '.join(held)} still in use after init exited {numbers}"
+        if frames < 0 or slots < 0:
+            more = [plural(-count, thing) for count, thing in
+                    ((frames, "frame"), (slots, "process slot")) if count < 0]
+            return (f"leak check: {' and '.join(more)} more free after init exited than "
+                    f"before it started, so something was freed that was never "
+                    f"allocated {numbers}")
+        if self.lowest_frames >= self.ready_frames:
+            return (f"leak check cannot count: the free-frame count never went below "
+                    f"{self.ready_frames} while init ran (lowest: {self.lowest_frames}), "
+                    "though init's own kernel stack and address space take frames")
+        if self.ready_slots < 1:
+            return ("leak check cannot count: 0 process slots in use at ready, though "
+                    "the boot thread holds one")
+        return None
+
+
+def leak_check(output):
+    """Whether a run that ended with init's end passed the leak check:
+    None if it need not be checked (init never ended), else the problem in
+    one line, or "" when frames and slots are back where they were."""
+    ended = None
+    for ended in INIT_ENDED.finditer(output):
+        pass
+    if ended is None:
+        return None
+    line = LEAK_LINE.search(output, ended.end())
+    if line is None:
+        return ("leak check missing: the kernel printed no 'beta86: leak check: ...' "
+                f"line after {ended.group(0)!r}")
+    return LeakCheck(*(int(number) for number in line.groups())).problem() or ""
 
 
 def lines_in_order(expected, printed):
@@ -298,6 +365,9 @@ class Run:
         self.longest_silence = 0    # virtual ns, the longest silence watched
         self._silence = None        # progress.Stopwatch since the last output
         self._looked_for_faults = False   # in this silence
+        self._repeats = progress.RepeatWatch()   # output that says nothing new
+        self._fresh = False         # new output (not a repetition) since the last poll
+        self._last_watch = 0.0      # time.monotonic() of the last progress check
         self._watch_failed = False  # QMP unusable: only the wall guard is left
         self._text = ""
         self._cursor = 0            # expect() searches output from here on
@@ -346,7 +416,9 @@ class Run:
             self._text += text
             self._log.write(text)
             self._log.flush()
-            self._silence = None    # the guest said something: a new silence
+            if self._repeats.feed(text):
+                self._fresh = True
+                self._silence = None    # the guest said something new: a new silence
 
     def _read_some(self, timeout):
         """Read what QEMU printed within `timeout` s; False once QEMU exited."""
@@ -470,13 +542,18 @@ class Run:
                 exceptions = None
             if progress.fault_loop(exceptions):
                 verdict = "fault-loop"
+        repeated = self._repeats.repeating
+        if repeated and repeated[1] >= progress.REPEAT_LIMIT:
+            verdict = "repeating"
+        if verdict and repeated:
+            verdict = "repeating"   # what it prints says more than how it loops
         if verdict:
             self.hang = self.diagnose(self._silence,
                                       None if verdict == "budget" else verdict,
-                                      exceptions)
+                                      exceptions, repeated)
             self._finish("hang")
 
-    def diagnose(self, watch, kind=None, exceptions=None):
+    def diagnose(self, watch, kind=None, exceptions=None, repeated=None):
         """A progress.Diagnosis of the (hung) guest, which still runs."""
         symbolizer = self.symbolizer()
 
@@ -486,9 +563,10 @@ class Run:
             return progress.diagnose(self.qmp, watch.elapsed, watch.executed,
                                      log_path=self.qemu_log_path,
                                      in_code=in_kernel, kind=kind,
-                                     exceptions=exceptions)
+                                     exceptions=exceptions, repeated=repeated)
         except progress.QmpError:
-            return progress.Diagnosis(kind or "busy", watch.elapsed, watch.executed)
+            return progress.Diagnosis(kind or "busy", watch.elapsed, watch.executed,
+                                      repeated=repeated)
 
     def symbolizer(self):
         """A Symbolizer of the kernel (None if its ELF cannot be read)."""
@@ -498,12 +576,15 @@ class Run:
             return None
 
     def _wait_step(self, remaining):
-        """Wait for output at most one poll; when none came, watch the
-        guest's progress. False once the run has ended."""
-        before = len(self._text)
+        """Wait for output at most one poll; when nothing new came (no
+        output, or output that only repeats itself), watch the guest's
+        progress, at most once a poll. False once the run has ended."""
+        self._fresh = False
         if not self._read_some(min(remaining, POLL_SECONDS)):
             return False
-        if len(self._text) == before:
+        now = time.monotonic()
+        if not self._fresh and now - self._last_watch >= POLL_SECONDS:
+            self._last_watch = now
             self._watch_progress()
         return self.kind is None
 
@@ -705,6 +786,17 @@ class Run:
             return None
         return self.ending_headline()
 
+    def leak_problem(self):
+        """The leak check of a run that ended with init's end, by the rule
+        of the grade: checked iff the kernel shut down (cleanly or not)
+        without a panic after printing init's end; a run that panicked,
+        hung, reset, or that the test stopped, is judged by how it ended.
+        The problem in one line (LeakCheck.problem), or None."""
+        self.poll()
+        if self.kind not in ("success", "failure") or self.panic_lines:
+            return None
+        return leak_check(self._text) or None
+
     def ending_headline(self):
         """How the run ended (or a panic it printed), in one line without
         host paths: "the kernel panicked: setctx: not implemented (lab 2)"."""
@@ -730,8 +822,11 @@ class Run:
             if self.hang is None:
                 return (f"the kernel hung: no shutdown within {self.guard_timeout:g} s "
                         "of wall-clock time")
-            words = self.hang.words.split(":", 1)[0]
             place = hang_place(self.hang, self.symbolizer())
+            if self.hang.repeated:
+                return repeated_in_words(*self.hang.repeated) + (
+                    f", in {place}" if place else "")
+            words = self.hang.words.split(":", 1)[0]
             return f"the kernel hung, {words}" + (f", in {place}" if place else "")
         if self.kind == "crash":
             how = (f"killed by signal {self.signal_status}"
@@ -816,12 +911,26 @@ class Run:
         return text
 
 
+def repeated_in_words(lines, times):
+    """"the kernel prints the same line over and over: 'x' (N times)"."""
+    if len(lines) == 1:
+        return f"the kernel prints the same line over and over: {lines[0]!r} ({times:,} times)"
+    return (f"the kernel prints the same {len(lines)} lines over and over: "
+            + " / ".join(repr(line) for line in lines) + f" ({times:,} times)")
+
+
 def describe_hang(hang, symbolizer=None):
     """A progress.Diagnosis in words: what the CPU was doing, for how long
-    without output, and where (eip and backtrace, decoded)."""
-    text = (f"no output for {virtual_span(hang.silence)} of virtual time "
-            f"({hang.silence:,} instruction times, {hang.executed:,} "
-            f"instructions executed); the CPU is {hang.words}.")
+    without (new) output, and where (eip and backtrace, decoded)."""
+    if hang.repeated:
+        text = (f"{repeated_in_words(*hang.repeated)}, and nothing new for "
+                f"{virtual_span(hang.silence)} of virtual time ({hang.silence:,} "
+                f"instruction times, {hang.executed:,} instructions executed); "
+                f"the CPU is {hang.words}.")
+    else:
+        text = (f"no output for {virtual_span(hang.silence)} of virtual time "
+                f"({hang.silence:,} instruction times, {hang.executed:,} "
+                f"instructions executed); the CPU is {hang.words}.")
     sample = hang.sample
     # Name every address with one addr2line call. A halted CPU's eip is
     # after its hlt, and a return address after its call: both are named

@@ -165,6 +165,20 @@ static void hang_as(const char *cmdline)
         for (;;)
             __asm__ volatile ("sti; hlt");    /* FROZEN LOOP */
     }
+    if (contains(cmdline, "init=repeat")) {
+        for (;;) {                            /* a fault handler that ends nothing */
+            put_string("pid 1 (toy): killed by page fault, eip 0x40000030\n");   /* REPEAT */
+            for (volatile int i = 0; i < 20000; i++)
+                ;
+        }
+    }
+    if (contains(cmdline, "init=cycle")) {
+        for (unsigned n = 0;; n++) {
+            put_string(n % 2 ? "toy: pong\n" : "toy: ping\n");               /* CYCLE */
+            for (volatile int i = 0; i < 20000; i++)
+                ;
+        }
+    }
     if (contains(cmdline, "init=faultloop")) {
         set_gate(0x0e, page_fault_return);    /* a #PF handler that fixes nothing */
         __asm__ volatile ("lidt %0" : : "m"(idt_register));
@@ -215,6 +229,15 @@ void kmain(unsigned magic, struct multiboot_info *info)
         panic_with_backtrace("toy panic"); /* PANIC CALL */
     if (contains(cmdline, "init=echo"))
         echo_lines();
+    if (contains(cmdline, "init=tidy") || contains(cmdline, "init=leaky")) {
+        put_string("beta86: init exited with status 0\n");   /* as run_user_init says */
+        put_string(contains(cmdline, "init=tidy")
+                   ? "beta86: leak check: free frames 31012 at ready, 30990 at the lowest, "
+                     "31012 at the end; process slots in use 2 at ready, 2 at the end\n"
+                   : "beta86: leak check: free frames 31012 at ready, 30990 at the lowest, "
+                     "31009 at the end; process slots in use 2 at ready, 3 at the end\n");
+        shutdown(1);
+    }
     if (contains(cmdline, "init=pagefault")) {
         __asm__ volatile ("lidt %0" : : "m"(empty_idt));
         page_directory[0] = 0x83;             /* 4 MiB identity page, writable */
@@ -537,6 +560,53 @@ def test_fault_loop_is_a_hang_that_names_the_fault(boot, toy_kernel):
                      explanation, re.M), explanation
 
 
+def test_the_same_line_over_and_over_is_a_hang_in_words(boot, toy_kernel):
+    """A kernel that prints one line forever is never silent, yet says
+    nothing new: it is stopped once its budget is spent without news, and the
+    verdict quotes the line, says how often it came and where the kernel is."""
+    started = time.monotonic()
+    run = boot("init=repeat", kernel=toy_kernel)
+    wall = time.monotonic() - started
+    explanation = run.explain()
+    assert run.kind == "hang" and run.hang.kind == "repeating", explanation
+    assert run.guard_timeout is None, "the wall-clock guard found it, not the watch"
+    line = "pid 1 (toy): killed by page fault, eip 0x40000030"
+    times = run.output.count(line + "\n")
+    assert times > 100, explanation
+    assert re.match(rf"a hang: the kernel prints the same line over and over: '{re.escape(line)}' "
+                    r"\([\d,]+ times\), and nothing new for ", explanation), explanation
+    assert f"the CPU is {progress.HANG_WORDS['repeating']}." in explanation
+    headline = run.trouble()
+    assert re.fullmatch(rf"the kernel prints the same line over and over: '{re.escape(line)}' "
+                        r"\([\d,]+ times\), in \w+ \(toy\.c:\d+\)", headline), headline
+    assert wall < WALL_SECONDS_FOR_A_HANG
+
+
+def test_a_short_cycle_of_lines_is_a_hang_too(boot, toy_kernel):
+    run = boot("init=cycle", kernel=toy_kernel)
+    assert run.kind == "hang" and run.hang.kind == "repeating", run.explain()
+    assert run.trouble().startswith("the kernel prints the same 2 lines over and over: "
+                                    "'toy: p"), run.trouble()
+
+
+def test_repeat_watch_tells_news_from_repetition():
+    """New lines and lines being printed are news; a line (or a cycle of up
+    to four) printed again is not; a test's own lines are never cut short."""
+    watch = progress.RepeatWatch()
+    assert watch.feed("a\nb\n") and watch.repeating is None
+    assert watch.feed("a\n")                   # a, b, a: not yet a cycle
+    assert not watch.feed("b\n")               # a, b, a, b: the cycle (a, b) twice
+    assert not watch.feed("a\nb\n") and watch.repeating == (["a", "b"], 3)
+    assert not watch.feed("a")                  # part of the repeated line: judged later
+    assert watch.feed("c\n") and watch.repeating is None    # "ac": news
+    assert watch.feed("progress ...")           # a line growing, nothing repeating
+    assert watch.feed("\nx\n") and not watch.feed("x\n") and not watch.feed("x\n")
+    assert watch.repeating == (["x"], 3)
+    lines = [f"{n}" for n in range(5)] * 3      # a cycle longer than REPEAT_PERIOD_MAX
+    watch = progress.RepeatWatch()
+    assert all(watch.feed(line + "\n") for line in lines)
+
+
 def test_triple_fault_ends_the_run_at_once(boot, toy_kernel):
     """Under -no-reboot a triple fault (or a guest reset) cannot loop: the
     run ends, is no hang, and is explained exception by exception."""
@@ -809,6 +879,25 @@ def test_parts_that_do_not_add_up(part):
         pass
 
 @pytest.mark.points(2)
+def test_tidy_run(boot):
+    \"\"\"init exits and everything is given back\"\"\"
+    boot("init=tidy").expect_exit("success")
+
+@pytest.mark.points(3)
+def test_leaky_run(boot):
+    \"\"\"init exits, but frames and a slot stay in use\"\"\"
+    boot("init=leaky").expect_exit("success")
+
+@pytest.mark.points(2)
+def test_leaky_run_in_parts(boot, part):
+    \"\"\"two checks that pass, then the leak\"\"\"
+    run = boot("init=leaky")
+    with part(1, "init's exit"):
+        assert "init exited with status 0" in run.output
+    with part(1, "a clean shutdown"):
+        run.expect_exit("success")
+
+@pytest.mark.points(2)
 def test_waits_for_a_table(boot):
     \"\"\"a table that never comes\"\"\"
     run = boot("init=success", wait=False)
@@ -865,12 +954,12 @@ def test_grading_session_summary_json_and_status(grading_session):
     result, tmp_path = grading_session
     output = result.stdout
     assert result.returncode == 1, output + result.stderr
-    assert output.rstrip("\n").splitlines()[-1] == "2 passed, 6 failed, 1 skipped"
+    assert output.rstrip("\n").splitlines()[-1] == "3 passed, 8 failed, 1 skipped"
     assert re.search(r"^  the toy kernel shuts down cleanly \.+ OK  5/5$", output, re.M)
     assert re.search(r"^  the toy kernel does not panic \.+ FAIL 0/10$", output, re.M)
     assert re.search(r"^  test_skipped \.+ SKIP 0/3$", output, re.M)
     assert re.search(r"^  a test whose fixture breaks \.+ FAIL 0/2$", output, re.M)
-    assert "Lab 1 score: 8/31" in output and "Score: 8/31" in output
+    assert "Lab 1 score: 10/38" in output and "Score: 10/38" in output
     # A lab's test without points is a sanity check: listed, scoring nothing.
     assert re.search(r"^  test_without_points \.+ OK  sanity check, no points$", output, re.M)
     assert "another_lab" not in output
@@ -878,8 +967,8 @@ def test_grading_session_summary_json_and_status(grading_session):
                      output, re.M)
 
     grade = json.loads((tmp_path / "grade.json").read_text())
-    assert grade["score"] == 8
-    assert grade["extra_data"] == {"max_score": 31, "passed": 2, "failed": 6, "skipped": 1}
+    assert grade["score"] == 10
+    assert grade["extra_data"] == {"max_score": 38, "passed": 3, "failed": 8, "skipped": 1}
     by_name = {test["name"]: test for test in grade["tests"]}
     assert by_name["the toy kernel does not panic"]["status"] == "failed"
     assert by_name["the toy kernel does not panic"]["lab"] == 1
@@ -905,6 +994,8 @@ def test_every_fail_line_carries_its_reason(grading_session):
         "a table that never comes": "expected 'pid  state' followed by a match of the regular "
                                     "expression ` +(\\d+)`, but QEMU ended first with a clean "
                                     "shutdown",
+        "init exits, but frames and a slot stay in use": LEAK_REASON,
+        "two checks that pass, then the leak": LEAK_REASON,
     }, table
 
 
@@ -942,6 +1033,70 @@ def test_details_are_what_a_student_can_use(grading_session):
                      rf"{toy_source_line('PANIC CALL')}$", why, re.M), why
     assert "    beta86: booting (cmdline: 'build/kernel.elf init=panic')" in why
     assert '  to repeat it: make qemu-nox APPEND="init=panic"' in why
+
+
+LEAK_REASON = ("leak: 3 frames and 1 process slot still in use after init exited "
+               "(ready: 31012 free frames, 2 slots; end: 31009, 3)")
+
+
+def test_a_leak_fails_the_test_in_words(grading_session):
+    """A run whose checks pass but whose leak check does not fails its test,
+    with the leak as its reason, the kernel's line and how to repeat it; a
+    test with parts scores nothing, however many of them passed."""
+    result, tmp_path = grading_session
+    table, why = grade_section(result.stdout)
+    assert re.search(r"^  init exits and everything is given back \.+ OK  2/2$", table, re.M)
+    assert re.search(r"^  init exits, but frames and a slot stay in use \.+ FAIL 0/3$",
+                     table, re.M), table
+    assert re.search(r"^  two checks that pass, then the leak \.+ FAIL 0/2$", table, re.M)
+    block = detail_block(why, "init exits, but frames and a slot stay in use (lab 1, 0/3):")
+    assert block == [
+        f"  {LEAK_REASON}",
+        "    the run of 'init=leaky' ended with:",
+        "      beta86: init exited with status 0",
+        "      beta86: leak check: free frames 31012 at ready, 30990 at the lowest, 31009 "
+        "at the end; process slots in use 2 at ready, 3 at the end",
+        "      beta86: shutdown (success)",
+        '    to repeat it: make qemu-nox APPEND="init=leaky"',
+    ], "\n".join(block)
+    parts = detail_block(why, "two checks that pass, then the leak (lab 1, 0/2):")
+    assert "    parts: 0 of 2 points (a leak fails the whole test)" in parts, "\n".join(parts)
+    grade = json.loads((tmp_path / "grade.json").read_text())
+    by_name = {test["name"]: test for test in grade["tests"]}
+    assert by_name["two checks that pass, then the leak"]["score"] == 0
+    assert by_name["init exits, but frames and a slot stay in use"]["output"].startswith(
+        LEAK_REASON + "\n")
+
+
+@pytest.mark.parametrize("line, problem", [
+    ((100, 90, 100, 1, 1), None),
+    ((100, 90, 99, 1, 1), "leak: 1 frame still in use after init exited "
+                          "(ready: 100 free frames, 1 slot; end: 99, 1)"),
+    ((100, 90, 100, 1, 2), "leak: 1 process slot still in use after init exited "
+                           "(ready: 100 free frames, 1 slot; end: 100, 2)"),
+    ((100, 90, 102, 1, 1), "leak check: 2 frames more free after init exited than before "
+                           "it started, so something was freed that was never allocated "
+                           "(ready: 100 free frames, 1 slot; end: 102, 1)"),
+    ((100, 100, 100, 1, 1), "leak check cannot count: the free-frame count never went "
+                            "below 100 while init ran (lowest: 100), though init's own "
+                            "kernel stack and address space take frames"),
+], ids=["back to the baseline", "a frame held", "a slot held", "freed twice", "never moved"])
+def test_leak_check_judges_the_kernels_line(line, problem):
+    """Back to the baseline passes; anything held, or given back twice, or a
+    count that never moved (a check that could pass vacuously) does not."""
+    assert qemu.LeakCheck(*line).problem() == problem
+
+
+def test_leak_check_applies_only_after_inits_end():
+    """Checked once init has ended; its line must then be there."""
+    ready = "beta86: ready after 5 instructions\n"
+    assert qemu.leak_check(ready + "pid 2 (sh): killed by ...\n") is None
+    assert qemu.leak_check(ready + "beta86: init killed by page fault\n") == (
+        "leak check missing: the kernel printed no 'beta86: leak check: ...' line after "
+        "'beta86: init killed by page fault'")
+    assert qemu.leak_check(ready + "beta86: init exited with status 3\n"
+                           "beta86: leak check: free frames 9 at ready, 7 at the lowest, 9 "
+                           "at the end; process slots in use 1 at ready, 1 at the end\n") == ""
 
 
 def test_one_root_cause_is_explained_once(grading_session):

@@ -48,6 +48,8 @@ static uint32_t frontier;         /* first never-allocated frame */
 static uint32_t region_start, region_end;
 static struct free_frame *freelist;
 static uint32_t freelist_length;
+/* The fewest frames free at once since frame_low_water_reset (or boot). */
+static uint32_t lowest_free;
 static int poisoning = 1;
 /* Bit i: frame region_start + i * PAGE_SIZE is on the free list. */
 static uint32_t free_bitmap[FRAME_MAX / BITS_PER_WORD];
@@ -86,6 +88,7 @@ void frame_init(const struct multiboot_info *mbi)
 	if (region_end == 0)
 		panic("frame_init: no usable memory above the kernel");
 	frontier = region_start;
+	lowest_free = frame_free_count();
 }
 
 void frame_set_poisoning(int on)
@@ -163,6 +166,8 @@ uint32_t frame_alloc(void)
 		frame = frontier;       /* never used: nothing to check */
 		frontier += PAGE_SIZE;
 	}
+	if (frame_free_count() < lowest_free)
+		lowest_free = frame_free_count();
 	irq_restore(flags);
 	/* The frame is ours now: check it outside the section. */
 	if (reused && poisoning)
@@ -208,6 +213,19 @@ void frame_free(uint32_t frame)
 uint32_t frame_free_count(void)
 {
 	return (region_end - frontier) / PAGE_SIZE + freelist_length;
+}
+
+void frame_low_water_reset(void)
+{
+	uint32_t flags = irq_save();
+
+	lowest_free = frame_free_count();
+	irq_restore(flags);
+}
+
+uint32_t frame_low_water(void)
+{
+	return lowest_free;
 }
 
 uint32_t frame_phys_top(void)

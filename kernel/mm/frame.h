@@ -32,6 +32,12 @@ uint32_t frame_alloc_zeroed(void);
 void frame_free(uint32_t frame);
 /* How many frames are free now. */
 uint32_t frame_free_count(void);
+/* The low-water mark: the fewest frames that were free at any moment since
+ * the last frame_low_water_reset (or since boot). With it, a leak check
+ * that finds the count back at its baseline also shows that the count
+ * moved meanwhile, i.e. that the frames it compares were really counted. */
+void frame_low_water_reset(void);
+uint32_t frame_low_water(void);
 /* One past the highest physical address the allocator manages. */
 uint32_t frame_phys_top(void);
 

@@ -130,6 +130,17 @@ int proc_join(struct proc *p)
 	return status;
 }
 
+int proc_slots_used(void)
+{
+	uint32_t flags = irq_save();
+	int used = 0;
+
+	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)
+		used += p->state != PROC_UNUSED;
+	irq_restore(flags);
+	return used;
+}
+
 struct proc *proc_find(int pid)
 {
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++)

@@ -145,6 +145,8 @@ static inline int proc_interrupted(const struct proc *p)
 {
 	return p->killed || p->unwind;
 }
+/* How many entries are not UNUSED (the boot thread's included). */
+int proc_slots_used(void);
 /* The entry with this pid that is not UNUSED, or 0. */
 struct proc *proc_find(int pid);
 /* The state in words; "running" for current_proc. */
