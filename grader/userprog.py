@@ -118,6 +118,44 @@ def user_symbols(kernel_dir, program):
     return symbols
 
 
+# fuzz prints a progress line every 100,000 calls (PROGRESS_EVERY), which
+# with the reference kernel take 48 M to 281 M instructions, by seed (25
+# seeds measured): room for a kernel seven times slower before the run
+# counts as hung.
+FUZZ_SILENCE_BUDGET = 2_000_000_000
+
+
+def run_fuzz(boot, rng, calls, seeds, options=""):
+    """Boot `init=fuzz OPTIONS S1 CALLS S1 S2 ...` (user/fuzz.c): `seeds`
+    seeds from rng, the first twice in one boot; every round must pass, the
+    same seed give the same checksum and the others other ones. Returns
+    the run."""
+    seeds = rng.sample(range(1, 2**31), seeds)
+    order = [seeds[0]] + seeds          # the first seed twice, in one boot
+    words = " ".join(map(str, order[1:]))
+    run = boot(f"{FAST} init=fuzz {options} {order[0]} {calls} {words}".replace("  ", " "),
+               budget=FUZZ_SILENCE_BUDGET)
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    assert not kill_lines(run.output), "the fuzzer was killed"
+    rounds = re.findall(r"^fuzz: seed=(\d+) calls=(\d+) checksum=(0x[0-9a-f]{8})$",
+                        run.output, re.M)
+    failed = [line for line in run.lines if "FAILED" in line]
+    assert not failed, "\n".join(failed)
+    assert [int(seed) for seed, _, _ in rounds] == order, \
+        f"expected {len(order)} rounds (seeds {order}), got {rounds}"
+    assert all(int(count) == calls for _, count, _ in rounds)
+    checksums = [checksum for _, _, checksum in rounds]
+    assert checksums[0] == checksums[1], \
+        f"seed {order[0]} gave checksum {checksums[0]}, then {checksums[1]} in the same boot"
+    assert len(set(checksums[1:])) == len(seeds), f"two seeds gave the same checksum: {rounds}"
+    for seed in seeds:
+        assert run.output.count(f"fuzz: seed={seed}: OK") == order.count(seed)
+    assert "beta86: init exited with status 0" in run.output
+    run.expect_exit("success")
+    return run
+
+
 # ---- user/faults.c ---------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -35,6 +35,16 @@
  * in use are back where they were before the round, and prints
  *     fuzz: seed=S: OK ...   or   fuzz: seed=S: FAILED: ...
  * fuzz exits 0 iff every round passed.
+ *
+ * With -d first (`fuzz -d SEED COUNT ...`, lab 6's test) the round also
+ * makes domain and capability calls: dom_create of adder now and then (and
+ * of bad paths and flags), dom_destroy, cap_grant, cap_revoke, cap_delete
+ * and cap_info on random slots (in range, -1, NCAP, huge) with random
+ * rights and badges, and the raw gates: int $49 with random registers,
+ * whose answer must be adder's when cap_info says the slot can call adder
+ * and an -E_xxx otherwise, and int $50 at home (-E_INVAL); both must give
+ * back every register but eax and edx. Without -d (lab 5's test) the
+ * domain calls are left out: lab 6's handout stubs them.
  */
 #include "ulib.h"
 
@@ -47,6 +57,12 @@
 #define SLEEP_EVERY   4000      /* at most one sleep(1) per this many calls */
 #define HUGE_EVERY    25000     /* at most one huge sbrk per this many calls */
 #define HEAP_TAIL     32        /* pointers into the heap: its last bytes */
+#define CREATE_EVERY  2000      /* at most one real dom_create per this many calls */
+#define LAB5_LAST_CALL 18       /* memfree: the numbers above it are lab 6's */
+#define GATE_CALL     (SYSCALL_MAX + 1)   /* one_call's numbers for the raw gates */
+#define GATE_RETURN   (SYSCALL_MAX + 2)
+
+static int domains;             /* -d: domain and capability calls too */
 
 static uint32_t rng;
 
@@ -68,6 +84,36 @@ static inline int sys(uint32_t num, uint32_t a, uint32_t b, uint32_t c)
 	return ret;
 }
 
+static inline int sys4(uint32_t num, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	int ret;
+	asm volatile("int $48" : "=a"(ret) : "a"(num), "c"(a), "d"(b), "b"(c), "S"(d)
+		     : "memory", "cc");
+	return ret;
+}
+
+/* The raw domain gates with the registers given; *kept says whether every
+ * register but eax and edx came back as it went in. */
+static int gate_call(uint32_t cap, const uint32_t a[4], uint32_t *r1, int *kept)
+{
+	uint32_t eax, ecx = cap, edx = a[0], ebx = a[1], esi = a[2], edi = a[3];
+	asm volatile("int $49" : "=a"(eax), "+c"(ecx), "+d"(edx), "+b"(ebx), "+S"(esi), "+D"(edi)
+		     : : "memory", "cc");
+	*r1 = edx;
+	*kept = ecx == cap && ebx == a[1] && esi == a[2] && edi == a[3];
+	return (int)eax;
+}
+
+static int gate_return(uint32_t r0, uint32_t r1, int *kept)
+{
+	uint32_t eax = rnd(), ecx = r0, edx = r1, ebx = rnd(), esi = rnd(), edi = rnd();
+	const uint32_t b = ebx, s = esi, d = edi;
+	asm volatile("int $50" : "+a"(eax), "+c"(ecx), "+d"(edx), "+b"(ebx), "+S"(esi), "+D"(edi)
+		     : : "memory", "cc");
+	*kept = ecx == r0 && ebx == b && esi == s && edi == d;
+	return (int)eax;
+}
+
 /* The kernel may write here (wait, read, pipe), and only here or in the
  * heap region below; later calls read it (exec's path and argv, write's
  * buffer), so what is written here must follow from the seed alone. */
@@ -82,6 +128,9 @@ static unsigned char scratch[SCRATCH_SIZE] __attribute__((aligned(4096)));
  * entry is longer than the heap tail any_pointer aims at. */
 static unsigned char ps_sink[SCRATCH_SIZE] __attribute__((aligned(4096)));
 _Static_assert(sizeof(struct procinfo) > HEAP_TAIL, "ps could write the heap's tail");
+/* cap_info's record lands in ps_sink too (object ids and generations
+ * differ from round to round), for the same reason. */
+_Static_assert(sizeof(struct cap_info) > HEAP_TAIL, "cap_info could write the heap's tail");
 
 static uint32_t heap, heap_end;   /* one page at the top of the heap */
 static uint32_t heap_alloc;       /* what this round added to the break */
@@ -95,6 +144,7 @@ static int eof_r, broken_w, live_r, live_w, live_count;
 /* Tallies of a round. */
 static uint32_t checksum, calls, failures;
 static int nosys_seen, odd_results, fork_count, last_fork, last_sleep, last_huge;
+static int create_count, last_create, adder_answers;
 static int by_result[E_MAX + 2];   /* [0]: success, [e]: -e */
 static char first_failure[200];
 
@@ -187,6 +237,29 @@ static uint32_t bad_fd(void)
 	}
 }
 
+/* A capability slot: mostly one in range, else out of it. */
+static uint32_t any_slot(void)
+{
+	switch (below(8)) {
+	case 0: return (uint32_t)-1;
+	case 1: return NCAP + below(3);
+	case 2: return rnd();
+	default: return below(NCAP);
+	}
+}
+
+/* What adder (user/domains/adder.c) answers through a cap with badge. */
+static int adder_callable(uint32_t slot, uint32_t *badge)
+{
+	struct cap_info info;
+
+	if (cap_info((int)slot, &info) < 0 || info.type == CAP_EMPTY || !info.live ||
+	    !(info.rights & CAP_RIGHT_CALL) || strcmp(info.name, "adder") != 0)
+		return 0;
+	*badge = info.badge;
+	return 1;
+}
+
 /* ---- the pipes of a round ---- */
 
 static int make_pipe(int *r, int *w)
@@ -246,6 +319,63 @@ static void teardown_round(void)
 
 enum fold_kind { FOLD_ALL, FOLD_ERROR };
 
+/* One domain or capability call (-d): nr is 19..SYSCALL_MAX or a gate.
+ * Only adder is ever created, so a call that gets through is pure. */
+static int domain_call(uint32_t nr, uint32_t a, uint32_t b, uint32_t c)
+{
+	int r, kept;
+
+	switch (nr) {
+	case 19: {                                  /* dom_create */
+		static const char adder[] = "adder";
+		uint32_t path = any_pointer(), flags = below(4) ? 0 : rnd();
+		if ((int)calls - last_create >= CREATE_EVERY && below(2)) {
+			last_create = calls;
+			path = (uint32_t)adder;
+			flags = 0;
+		} else if (path >= UABI_USER_BASE && path < UABI_USER_TOP) {
+			path = (uint32_t)scratch + below(PAGE);
+			*(char *)path = '~';            /* no program is called ~... */
+		}
+		r = sys(19, path, flags, c);
+		if (r >= 0)
+			create_count++;
+		if (r >= 0 && path != (uint32_t)adder)
+			note_failure("dom_create(0x%08x, 0x%x) returned %d", path, flags, r);
+		return r;
+	}
+	case 20: case 22: case 23:                  /* dom_destroy, cap_revoke, cap_delete */
+		return sys(nr, any_slot(), b, c);
+	case 21: {                                  /* cap_grant */
+		uint32_t rights = below(2) ? below(CAP_RIGHTS_ALL + 1) : rnd();
+		return sys4(21, any_slot(), any_slot(), rights, below(2) ? 0 : rnd());
+	}
+	case 24:                                    /* cap_info, into the sink */
+		return sys(24, any_slot(), ps_pointer(), c);
+	case GATE_CALL: {
+		uint32_t slot = any_slot(), args[4] = { a, b, c, rnd() }, r1, badge = 0;
+		int callable = adder_callable(slot, &badge);
+		r = gate_call(slot, args, &r1, &kept);
+		if (!kept)
+			note_failure("int $49 through slot %d changed a register it must keep", slot);
+		if (callable) {
+			adder_answers++;
+			if ((uint32_t)r != args[0] + args[1] + args[2] + args[3] + badge || r1 != (args[0] ^ args[3]))
+				note_failure("int $49 through slot %d (adder) answered 0x%08x 0x%08x", slot, r, r1);
+			return 0;               /* folded below as a success */
+		}
+		if (r >= 0 || r < -E_MAX || r1 != 0)
+			note_failure("int $49 through slot %d (no adder) returned %d, r1 0x%x", slot, r, r1);
+		return r;
+	}
+	default:                                    /* GATE_RETURN, at home */
+		r = gate_return(a, b, &kept);
+		if (r != -E_INVAL || !kept)
+			note_failure("int $50 at home returned %d%s", r, kept ? "" : " and changed a register");
+		return r;
+	}
+}
+
 static void one_call(void)
 {
 	uint32_t nr, a = rnd(), b = rnd(), c = rnd();
@@ -270,7 +400,14 @@ static void one_call(void)
 		goto done;
 	}
 
-	nr = 2 + below(SYSCALL_MAX - 1);           /* 2..SYSCALL_MAX: never exit */
+	if (domains)                                /* 2..GATE_RETURN: never exit */
+		nr = 2 + below(GATE_RETURN - 1);
+	else
+		nr = 2 + below(LAB5_LAST_CALL - 1);
+	if (nr > LAB5_LAST_CALL) {
+		r = domain_call(nr, a, b, c);
+		goto checked;
+	}
 	switch (nr) {
 	case 2:                                     /* fork, now and then */
 		if ((int)calls - last_fork < FORK_EVERY) {
@@ -447,6 +584,7 @@ static void one_call(void)
 		r = sys(nr, a, b, c);
 		break;
 	}
+checked:
 	if (r < -E_MAX) {
 		odd_results++;
 		note_failure("system call %u returned %d, which is no -E_xxx", nr, r);
@@ -478,6 +616,7 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 	calls = failures = 0;
 	nosys_seen = odd_results = fork_count = 0;
 	last_fork = -FORK_EVERY, last_sleep = -SLEEP_EVERY, last_huge = -HUGE_EVERY;
+	create_count = adder_answers = 0, last_create = -CREATE_EVERY;
 	memset(by_result, 0, sizeof by_result);
 	first_failure[0] = 0;
 	memset(scratch, 0, sizeof scratch);
@@ -502,6 +641,8 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 		if (by_result[i])
 			n += snprintf(tally + n, sizeof tally - n, " -%d=%d", i, by_result[i]);
 	printf("%s forks=%d\n", tally, fork_count);
+	if (domains)
+		printf("fuzz: seed=%u domains: created=%d adder answers=%d\n", seed, create_count, adder_answers);
 	if (failures) {
 		printf("fuzz: seed=%u: FAILED: %s (%u problems)\n", seed, first_failure, failures);
 		exit(1);
@@ -551,8 +692,12 @@ static int round_in_child(uint32_t seed, uint32_t count)
 int main(int argc, char **argv)
 {
 	unsigned int seed, count;
+	if (argc > 1 && !strcmp(argv[1], "-d")) {
+		domains = 1;
+		argv++, argc--;
+	}
 	if (argc < 3 || parse_uint(argv[1], &seed) < 0 || parse_uint(argv[2], &count) < 0) {
-		printf("usage: fuzz SEED COUNT [SEED...]\n");
+		printf("usage: fuzz [-d] SEED COUNT [SEED...]\n");
 		return 2;
 	}
 	static unsigned int seeds[16];
@@ -560,7 +705,7 @@ int main(int argc, char **argv)
 	seeds[n++] = seed;
 	for (int i = 3; i < argc && n < 16; i++)
 		if (parse_uint(argv[i], &seeds[n++]) < 0) {
-			printf("usage: fuzz SEED COUNT [SEED...]\n");
+			printf("usage: fuzz [-d] SEED COUNT [SEED...]\n");
 			return 2;
 		}
 	text = (uint32_t)main;
