@@ -16,6 +16,7 @@ from userprog import FAST, kernel_trouble, verdict_lines, xorshift32
 SYSCALL_MAX = int(re.search(r"^#define SYSCALL_MAX (\d+)", (Path(__file__).resolve().parent.parent
                             / "lib" / "syscall_list.h").read_text(), re.M).group(1))
 E_NOSYS = 11
+CAP_CALL = 1                    # lib/abi.h: slot 0 of a home domain is a call cap of itself
 
 
 def boot_syscalls(boot, rng, numbers=()):
@@ -144,7 +145,7 @@ def boot_uaccess(boot, rng):
 
 @pytest.mark.points(3)
 def test_the_last_system_call_is_dispatched(boot, rng):
-    """memfree, the last system call, answers the free frames (fewer than at boot)"""
+    """the last system call (cap_info) answers, and memfree answers the free frames"""
     run, _ = boot_uaccess(boot, rng)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
@@ -154,6 +155,11 @@ def test_the_last_system_call_is_dispatched(boot, rng):
     frames, boot_frames = int(match.group(1)), int(at_boot.group(1))
     assert 0 < frames < boot_frames, (f"memfree() returned {frames}; at boot {boot_frames} "
                                       "frames were free, and pid 1 has taken some since")
+    last = line_of(run, r"^usertests: uaccess: last=(\d+) cap_info\(0\) type=(-?\d+)$",
+                   "the last system call")
+    assert int(last.group(1)) == SYSCALL_MAX and int(last.group(2)) == CAP_CALL, \
+        (f"cap_info(0), system call {SYSCALL_MAX}, described slot 0 as type {last.group(2)}, "
+         f"not the self capability (CAP_CALL, {CAP_CALL})")
 
 
 @pytest.mark.points(3)
