@@ -161,17 +161,6 @@ static int spawn(void)
 	return pid;
 }
 
-/* xorshift32 for n steps, as testsrv's SPIN computes it. */
-static uint32_t spin_answer(uint32_t n, uint32_t seed)
-{
-	uint32_t x = seed ? seed : 1;
-	for (uint32_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-	}
-	return x;
-}
 
 /* ---- registers across the gate ---- */
 
@@ -372,20 +361,20 @@ static void part_preempt(void)
 		int t0 = uptime();
 		uint64_t r = dom_call(srv, TESTSRV_SPIN, n, seeds[1], 0);
 		int t1 = uptime();
-		expect_u("the child's spin inside the callee", (uint32_t)dom_r0(r), spin_answer(n, seeds[1]));
+		expect_u("the child's spin inside the callee", (uint32_t)dom_r0(r), testsrv_spin_answer(n, seeds[1]));
 		int span[2] = { t0, t1 };
 		write(fds[1], span, sizeof span);
 		exit(0);
 	}
 	if (spawn() == 0) {             /* at home: switches between address spaces */
-		volatile uint32_t sink = spin_answer(n, seeds[2]);
+		volatile uint32_t sink = testsrv_spin_answer(n, seeds[2]);
 		exit(sink == 0);
 	}
 	close(fds[1]);
 	int t0 = uptime();
 	uint64_t r = dom_call(srv, TESTSRV_SPIN, n, seeds[0], 0);
 	int t1 = uptime();
-	expect_u("the spin inside the callee", (uint32_t)dom_r0(r), spin_answer(n, seeds[0]));
+	expect_u("the spin inside the callee", (uint32_t)dom_r0(r), testsrv_spin_answer(n, seeds[0]));
 	expect_u("the spin's r1", dom_r1(r), n);
 	int span[2];
 	expect("reading the child's times", read(fds[0], span, sizeof span), (int)sizeof span);

@@ -225,48 +225,34 @@ static void bench_sbrk(void)
 
 #define DOMCALL_LOOPS 1000      /* 10 calls each */
 
-/* 10 dom_calls a loop iteration, straight through the gate (as getpid's
- * loop does), with a0..a3 = 1, 2, 3, 4 (%edx, %ebx, %esi, %edi); *r0_sum gets the sum of the r0s. */
-static uint32_t __attribute__((noinline)) domcall_loop(int cap, int loops, uint32_t *r0_sum)
-{
-	uint32_t sum = 0;
-	uint32_t t0 = rdtsc32();
-	for (int i = 0; i < loops; i++) {
-		uint32_t r0;
-		asm volatile(".rept 10\n\t"
-			     "movl %[cap], %%ecx\n\t"
-			     "movl $1, %%edx\n\t"       /* a0; r1 comes back in it */
-			     "int $49\n\t"
-			     "addl %%eax, %[sum]\n\t"
-			     ".endr"
-			     : "=&a"(r0), [sum] "+m"(sum)
-			     : [cap] "m"(cap), "b"(2), "S"(3), "D"(4)
-			     : "ecx", "edx", "memory");
-	}
-	*r0_sum = sum;
-	return rdtsc32() - t0;
+/* 10 times INSN a loop iteration, with the domain gate's registers loaded
+ * as for a call of cap with a0..a3 = 1, 2, 3, 4 (%edx, %ebx, %esi, %edi;
+ * r1 comes back in %edx, so a0 is loaded each time); *r0_sum gets the sum
+ * of %eax after each. With INSN `int $49` it times the calls; with `nop`
+ * (and %eax preset to adder's answer, 10) the loop around them. */
+#define DOMCALL_LOOP(name, insn, r0_before)                                          \
+static uint32_t __attribute__((noinline)) name(int cap, int loops, uint32_t *r0_sum) \
+{                                                                                    \
+	uint32_t sum = 0;                                                            \
+	uint32_t t0 = rdtsc32();                                                     \
+	for (int i = 0; i < loops; i++) {                                            \
+		uint32_t r0 = r0_before;                                             \
+		asm volatile(".rept 10\n\t"                                          \
+			     "movl %[cap], %%ecx\n\t"                                 \
+			     "movl $1, %%edx\n\t"                                     \
+			     insn "\n\t"                                              \
+			     "addl %%eax, %[sum]\n\t"                                 \
+			     ".endr"                                                 \
+			     : "+a"(r0), [sum] "+m"(sum)                             \
+			     : [cap] "m"(cap), "b"(2), "S"(3), "D"(4)                \
+			     : "ecx", "edx", "memory");                              \
+	}                                                                            \
+	*r0_sum = sum;                                                               \
+	return rdtsc32() - t0;                                                       \
 }
 
-/* The same loop with the int replaced by a nop: what is subtracted. */
-static uint32_t __attribute__((noinline)) domcall_nop_loop(int cap, int loops, uint32_t *r0_sum)
-{
-	uint32_t sum = 0;
-	uint32_t t0 = rdtsc32();
-	for (int i = 0; i < loops; i++) {
-		uint32_t r0 = 10;
-		asm volatile(".rept 10\n\t"
-			     "movl %[cap], %%ecx\n\t"
-			     "movl $1, %%edx\n\t"
-			     "nop\n\t"
-			     "addl %%eax, %[sum]\n\t"
-			     ".endr"
-			     : "+a"(r0), [sum] "+m"(sum)
-			     : [cap] "m"(cap), "b"(2), "S"(3), "D"(4)
-			     : "ecx", "edx", "memory");
-	}
-	*r0_sum = sum;
-	return rdtsc32() - t0;
-}
+DOMCALL_LOOP(domcall_loop, "int $49", 0)
+DOMCALL_LOOP(domcall_nop_loop, "nop", 10)
 
 static void bench_domcall_with(const char *name, int domains)
 {

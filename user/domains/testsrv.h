@@ -27,7 +27,19 @@
 #define TESTSRV_CREATE  17      /* dom_create("testsrv") here: r0 the management cap's slot in this domain */
 #define TESTSRV_DESTROY 18      /* dom_destroy(a1) here (its own management cap: from inside): r0 its result */
 
-#define TESTSRV_NEXT_SLOT 1     /* where a chained testsrv finds the next one */
+#define TESTSRV_NEXT_SLOT 1
+
+/* TESTSRV_SPIN's answer: n steps of xorshift32 from seed (1 if 0). */
+static inline uint32_t testsrv_spin_answer(uint32_t n, uint32_t seed)
+{
+	uint32_t x = seed ? seed : 1;
+	for (uint32_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+	}
+	return x;
+}     /* where a chained testsrv finds the next one */
 #define TESTSRV_RELAY_MARK 0x5e1a0000u   /* RELAY's r1: proof that the relaying domain ran after its call */
 #define TESTSRV_READ_MAX  512   /* the most READ reads */
 
