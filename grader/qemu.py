@@ -87,6 +87,13 @@ KTEST_FAILED = "ktest: FAIL: "   # a kernel test's failure (tests/ktest.c)
 # covers. Spinning, a hung kernel spends 60 M in about 0.1 s of wall-clock
 # time (an idle one faster still).
 SILENCE_BUDGET = 60_000_000
+# The first word after the kernel's ready banner must come within the
+# default budget whatever a test allows later: every program and kernel
+# test says something soon after it starts (what it is about to do), so a
+# kernel that hangs before it runs them is found as fast under the fuzzer's
+# budget as under the default (a fully hung submission grades quickly).
+READY_BANNER = "beta86: ready after "
+START_BUDGET = SILENCE_BUDGET
 WALL_GUARD = 600           # s; only if the virtual-time watch fails
 POLL_SECONDS = 0.02        # how often a waiting run checks the guest's progress
 STUCK_SECONDS = 5          # halted, no timer armed, the test waiting: a hang
@@ -493,6 +500,15 @@ class Run:
         watch.add(reading)
         return watch
 
+    def budget_now(self):
+        """The silence budget that applies now: START_BUDGET until the first
+        word after the ready banner, then the run's own (if smaller, that)."""
+        text = self._text
+        last_line = text[text.rfind("\n", 0, len(text) - 1) + 1:]
+        if self.budget is not None and text.endswith("\n") and last_line.startswith(READY_BANNER):
+            return min(self.budget, START_BUDGET)
+        return self.budget
+
     def out_of_budget(self, watch):
         """Update `watch` (a Stopwatch); the kind of hang if the guest is
         surely hung: its budget of virtual time is spent, or it halted where
@@ -501,7 +517,7 @@ class Run:
         if reading is None or watch is None or self.budget is None:
             return ""
         watch.add(reading)
-        if watch.elapsed >= self.budget:
+        if watch.elapsed >= self.budget_now():
             return "budget"
         stuck = watch.stuck
         if stuck is None:

@@ -621,6 +621,7 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 	first_failure[0] = 0;
 	memset(scratch, 0, sizeof scratch);
 
+	printf("fuzz: seed=%u: %u calls to make\n", seed, count);
 	int e = setup_round();
 	if (e < 0) {
 		printf("fuzz: seed=%u: FAILED: setting up returned %d\n", seed, e);

@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		die("usage: longcall ticks|share|loop|kill MIB");
 	int mib = megabytes(argv[2]);
+	printf("longcall: %s, %d MiB\n", argv[1], mib);   /* a first word soon after boot */
 
 	if (strcmp(argv[1], "ticks") == 0)
 		long_calls(mib, 1);

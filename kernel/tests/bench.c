@@ -154,6 +154,7 @@ KTEST(bench_preempt, "instructions per preemptive switch (argument: threads)")
 	struct proc *threads[BENCH_MAX_THREADS];
 	int n = bench_threads();
 
+	printf("bench: preempt: %d threads spin until %u switches are timed\n", n, PREEMPT_SAMPLES);
 	for (int i = 0; i < n; i++)
 		threads[i] = bench_start(i, preempt_thread);
 	for (int i = 0; i < n; i++)
