@@ -257,3 +257,10 @@ def test_death_mid_call(boot, rng):
     ticks = rng.randrange(300, 500)
     run = run_domtests(boot, "death", ticks, budget=DEATH_BUDGET)
     said(run, r"^domtests: death: 6 threads unwound$")
+
+
+# dom_create is given code: a sanity check without points.
+def test_created_domains_leave_room_for_every_home(boot):
+    """dom_create stops at NDOM_CREATED (-E_NOSLOT), and fork still works at the limit"""
+    run = run_domtests(boot, "limit")
+    said(run, r"domtests: limit: 64 domains made, then -E_NOSLOT; fork still works")

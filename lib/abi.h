@@ -106,6 +106,10 @@ struct procinfo {
 #define NCAP           32       /* capability slots per domain; slot 0 names the domain itself */
 #define INV_MAX_CALLS  8        /* domain calls one thread can be inside at once */
 #define DOM_NAME_MAX   PROC_NAME_MAX
+/* Domains dom_create can make, all processes together: the domain table
+ * keeps a home for every process slot besides (E_NOSLOT beyond), so that
+ * no program can fill it and stop everyone's fork. */
+#define NDOM_CREATED   64
 
 /* Capability types. A management capability can do all a call capability
  * can, and more. IRQ control, IRQ and I/O-port capabilities are labs 7-8's. */

@@ -950,6 +950,54 @@ static void part_smoke(void)
 	printf("domtests: smoke: echo=0x%08x\n", testsrv_echo_r0(0, a1, a2, a3));
 }
 
+/* limit: dom_create makes at most NDOM_CREATED domains, all processes
+ * together, so that the domain table keeps a home for every process: at the
+ * limit dom_create says -E_NOSLOT and fork still works. Three children
+ * create adders in turn (up to NCAP - 1 each) and hold them. */
+static void part_limit(void)
+{
+	int hold[2], report[2], made = 0, last = 0, forked = 0;
+
+	baseline_take();
+	expect("pipe", pipe(hold), 0);
+	expect("pipe", pipe(report), 0);
+	for (int c = 0; c < 3; c++) {
+		int pid = fork();
+		if (pid < 0)
+			fail("fork", pid);
+		if (pid == 0) {
+			int n = 0, r = 0, st = -1;
+			close(hold[1]);         /* or its own copy keeps the pipe open */
+			while (n < NCAP - 1 && (r = dom_create("adder", 0)) >= 0)
+				n++;
+			int g = fork();
+			if (g == 0)
+				exit(0);
+			int ok = g > 0 && wait(&st) == g && st == 0;
+			int words[3] = { n, r, ok };
+			write(report[1], words, sizeof words);
+			char byte;
+			read(hold[0], &byte, 1);        /* until the parent lets go */
+			exit(0);
+		}
+		int words[3];
+		expect("read", read(report[0], words, sizeof words), (int)sizeof words);
+		made += words[0];
+		last = words[1];
+		forked += words[2];
+	}
+	close(hold[1]);                         /* end of file: the children exit */
+	close(hold[0]);
+	close(report[0]);
+	close(report[1]);
+	reap(3);
+	expect("domains made by dom_create, all children together", made, NDOM_CREATED);
+	expect("dom_create at the limit", last, -E_NOSLOT);
+	expect("children whose fork worked with the domain table at its limit", forked, 3);
+	baseline_check();
+	printf("domtests: limit: %d domains made, then -E_NOSLOT; fork still works\n", made);
+}
+
 struct part {
 	const char *name;
 	void (*run)(void);
@@ -970,6 +1018,7 @@ static const struct part parts[] = {
 	{ "reentry", part_reentry },
 	{ "busy", part_busy },
 	{ "death", part_death },
+	{ "limit", part_limit },
 };
 
 int main(int argc, char **argv)
@@ -985,6 +1034,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
 			part = parts[i].name;
+			printf("domtests: %s: starts\n", part);   /* a first word soon after boot */
 			parts[i].run();
 			printf("domtests: %s: ok\n", part);
 			return 0;

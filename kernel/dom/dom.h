@@ -27,7 +27,7 @@
 #include "abi.h"
 #include "lab.h"
 
-#define NDOM 128                /* a home domain per process, and as many more */
+#define NDOM (NPROC + NDOM_CREATED)     /* a home per process slot, and the created ones */
 
 /* A created domain's user space: its image from USER_BASE up, below
  * DOM_STACKS_BOTTOM; then one call stack per process table slot, each

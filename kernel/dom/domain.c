@@ -126,6 +126,18 @@ static int dom_adopt(struct domain *d)
 	return slot;
 }
 
+/* Domains made by dom_create that are not FREE yet (DYING ones too: their
+ * slots are not free). */
+static int dom_created_count(void)
+{
+	int n = 0;
+
+	for (const struct domain *d = dom_table; d < &dom_table[NDOM]; d++)
+		if (d->state != DOM_FREE && !d->home_of)
+			n++;
+	return n;
+}
+
 int dom_create(const char *path, int flags)
 {
 	const struct ramdisk_file *file = ramdisk_find(path);
@@ -139,7 +151,8 @@ int dom_create(const char *path, int flags)
 	if (err < 0)
 		return err;
 	uint32_t irq = irq_save();
-	struct domain *d = dom_alloc(file, path, CREATED_SELF_RIGHTS);
+	struct domain *d = dom_created_count() < NDOM_CREATED ?
+		dom_alloc(file, path, CREATED_SELF_RIGHTS) : 0;
 	int slot = d ? dom_adopt(d) : -E_NOSLOT;
 	if (slot >= 0) {
 		d->pgdir = pgdir;
