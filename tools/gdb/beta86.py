@@ -2084,7 +2084,7 @@ itself just runs on: the next switch comes when it gives up the CPU.)"""
         if argument.strip():
             raise gdb.GdbError("usage: nextswitch (no arguments)")
         require_live_kernel()
-        with HeldMessages(), UserBreakpointsDisabled():
+        with HeldMessages(), BreakpointsDisabled():
             switch = run_to_switch()
             run_to_resume_point(switch)
         print("%s -> %s at tick %d" % (switch.old.label(), switch.new.label(),
@@ -2105,11 +2105,16 @@ def print_ticks_meanwhile(switch):
               % (ticks, "" if ticks == 1 else "s", switch.new.label()))
 
 
-class UserBreakpointsDisabled:
-    """Disable every enabled breakpoint for the duration of a `with`."""
+class BreakpointsDisabled:
+    """Disable `breakpoints` (by default every enabled one of the user's:
+    gdb.breakpoints() lists no internal one) for the duration of a `with`."""
+
+    def __init__(self, breakpoints=None):
+        self.breakpoints = breakpoints
 
     def __enter__(self):
-        self.disabled = [bp for bp in gdb.breakpoints() if bp.enabled]
+        candidates = gdb.breakpoints() if self.breakpoints is None else self.breakpoints
+        self.disabled = [bp for bp in candidates if bp.enabled]
         for bp in self.disabled:
             bp.enabled = False
         return self
@@ -2407,8 +2412,10 @@ the way back to user mode) - and prints
 (return / unwind likewise), then continues to the first user instruction
 the thread runs in the new domain (the callee's entry; the caller's eip
 after its int $49) and stops there, with that domain's program's symbols
-loaded. A call that is refused (a bad cap, too deep, ...) crosses nothing:
-it says so in a line and waits on. Your own breakpoints are disabled while
+loaded; after an unwind that is where the caller's dom_call returns
+-E_DEAD. A call that is refused (a bad cap, too deep, ...) crosses
+nothing: it says so in a line, naming the slot and the error, and waits
+on. Your own breakpoints are disabled while
 it runs; Ctrl-C stops the wait."""
 
     HANDLERS = ("dom_call", "dom_return", "dom_unwind")
@@ -2422,7 +2429,7 @@ it runs; Ctrl-C stops the wait."""
         require_live_kernel()
         if not has_domains():
             raise gdb.GdbError("nextdomain: this kernel has no domains (lab 6)")
-        with HeldMessages(), UserBreakpointsDisabled():
+        with HeldMessages(), BreakpointsDisabled():
             crossing = self.run_to_crossing()
             resume_point = StopOnceBreakpoint(
                 "*%#x" % crossing.resume_eip,
@@ -2443,7 +2450,12 @@ it runs; Ctrl-C stops the wait."""
         with InternalBreakpoints(*entries):
             while True:
                 hit = continue_until(entries, "reaching the next domain crossing", "nextdomain")
-                crossing = self.follow_handler(self.HANDLERS[entries.index(hit)])
+                # Another thread may reach a handler before this one's
+                # returns: dom_unwind frees the dead domain with interrupts
+                # on (dom_leave), so the scheduler may run anyone meanwhile.
+                # Only this thread's handler counts until it returns.
+                with BreakpointsDisabled(entries):
+                    crossing = self.follow_handler(self.HANDLERS[entries.index(hit)])
                 if crossing is not None:
                     return crossing
 
@@ -2456,6 +2468,10 @@ it runs; Ctrl-C stops the wait."""
         esp = int(frame.read_register("esp"))
         return_address = KERNEL_MEMORY.word(esp)
         tf_argument = KERNEL_MEMORY.word(esp + 8) if handler == "dom_unwind" else None
+        what = handler
+        if handler == "dom_call":       # dom_call(tf): the slot called is tf->ecx
+            caller = gdb.Value(KERNEL_MEMORY.word(esp + 4)).cast(trapframe_type().pointer())
+            what = "dom_call of slot %d" % int(caller["ecx"].cast(gdb.lookup_type("int")))
         address = proc.address
         back = StopOnceBreakpoint("*%#x" % return_address,
                                   lambda: current_proc_address() == address)
@@ -2469,7 +2485,7 @@ it runs; Ctrl-C stops the wait."""
             if handler != "dom_unwind":
                 error = int(gdb.Value(resumed).cast(trapframe_type().pointer())["eax"])
                 print("beta86: %s: %s in domain %s refused: %s" % (
-                    proc.label(), handler, frames[-1].label(), error_words(error)))
+                    proc.label(), what, frames[-1].label(), error_words(error)))
             return None
         eip = int(gdb.Value(resumed).cast(trapframe_type().pointer())["eip"])
         kind = {"dom_call": "call", "dom_return": "return"}.get(handler, "unwind")
