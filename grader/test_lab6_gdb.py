@@ -5,13 +5,16 @@
   ps           a line under each user process: the domain it is in
   nextdomain   run to the next domain crossing, stop in the domain entered
 
-The scene: `domscene nest N TAG` (user/domscene.c) makes N testsrv domains in
-a chain - domain i's slot 1 calls domain i+1 with badge TAG + i - and calls
-down the whole chain, N and TAG picked by the test. Everything a test expects
-is read with plain GDB expressions (current_proc->inv[], dom_table[], the
-trap frames below kstack_end) and the programs' symbol tables (`nm`),
-independently of the helpers; the kernel's own Ctrl-P table (`call
-proc_dump(0)`) must say the same as GDB's ps."""
+The scenes (user/domscene.c): `domscene nest N TAG` makes N testsrv domains
+in a chain - domain i's slot 1 calls domain i+1 with badge TAG + i - and
+calls down the whole chain, N and TAG picked by the test; `domscene unwind
+SLOT ADDR VALUE` calls through a forged slot (refused), then into a testsrv
+domain that relays to another, which writes VALUE at the kernel address ADDR,
+faults and dies, so the relay unwinds. Everything a test expects is read with
+plain GDB expressions (current_proc->inv[], dom_table[], the trap frames
+below kstack_end) and the programs' symbol tables (`nm`), independently of
+the helpers; the kernel's own Ctrl-P table (`call proc_dump(0)`) must say
+the same as GDB's ps."""
 
 import re
 import subprocess
@@ -23,8 +26,13 @@ NM_LINE = re.compile(r"^([0-9a-f]{8}) ([0-9a-f]{8}) [Tt] (\S+)$", re.MULTILINE)
 RUN_TIMEOUT = 300                 # s: a last guard; each stop comes within a second
 TABLE_HEADER = "pid  state     name             where\n"
 CROSSING_LINE = re.compile(r"^pid (\d+) \((\S+)\): (call|return|unwind) from domain (\d+) "
-                           r"\((\S+)\) to domain (\d+) \((\S+)\), depth (\d+) -> (\d+)$",
+                           r"\((\S+)\)(?: dead)? to domain (\d+) \((\S+)\), depth (\d+) -> (\d+)$",
                            re.MULTILINE)
+E_BADCAP, E_DEAD = 16, 17         # lib/abi.h
+NCAP = 32                         # lib/abi.h: slots per domain
+USER_TOP = 0xC0000000             # kernel/mm/layout.h: a user write above it faults
+REFUSED_LINE = re.compile(r"^beta86: pid (\d+) \((\S+)\): dom_call of slot (-?\d+) in domain (\d+) "
+                          r"\((\S+)\) refused: (-?\d+)$", re.MULTILINE)
 
 
 def functions(kernel_elf, program):
@@ -62,6 +70,24 @@ def caller_eip(gdb, level):
     """The eip the caller of level `level` resumes at: its trap frame,
     one struct trapframe per level below kstack_end (dom.h)."""
     return gdb.integer(f"((struct trapframe *)current_proc->kstack_end - {level})->eip")
+
+
+def crossing(gdb, pid, expected_kind, before, after):
+    """Run nextdomain; check that its line names pid, the kind and the
+    depths, and that the kernel's fields agree; (output, the domain left,
+    the domain entered)."""
+    output = gdb.command("nextdomain", timeout=RUN_TIMEOUT)
+    match = CROSSING_LINE.search(output)
+    assert match, f"nextdomain printed no crossing line (expected a {expected_kind}):\n{output}"
+    assert (int(match.group(1)), match.group(3)) == (pid, expected_kind), \
+        f"expected a {expected_kind} of pid {pid}:\n{output}"
+    assert (int(match.group(8)), int(match.group(9))) == (before, after) == \
+        (before, gdb.integer("current_proc->inv_top")), \
+        f"a {expected_kind} from depth {before} to {after}:\n{output}"
+    assert int(match.group(6)) == domain_of_level(gdb, after), \
+        f"the domain entered is the top frame's:\n{output}"
+    assert gdb.integer("$cs") & 3 == 3, f"it stops in user mode:\n{output}"
+    return output, int(match.group(4)), int(match.group(6))
 
 
 @pytest.mark.points(5)
@@ -162,25 +188,15 @@ def test_gdb_nextdomain_stops_at_each_crossing(gdb_boot, rng):
     gdb.command("continue", timeout=RUN_TIMEOUT)
     gdb.command("delete")
     pid = gdb.integer("current_proc->pid")
-    levels = [0]                                          # the domain id of each level
+    levels = [domain_of_level(gdb, 0)]                  # each level's domain
     for step in range(2 * depth):
         calling = step < depth
-        before = gdb.integer("current_proc->inv_top") if step else 0
+        before = len(levels) - 1
         if not calling:
             expected_eip = caller_eip(gdb, before)        # where dom_return resumes the caller
-        output = gdb.command("nextdomain", timeout=RUN_TIMEOUT)
-        match = CROSSING_LINE.search(output)
-        assert match, f"nextdomain printed no crossing line:\n{output}"
-        kind, old, new = match.group(3), int(match.group(4)), int(match.group(6))
-        after = gdb.integer("current_proc->inv_top")
-        if step == 0:
-            levels[0] = gdb.integer("current_proc->inv[0].dom - dom_table")
-        assert (int(match.group(1)), kind) == (pid, "call" if calling else "return"), output
-        assert (int(match.group(8)), int(match.group(9))) == (before, after) and \
-            after == before + (1 if calling else -1), \
-            f"step {step}: depth {before} -> {after}:\n{output}"
-        assert old == levels[before] and new == gdb.integer(f"current_proc->inv[{after}].dom - dom_table"), \
-            f"step {step}: from domain {levels[before]} to the top frame's domain:\n{output}"
+        after = before + 1 if calling else before - 1
+        output, old, new = crossing(gdb, pid, "call" if calling else "return", before, after)
+        assert old == levels[before], f"step {step}: from domain {levels[before]}:\n{output}"
         if calling:
             levels.append(new)
             assert gdb.integer("$pc") == gdb.integer(f"dom_table[{new}].entry"), \
@@ -189,5 +205,53 @@ def test_gdb_nextdomain_stops_at_each_crossing(gdb_boot, rng):
             levels.pop()
             assert gdb.integer("$pc") == expected_eip, \
                 f"a return stops where the caller's trap frame resumes, {expected_eip:#x}:\n{output}"
-        assert gdb.integer("$cs") & 3 == 3, f"it stops in user mode:\n{output}"
     assert levels == [levels[0]]
+
+
+@pytest.mark.points(5)
+def test_gdb_nextdomain_waits_past_refusals_and_stops_after_unwinds(gdb_boot, kernel_elf, rng):
+    """nextdomain says a refused call in a line and waits on; an unwind stops where the caller resumes with -E_DEAD"""
+    forged = rng.choice([rng.randrange(3, NCAP), rng.randrange(NCAP, 2**31)])
+    address = rng.randrange(USER_TOP, 2**32, 4)
+    value = rng.randrange(1, 2**31)
+    run, gdb = gdb_boot(f"init=domscene unwind {forged} {address} {value}")
+    gdb.command("break kernel/dom/domain.c:dom_create")     # domscene has started
+    gdb.command("continue", timeout=RUN_TIMEOUT)
+    gdb.command("delete")
+    pid = gdb.integer("current_proc->pid")
+    home = domain_of_level(gdb, 0)
+
+    output, old, relay = crossing(gdb, pid, "call", 0, 1)
+    refused = REFUSED_LINE.search(output)
+    assert refused and (int(refused.group(1)), int(refused.group(3)), int(refused.group(4)),
+                        int(refused.group(6))) == (pid, forged, home, -E_BADCAP), \
+        f"first a line for the call through forged slot {forged} (-E_BADCAP = {-E_BADCAP}), " \
+        f"then no stop there but at the next real call:\n{output}"
+    assert output.index(refused.group(0)) < output.index("call from domain"), output
+    assert old == home and gdb.integer("$pc") == gdb.integer(f"dom_table[{relay}].entry"), \
+        f"the call into the relay stops at its entry:\n{output}"
+
+    output, old, dying = crossing(gdb, pid, "call", 1, 2)
+    assert old == relay and gdb.integer("$pc") == gdb.integer(f"dom_table[{dying}].entry"), output
+    relay_resumes = caller_eip(gdb, 2)          # where the relay's dom_call returns
+    home_resumes = caller_eip(gdb, 1)
+
+    output, old, new = crossing(gdb, pid, "unwind", 2, 1)
+    assert (old, new) == (dying, relay) and f"from domain {dying} (testsrv) dead to" in output, \
+        f"the unwind goes from the dead domain {dying} to the relay {relay}:\n{output}"
+    run.expect(rf"(?m)^pid {pid} \(domscene\): .* in domain {dying} \(testsrv\), eip .*: domain destroyed",
+               timeout=RUN_TIMEOUT)         # it died of its fault first
+    pc = gdb.integer("$pc")
+    assert pc == relay_resumes, \
+        f"an unwind stops where the relay's trap frame resumes, {relay_resumes:#x} " \
+        f"({symbolize(functions(kernel_elf, 'testsrv'), relay_resumes)}), not {pc:#x}:\n{output}"
+    assert symbolize(functions(kernel_elf, "testsrv"), relay_resumes).startswith("dom_call+"), \
+        f"the relay resumes in its dom_call stub:\n{output}"
+    assert gdb.integer("$eax") == (-E_DEAD) & 0xffffffff, \
+        f"the relay's dom_call returns -E_DEAD there:\n{output}"
+
+    output, old, new = crossing(gdb, pid, "return", 1, 0)
+    assert (old, new) == (relay, home) and gdb.integer("$pc") == home_resumes, \
+        f"the relay's reply returns to domscene at {home_resumes:#x}:\n{output}"
+    assert symbolize(functions(kernel_elf, "domscene"), home_resumes).startswith("dom_call+"), \
+        f"domscene resumes in its dom_call stub:\n{output}"

@@ -14,6 +14,12 @@
  *       N testsrv domains in a chain (domain i's slot 1 calls domain i+1,
  *       with badge TAG + i), and one TESTSRV_NEST call down the whole
  *       chain: the thread is N calls deep at the bottom.
+ *   domscene unwind SLOT ADDR VALUE
+ *       a call through SLOT, which must be empty or out of range (a forged
+ *       cap: refused, -E_BADCAP, nothing crossed); then a call into a
+ *       testsrv domain that relays to a second one, which writes VALUE at
+ *       ADDR (a kernel address: it faults, so that domain dies): the first
+ *       one's call returns -E_DEAD after the unwind, and it replies.
  *   domscene inside TICKS
  *       a child process calls into a testsrv domain and sleeps there for
  *       TICKS; meanwhile the parent runs `ps`, then waits for a key
@@ -98,6 +104,26 @@ static void part_nest(int argc, char **argv)
 	printf("domscene: nest: done\n");
 }
 
+static void part_unwind(int argc, char **argv)
+{
+	int mcap[2], forged = argc > 0 ? atoi(argv[0]) : NCAP;
+	uint32_t address = argc > 1 ? (uint32_t)atoi(argv[1]) : 0, value = argc > 2 ? (uint32_t)atoi(argv[2]) : 0;
+
+	create_servers(2, mcap);
+	if (cap_grant(mcap[1], mcap[0], CAP_RIGHT_CALL, 0) != TESTSRV_NEXT_SLOT)
+		die("cap_grant into the relay");
+	uint64_t r = dom_call(forged, TESTSRV_ECHO, 0, 0, 0);
+	if (dom_r0(r) != -E_BADCAP)
+		fail("the call through a forged slot", dom_r0(r));
+	printf("domscene: unwind: slot %d refused: %d\n", forged, dom_r0(r));
+	r = dom_call(mcap[0], TESTSRV_RELAY, TESTSRV_TOUCH, address, value);
+	if (dom_r0(r) != -E_DEAD || dom_r1(r) != (int)TESTSRV_RELAY_MARK)
+		die("the relay to a dying domain: r0 %d r1 %#x, not -E_DEAD and %#x",
+		    dom_r0(r), dom_r1(r), TESTSRV_RELAY_MARK);
+	printf("domscene: unwind: the relay got %d from the domain that died\n", dom_r0(r));
+	printf("domscene: unwind: done\n");
+}
+
 static void part_inside(int argc, char **argv)
 {
 	unsigned ticks = argc > 0 ? (unsigned)atoi(argv[0]) : 1000;
@@ -140,6 +166,7 @@ int main(int argc, char **argv)
 	} parts[] = {
 		{ "grants", part_grants },
 		{ "nest", part_nest },
+		{ "unwind", part_unwind },
 		{ "inside", part_inside },
 	};
 	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
@@ -147,5 +174,5 @@ int main(int argc, char **argv)
 			parts[i].run(argc - 2, argv + 2);
 			return 0;
 		}
-	die("usage: domscene grants N KILL SRC:RIGHTS:BADGE... | nest N TAG | inside TICKS");
+	die("usage: domscene grants N KILL SRC:RIGHTS:BADGE... | nest N TAG | unwind SLOT ADDR VALUE | inside TICKS");
 }
