@@ -20,13 +20,13 @@ import subprocess
 import pytest
 
 from gdb_session import backtrace_frames, stop_location
+from userprog import program_functions, symbolize
 
 SYMBOLS_LINE = re.compile(r"^beta86: user symbols: (\S+) \(pid (\d+)\)$", re.MULTILINE)
 TABLE_ROW = re.compile(r"^(\d+) +(\S+) +(\S+) +(.*?)\s*$", re.MULTILINE)
 REGISTER_LINE = re.compile(r"^\s+(\w+)\s+0x([0-9a-f]{8})\b(.*)$", re.MULTILINE)
 SWITCH_LINE = re.compile(r"^pid (\d+) \((\S*)\) -> pid (\d+) \((\S*)\) at tick (\d+)$",
                          re.MULTILINE)
-NM_LINE = re.compile(r"^([0-9a-f]{8}) ([0-9a-f]{8}) [Tt] (\S+)$", re.MULTILINE)
 NM_LINE_ANY = re.compile(r"^[0-9a-f]{8} \w (\S+)$", re.MULTILINE)     # any defined symbol
 USER_BASE, USER_TOP = 0x40000000, 0xC0000000
 RUN_TIMEOUT = 300         # s: a last guard; each stop comes within a second
@@ -35,21 +35,6 @@ MAX_SWITCHES = 40         # nextswitch until one leaves a process in user mode
 TIMER_VECTOR = 32         # T_IRQ0
 
 
-def program_functions(kernel_elf, program):
-    """[(start, size, name)] of the functions of build/user/PROGRAM.elf."""
-    path = kernel_elf.parent / "user" / f"{program}.elf"
-    output = subprocess.run(["nm", "-S", "--defined-only", str(path)], check=True,
-                            capture_output=True, text=True).stdout
-    return [(int(start, 16), int(size, 16), name)
-            for start, size, name in NM_LINE.findall(output)]
-
-
-def symbolize(functions, address):
-    """"name+0x12" of the function containing address, as ps prints it."""
-    for start, size, name in functions:
-        if start <= address < start + size:
-            return f"{name}+{address - start:#x}"
-    raise AssertionError(f"{address:#x} is in no function of the program")
 
 
 def string(gdb, expression):

@@ -17,12 +17,12 @@ the helpers; the kernel's own Ctrl-P table (`call proc_dump(0)`) must say
 the same as GDB's ps."""
 
 import re
-import subprocess
 
 import pytest
 
+from userprog import program_functions, symbolize
+
 CHAIN_MIN, CHAIN_MAX = 2, 5       # testsrv domains in the chain
-NM_LINE = re.compile(r"^([0-9a-f]{8}) ([0-9a-f]{8}) [Tt] (\S+)$", re.MULTILINE)
 RUN_TIMEOUT = 300                 # s: a last guard; each stop comes within a second
 TABLE_HEADER = "pid  state     name             where\n"
 CROSSING_LINE = re.compile(r"^pid (\d+) \((\S+)\): (call|return|unwind) from domain (\d+) "
@@ -35,18 +35,6 @@ REFUSED_LINE = re.compile(r"^beta86: pid (\d+) \((\S+)\): dom_call of slot (-?\d
                           r"\((\S+)\) refused: (-?\d+)$", re.MULTILINE)
 
 
-def functions(kernel_elf, program):
-    path = kernel_elf.parent / "user" / f"{program}.elf"
-    output = subprocess.run(["nm", "-S", "--defined-only", str(path)], check=True,
-                            capture_output=True, text=True).stdout
-    return [(int(start, 16), int(size, 16), name) for start, size, name in NM_LINE.findall(output)]
-
-
-def symbolize(table, address):
-    for start, size, name in table:
-        if start <= address < start + size:
-            return f"{name}+{address - start:#x}"
-    raise AssertionError(f"{address:#x} is in no function")
 
 
 def nested(gdb_boot, rng):
@@ -102,8 +90,8 @@ def test_gdb_invstack_shows_each_frame_and_return_point(gdb_boot, kernel_elf, rn
     rows = {int(level): text for level, text in re.findall(r"^#(\d+) (.*)$", shown, re.MULTILINE)}
     assert sorted(rows) == list(range(depth + 1)), f"one line per level 0..{depth}:\n{shown}"
     assert rows[0] == f"domain {ids[0]} (domscene) home", shown
-    programs = {"domscene": functions(kernel_elf, "domscene"),
-                "testsrv": functions(kernel_elf, "testsrv")}
+    programs = {"domscene": program_functions(kernel_elf, "domscene"),
+                "testsrv": program_functions(kernel_elf, "testsrv")}
     for level in range(1, depth + 1):
         caller = "domscene" if level == 1 else "testsrv"
         where = symbolize(programs[caller], caller_eip(gdb, level))
@@ -171,7 +159,7 @@ def test_gdb_ps_and_ctrl_p_show_the_domain_a_thread_is_in(gdb_boot, rng):
     assert row is not None and row + 1 < len(lines), f"ps lists pid {pid}:\n{table}"
     assert lines[row + 1].strip() == expected, \
         f"under pid {pid}: {expected!r}:\n{table}"
-    assert f"user testsrv: " in lines[row], f"pid {pid} runs testsrv's code now:\n{table}"
+    assert "user testsrv: " in lines[row], f"pid {pid} runs testsrv's code now:\n{table}"
     gdb.command("call proc_dump(0)")
     kernels = run.expect(re.escape(TABLE_HEADER) + r"(?:.*\n)*?" + rf"({pid} +\S+ +domscene .*\n.*\n)",
                          timeout=RUN_TIMEOUT).group(1)
@@ -244,8 +232,8 @@ def test_gdb_nextdomain_waits_past_refusals_and_stops_after_unwinds(gdb_boot, ke
     pc = gdb.integer("$pc")
     assert pc == relay_resumes, \
         f"an unwind stops where the relay's trap frame resumes, {relay_resumes:#x} " \
-        f"({symbolize(functions(kernel_elf, 'testsrv'), relay_resumes)}), not {pc:#x}:\n{output}"
-    assert symbolize(functions(kernel_elf, "testsrv"), relay_resumes).startswith("dom_call+"), \
+        f"({symbolize(program_functions(kernel_elf, 'testsrv'), relay_resumes)}), not {pc:#x}:\n{output}"
+    assert symbolize(program_functions(kernel_elf, "testsrv"), relay_resumes).startswith("dom_call+"), \
         f"the relay resumes in its dom_call stub:\n{output}"
     assert gdb.integer("$eax") == (-E_DEAD) & 0xffffffff, \
         f"the relay's dom_call returns -E_DEAD there:\n{output}"
@@ -253,5 +241,5 @@ def test_gdb_nextdomain_waits_past_refusals_and_stops_after_unwinds(gdb_boot, ke
     output, old, new = crossing(gdb, pid, "return", 1, 0)
     assert (old, new) == (relay, home) and gdb.integer("$pc") == home_resumes, \
         f"the relay's reply returns to domscene at {home_resumes:#x}:\n{output}"
-    assert symbolize(functions(kernel_elf, "domscene"), home_resumes).startswith("dom_call+"), \
+    assert symbolize(program_functions(kernel_elf, "domscene"), home_resumes).startswith("dom_call+"), \
         f"domscene resumes in its dom_call stub:\n{output}"

@@ -99,6 +99,28 @@ def run_usertests(boot, part, *args):
     return run
 
 
+# `nm -S` lines of text symbols: start, size, name.
+NM_FUNCTION = re.compile(r"^([0-9a-f]{8}) ([0-9a-f]{8}) [Tt] (\S+)$", re.MULTILINE)
+
+
+def program_functions(kernel_elf, program):
+    """[(start, size, name)] of the functions of build/user/PROGRAM.elf,
+    beside kernel_elf."""
+    path = kernel_elf.parent / "user" / f"{program}.elf"
+    output = subprocess.run(["nm", "-S", "--defined-only", str(path)], check=True,
+                            capture_output=True, text=True).stdout
+    return [(int(start, 16), int(size, 16), name)
+            for start, size, name in NM_FUNCTION.findall(output)]
+
+
+def symbolize(functions, address):
+    """"name+0x12" of the function (of program_functions) containing address."""
+    for start, size, name in functions:
+        if start <= address < start + size:
+            return f"{name}+{address - start:#x}"
+    raise AssertionError(f"{address:#x} is in no function of the program")
+
+
 def user_symbols(kernel_dir, program):
     """{name: address} of program's functions, from build/user/PROG.elf
     (empty if there is no such file or nm fails)."""
