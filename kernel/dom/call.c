@@ -167,15 +167,6 @@ struct trapframe *dom_return(struct trapframe *tf)
 }
 #endif
 
-/* The lowest level of p's stack whose domain has died, or -1. */
-static LAB_GIVEN int dom_lowest_dead(const struct proc *p)
-{
-	for (int level = 0; level <= p->inv_top; level++)
-		if (dom_frame_dead(&p->inv[level]))
-			return level;
-	return -1;
-}
-
 /*
  * Unwind p (dom.h): the lowest dead level and everything above it go, and
  * the caller at the level below resumes from its own frame, copied over

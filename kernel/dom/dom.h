@@ -130,6 +130,16 @@ static inline int dom_frame_dead(const struct inv_frame *f)
 	return f->gen != f->dom->gen;
 }
 
+/* The lowest level of p's invocation stack whose domain has died, or -1:
+ * where an unwind starts (dom_unwind), and whether one is due at all. */
+static inline int dom_lowest_dead(const struct proc *p)
+{
+	for (int level = 0; level <= p->inv_top; level++)
+		if (dom_frame_dead(&p->inv[level]))
+			return level;
+	return -1;
+}
+
 /* ---- domain.c: the domain table, creation and destruction (given) ---- */
 
 /* Give process p (which has no home yet) a home domain with address space

@@ -197,16 +197,12 @@ static int dom_doomed(const struct domain *d)
 static void dom_mark_threads(void)
 {
 	for (struct proc *p = proc_table; p < &proc_table[NPROC]; p++) {
-		if (p->state == PROC_UNUSED || p->state == PROC_ZOMBIE || !p->inv[0].dom)
+		if (p->state == PROC_UNUSED || p->state == PROC_ZOMBIE || !p->inv[0].dom ||
+		    dom_lowest_dead(p) < 0)
 			continue;
-		for (int level = 0; level <= p->inv_top; level++) {
-			if (!dom_frame_dead(&p->inv[level]))
-				continue;
-			p->unwind = 1;
-			if (p->state == PROC_SLEEPING)
-				proc_wake(p);   /* its sleep loop sees proc_interrupted */
-			break;
-		}
+		p->unwind = 1;
+		if (p->state == PROC_SLEEPING)
+			proc_wake(p);   /* its sleep loop sees proc_interrupted */
 	}
 }
 
