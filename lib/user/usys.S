@@ -30,6 +30,21 @@
 #define DOMCALL_VECTOR 49       /* abi.h's T_DOMCALL_VECTOR */
 #define DOMRETURN_VECTOR 50     /* abi.h's T_DOMRETURN_VECTOR */
 
+/* save_register REG / restore_register REG: push a callee-saved register
+ * the stub needs, and pop it back, each with the .cfi rules that tell a
+ * debugger where the caller's value is meanwhile. */
+.macro save_register reg
+	pushl \reg
+	.cfi_adjust_cfa_offset 4
+	.cfi_rel_offset \reg, 0
+.endm
+
+.macro restore_register reg
+	popl \reg
+	.cfi_adjust_cfa_offset -4
+	.cfi_restore \reg
+.endm
+
 /* SYSCALL_STUB number, name, nargs: the global function `name`. */
 .macro SYSCALL_STUB number, name, nargs
 	.text
@@ -54,37 +69,25 @@
 	int $SYSCALL_VECTOR
 	ret
 	.elseif \nargs == 3
-	pushl %ebx              /* callee-saved: keep the caller's */
-	.cfi_adjust_cfa_offset 4
-	.cfi_rel_offset %ebx, 0
+	save_register %ebx              /* callee-saved: keep the caller's */
 	movl 8(%esp), %ecx      /* the arguments are 4 bytes further now */
 	movl 12(%esp), %edx
 	movl 16(%esp), %ebx
 	movl $\number, %eax
 	int $SYSCALL_VECTOR
-	popl %ebx
-	.cfi_adjust_cfa_offset -4
-	.cfi_restore %ebx
+	restore_register %ebx
 	ret
 	.elseif \nargs == 4
-	pushl %ebx              /* callee-saved: keep the caller's */
-	.cfi_adjust_cfa_offset 4
-	.cfi_rel_offset %ebx, 0
-	pushl %esi
-	.cfi_adjust_cfa_offset 4
-	.cfi_rel_offset %esi, 0
+	save_register %ebx              /* callee-saved: keep the caller's */
+	save_register %esi
 	movl 12(%esp), %ecx     /* the arguments are 8 bytes further now */
 	movl 16(%esp), %edx
 	movl 20(%esp), %ebx
 	movl 24(%esp), %esi
 	movl $\number, %eax
 	int $SYSCALL_VECTOR
-	popl %esi
-	.cfi_adjust_cfa_offset -4
-	.cfi_restore %esi
-	popl %ebx
-	.cfi_adjust_cfa_offset -4
-	.cfi_restore %ebx
+	restore_register %esi
+	restore_register %ebx
 	ret
 	.else
 	.error "usys.S: a system call takes at most 4 arguments"
@@ -112,30 +115,18 @@ SYSCALL_LIST(SYSCALL_STUB_FOR)
 	.p2align 4
 dom_call:
 	.cfi_startproc
-	pushl %ebx
-	.cfi_adjust_cfa_offset 4
-	.cfi_rel_offset %ebx, 0
-	pushl %esi
-	.cfi_adjust_cfa_offset 4
-	.cfi_rel_offset %esi, 0
-	pushl %edi
-	.cfi_adjust_cfa_offset 4
-	.cfi_rel_offset %edi, 0
+	save_register %ebx
+	save_register %esi
+	save_register %edi
 	movl 16(%esp), %ecx     /* the arguments are 12 bytes further now */
 	movl 20(%esp), %edx
 	movl 24(%esp), %ebx
 	movl 28(%esp), %esi
 	movl 32(%esp), %edi
 	int $DOMCALL_VECTOR
-	popl %edi
-	.cfi_adjust_cfa_offset -4
-	.cfi_restore %edi
-	popl %esi
-	.cfi_adjust_cfa_offset -4
-	.cfi_restore %esi
-	popl %ebx
-	.cfi_adjust_cfa_offset -4
-	.cfi_restore %ebx
+	restore_register %edi
+	restore_register %esi
+	restore_register %ebx
 	ret
 	.cfi_endproc
 	.size dom_call, . - dom_call
