@@ -4,20 +4,20 @@
  * and the kernel's table can never disagree about a number.
  *
  * Entry contract (abi.h). A stub is called like any C function (cdecl):
- * its arguments are on the stack at 4(%esp), 8(%esp), 12(%esp) above the
+ * its arguments are on the stack at 4(%esp), 8(%esp), ... above the
  * return address. It loads the system call number into %eax and arguments
- * 1, 2, 3 into %ecx, %edx, %ebx, and executes `int $48`. The kernel
+ * 1, 2, 3, 4 into %ecx, %edx, %ebx, %esi, and executes `int $48`. The kernel
  * returns the result in %eax (a value in [-E_MAX, -1] is -E_xxx) and
  * preserves every other register.
  *
  * %eax, %ecx and %edx are caller-saved in cdecl, so the stubs may clobber
- * them freely; %ebx is callee-saved, so only the 3-argument stubs, which
- * load it, save and restore it. A 0-argument stub is three instructions:
+ * them freely; %ebx and %esi are callee-saved, so the 3- and 4-argument
+ * stubs, which load them, save and restore them (save_register). A 0-argument stub is three instructions:
  * the null system call's round trip is measured against a budget.
  *
  * The stubs keep no frame pointer; their .cfi directives tell a debugger
- * where the return address is at each instruction (and where the 3-argument
- * stubs keep the caller's %ebx), so GDB's `bt` from inside a stub, or from
+ * where the return address is at each instruction (and where the stubs
+ * keep the caller's callee-saved registers), so GDB's `bt` from inside a stub, or from
  * a system call the stub made, names the stub's caller. They cost no
  * instruction: the rules go into .debug_frame, which the copies in the
  * ramdisk do not carry (the Makefile strips debug information).
