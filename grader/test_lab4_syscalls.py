@@ -16,7 +16,7 @@ from userprog import FAST, kernel_trouble, verdict_lines, xorshift32
 SYSCALL_MAX = int(re.search(r"^#define SYSCALL_MAX (\d+)", (Path(__file__).resolve().parent.parent
                             / "lib" / "syscall_list.h").read_text(), re.M).group(1))
 E_NOSYS = 11
-CAP_CALL = 1                    # lib/abi.h: slot 0 of a home domain is a call cap of itself
+E_BADCAP = 16                   # lib/abi.h: no capability of the needed type in that slot
 
 
 def boot_syscalls(boot, rng, numbers=()):
@@ -145,7 +145,7 @@ def boot_uaccess(boot, rng):
 
 @pytest.mark.points(3)
 def test_the_last_system_call_is_dispatched(boot, rng):
-    """the last system call (cap_info) answers, and memfree answers the free frames"""
+    """the last system call (dom_map) answers, and memfree answers the free frames"""
     run, _ = boot_uaccess(boot, rng)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
@@ -155,11 +155,11 @@ def test_the_last_system_call_is_dispatched(boot, rng):
     frames, boot_frames = int(match.group(1)), int(at_boot.group(1))
     assert 0 < frames < boot_frames, (f"memfree() returned {frames}; at boot {boot_frames} "
                                       "frames were free, and pid 1 has taken some since")
-    last = line_of(run, r"^usertests: uaccess: last=(\d+) cap_info\(0\) type=(-?\d+)$",
+    last = line_of(run, r"^usertests: uaccess: last=(\d+) dom_map\(0\)=(-?\d+)$",
                    "the last system call")
-    assert int(last.group(1)) == SYSCALL_MAX and int(last.group(2)) == CAP_CALL, \
-        (f"cap_info(0), system call {SYSCALL_MAX}, described slot 0 as type {last.group(2)}, "
-         f"not the self capability (CAP_CALL, {CAP_CALL})")
+    assert int(last.group(1)) == SYSCALL_MAX and int(last.group(2)) == -E_BADCAP, \
+        (f"dom_map(0, ...), system call {SYSCALL_MAX}, returned {last.group(2)}, not "
+         f"-E_BADCAP ({-E_BADCAP}): slot 0 is the self capability, no management one")
 
 
 @pytest.mark.points(3)

@@ -104,7 +104,7 @@ struct procinfo {
 #define T_DOMRETURN_VECTOR 50
 
 #define NCAP           32       /* capability slots per domain; slot 0 names the domain itself */
-#define INV_MAX_CALLS  8        /* domain calls one thread can be inside at once */
+#define INV_MAX_CALLS  8        /* levels above home one thread can be in at once: calls and handled faults */
 #define DOM_NAME_MAX   PROC_NAME_MAX
 /* Domains dom_create can make, all processes together: the domain table
  * keeps a home for every process slot besides (E_NOSLOT beyond), so that
@@ -139,6 +139,47 @@ struct cap_info {
 	int live;               /* 1 while that generation is the object's own */
 	int derived;            /* 1 if made by cap_grant (revoking its source removes it) */
 	char name[DOM_NAME_MAX];   /* the domain's name (its program) */
+};
+#endif
+
+/*
+ * Exception-handler domains (lab 7). dom_set_handler(eip, trap_mask): the
+ * current domain handles the vectors in trap_mask (FAULT_VECTOR_BIT(v) for
+ * each; FAULT_VECTORS_HANDLED are the ones a handler may take) for itself
+ * and for every domain it manages; mask 0 removes the handler.
+ *
+ * A handler is entered at eip in user mode, on an exception stack of the
+ * faulting thread's own in the handler's domain, with
+ *     %eax  the vector             %ecx  the faulting address (CR2; 0 but for a page fault)
+ *     %edx  the error code         %ebx  the faulting domain's id
+ *     %esi, %edi, %ebp  0
+ * It reads and writes the faulting registers with fault_regs() and ends
+ * with fault_resume(action), which does not return (but with -E_INVAL, when
+ * the thread is not in a handler or the action is unknown).
+ */
+#define FAULT_VECTOR_BIT(v)   (1u << (v))
+#define FAULT_VECTORS_HANDLED (FAULT_VECTOR_BIT(0) | FAULT_VECTOR_BIT(1) | FAULT_VECTOR_BIT(3) | \
+			       FAULT_VECTOR_BIT(4) | FAULT_VECTOR_BIT(5) | FAULT_VECTOR_BIT(6) | \
+			       FAULT_VECTOR_BIT(11) | FAULT_VECTOR_BIT(12) | FAULT_VECTOR_BIT(13) | \
+			       FAULT_VECTOR_BIT(14) | FAULT_VECTOR_BIT(16) | FAULT_VECTOR_BIT(17) | \
+			       FAULT_VECTOR_BIT(19))   /* every fault user code can raise, but #NM (the kernel's lazy FPU) */
+#define FAULT_REGS_GET  0       /* fault_regs: copy the faulting registers out */
+#define FAULT_REGS_SET  1       /* fault_regs: replace them (checked: eip, esp; eflags masked) */
+#define FAULT_RESUME    0       /* fault_resume: go on from the (edited) faulting registers */
+#define FAULT_PASS      1       /* fault_resume: hand the fault to the next handler up the chain */
+#define FAULT_KILL      2       /* fault_resume: the faulting domain dies (a home: its process) */
+#define FAULT_LOOP_LIMIT 8      /* the same fault from the same registers this often in a row: "fault loop" */
+#define DOM_MAP_WRITE   0x1     /* dom_map: the page is writable */
+
+#ifndef __ASSEMBLER__
+/* fault_regs(): the faulting registers, without segment selectors (a
+ * resume installs the user's own, constants: a handler cannot choose a
+ * kernel segment). SET writes the first ten and ignores the rest. */
+struct fault_regs {
+	unsigned int eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	unsigned int eip, eflags;
+	unsigned int vector, error, addr;       /* what the handler was entered with */
+	int dom;                                /* the faulting domain's id */
 };
 #endif
 

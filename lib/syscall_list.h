@@ -37,6 +37,10 @@
 	X(21, cap_grant,   4, int, (int src, int to, unsigned int rights, unsigned int badge)) \
 	X(22, cap_revoke,  1, int, (int slot)) \
 	X(23, cap_delete,  1, int, (int slot)) \
-	X(24, cap_info,    2, int, (int slot, struct cap_info *info))
+	X(24, cap_info,    2, int, (int slot, struct cap_info *info)) \
+	X(25, dom_set_handler, 2, int, (unsigned int eip, unsigned int trap_mask)) \
+	X(26, fault_regs,  2, int, (int op, struct fault_regs *regs)) \
+	X(27, fault_resume, 1, int, (int action)) \
+	X(28, dom_map,     3, int, (int mcap, unsigned int va, int flags))
 
-#define SYSCALL_MAX 24      /* the highest number in the list */
+#define SYSCALL_MAX 28      /* the highest number in the list */

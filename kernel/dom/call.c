@@ -30,18 +30,6 @@
 #include "string.h"
 #include "lab.h"
 
-/* The running thread p now runs at its top level, whose trap frame is
- * frame (dom_level_frame(p, p->inv_top)): its traps land there (kstack_top
- * and TSS.esp0 just above it), and its address space is that domain's
- * (pgdir and CR3). */
-static inline void dom_enter(struct proc *p, struct trapframe *frame)
-{
-	p->kstack_top = (uint32_t)(frame + 1);
-	p->pgdir = dom_current(p)->pgdir;
-	tss_set_kernel_stack(p->kstack_top);
-	write_cr3((uint32_t)p->pgdir);
-}
-
 /* The top of p's call stack in a created domain (one per process table
  * slot, dom.h). */
 static LAB_GIVEN uint32_t dom_call_stack_top(const struct proc *p)
@@ -49,16 +37,29 @@ static LAB_GIVEN uint32_t dom_call_stack_top(const struct proc *p)
 	return USER_TOP - (uint32_t)p->slot * DOM_STACK_STRIDE;
 }
 
-/* Map p's call stack in d, on p's first call into d; 0 or -E_NOMEM. */
-static LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
+/* Map one of p's stacks in d: DOM_STACK_PAGES below top; 0 or -E_NOMEM
+ * (and nothing mapped). */
+static int dom_map_stack(struct domain *d, uint32_t top)
 {
-	uint32_t top = dom_call_stack_top(p);
-
 	if (vm_map_zeroed(d->pgdir, top - DOM_STACK_PAGES * PAGE_SIZE, top, PTE_W) < 0) {
 		vm_unmap(d->pgdir, top - DOM_STACK_PAGES * PAGE_SIZE, top);
 		return -E_NOMEM;
 	}
-	d->per_thread[p->slot] |= DOM_STACK_MAPPED;
+	return 0;
+}
+
+/* Map p's call stack and exception stack in d, on p's first call into d
+ * (so that a fault handler in d, lab 7, finds its stack without
+ * allocating on the trap path); 0 or -E_NOMEM. */
+static LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
+{
+	if (dom_map_stack(d, dom_call_stack_top(p)) < 0)
+		return -E_NOMEM;
+	if (dom_map_stack(d, dom_xstack_top(d, p)) < 0) {
+		vm_unmap(d->pgdir, dom_call_stack_top(p) - DOM_STACK_PAGES * PAGE_SIZE, dom_call_stack_top(p));
+		return -E_NOMEM;
+	}
+	d->per_thread[p->slot] |= DOM_STACK_MAPPED | DOM_XSTACK_MAPPED;
 	return 0;
 }
 
@@ -78,12 +79,7 @@ static LAB_GIVEN struct trapframe *dom_callee_frame(const struct trapframe *tf, 
 	in->esi = tf->esi;
 	in->edi = tf->edi;
 	in->ebp = 0;
-	in->gs = in->fs = in->es = in->ds = USER_DS;
-	in->eip = callee->entry;
-	in->cs = USER_CS;
-	in->eflags = EFLAGS_IF | EFLAGS_RSVD;
-	in->esp = esp;
-	in->ss = USER_DS;
+	dom_entry_frame(in, callee->entry, esp);
 	return in;
 }
 
@@ -169,10 +165,12 @@ struct trapframe *dom_return(struct trapframe *tf)
 
 /*
  * Unwind p (dom.h): the lowest dead level and everything above it go, and
- * the caller at the level below resumes from its own frame, copied over
- * tf (the frame trap_return is about to pop), with dom_call's result
- * -E_DEAD. The home domain dies only when its process exits, so a dead
- * level 0 is a broken invariant.
+ * the level below resumes from its own frame, copied over tf (the frame
+ * trap_return is about to pop): a caller with dom_call's result -E_DEAD;
+ * a faulting domain whose handler died (lab 7) as it was, so that it
+ * faults again and the fault finds the next handler up the chain. The
+ * home domain dies only when its process exits, so a dead level 0 is a
+ * broken invariant.
  */
 #if LAB_SOLUTION(6)
 void dom_unwind(struct proc *p, struct trapframe *tf)
@@ -186,10 +184,12 @@ void dom_unwind(struct proc *p, struct trapframe *tf)
 		panic("dom_unwind: pid %d's home domain died while it runs", p->pid);
 	struct domain *top = dom_current(p);
 	*tf = *dom_level_frame(p, dead - 1);
-	tf->eax = (uint32_t)-E_DEAD;
-	tf->edx = 0;
+	if (p->inv[dead].kind == INV_CALL) {
+		tf->eax = (uint32_t)-E_DEAD;
+		tf->edx = 0;
+	}       /* a dead handler (lab 7): the fault comes again, for the next one */
 	for (int level = dead; level <= p->inv_top; level++)
-		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
+		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~dom_level_flag(&p->inv[level]);
 	p->inv_top = dead - 1;
 	dom_enter(p, dom_level_frame(p, dead - 1));
 	dom_leave(top);

@@ -23,6 +23,9 @@
 #include "dom/cap.h"
 #include "mm/layout.h"
 #include "proc/proc.h"
+#include "cpu/gdt.h"
+#include "cpu/x86.h"
+#include "cpu/trapframe.h"
 #include "console/console.h"
 #include "abi.h"
 #include "lab.h"
@@ -30,17 +33,24 @@
 #define NDOM (NPROC + NDOM_CREATED)     /* a home per process slot, and the created ones */
 
 /* A created domain's user space: its image from USER_BASE up, below
- * DOM_STACKS_BOTTOM; then one call stack per process table slot, each
- * DOM_STACK_PAGES with an unmapped guard page below, mapped the first time
- * that slot's thread calls in (call.c's dom_map_call_stack). */
+ * DOM_IMAGE_LIMIT; then, per process table slot, an exception stack
+ * (where its fault handler runs on that thread, lab 7) and, at the top,
+ * a call stack; each DOM_STACK_PAGES with an unmapped guard page below,
+ * both mapped the first time that slot's thread calls in (call.c's
+ * dom_map_call_stack). */
 #define DOM_STACK_PAGES   2u
 #define DOM_STACK_STRIDE  ((DOM_STACK_PAGES + 1) * PAGE_SIZE)
 #define DOM_STACKS_BOTTOM (USER_TOP - NPROC * DOM_STACK_STRIDE)
+#define DOM_XSTACKS_BOTTOM (DOM_STACKS_BOTTOM - NPROC * DOM_STACK_STRIDE)
+#define DOM_IMAGE_LIMIT   DOM_XSTACKS_BOTTOM
 
 /* What a domain knows of each thread (struct domain's per_thread, by
- * process table slot), so that dom_call's checks are O(1), not a search. */
-#define DOM_ENTERED       0x1   /* on that thread's invocation stack: a call would deadlock */
+ * process table slot), so that dom_call's and fault delivery's checks are
+ * O(1), not a search. */
+#define DOM_ENTERED       0x1   /* on that thread's invocation stack as a call (or its home): a call would deadlock */
 #define DOM_STACK_MAPPED  0x2   /* that thread's call stack here is mapped */
+#define DOM_HANDLING      0x4   /* on that thread's stack as a fault handler (lab 7) */
+#define DOM_XSTACK_MAPPED 0x8   /* that thread's exception stack here is mapped: a handler here can run on it */
 
 enum dom_state {
 	DOM_FREE,
@@ -57,7 +67,9 @@ struct domain {
 	struct domain *manager;       /* who created it; 0 for a home domain */
 	struct proc *home_of;         /* the process whose home it is, or 0 */
 	uint32_t entry;               /* where dom_call enters (0: a home domain) */
-	uint8_t per_thread[NPROC];    /* DOM_ENTERED, DOM_STACK_MAPPED, by proc slot */
+	uint32_t handler_eip;         /* its fault handler (lab 7), for the vectors ... */
+	uint32_t handler_mask;        /* ... in this mask (FAULT_VECTOR_BIT); 0: none */
+	uint8_t per_thread[NPROC];    /* DOM_ENTERED, DOM_HANDLING, DOM_*STACK_MAPPED, by proc slot */
 	int threads;                  /* DYING: threads still running in it (top frame here) */
 	struct cap caps[NCAP];        /* its capability table; caps[0] names itself */
 };
@@ -130,6 +142,13 @@ static inline int dom_frame_dead(const struct inv_frame *f)
 	return f->gen != f->dom->gen;
 }
 
+/* The per_thread flag that invocation frame f sets in its domain while it
+ * is on the stack: DOM_HANDLING for a fault handler, DOM_ENTERED else. */
+static inline uint8_t dom_level_flag(const struct inv_frame *f)
+{
+	return f->kind == INV_FAULT ? DOM_HANDLING : DOM_ENTERED;
+}
+
 /* The lowest level of p's invocation stack whose domain has died, or -1:
  * where an unwind starts (dom_unwind), and whether one is due at all. */
 static inline int dom_lowest_dead(const struct proc *p)
@@ -191,5 +210,77 @@ static inline struct trapframe *dom_user_frame(const struct proc *p)
 {
 	return dom_level_frame(p, p->inv_top);
 }
+
+/* The running thread p now runs at its top level, whose trap frame is
+ * frame (dom_level_frame(p, p->inv_top)): its traps land there (kstack_top
+ * and TSS.esp0 just above it), and its address space is that domain's
+ * (pgdir and CR3: invariant 5). */
+static inline void dom_enter(struct proc *p, struct trapframe *frame)
+{
+	p->kstack_top = (uint32_t)(frame + 1);
+	p->pgdir = dom_current(p)->pgdir;
+	tss_set_kernel_stack(p->kstack_top);
+	write_cr3((uint32_t)p->pgdir);
+}
+
+/* frame becomes a new level's first frame: at eip on stack esp, in user
+ * mode, with the kernel's own segments and eflags (interrupts on): never
+ * anything the user chose. The caller sets the general registers. */
+static inline void dom_entry_frame(struct trapframe *frame, uint32_t eip, uint32_t esp)
+{
+	frame->gs = frame->fs = frame->es = frame->ds = USER_DS;
+	frame->eip = eip;
+	frame->cs = USER_CS;
+	frame->eflags = EFLAGS_IF | EFLAGS_RSVD;
+	frame->esp = esp;
+	frame->ss = USER_DS;
+}
+
+/* The top of p's exception stack in d: a home domain's one (its own
+ * thread's), or a created domain's for p's slot (see DOM_XSTACKS_BOTTOM). */
+static inline uint32_t dom_xstack_top(const struct domain *d, const struct proc *p)
+{
+	return d->home_of ? USER_XSTACK_TOP : DOM_STACKS_BOTTOM - (uint32_t)p->slot * DOM_STACK_STRIDE;
+}
+
+/* ---- fault.c: exception-handler domains (lab 7) ---- */
+
+/* What became of a fault, for the trap and system call layers to act on
+ * (trap/user_fault.c's user_fault_settle). */
+enum fault_verdict {
+	FAULT_DELIVERED,      /* frame: the handler's entry frame, to resume */
+	FAULT_RESUMED,        /* frame: the faulting frame, edited or not, to resume */
+	FAULT_UNHANDLED,      /* no handler takes it: the faulting domain dies (lab 4/6's line) */
+	FAULT_KILLED,         /* handler asked fault_resume to kill the faulting domain */
+	FAULT_LOOPING,        /* the same fault from the same registers FAULT_LOOP_LIMIT times
+				 * in a row: handler's domain dies with "fault loop" */
+	FAULT_REFUSED,        /* fault_resume: not in a handler, or an unknown action */
+};
+
+struct fault_outcome {
+	enum fault_verdict verdict;
+	struct trapframe *frame;      /* the frame to resume, or the faulting one */
+	struct domain *handler;       /* KILLED, LOOPING: the handler in question */
+};
+
+/* A fault in user mode, in tf (the top level's frame, with room below it
+ * for one more: trap_entry.S), at p->fault_addr: deliver it to the first
+ * handler up the manager chain from the faulting domain. Interrupts off. */
+struct fault_outcome dom_fault_deliver(struct trapframe *tf);
+/* fault_resume(action) from the handler at the top of the current
+ * thread's stack; tf is the handler's frame. Interrupts off. */
+struct fault_outcome dom_fault_resume(int action, struct trapframe *tf);
+/* fault_regs(op, uregs) from a handler: 0 or -E_INVAL (not in a handler,
+ * an unknown op, SET with an eip or esp outside the faulting domain's user
+ * space) or -E_FAULT (uregs). */
+int dom_fault_regs(int op, uint32_t uregs);
+/* dom_set_handler(eip, mask) for the current domain: 0, -E_FAULT (eip is
+ * not a user address), -E_INVAL (a vector outside FAULT_VECTORS_HANDLED)
+ * or -E_NOMEM (a home domain's exception stack). */
+int dom_set_handler(uint32_t eip, uint32_t mask);
+/* dom_map(mcap, va, flags): a zeroed page at va in the domain mcap
+ * manages: 0, cap_lookup's errors, -E_INVAL (va not a page of its image
+ * area, already mapped, or unknown flags) or -E_NOMEM. */
+int dom_map(int mcap, uint32_t va, int flags);
 
 #endif

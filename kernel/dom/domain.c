@@ -100,7 +100,7 @@ static int dom_build_space(const struct ramdisk_file *file, uint32_t **pgdir, ui
 {
 	uint32_t top;
 
-	if (!(*entry = image_check(file, DOM_STACKS_BOTTOM)))
+	if (!(*entry = image_check(file, DOM_IMAGE_LIMIT)))
 		return -E_NOEXEC;
 	if (!(*pgdir = vm_create()))
 		return -E_NOMEM;
@@ -275,7 +275,7 @@ void dom_exit(struct proc *p)
 	if (p->inv_top > 0) {
 		struct domain *top = dom_current(p);
 		for (int level = 1; level <= p->inv_top; level++)
-			p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
+			p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~dom_level_flag(&p->inv[level]);
 		p->inv_top = 0;
 		dom_leave(top);
 	}

@@ -43,12 +43,20 @@
  *   program text (read-only), data and bss   as its ELF file says
  *   heap: brk_base .. brk                    grows and shrinks with sbrk
  *   ... unmapped ...
+ *   exception stack guard page               never mapped
+ *   exception stack: USER_XSTACK_BOTTOM ..   where its fault handler runs (lab 7),
+ *     USER_XSTACK_TOP                          mapped by dom_set_handler
  *   stack guard page                         never mapped: overflow faults
  *   stack: USER_STACK_BOTTOM .. USER_TOP     USER_STACK_PAGES, fixed
  * The ABI (lib/abi.h) states the same numbers for user programs. */
 #define USER_STACK_PAGES  UABI_STACK_PAGES
 #define USER_STACK_BOTTOM (USER_TOP - USER_STACK_PAGES * PAGE_SIZE)
 #define USER_STACK_GUARD  (USER_STACK_BOTTOM - PAGE_SIZE)
+#define USER_XSTACK_PAGES  USER_STACK_PAGES
+#define USER_XSTACK_TOP    USER_STACK_GUARD
+#define USER_XSTACK_BOTTOM (USER_XSTACK_TOP - USER_XSTACK_PAGES * PAGE_SIZE)
+#define USER_XSTACK_GUARD  (USER_XSTACK_BOTTOM - PAGE_SIZE)
+#define USER_HEAP_LIMIT    USER_XSTACK_GUARD   /* the heap and the image stay below */
 
 #define PAGE_ROUND_UP(a)   (((a) + PAGE_MASK) & ~PAGE_MASK)
 /* a rounded up to a multiple of align, a power of two. */

@@ -80,6 +80,8 @@ struct proc *proc_alloc(const char *name)
 	memset(p->inv, 0, sizeof(p->inv));
 	p->inv_top = 0;
 	p->unwind = 0;
+	p->fault_addr = 0;
+	memset(&p->fault_watch, 0, sizeof(p->fault_watch));
 	return p;
 }
 

@@ -72,9 +72,20 @@ struct inv_frame {
 	struct domain *dom;           /* the domain entered */
 	uint32_t gen;                 /* its generation then: another one now means it died */
 	enum inv_kind kind;
+	uint32_t fault_addr;          /* INV_FAULT: the faulting address (CR2) it handles */
 };
 
-#define INV_FRAMES (INV_MAX_CALLS + 1)    /* the home frame and the calls */
+#define INV_FRAMES (INV_MAX_CALLS + 1)    /* the home frame and the levels above */
+
+/* The loop detector of fault delivery (lab 7, dom/fault.c): the state of
+ * the last fault delivered on this thread, and how many deliveries in a
+ * row found exactly that state again. */
+struct fault_watch {
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi, eip, eflags;
+	uint32_t vector, error, addr;
+	struct domain *dom;           /* the faulting domain */
+	int repeats;
+};
 
 struct proc {
 	struct trapframe tf;          /* registers at preemption (SAVED_TRAPFRAME) */
@@ -112,6 +123,10 @@ struct proc {
 	struct inv_frame inv[INV_FRAMES];   /* its invocation stack */
 	int inv_top;                  /* inv[inv_top] is the domain it runs in */
 	int unwind;                   /* a domain on inv[] died: unwind on the way to user mode */
+	/* Faults (lab 7): the address (CR2) of the fault this thread is
+	 * delivering or reporting, and the loop detector. */
+	uint32_t fault_addr;
+	struct fault_watch fault_watch;
 };
 
 extern struct proc proc_table[NPROC];

@@ -9,6 +9,7 @@
 #include "dom/dom.h"
 #include "mm/vm.h"
 #include "cpu/x86.h"
+#include "trap/user_fault.h"
 
 /* The caller's current domain: a capability system call acts on its table. */
 static struct domain *sys_dom_here(void)
@@ -76,4 +77,34 @@ struct trapframe *sys_cap_info(struct trapframe *tf)
 	cap_describe(sys_dom_here(), slot, &info);
 	irq_restore(flags);
 	return syscall_return(tf, copyout(current_proc->pgdir, SYSCALL_ARG2(tf), &info, sizeof(info)));
+}
+
+/* ---- exception-handler domains (lab 7) ---- */
+
+struct trapframe *sys_dom_set_handler(struct trapframe *tf)
+{
+	return syscall_return(tf, dom_set_handler(SYSCALL_ARG1(tf), SYSCALL_ARG2(tf)));
+}
+
+struct trapframe *sys_fault_regs(struct trapframe *tf)
+{
+	return syscall_return(tf, dom_fault_regs((int)SYSCALL_ARG1(tf), SYSCALL_ARG2(tf)));
+}
+
+/* fault_resume(action): the handler's level goes, so the frame to resume
+ * is another one (the faulting frame, or the next handler's), or the
+ * faulting domain dies: interrupts off from here to the iret. */
+struct trapframe *sys_fault_resume(struct trapframe *tf)
+{
+	cli();
+	struct fault_outcome out = dom_fault_resume((int)SYSCALL_ARG1(tf), tf);
+
+	if (out.verdict == FAULT_REFUSED)
+		return syscall_return(tf, -E_INVAL);
+	return user_fault_settle(out);
+}
+
+struct trapframe *sys_dom_map(struct trapframe *tf)
+{
+	return syscall_return(tf, dom_map((int)SYSCALL_ARG1(tf), SYSCALL_ARG2(tf), (int)SYSCALL_ARG3(tf)));
 }

@@ -89,18 +89,19 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 }
 
 /* The default handler: an exception nobody claimed. From user mode it
- * kills the process that raised it; in the kernel it is a bug, so panic
- * with everything known about it. */
+ * goes to a fault handler domain (lab 7), or kills the domain or the
+ * process that raised it; in the kernel it is a bug, so panic with
+ * everything known about it. */
 struct trapframe *trap_unexpected(struct trapframe *tf)
 {
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + T_NUM_IRQS)
 		return tf;      /* an IRQ line with no driver: already acknowledged */
 	if (trapframe_in_vm86(tf))
 		user_fault_vm86(tf);
-	if (trapframe_from_user(tf) && dom_in_call(current_proc))
-		return user_fault_in_domain(tf);
-	if (trapframe_from_user(tf))
-		user_fault(tf);
+	if (trapframe_from_user(tf)) {
+		current_proc->fault_addr = tf->vector == T_PAGE_FAULT ? read_cr2() : 0;
+		return user_fault_settle(dom_fault_deliver(tf));
+	}
 	panic_trap(tf);
 }
 
@@ -116,10 +117,13 @@ static struct trapframe *trap_fpu_unavailable(struct trapframe *tf)
 	return tf;
 }
 
-/* The gates a user program may `int` to: system calls and the domain gates. */
+/* The gates a user program may `int` to: system calls, the domain gates,
+ * and int3 and into, which exist to raise their exceptions (a debugger's
+ * breakpoint, an overflow check) for a fault handler to take (lab 7). */
 static int trap_user_gate(int vector)
 {
-	return vector == T_SYSCALL || vector == T_DOMCALL || vector == T_DOMRETURN;
+	return vector == T_SYSCALL || vector == T_DOMCALL || vector == T_DOMRETURN ||
+	       vector == T_BREAKPOINT || vector == T_OVERFLOW;
 }
 
 void trap_init(void)

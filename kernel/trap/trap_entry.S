@@ -174,9 +174,12 @@ trap_vector_table:
 /*
  * trap_common: completes the struct trapframe (segment registers, then the
  * general registers with pushal), loads the kernel data segments, and calls
- * trap_dispatch(tf). trap_dispatch returns the frame to resume: the same
- * one, or another thread's frame restored from the process table onto that
- * thread's own kernel stack. Expects: interrupts off, a valid kernel stack.
+ * trap_dispatch(tf) with one struct trapframe of room left between tf and
+ * its own stack. trap_dispatch returns the frame to resume: the same one;
+ * another thread's frame restored from the process table onto that
+ * thread's own kernel stack; or, for a fault delivered to a handler domain
+ * (lab 7, dom/fault.c), the handler's first frame, built in that room.
+ * Expects: interrupts off, a valid kernel stack.
  */
 /* build_trapframe: after the stub's error code and vector, push the
  * segment registers and the general registers, so that esp points at a
@@ -199,7 +202,10 @@ trap_vector_table:
 trap_common:
 	cfi_cpu_frame 8			/* the stub pushed error and vector */
 	build_trapframe
-	pushl	%esp			/* trap_dispatch(tf): tf is the frame just built */
+	movl	%esp, %eax		/* trap_dispatch(tf): tf is the frame just built */
+	subl	$TRAPFRAME_SIZE, %esp	/* room below it for a fault handler's first frame (lab 7) */
+	.cfi_adjust_cfa_offset TRAPFRAME_SIZE
+	pushl	%eax
 	.cfi_adjust_cfa_offset 4
 	call	trap_dispatch
 	movl	%eax, %esp		/* the frame to resume (drops the argument too) */

@@ -127,14 +127,16 @@ static const char *user_fault_fpu_cause(const struct trapframe *tf)
 }
 
 /* "page fault writing 0x... (why)"; a fault on the guard page below the
- * stack is a stack overflow. */
-static void user_fault_describe_page_fault(const struct trapframe *tf, char *buf, int size)
+ * stack is a stack overflow. addr is the fault's (CR2 when it happened:
+ * trap_unexpected keeps it in the thread's fault_addr, since a report may
+ * come later, after a fault handler gave up). */
+static void user_fault_describe_page_fault(const struct trapframe *tf, uint32_t addr, char *buf, int size)
 {
-	uint32_t addr = read_cr2();
 	const char *access = (tf->error & PF_WRITE) ? "writing" : "reading";
 	const char *why = addr < PAGE_SIZE ? "null pointer"
 		: addr < USER_BASE || addr >= USER_TOP ? "kernel memory"
 		: addr >= USER_STACK_GUARD && addr < USER_STACK_BOTTOM ? "stack overflow: stack guard page"
+		: addr >= USER_XSTACK_GUARD && addr < USER_XSTACK_BOTTOM ? "exception stack overflow: its guard page"
 		: (tf->error & PF_PRESENT) ? "read-only page" : "unmapped";
 
 	snprintf(buf, size, "page fault %s 0x%08x (%s)", access, addr, why);
@@ -143,7 +145,7 @@ static void user_fault_describe_page_fault(const struct trapframe *tf, char *buf
 static LAB_GIVEN void user_fault_describe(struct proc *p, const struct trapframe *tf, char *buf, int size)
 {
 	if (tf->vector == T_PAGE_FAULT)
-		user_fault_describe_page_fault(tf, buf, size);
+		user_fault_describe_page_fault(tf, p->fault_addr, buf, size);
 	else if (tf->vector == T_GP && (tf->error & GP_ERROR_IDT))
 		snprintf(buf, size, "general protection fault (int $%u: not a system call gate)",
 			 GP_INDEX(tf->error));
@@ -160,24 +162,116 @@ static LAB_GIVEN void user_fault_describe(struct proc *p, const struct trapframe
 		snprintf(buf, size, "%s", trap_name(tf->vector));
 }
 
-struct trapframe *user_fault_in_domain(struct trapframe *tf)
+/* "fn+0x1c", or "?", for eip in domain d's program. */
+static void user_fault_where(const struct domain *d, uint32_t eip, char *buf, int size)
+{
+	uint32_t offset;
+	const char *fn = usym_lookup(d->program, eip, &offset);
+
+	if (fn)
+		snprintf(buf, size, "%s+0x%x", fn, offset);
+	else
+		strlcpy(buf, "?", size);
+}
+
+/* The fault in tf, in domain d, as a report says it: "page fault writing
+ * 0x00000000 (null pointer) in domain 3 (child), eip 0x40000010 (main+0x10)"
+ * (the domain named only when d is not the process's home). */
+static void user_fault_say(struct proc *p, const struct domain *d, const struct trapframe *tf, char *buf, int size)
+{
+	char what[FAULT_WHAT_MAX], where[FAULT_WHAT_MAX], in[FAULT_WHAT_MAX] = "";
+
+	user_fault_describe(p, tf, what, sizeof(what));
+	user_fault_where(d, tf->eip, where, sizeof(where));
+	if (d != p->inv[0].dom)
+		snprintf(in, sizeof(in), " in domain %d (%s)", dom_id(d), d->name);
+	snprintf(buf, size, "%s%s, eip 0x%08x (%s)", what, in, tf->eip, where);
+}
+
+/* The domain the thread faulted in, which is not its home, dies with one
+ * line ending in why: its caller's dom_call returns -E_DEAD. */
+static struct trapframe *user_fault_domain_dies(struct trapframe *tf, const char *why)
 {
 	struct proc *p = current_proc;
 	struct domain *d = dom_current(p);
-	char what[FAULT_WHAT_MAX];
-	uint32_t offset;
-	char where[FAULT_WHAT_MAX];
-	const char *fn = usym_lookup(d->program, tf->eip, &offset);
+	char fault[3 * FAULT_WHAT_MAX];
 
-	user_fault_describe(p, tf, what, sizeof(what));
-	if (fn)
-		snprintf(where, sizeof(where), "%s+0x%x", fn, offset);
-	else
-		strlcpy(where, "?", sizeof(where));
-	printf("pid %d (%s): %s in domain %d (%s), eip 0x%08x (%s): domain destroyed\n",
-	       p->pid, p->name, what, dom_id(d), d->name, tf->eip, where);
+	user_fault_say(p, d, tf, fault, sizeof(fault));
+	printf("pid %d (%s): %s: domain destroyed%s\n", p->pid, p->name, fault, why);
 	dom_destroy_tree(d);
 	return tf;
+}
+
+struct trapframe *user_fault_in_domain(struct trapframe *tf)
+{
+	return user_fault_domain_dies(tf, "");
+}
+
+/* The process dies of the fault in tf, at home, with one line ending in
+ * why. */
+static void user_fault_process_dies(struct trapframe *tf, const char *why)
+{
+	struct proc *p = current_proc;
+	char fault[3 * FAULT_WHAT_MAX];
+
+	user_fault_say(p, dom_current(p), tf, fault, sizeof(fault));
+	printf("pid %d (%s): killed by %s%s\n", p->pid, p->name, fault, why);
+	uproc_exit(WAIT_KILLED | (int)tf->vector);
+}
+
+/* A handler said fault_resume(FAULT_KILL): the faulting domain dies, a
+ * home with its process. */
+static struct trapframe *user_fault_killed_by_handler(struct trapframe *tf, const struct domain *h)
+{
+	char why[FAULT_WHAT_MAX];
+
+	snprintf(why, sizeof(why), ": its handler in domain %d (%s) said kill", dom_id(h), h->name);
+	if (!dom_in_call(current_proc))
+		user_fault_process_dies(tf, why);
+	return user_fault_domain_dies(tf, why);
+}
+
+/* The loop detector fired: the handler's domain h dies (a home: its
+ * process), and with it what it manages, the faulting domain included. */
+static struct trapframe *user_fault_loop(struct trapframe *tf, struct domain *h)
+{
+	struct proc *p = current_proc;
+	char fault[3 * FAULT_WHAT_MAX];
+
+	user_fault_say(p, dom_current(p), tf, fault, sizeof(fault));
+	printf("pid %d (%s): fault loop: %s, %d times in a row from the same registers: "
+	       "handler domain %d (%s) %s\n", p->pid, p->name, fault, FAULT_LOOP_LIMIT,
+	       dom_id(h), h->name, h->home_of ? "killed" : "destroyed");
+	if (h->home_of)
+		uproc_exit(WAIT_KILLED | (int)tf->vector);
+	dom_destroy_tree(h);
+	return tf;
+}
+
+/* No handler takes the fault: lab 4's and lab 6's ending. */
+static struct trapframe *user_fault_unhandled(struct trapframe *tf)
+{
+	if (dom_in_call(current_proc))
+		return user_fault_in_domain(tf);
+	user_fault(tf);
+}
+
+struct trapframe *user_fault_settle(struct fault_outcome out)
+{
+	switch (out.verdict) {
+	case FAULT_DELIVERED:
+	case FAULT_RESUMED:
+		return out.frame;
+	case FAULT_KILLED:
+		return user_fault_killed_by_handler(out.frame, out.handler);
+	case FAULT_LOOPING:
+		return user_fault_loop(out.frame, out.handler);
+	case FAULT_UNHANDLED:
+		return user_fault_unhandled(out.frame);
+	case FAULT_REFUSED:
+		break;
+	}
+	panic("user_fault_settle: verdict %d has no frame to resume", (int)out.verdict);
 }
 
 void user_fault_vm86(const struct trapframe *tf)

@@ -5,6 +5,8 @@
 #ifndef TRAP_USER_FAULT_H
 #define TRAP_USER_FAULT_H
 
+#include "dom/dom.h"
+
 struct trapframe;
 
 /* Report the fault in tf (a frame from ring 3) and end the current
@@ -15,6 +17,11 @@ void user_fault(struct trapframe *tf) __attribute__((noreturn));
  * thread unwinds to its caller, whose dom_call returns -E_DEAD. Returns
  * tf, which the way out to user mode rewrites (dom_unwind). */
 struct trapframe *user_fault_in_domain(struct trapframe *tf);
+/* Act on what became of a fault (lab 7: dom_fault_deliver, and
+ * fault_resume): the frame to resume, or the one-line death of whoever
+ * dies of it (the faulting domain, a looping handler's domain, or the
+ * process) and the frame the way out then rewrites. */
+struct trapframe *user_fault_settle(struct fault_outcome out);
 /* The same for a process found in virtual-8086 mode, which the kernel
  * does not support: whichever trap brought it back (tf->vector), it dies
  * with one line and status WAIT_KILLED | T_GP, a protection violation. */

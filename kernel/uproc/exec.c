@@ -88,7 +88,7 @@ int exec(struct proc *p, struct trapframe *tf, const char *path, const struct ex
 
 	if (!file)
 		return -E_NOENT;
-	if (!(entry = image_check(file, USER_STACK_GUARD)))
+	if (!(entry = image_check(file, USER_HEAP_LIMIT)))
 		return -E_NOEXEC;
 	if (!(pgdir = vm_create()))
 		return -E_NOMEM;

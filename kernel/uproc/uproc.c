@@ -232,7 +232,7 @@ int uproc_sbrk(int increment)
 	uint32_t new = old + (uint32_t)increment;
 
 	if (increment > 0) {
-		if ((uint32_t)increment > USER_STACK_GUARD - old)
+		if ((uint32_t)increment > USER_HEAP_LIMIT - old)
 			return -E_NOMEM;
 		if (vm_map_zeroed(cur->pgdir, PAGE_ROUND_UP(old), PAGE_ROUND_UP(new), PTE_W) < 0) {
 			vm_unmap(cur->pgdir, PAGE_ROUND_UP(old), PAGE_ROUND_UP(new));

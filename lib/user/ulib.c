@@ -116,3 +116,14 @@ uint32_t xorshift32(uint32_t *state)
 	x ^= x << 5;
 	return *state = x;
 }
+
+/* The C handler fault_entry calls (fault_entry.S); one per domain, since
+ * each domain has its own copy of ulib. */
+fault_handler_t fault_handler_fn;
+void fault_entry(void);
+
+int fault_handler_set(fault_handler_t fn, unsigned int mask)
+{
+	fault_handler_fn = fn;
+	return dom_set_handler((unsigned int)fault_entry, mask);
+}

@@ -38,6 +38,14 @@ static inline uint32_t dom_r1(uint64_t result) { return (uint32_t)(result >> 32)
 static inline uint64_t dom_reply(uint32_t r0, uint32_t r1) { return ((uint64_t)r1 << 32) | r0; }
 void exit(int status) __attribute__((noreturn));
 
+/* A domain's fault handler in C (lab 7): called on the exception stack with
+ * the fault (abi.h), it returns what fault_resume is to do: FAULT_RESUME,
+ * FAULT_PASS or FAULT_KILL. fault_handler_set(fn, mask) makes fn the
+ * current domain's handler for the vectors in mask, through fault_entry
+ * (fault_entry.S); dom_set_handler's result. */
+typedef int (*fault_handler_t)(unsigned int vector, unsigned int addr, unsigned int error, int dom);
+int fault_handler_set(fault_handler_t fn, unsigned int mask);
+
 /* The error's name and meaning, e.g. "E_FAULT (bad address)"; err may be
  * given as E_FAULT or -E_FAULT. */
 const char *strerror(int err);

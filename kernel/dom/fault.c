@@ -1,0 +1,368 @@
+/*
+ * fault.c - exception-handler domains (lab 7): a fault in user mode is
+ * delivered as an invocation of a handler domain, which reads and edits
+ * the faulting registers and then resumes them, passes the fault on, or
+ * kills the faulting domain.
+ *
+ * A fault at level k (the faulting domain, inv[k]) leaves its trap frame
+ * where the CPU and the entry stub built it: dom_level_frame(p, k), in
+ * kernel memory, where no handler reaches it but through fault_regs. The
+ * delivery pushes a fault frame (INV_FAULT) at level k + 1 and builds the
+ * handler's entry frame below it, in the room trap_entry.S keeps below
+ * every trap frame, exactly as dom_call builds a callee's (call.c): one
+ * frame per level, so dom_level_frame, preemption and the unwind need
+ * nothing new. fault_resume pops the level and resumes level k's frame.
+ *
+ * The trap path allocates nothing (invariant 1): the faulting state stays
+ * on the kernel stack, the fault frame is a slot of inv[], and the
+ * handler runs on an exception stack mapped before any fault could need
+ * it (a home domain's by dom_set_handler, a created domain's with the
+ * thread's call stack there). A handler whose stack is not mapped for
+ * this thread, or a full invocation stack, is passed over like a handler
+ * that does not take the vector.
+ */
+#include "dom/dom.h"
+#include "mm/vm.h"
+#include "mm/paging.h"
+#include "debug/panic.h"
+#include "string.h"
+#include "lab.h"
+
+/* The eflags a handler may set in the faulting state: the arithmetic
+ * flags and DF. TF, IOPL, NT, RF, VM, AC and the rest are the kernel's:
+ * a resumed program runs with interrupts on and nothing else. */
+#define EFLAGS_CF 0x001u
+#define EFLAGS_PF 0x004u
+#define EFLAGS_AF 0x010u
+#define EFLAGS_ZF 0x040u
+#define EFLAGS_SF 0x080u
+#define EFLAGS_DF 0x400u
+#define EFLAGS_OF 0x800u
+#define EFLAGS_HANDLER_MAY_SET \
+	(EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_DF | EFLAGS_OF)
+
+/* Whether domain h takes a fault with this vector on thread p now: live,
+ * handles the vector, is not handling one on this thread already
+ * (invariant 6: a second fault there goes to its manager), and has p's
+ * exception stack mapped. */
+static inline int dom_takes_fault(const struct domain *h, const struct proc *p, uint32_t vector)
+{
+	return h->state == DOM_LIVE && (h->handler_mask & FAULT_VECTOR_BIT(vector)) &&
+	       (h->per_thread[p->slot] & (DOM_HANDLING | DOM_XSTACK_MAPPED)) == DOM_XSTACK_MAPPED;
+}
+
+/*
+ * The manager chain walk: the first domain from d upward (d, its manager,
+ * that one's manager, ... up to a home domain, whose manager is 0) that
+ * takes a fault with this vector on p; 0 if none does. A live domain's
+ * managers are live (a manager's death kills what it manages), and the
+ * chain has no cycles (a domain is created by its manager).
+ */
+#if LAB_SOLUTION(7)
+static struct domain *dom_fault_find_handler(const struct proc *p, struct domain *d, uint32_t vector)
+{
+	for (; d; d = d->manager)
+		if (dom_takes_fault(d, p, vector))
+			return d;
+	return 0;
+}
+#else
+static struct domain *dom_fault_find_handler(const struct proc *p, struct domain *d, uint32_t vector)
+{
+	return 0;       /* silent: with no handler anywhere, labs 4-6 kill as before */
+}
+#endif
+
+/* The handler's entry frame, below the faulting frame tf: at its eip on
+ * its exception stack, with the fault in registers (abi.h). */
+static LAB_GIVEN struct trapframe *dom_handler_frame(const struct proc *p, const struct trapframe *tf,
+						     const struct domain *h, const struct domain *faulting)
+{
+	struct trapframe *in = (struct trapframe *)tf - 1;
+
+	in->eax = tf->vector;
+	in->ecx = p->fault_addr;
+	in->edx = tf->error;
+	in->ebx = (uint32_t)dom_id(faulting);
+	in->esi = in->edi = in->ebp = 0;
+	dom_entry_frame(in, h->handler_eip, dom_xstack_top(h, p));
+	return in;
+}
+
+/*
+ * Deliver the fault in tf, the top level's frame, to the first handler
+ * from `from` up the chain: push a fault frame for it (with the faulting
+ * address, for fault_regs and a later report), mark it handling on this
+ * thread, and enter it. FAULT_UNHANDLED when no handler takes it, or the
+ * invocation stack is full.
+ */
+#if LAB_SOLUTION(7)
+static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapframe *tf, struct domain *from)
+{
+	struct domain *faulting = dom_current(p);
+	struct domain *h = dom_fault_find_handler(p, from, tf->vector);
+
+	if (!h || p->inv_top == INV_MAX_CALLS)
+		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
+	h->per_thread[p->slot] |= DOM_HANDLING;
+	p->inv[++p->inv_top] = (struct inv_frame){
+		.dom = h, .gen = h->gen, .kind = INV_FAULT, .fault_addr = p->fault_addr,
+	};
+	struct trapframe *in = dom_handler_frame(p, tf, h, faulting);
+	dom_enter(p, in);
+	return (struct fault_outcome){ .verdict = FAULT_DELIVERED, .frame = in, .handler = h };
+}
+#else
+static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapframe *tf, struct domain *from)
+{
+	while (from && !from->handler_mask)
+		from = from->manager;
+	if (from)               /* say so only where a handler was set */
+		printf("pid %d (%s): fault delivery: not implemented (lab 7)\n", p->pid, p->name);
+	return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
+}
+#endif
+
+/*
+ * The loop detector: whether the fault in tf, in domain d, comes from
+ * exactly the state the last one delivered on this thread came from (all
+ * the registers, the fault and the domain) for the FAULT_LOOP_LIMIT-th
+ * time in a row. A handler that fixed something changed a register (an
+ * emulator moves eip on) or memory (a pager maps the page, and the
+ * instruction then runs or faults elsewhere); a program that makes
+ * progress changes some register between two faults. So the same state
+ * again and again means nobody fixes anything.
+ */
+#if LAB_SOLUTION(7)
+static int dom_fault_loops(struct proc *p, const struct trapframe *tf, struct domain *d)
+{
+	struct fault_watch *w = &p->fault_watch;
+	struct fault_watch now = {
+		.eax = tf->eax, .ecx = tf->ecx, .edx = tf->edx, .ebx = tf->ebx,
+		.esp = tf->esp, .ebp = tf->ebp, .esi = tf->esi, .edi = tf->edi,
+		.eip = tf->eip, .eflags = tf->eflags,
+		.vector = tf->vector, .error = tf->error, .addr = p->fault_addr, .dom = d,
+	};
+	int same = w->eip == now.eip && w->esp == now.esp && w->eflags == now.eflags &&
+		   w->eax == now.eax && w->ecx == now.ecx && w->edx == now.edx && w->ebx == now.ebx &&
+		   w->ebp == now.ebp && w->esi == now.esi && w->edi == now.edi &&
+		   w->vector == now.vector && w->error == now.error && w->addr == now.addr && w->dom == now.dom;
+
+	now.repeats = same ? w->repeats + 1 : 1;
+	*w = now;
+	return now.repeats >= FAULT_LOOP_LIMIT;
+}
+#else
+static int dom_fault_loops(struct proc *p, const struct trapframe *tf, struct domain *d)
+{
+	return 0;
+}
+#endif
+
+struct fault_outcome dom_fault_deliver(struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+	struct domain *faulting = dom_current(p);
+	struct domain *h = dom_fault_find_handler(p, faulting, tf->vector);
+
+	if (h && dom_fault_loops(p, tf, faulting)) {
+		p->fault_watch.repeats = 0;
+		return (struct fault_outcome){ .verdict = FAULT_LOOPING, .frame = tf, .handler = h };
+	}
+	return dom_fault_deliver_from(p, tf, faulting);
+}
+
+/* The faulting state as fault_regs shows it: no selectors. */
+static LAB_GIVEN void fault_regs_from_frame(struct fault_regs *r, const struct trapframe *f,
+					    uint32_t addr, const struct domain *faulting)
+{
+	*r = (struct fault_regs){
+		.eax = f->eax, .ecx = f->ecx, .edx = f->edx, .ebx = f->ebx,
+		.esp = f->esp, .ebp = f->ebp, .esi = f->esi, .edi = f->edi,
+		.eip = f->eip, .eflags = f->eflags,
+		.vector = f->vector, .error = f->error, .addr = addr, .dom = dom_id(faulting),
+	};
+}
+
+/*
+ * The sanitiser: whether the registers a handler wants for the faulting
+ * domain d can be resumed there. eip must be a user address; esp must be
+ * one whose next push (the word below it) lands in a present, writable
+ * user page of d, which rules out the kernel, a guard page and anything
+ * unmapped. eflags is not checked but masked (fault_regs_to_frame).
+ */
+#if LAB_SOLUTION(7)
+static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
+{
+	if (r->eip < USER_BASE || r->eip >= USER_TOP)
+		return 0;
+	if (r->esp <= USER_BASE || r->esp > USER_TOP)
+		return 0;
+	return uaccess_ok(d->pgdir, r->esp - sizeof(uint32_t), sizeof(uint32_t), 1);
+}
+#else
+static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
+{
+	printf("fault_regs_valid: not implemented (lab 7)\n");
+	return 0;
+}
+#endif
+
+/* Write checked registers r into the faulting frame f: the general
+ * registers, eip and esp as given, eflags masked (interrupts on, only the
+ * arithmetic flags and DF the handler's). Selectors are not the handler's
+ * to choose: fault_resume installs the user's. */
+#if LAB_SOLUTION(7)
+static void fault_regs_to_frame(struct trapframe *f, const struct fault_regs *r)
+{
+	f->eax = r->eax;
+	f->ecx = r->ecx;
+	f->edx = r->edx;
+	f->ebx = r->ebx;
+	f->esp = r->esp;
+	f->ebp = r->ebp;
+	f->esi = r->esi;
+	f->edi = r->edi;
+	f->eip = r->eip;
+	f->eflags = (r->eflags & EFLAGS_HANDLER_MAY_SET) | EFLAGS_IF | EFLAGS_RSVD;
+}
+#else
+static void fault_regs_to_frame(struct trapframe *f, const struct fault_regs *r)
+{
+	printf("fault_regs_to_frame: not implemented (lab 7)\n");
+}
+#endif
+
+/* Whether the thread runs a fault handler now: its top frame is a fault
+ * frame (not a call the handler made, which has its own registers). */
+static int dom_in_handler(const struct proc *p)
+{
+	return p->inv[p->inv_top].kind == INV_FAULT;
+}
+
+int dom_fault_regs(int op, uint32_t uregs)
+{
+	struct proc *p = current_proc;
+	struct fault_regs r;
+
+	if (!dom_in_handler(p) || (op != FAULT_REGS_GET && op != FAULT_REGS_SET))
+		return -E_INVAL;
+	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
+	struct domain *faulting = p->inv[p->inv_top - 1].dom;
+	if (op == FAULT_REGS_GET) {
+		fault_regs_from_frame(&r, saved, p->inv[p->inv_top].fault_addr, faulting);
+		return copyout(p->pgdir, uregs, &r, sizeof(r));
+	}
+	if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
+		return -E_FAULT;
+	if (!fault_regs_valid(&r, faulting))
+		return -E_INVAL;
+	fault_regs_to_frame(saved, &r);
+	return 0;
+}
+
+/* Pop the handler's fault frame off p's stack; the faulting level, now at
+ * the top, runs again from its frame, which is returned, with the user's
+ * selectors (constants: invariant 7). p->fault_addr is the fault's again,
+ * for a report. */
+#if LAB_SOLUTION(7)
+static struct trapframe *dom_fault_pop(struct proc *p)
+{
+	struct inv_frame *f = &p->inv[p->inv_top];
+	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
+
+	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_HANDLING;
+	p->fault_addr = f->fault_addr;
+	p->inv_top--;
+	saved->gs = saved->fs = saved->es = saved->ds = USER_DS;
+	saved->cs = USER_CS;
+	saved->ss = USER_DS;
+	dom_enter(p, saved);
+	return saved;
+}
+#else
+static struct trapframe *dom_fault_pop(struct proc *p)
+{
+	panic("dom_fault_pop: not implemented (lab 7)");
+}
+#endif
+
+#if LAB_SOLUTION(7)
+/*
+ * fault_resume(action): RESUME goes on from the faulting state as the
+ * handler left it; PASS offers the fault to the handlers above this one
+ * (from its manager up), as if this one had not taken it; KILL leaves the
+ * faulting domain's death to the caller, which says why in one line.
+ */
+struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+
+	if (!dom_in_handler(p) || (action != FAULT_RESUME && action != FAULT_PASS && action != FAULT_KILL))
+		return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
+	struct domain *h = dom_current(p);
+	struct trapframe *saved = dom_fault_pop(p);
+	if (action == FAULT_PASS)
+		return dom_fault_deliver_from(p, saved, h->manager);
+	if (action == FAULT_KILL)
+		return (struct fault_outcome){ .verdict = FAULT_KILLED, .frame = saved, .handler = h };
+	return (struct fault_outcome){ .verdict = FAULT_RESUMED, .frame = saved };
+}
+#else
+struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
+{
+	printf("pid %d (%s): fault_resume: not implemented (lab 7)\n", current_proc->pid, current_proc->name);
+	return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
+}
+#endif
+
+int dom_set_handler(uint32_t eip, uint32_t mask)
+{
+	struct proc *p = current_proc;
+	struct domain *d = dom_current(p);
+
+	if (mask & ~FAULT_VECTORS_HANDLED)
+		return -E_INVAL;
+	if (mask && (eip < USER_BASE || eip >= USER_TOP))
+		return -E_FAULT;
+	/* A home domain's exception stack, for its own thread: mapped now, as
+	 * a created domain's is when a thread first calls in. */
+	if (mask && d->home_of && !(d->per_thread[p->slot] & DOM_XSTACK_MAPPED)) {
+		if (vm_map_zeroed(d->pgdir, USER_XSTACK_BOTTOM, USER_XSTACK_TOP, PTE_W) < 0) {
+			vm_unmap(d->pgdir, USER_XSTACK_BOTTOM, USER_XSTACK_TOP);
+			return -E_NOMEM;
+		}
+		d->per_thread[p->slot] |= DOM_XSTACK_MAPPED;
+	}
+	uint32_t flags = irq_save();    /* a fault on this thread reads both */
+	d->handler_eip = mask ? eip : 0;
+	d->handler_mask = mask;
+	irq_restore(flags);
+	return 0;
+}
+
+/* The checks and the mapping with interrupts off throughout: the domain
+ * must not die (and its page directory be freed) between them. One page
+ * is quick to map. */
+static int dom_map_locked(int mcap, uint32_t va, int flags)
+{
+	struct cap *c;
+	int err = cap_lookup(dom_current(current_proc), mcap, CAP_TYPE_BIT(CAP_MANAGE), CAP_RIGHT_MANAGE, &c);
+
+	if (err < 0)
+		return err;
+	if ((flags & ~DOM_MAP_WRITE) || (va & PAGE_MASK) || va < USER_BASE || va >= DOM_IMAGE_LIMIT)
+		return -E_INVAL;
+	if (uaccess_ok(c->dom->pgdir, va, 1, 0))
+		return -E_INVAL;        /* already mapped */
+	return vm_map_zeroed(c->dom->pgdir, va, va + PAGE_SIZE, (flags & DOM_MAP_WRITE) ? PTE_W : 0);
+}
+
+int dom_map(int mcap, uint32_t va, int flags)
+{
+	uint32_t irq = irq_save();
+	int err = dom_map_locked(mcap, va, flags);
+
+	irq_restore(irq);
+	return err;
+}
