@@ -165,10 +165,13 @@ static inline int dom_lowest_dead(const struct proc *p)
  * pgdir and program, with only the self capability; 0 or -E_NOSLOT. */
 int dom_home_create(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *program);
 /* fork: the child's home domain gets a derived copy of every capability
- * in the parent's home table, slot for slot (slot 0 names the child). */
-void dom_home_copy_caps(struct proc *child, const struct proc *parent);
+ * in the parent's home table, slot for slot (slot 0 names the child), and
+ * the parent's fault handler (lab 7), whose exception stack came with the
+ * copied address space. */
+void dom_home_fork(struct proc *child, const struct proc *parent);
 /* exec: the home domain's address space becomes pgdir; the old one is
- * freed. Its capabilities stay, like descriptors. */
+ * freed. Its capabilities stay, like descriptors; its fault handler goes
+ * with the program it was in. */
 void dom_home_replace(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *program);
 /* exit: leave every call, destroy the home domain and every domain it
  * manages, and free them. p->pgdir is 0 afterwards. */

@@ -69,7 +69,7 @@ int dom_home_create(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *
 	return d ? 0 : -E_NOSLOT;
 }
 
-void dom_home_copy_caps(struct proc *child, const struct proc *parent)
+void dom_home_fork(struct proc *child, const struct proc *parent)
 {
 	struct domain *from = parent->inv[0].dom, *to = child->inv[0].dom;
 	uint32_t flags = irq_save();
@@ -79,6 +79,9 @@ void dom_home_copy_caps(struct proc *child, const struct proc *parent)
 		if (c->type != CAP_EMPTY)
 			cap_derive(&to->caps[slot], c, c->rights, c->badge);
 	}
+	to->handler_eip = from->handler_eip;
+	to->handler_mask = from->handler_mask;
+	to->per_thread[child->slot] |= from->per_thread[parent->slot] & DOM_XSTACK_MAPPED;
 	irq_restore(flags);
 }
 
@@ -89,6 +92,8 @@ void dom_home_replace(struct proc *p, uint32_t *pgdir, const struct ramdisk_file
 
 	home->pgdir = p->pgdir = pgdir;
 	home->program = program;
+	home->handler_eip = home->handler_mask = 0;
+	home->per_thread[p->slot] &= (uint8_t)~DOM_XSTACK_MAPPED;
 	strlcpy(home->name, p->name, sizeof(home->name));
 	if (p == current_proc)
 		write_cr3((uint32_t)pgdir);

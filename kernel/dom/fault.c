@@ -240,6 +240,23 @@ static int dom_in_handler(const struct proc *p)
 	return p->inv[p->inv_top].kind == INV_FAULT;
 }
 
+/* fault_regs SET with interrupts off: a domain on this thread's stack
+ * may have died while the registers were copied in (the thread was
+ * preempted), and the faulting domain's page directory with it; then the
+ * way out unwinds instead (-E_INTR meanwhile). */
+static int dom_fault_regs_set(struct proc *p, const struct fault_regs *r)
+{
+	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
+	uint32_t flags = irq_save();
+	int err = proc_interrupted(p) ? -E_INTR
+		: !fault_regs_valid(r, p->inv[p->inv_top - 1].dom) ? -E_INVAL : 0;
+
+	if (err == 0)
+		fault_regs_to_frame(saved, r);
+	irq_restore(flags);
+	return err;
+}
+
 int dom_fault_regs(int op, uint32_t uregs)
 {
 	struct proc *p = current_proc;
@@ -247,18 +264,14 @@ int dom_fault_regs(int op, uint32_t uregs)
 
 	if (!dom_in_handler(p) || (op != FAULT_REGS_GET && op != FAULT_REGS_SET))
 		return -E_INVAL;
-	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
-	struct domain *faulting = p->inv[p->inv_top - 1].dom;
 	if (op == FAULT_REGS_GET) {
-		fault_regs_from_frame(&r, saved, p->inv[p->inv_top].fault_addr, faulting);
+		fault_regs_from_frame(&r, dom_level_frame(p, p->inv_top - 1), p->inv[p->inv_top].fault_addr,
+				      p->inv[p->inv_top - 1].dom);
 		return copyout(p->pgdir, uregs, &r, sizeof(r));
 	}
 	if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
 		return -E_FAULT;
-	if (!fault_regs_valid(&r, faulting))
-		return -E_INVAL;
-	fault_regs_to_frame(saved, &r);
-	return 0;
+	return dom_fault_regs_set(p, &r);
 }
 
 /* Pop the handler's fault frame off p's stack; the faulting level, now at
@@ -300,6 +313,8 @@ struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 
 	if (!dom_in_handler(p) || (action != FAULT_RESUME && action != FAULT_PASS && action != FAULT_KILL))
 		return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
+	if (p->unwind)          /* a domain here died: the way out unwinds past it */
+		return (struct fault_outcome){ .verdict = FAULT_RESUMED, .frame = tf };
 	struct domain *h = dom_current(p);
 	struct trapframe *saved = dom_fault_pop(p);
 	if (action == FAULT_PASS)

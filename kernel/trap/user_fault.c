@@ -207,6 +207,14 @@ struct trapframe *user_fault_in_domain(struct trapframe *tf)
 	return user_fault_domain_dies(tf, "");
 }
 
+/* Whether p faulted in its home domain: at level 0, or in the home's own
+ * fault handler (lab 7) above a call or a fault. A home dies only with its
+ * process, so such a fault ends the process. */
+static int user_fault_at_home(const struct proc *p)
+{
+	return dom_current(p) == p->inv[0].dom;
+}
+
 /* The process dies of the fault in tf, at home, with one line ending in
  * why. */
 static void user_fault_process_dies(struct trapframe *tf, const char *why)
@@ -226,7 +234,7 @@ static struct trapframe *user_fault_killed_by_handler(struct trapframe *tf, cons
 	char why[FAULT_WHAT_MAX];
 
 	snprintf(why, sizeof(why), ": its handler in domain %d (%s) said kill", dom_id(h), h->name);
-	if (!dom_in_call(current_proc))
+	if (user_fault_at_home(current_proc))
 		user_fault_process_dies(tf, why);
 	return user_fault_domain_dies(tf, why);
 }
@@ -251,7 +259,7 @@ static struct trapframe *user_fault_loop(struct trapframe *tf, struct domain *h)
 /* No handler takes the fault: lab 4's and lab 6's ending. */
 static struct trapframe *user_fault_unhandled(struct trapframe *tf)
 {
-	if (dom_in_call(current_proc))
+	if (!user_fault_at_home(current_proc))
 		return user_fault_in_domain(tf);
 	user_fault(tf);
 }

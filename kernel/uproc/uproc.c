@@ -91,7 +91,7 @@ int uproc_fork(const struct trapframe *tf)
 		uproc_fork_undo(child);
 		return -E_AGAIN;        /* the domain table is full: like the process table */
 	}
-	dom_home_copy_caps(child, parent);
+	dom_home_fork(child, parent);
 	child->program = parent->program;
 	child->brk_base = parent->brk_base;
 	child->brk = parent->brk;
