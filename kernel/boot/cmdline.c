@@ -15,6 +15,7 @@
 #include "console/console.h"
 #include "proc/sched.h"
 #include "proc/timer.h"
+#include "proc/trace.h"
 #include "format.h"
 #include "string.h"
 
@@ -38,6 +39,7 @@ static const struct cmdline_key cmdline_keys[] = {
 	{ "quantum", &boot_config.quantum, 1, QUANTUM_MAX },
 	{ "seed", &boot_config.seed, 0, 0xFFFFFFFFu },
 	{ "poison", &boot_config.poison, 0, 1 },
+	{ "trace", &boot_config.trace, TRACE_OFF, TRACE_DUMP },
 };
 #define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
 

@@ -28,14 +28,25 @@
 #include "console/console.h"
 #include "debug/panic.h"
 #include "string.h"
+#include "proc/trace.h"
 #include "lab.h"
 
 /* The running thread p now runs at its top level, whose trap frame is
  * frame (dom_level_frame(p, p->inv_top)): its traps land there (kstack_top
  * and TSS.esp0 just above it), and its address space is that domain's
- * (pgdir and CR3). */
+ * (pgdir and CR3). The scheduling trace records the crossing: a frame
+ * below the old kstack_top is a call, one above it a return or an unwind. */
+static __attribute__((noinline, cold)) void dom_trace_crossing(const struct proc *p,
+								 const struct trapframe *frame)
+{
+	trace_put((uint32_t)(frame + 1) < p->kstack_top ? TRACE_DOM_CALL : TRACE_DOM_RETURN,
+		  p->pid, p->pid, (uint32_t)dom_id(dom_current(p)), (uint32_t)p->inv_top);
+}
+
 static inline void dom_enter(struct proc *p, struct trapframe *frame)
 {
+	if (trace_is_on())
+		dom_trace_crossing(p, frame);
 	p->kstack_top = (uint32_t)(frame + 1);
 	p->pgdir = dom_current(p)->pgdir;
 	tss_set_kernel_stack(p->kstack_top);
