@@ -77,12 +77,13 @@ void trace_put_switch(enum trace_kind why, const struct proc *from, const struct
 }
 
 /* The waker is the running thread, or the idle CPU: while it idles in
- * sched_pick_or_idle, current_proc is the thread that went to sleep (or
- * exited), no longer RUNNABLE. A wakeup from an interrupt handler counts
- * for the thread it interrupted. */
+ * sched_idle, current_proc is the thread that went to sleep (or exited),
+ * no longer RUNNABLE, or runnable again because it is the one just woken.
+ * A wakeup from an interrupt handler counts for the thread it interrupted. */
 void trace_put_wake(const struct proc *woken)
 {
-	int waker = current_proc->state == PROC_RUNNABLE ? current_proc->pid : TRACE_IDLE;
+	const struct proc *cur = current_proc;
+	int waker = cur->state == PROC_RUNNABLE && cur != woken ? cur->pid : TRACE_IDLE;
 
 	trace_write(TRACE_WAKE, waker, woken->pid, (uint32_t)woken->chan, 0);
 }
