@@ -238,7 +238,7 @@ def build(records, *, ring=0, count=None):
             trace.bars.append(Bar(holder, start, record.tsc, start_tick, record.tick, record.kind,
                                   record.to, record.arg if record.kind == "sleep" else 0))
             holder, start, start_tick = record.to, record.tsc, record.tick
-    if holder is not None and records and records[-1].tsc > start:
+    if holder is not None:      # the run going on when the trace was read
         trace.bars.append(Bar(holder, start, records[-1].tsc, start_tick, records[-1].tick,
                               "running"))
     return trace
