@@ -98,7 +98,7 @@ def test_ascii_lanes():
     ]
     assert "runs 1-8 of 8" in text
     last = schedtrace.lanes_text(schedtrace.build(sample_records()), last=2)
-    assert "runs 7-8 of 8" in last and "  kmain (0) |.>|" in last
+    assert "runs 7-8 of 8" in last and "  kmain (0) |w>|" in last
     assert schedtrace.expected_lanes([("a", "yield"), ("b", "yield"), ("a", "exit")]).split("\n") == [
         "what was expected:", "  a |Y.X|", "  b |.Y.|"]
 
