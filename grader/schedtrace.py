@@ -296,6 +296,34 @@ def expected_lanes(runs, *, title="what was expected"):
     return "\n".join(lines)
 
 
+# ---- in the grader's failure reports -------------------------------------------
+
+TRACE_KEY = "trace=2"
+
+
+def traced_boot(boot, cmdline, *, expected=None, **kwargs):
+    """boot(cmdline) with the trace on (trace=2 first), for a scheduling
+    test: the run's `.trace` is the Trace (None if the kernel printed
+    none), its output loses the dump (the serial log keeps it), and its
+    `.schedule` is what a failure report of the test shows (conftest.py):
+    the schedule the kernel produced as ASCII lanes, above what was
+    expected. `expected` is a list of (thread name, how its run ends) for
+    expected_lanes, or words. Only for runs that end (wait=True)."""
+    run = boot(f"{TRACE_KEY} {cmdline}", **kwargs)
+    try:
+        run.trace = parse(run.output)
+        produced = lanes_text(run.trace)
+    except TraceError as error:
+        run.trace, produced = None, f"no schedule to show: {error}"
+    run.set_aside_output(without_dump)
+    if isinstance(expected, str):
+        produced += f"\nwhat was expected: {expected}"
+    elif expected:
+        produced += "\n" + expected_lanes(expected)
+    run.schedule = produced
+    return run
+
+
 # ---- the timeline picture ------------------------------------------------------
 
 LANE_HEIGHT = 28
