@@ -2076,7 +2076,7 @@ tf.eip - and stops there. Your own breakpoints are disabled while it runs
 and re-enabled afterwards, so they cannot stop it halfway.
 
 If on the way the system goes idle - nothing is runnable, so the CPU halts
-until an interrupt wakes a thread (sched_pick_or_idle) - it says so at once,
+until an interrupt wakes a thread (sched_idle) - it says so at once,
 with who sleeps and when the timer wakes the first of them, and waits on for
 the next switch: a thread that waits for console input needs you to type
 in QEMU's terminal; Ctrl-C stops the wait. (A thread woken while it idles
@@ -2188,13 +2188,13 @@ class InternalBreakpoints:
         return False
 
 
-IDLE_FUNCTION = "sched_pick_or_idle"
+IDLE_FUNCTION = "sched_idle"
 
 
 def idle_breakpoint():
-    """A breakpoint where the kernel starts idling: sched_pick_or_idle
-    (inlined into its callers) finding the run queue empty. None if this
-    kernel has no such function."""
+    """A breakpoint where the kernel starts idling: sched_idle, which
+    sched_pick_or_idle (inlined into its callers) calls when it finds the
+    run queue empty. None if this kernel has no such function."""
     def nothing_runnable():
         return int(gdb.parse_and_eval("runq_ring")) == 0
     try:
