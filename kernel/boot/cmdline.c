@@ -25,6 +25,7 @@ struct boot_config boot_config = {
 	.hz = TIMER_DEFAULT_HZ,
 	.quantum = SCHED_DEFAULT_QUANTUM,
 	.poison = 1,
+	.trace_dump = TRACE_RING_SIZE,
 };
 
 struct cmdline_key {
@@ -40,6 +41,7 @@ static const struct cmdline_key cmdline_keys[] = {
 	{ "seed", &boot_config.seed, 0, 0xFFFFFFFFu },
 	{ "poison", &boot_config.poison, 0, 1 },
 	{ "trace", &boot_config.trace, TRACE_OFF, TRACE_DUMP },
+	{ "tracedump", &boot_config.trace_dump, 1, TRACE_RING_SIZE },
 };
 #define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
 

@@ -167,7 +167,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	paging_init();
 	double_fault_init();
 	proc_init();
-	trace_init(boot_config.trace);
+	trace_init(boot_config.trace, boot_config.trace_dump);
 	shutdown_hook = trace_at_shutdown;
 	sched_init(boot_config.quantum);
 	timer_init(boot_config.hz);

@@ -22,6 +22,7 @@ int trace_on;
 struct trace_record trace_ring[TRACE_RING_SIZE];
 uint32_t trace_count;
 static enum trace_level trace_level;
+static uint32_t trace_dump_records = TRACE_RING_SIZE;
 
 static const char *const trace_kind_names[TRACE_KINDS] = {
 	[TRACE_EMPTY] = "empty",
@@ -40,9 +41,10 @@ static const char *const trace_kind_names[TRACE_KINDS] = {
 	[TRACE_IRQ_ACK] = "ack",
 };
 
-void trace_init(enum trace_level level)
+void trace_init(enum trace_level level, uint32_t dump_records)
 {
 	trace_level = level;
+	trace_dump_records = dump_records;
 	trace_on = level != TRACE_OFF;
 	trace_name(current_proc);       /* the boot thread's own name */
 }
@@ -106,14 +108,21 @@ static void trace_print(uint32_t seq, const struct trace_record *r)
 	       r->arg, r->arg2);
 }
 
-void trace_dump(void)
+void trace_dump(uint32_t records)
 {
 	uint32_t count = trace_count;
-	uint32_t shown = count < TRACE_RING_SIZE ? count : TRACE_RING_SIZE;
+	uint32_t held = count < TRACE_RING_SIZE ? count : TRACE_RING_SIZE;
+	uint32_t recent = records < held ? records : held;
+	uint32_t names = 0;
 
-	printf("trace: begin ring=%u count=%u shown=%u\n", TRACE_RING_SIZE, count, shown);
-	for (uint32_t seq = count - shown; seq != count; seq++)
-		trace_print(seq, &trace_ring[seq & (TRACE_RING_SIZE - 1)]);
+	for (uint32_t seq = count - held; seq != count - recent; seq++)
+		names += trace_ring[seq & (TRACE_RING_SIZE - 1)].kind == TRACE_NAME;
+	printf("trace: begin ring=%u count=%u shown=%u\n", TRACE_RING_SIZE, count, names + recent);
+	for (uint32_t seq = count - held; seq != count; seq++) {
+		const struct trace_record *r = &trace_ring[seq & (TRACE_RING_SIZE - 1)];
+		if (seq >= count - recent || r->kind == TRACE_NAME)
+			trace_print(seq, r);
+	}
 	printf("trace: end\n");
 }
 
@@ -122,5 +131,5 @@ void trace_at_shutdown(void)
 	if (trace_level != TRACE_DUMP)
 		return;
 	trace_on = 0;           /* the dump describes the run, not itself */
-	trace_dump();
+	trace_dump(trace_dump_records);
 }

@@ -30,10 +30,12 @@
  *     trace_record(TRACE_IRQ_ACK, driver pid, -1, irq, 0);
  *
  * The dump (trace_dump), one record a line, oldest first:
- *     trace: begin ring=SIZE count=N shown=M
+ *     trace: begin ring=SIZE count=N shown=M   (M lines follow)
  *     trace: SEQ TSC TICK KIND FROM TO ARG ARG2
  *     trace: SEQ TSC TICK name PID NAME
  *     trace: end
+ * tracedump=N keeps a dump short (a test's report needs only the recent
+ * runs): the newest N records, after the name records of older ones.
  * SEQ is the record's number, TSC and TICK decimal, KIND a word of
  * trace_kind_names (yield, preempt, sleep, exit, idle-end, wake, call,
  * return, fault, resume, irq, ack), FROM and TO pids (-1: idle; for
@@ -98,10 +100,12 @@ extern struct trace_record trace_ring[TRACE_RING_SIZE];
  * TRACE_RING_SIZE]. */
 extern uint32_t trace_count;
 
-/* Set the level from the command line (boot, before the first switch). */
-void trace_init(enum trace_level level);
-/* Print the ring in the format above (interrupts off). */
-void trace_dump(void);
+/* Set the level from the command line (boot, before the first switch),
+ * and how many records the dump at shutdown prints (tracedump=N). */
+void trace_init(enum trace_level level, uint32_t dump_records);
+/* Print the newest `records` records in the format above, after every
+ * older name record the ring still holds (interrupts off). */
+void trace_dump(uint32_t records);
 /* The shutdown hook: dumps the ring at trace=2, else does nothing. */
 void trace_at_shutdown(void);
 
