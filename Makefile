@@ -8,6 +8,7 @@
 #   make grade      the graded tests (LAB=N for one lab)
 #   make test       every test: host unit tests, grader, handout checks
 #   make bench      instruction counts under icount, as a table and JSON
+#   make timeline   the schedule of a run (APPEND=...) as build/timeline.html
 #   make handout LAB=N DEST=DIR   a student tree for lab N
 #   make clean
 #
@@ -235,10 +236,22 @@ handout:
 bench: deps all
 	$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --json $(BUILD)/bench.json --readme README.md
 
+# The scheduling trace drawn (tools/timeline, kernel/proc/trace.h): boot
+# with trace=2 under icount, write the page, print ASCII lanes.
+timeline: deps all
+	$(PYTHON) tools/timeline --kernel $(BUILD)/kernel.elf --append "$(APPEND)" \
+		--html $(BUILD)/timeline.html --text
+# The book's timeline picture (docs/02-contexts.md), from a real run.
+DOCS_TIMELINE_APPEND := seed=7 hz=10000 quantum=2 init=schedtrace
+docs-timeline: deps all
+	$(PYTHON) tools/timeline --kernel $(BUILD)/kernel.elf --append "$(DOCS_TIMELINE_APPEND)" \
+		--title "two spinners and a sleeper, quantum 2 ($(DOCS_TIMELINE_APPEND))" \
+		--svg docs/figures/schedtrace.svg
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps qemu qemu-nox qemu-gdb gdb grade test handout bench clean FORCE
+.PHONY: all deps qemu qemu-nox qemu-gdb gdb grade test handout bench timeline docs-timeline clean FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

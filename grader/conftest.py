@@ -511,6 +511,9 @@ def failure_facts(item, call):
                 failed_parts.append(f"{record.what}: {first_line(words)}")
                 own.append(indented(words, "         "))
                 own += [f"         at {line}" for line in part_lines[-1:]]
+    for run in runs:       # grader/schedtrace.py: booted with the trace on
+        if getattr(run, "schedule", None):
+            own.append(run.schedule)
     leaked = isinstance(error, LeakFound)     # the test's checks passed
     if troubled and not leaked:
         reason = troubled[0].trouble()
@@ -580,6 +583,8 @@ def pytest_runtest_makereport(item, call):
         prefix = f"QEMU run {number_} ({run.cmdline!r}): " if len(runs) > 1 else "QEMU: "
         for title, text in run_sections(run, report.longreprtext):
             report.sections.append((prefix + title, text))
+        if getattr(run, "schedule", None):
+            report.sections.append((prefix + "schedule", run.schedule))
 
 
 def pytest_sessionfinish(session):

@@ -409,6 +409,14 @@ class Run:
         """The console output as a list of lines (without line ends)."""
         return self._text.splitlines()
 
+    def set_aside_output(self, keep):
+        """Replace the output seen so far by keep(output): for output that
+        a helper reads apart (the scheduling trace's dump, which
+        grader/schedtrace.py parses), so that checks and failure reports
+        see the rest. The serial log keeps everything."""
+        self._text = keep(self._text)
+        self._cursor = min(self._cursor, len(self._text))
+
     def command_line(self):
         """The QEMU command as one shell-quoted string, to reproduce the run
         (without the QMP socket, which only the grader uses)."""

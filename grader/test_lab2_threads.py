@@ -8,6 +8,7 @@ import pytest
 
 import ktest_random
 import qemu
+from schedtrace import traced_boot
 
 
 def lines_with(run, prefix):
@@ -46,7 +47,11 @@ def test_pingpong_in_round_robin_order(boot, rng, part):
     """threads take turns with kthread_yield in exact round-robin order"""
     seed = rng.randrange(1, 2**32)
     threads, rounds = 2 + seed % 3, 3 + seed // 3 % 5
-    run = boot(f"seed={seed} quantum=1000 init=pingpong")
+    # ping0, ping1, ... yield in turn, round after round, then exit in turn
+    expected = ([("kmain", "sleep")] + [(f"ping{t}", "yield") for _ in range(rounds)
+                                        for t in range(threads)]
+                + [(f"ping{t}", "exit") for t in range(threads)])
+    run = traced_boot(boot, f"seed={seed} quantum=1000 init=pingpong", expected=expected)
     header = [f"pingpong: {threads} threads, {rounds} rounds"]
     turns = [f"pingpong: thread {t} round {r}" for r in range(rounds) for t in range(threads)]
     expected = header + turns + ["pingpong: all joined"]

@@ -13,6 +13,7 @@ import re
 import pytest
 
 import ktest_random
+from schedtrace import traced_boot
 
 FAST = "hz=10000 quantum=1"
 HASH = 2654435761
@@ -25,7 +26,8 @@ def test_spinning_threads_share_the_cpu_fairly(boot, rng):
     """threads that only spin all make progress, max/min <= 1.1"""
     seed = rng.randrange(1, 2**32)
     threads = 3 + seed % 6
-    run = boot(f"seed={seed} {FAST} init=spin", budget=SPIN_SILENCE_BUDGET)
+    run = traced_boot(boot, f"seed={seed} {FAST} init=spin", budget=SPIN_SILENCE_BUDGET,
+                      expected=f"spin0..spin{threads - 1} preempted (P) in turn, each every tick")
     run.expect_exit("success")
     counts = [int(c) for c in re.findall(r"spin: thread \d+ counted (\d+)", run.output)]
     assert len(counts) == threads
@@ -65,7 +67,8 @@ def test_sleep_ticks_wakes_on_time_in_order(boot, rng):
     """sleep_ticks(n) wakes after exactly n ticks, earliest first"""
     seed = rng.randrange(1, 2**32)
     asked = [1 + v % 40 for v in ktest_random.sequence(seed, 4)]
-    run = boot(f"seed={seed} hz=1000 init=nap")
+    run = traced_boot(boot, f"seed={seed} hz=1000 init=nap",
+                      expected=f"nap0..nap3 sleep (S); each is woken (w) after {asked} ticks, earliest first")
     run.expect_exit("success")
     naps = re.findall(r"nap: nap(\d) asked for (\d+) ticks, woke after (\d+)", run.output)
     assert len(naps) == 4
@@ -104,7 +107,8 @@ QUANTUM_THREADS, QUANTUM_ROUNDS = 3, 6
 def test_switches_are_exactly_a_quantum_apart(boot, rng):
     """with quantum=Q, spinning threads are switched every Q ticks, not Q-1 or Q+1"""
     quantum = rng.randrange(2, 6)
-    run = boot(f"seed={rng.randrange(1, 2**32)} hz=10000 quantum={quantum} init=quantum")
+    run = traced_boot(boot, f"seed={rng.randrange(1, 2**32)} hz=10000 quantum={quantum} init=quantum",
+                      expected=f"kmain, quantum1, quantum2 preempted (P) in turn, every {quantum} ticks")
     run.expect_exit("success")
     line = re.search(r"^quantum: quantum=(\d+), (\d+) switches \(thread@tick\):(.*)$",
                      run.output, re.M)
@@ -131,7 +135,8 @@ def test_one_wakeup_wakes_every_sleeper(boot, rng):
     """wakeup(chan) wakes every thread sleeping on chan, not only one"""
     seed = rng.randrange(1, 2**32)
     sleepers = 2 + seed % 4
-    run = boot(f"seed={seed} hz=1000 init=wakeall")
+    run = traced_boot(boot, f"seed={seed} hz=1000 init=wakeall",
+                      expected=f"{sleepers} sleepers sleep (S), one wakeup wakes (w) them all")
     run.expect_exit("success")
     match = re.search(r"^wakeall: (\d+) sleepers, (\d+) woke after one wakeup$", run.output, re.M)
     assert match, "no 'wakeall:' line (see the output)"

@@ -15,6 +15,7 @@ import re
 
 import pytest
 
+from schedtrace import traced_boot
 from userprog import kernel_trouble
 
 PIT_INPUT_HZ = 1193182
@@ -33,8 +34,9 @@ def tick_period(hz):
     return divisor * 1_000_000_000 / PIT_INPUT_HZ
 
 
-def longcall(boot, mode, mib):
-    run = boot(f"hz={HZ} init=longcall {mode} {mib}", budget=SILENCE_BUDGET)
+def longcall(boot, mode, mib, expected=None):
+    run = traced_boot(boot, f"hz={HZ} init=longcall {mode} {mib}", budget=SILENCE_BUDGET,
+                      expected=expected)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     run.expect_exit("success")
@@ -65,7 +67,8 @@ def test_no_tick_is_lost_in_a_long_system_call(boot, rng):
 def test_a_long_system_call_shares_the_cpu_by_the_quantum(boot, rng):
     """a spinner is never kept off the CPU much longer than a quantum by another's long calls"""
     mib = rng.randrange(16, 33)
-    run = longcall(boot, "share", mib)
+    run = longcall(boot, "share", mib, expected="the spinner and the process in its long "
+                   "calls preempted (P) in turn, every tick")
     alone = re.search(r"^longcall: calls alone=(\d+)$", run.output, re.M)
     spinner = re.search(r"^longcall: spinner gaps=(\d+) longest=(\d+)$", run.output, re.M)
     assert alone and spinner, "no 'calls alone=' or 'spinner gaps=' line"

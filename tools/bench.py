@@ -77,6 +77,14 @@ BENCHMARKS = [
     # the same with the firmware `make qemu` boots, for comparison
     ("reset to the shell's first prompt (seabios)", "init=ubench prompt",
      "prompt:instructions", None, "seabios"),
+    # the scheduling trace on (kernel/proc/trace.h): what recording costs;
+    # the figures above are with it off, where each hook is one test
+    ("cooperative switch, 2 threads, trace=1", "trace=1 init=bench_yield 2", "per_switch",
+     None, GRADER_FIRMWARE),
+    ("preemptive switch, 2 threads, trace=1", "trace=1 hz=10000 init=bench_preempt 2",
+     "per_switch", None, GRADER_FIRMWARE),
+    ("domain call round trip, 2 domains, trace=1", "trace=1 init=ubench domcall",
+     "domcall:per_op", None, GRADER_FIRMWARE),
 ]
 # Pairs whose figures must agree within SCALING_TOLERANCE (the O(1) pick).
 SCALING = [("cooperative switch, 2 threads", "cooperative switch, 60 threads"),

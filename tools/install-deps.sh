@@ -4,7 +4,8 @@
 #
 #   make; gcc that compiles and links 32-bit programs (-m32); ld, ar,
 #   objcopy, nm, addr2line; gdb with Python; qemu-system-i386; git; and
-#   $PYTHON (default python3) with the modules pytest, pexpect, xdist.
+#   $PYTHON (default python3) with the modules pytest, pexpect, xdist;
+#   a headless Chromium (the timeline picture's test, grader/test_timeline.py).
 #
 # It checks the commands themselves, not package names, so any machine that
 # has them all passes, Debian or not. When everything is there it prints
@@ -34,6 +35,10 @@ gdb_has_python() {
     has gdb && gdb -nx -batch -ex 'python print("ok")' 2>/dev/null | grep -qx ok
 }
 
+has_headless_chromium() {
+    has chromium-headless-shell || has chromium
+}
+
 python_has() {   # python_has MODULE
     has "$PYTHON" && "$PYTHON" -c "import $1" >/dev/null 2>&1
 }
@@ -54,6 +59,7 @@ checks=(
     "$PYTHON module pytest|python_has pytest|python3-pytest"
     "$PYTHON module pexpect|python_has pexpect|python3-pexpect"
     "$PYTHON module xdist (pytest-xdist)|python_has xdist|python3-pytest-xdist"
+    "headless Chromium|has_headless_chromium|chromium-headless-shell"
 )
 
 missing=()     # what is missing, in words
@@ -92,11 +98,15 @@ if ! has apt-get; then
     exit 1
 fi
 
-# QEMU without its recommends (no GUI, firmware for other machines, ...).
+# QEMU and Chromium without their recommends (no GUI, firmware for other
+# machines, fonts and desktop integration, ...).
 qemu=()
 others=()
 for package in "${packages[@]}"; do
-    if [ "$package" = qemu-system-x86 ]; then qemu+=("$package"); else others+=("$package"); fi
+    case "$package" in
+        qemu-system-x86|chromium-headless-shell) qemu+=("$package") ;;
+        *) others+=("$package") ;;
+    esac
 done
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -15,6 +15,7 @@
 #include "console/console.h"
 #include "proc/sched.h"
 #include "proc/timer.h"
+#include "proc/trace.h"
 #include "format.h"
 #include "string.h"
 
@@ -24,6 +25,7 @@ struct boot_config boot_config = {
 	.hz = TIMER_DEFAULT_HZ,
 	.quantum = SCHED_DEFAULT_QUANTUM,
 	.poison = 1,
+	.trace_dump = TRACE_RING_SIZE,
 };
 
 struct cmdline_key {
@@ -38,6 +40,8 @@ static const struct cmdline_key cmdline_keys[] = {
 	{ "quantum", &boot_config.quantum, 1, QUANTUM_MAX },
 	{ "seed", &boot_config.seed, 0, 0xFFFFFFFFu },
 	{ "poison", &boot_config.poison, 0, 1 },
+	{ "trace", &boot_config.trace, TRACE_OFF, TRACE_DUMP },
+	{ "tracedump", &boot_config.trace_dump, 1, TRACE_RING_SIZE },
 };
 #define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
 

@@ -7,6 +7,11 @@
  *   seed=N                a number tests use to vary their inputs (0)
  *   poison=0|1            fill freed frames with poison and check it when
  *                         they are reused (1); benchmarks boot with 0
+ *   trace=0|1|2           the scheduling trace (proc/trace.h): 0 off (the
+ *                         default), 1 recorded in memory for GDB, 2 also
+ *                         printed on the console at shutdown
+ *   tracedump=N           at trace=2, print only the newest N records (and
+ *                         every thread's name) at shutdown (all 1024)
  *   init=NAME [ARGS...]   what to run: a kernel test, the kernel monitor
  *                         (init=kmon), or else a user program, which user
  *                         init (pid 1) runs; without init=, user init runs
@@ -31,6 +36,8 @@ struct boot_config {
 	unsigned int quantum;
 	unsigned int seed;
 	unsigned int poison;              /* frame_set_poisoning */
+	unsigned int trace;               /* enum trace_level */
+	unsigned int trace_dump;          /* records trace=2 prints at shutdown */
 	int errors;                       /* how many problems were reported */
 };
 

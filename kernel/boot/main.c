@@ -33,6 +33,7 @@
 #include "syscall/syscall.h"
 #include "boot/ktest.h"
 #include "proc/timer.h"
+#include "proc/trace.h"
 #include "trap/trap.h"
 #include "string.h"
 #include "lab.h"
@@ -166,6 +167,8 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	paging_init();
 	double_fault_init();
 	proc_init();
+	trace_init(boot_config.trace, boot_config.trace_dump);
+	shutdown_hook = trace_at_shutdown;
 	sched_init(boot_config.quantum);
 	timer_init(boot_config.hz);
 	trap_register_irq(IRQ_TIMER, timer_intr);

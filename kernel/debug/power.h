@@ -12,4 +12,10 @@
 
 void shutdown(int success) __attribute__((noreturn));
 
+/* Hook: what shutdown runs first, with interrupts off, before it prints
+ * its verdict (boot sets it to the scheduling trace's dump, proc/trace.h,
+ * a layer above this one); 0 for nothing. It runs at most once, so a
+ * panic inside it still ends the run. */
+extern void (*shutdown_hook)(void);
+
 #endif

@@ -30,6 +30,21 @@
 #include "string.h"
 #include "lab.h"
 
+/* dom_enter's record of a crossing in the scheduling trace (dom.h): a
+ * frame below the old kstack_top enters a level (a call, or a fault
+ * handler, lab 7), one above it leaves levels (a return, a resume or an
+ * unwind; inv[inv_top + 1] is still the lowest level left). Out of line
+ * and cold, so that with tracing off the gates pay one test. */
+void dom_trace_crossing(const struct proc *p, const struct trapframe *frame)
+{
+	int entering = (uint32_t)(frame + 1) < p->kstack_top;
+	enum inv_kind kind = p->inv[entering ? p->inv_top : p->inv_top + 1].kind;
+	enum trace_kind what = kind == INV_FAULT ? (entering ? TRACE_FAULT : TRACE_FAULT_RESUME)
+		: entering ? TRACE_DOM_CALL : TRACE_DOM_RETURN;
+
+	trace_put(what, p->pid, p->pid, (uint32_t)dom_id(dom_current(p)), (uint32_t)p->inv_top);
+}
+
 /* The top of p's call stack in a created domain (one per process table
  * slot, dom.h). */
 static LAB_GIVEN uint32_t dom_call_stack_top(const struct proc *p)
@@ -118,7 +133,7 @@ struct trapframe *dom_call(struct trapframe *tf)
 		return dom_call_fail(tf, err);
 	*mine |= DOM_ENTERED;
 	p->inv[++p->inv_top] = (struct inv_frame){ .dom = callee, .gen = callee->gen, .kind = INV_CALL };
-	dom_enter(p, tf - 1);
+	dom_enter(p, callee, tf - 1);
 	return dom_callee_frame(tf, callee, c->badge, dom_call_stack_top(p));
 }
 #else
@@ -151,7 +166,7 @@ struct trapframe *dom_return(struct trapframe *tf)
 	caller->edx = tf->edx;
 	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
 	p->inv_top--;
-	dom_enter(p, caller);
+	dom_enter(p, f[-1].dom, caller);
 	return caller;
 }
 #else
@@ -191,7 +206,7 @@ void dom_unwind(struct proc *p, struct trapframe *tf)
 	for (int level = dead; level <= p->inv_top; level++)
 		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~dom_level_flag(&p->inv[level]);
 	p->inv_top = dead - 1;
-	dom_enter(p, dom_level_frame(p, dead - 1));
+	dom_enter(p, dom_current(p), dom_level_frame(p, dead - 1));
 	dom_leave(top);
 }
 #else

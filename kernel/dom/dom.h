@@ -23,6 +23,7 @@
 #include "dom/cap.h"
 #include "mm/layout.h"
 #include "proc/proc.h"
+#include "proc/trace.h"
 #include "cpu/gdt.h"
 #include "cpu/x86.h"
 #include "cpu/trapframe.h"
@@ -214,14 +215,19 @@ static inline struct trapframe *dom_user_frame(const struct proc *p)
 	return dom_level_frame(p, p->inv_top);
 }
 
-/* The running thread p now runs at its top level, whose trap frame is
- * frame (dom_level_frame(p, p->inv_top)): its traps land there (kstack_top
- * and TSS.esp0 just above it), and its address space is that domain's
- * (pgdir and CR3: invariant 5). */
-static inline void dom_enter(struct proc *p, struct trapframe *frame)
+void dom_trace_crossing(const struct proc *p, const struct trapframe *frame) __attribute__((noinline, cold));
+
+/* The running thread p now runs at its top level, in domain d (its
+ * dom_current), whose trap frame is frame (dom_level_frame(p, p->inv_top)):
+ * its traps land there (kstack_top and TSS.esp0 just above it), and its
+ * address space is d's (pgdir and CR3: invariant 5). The scheduling trace
+ * records the crossing (call.c's dom_trace_crossing). */
+static inline void dom_enter(struct proc *p, const struct domain *d, struct trapframe *frame)
 {
+	if (trace_is_on())
+		dom_trace_crossing(p, frame);
 	p->kstack_top = (uint32_t)(frame + 1);
-	p->pgdir = dom_current(p)->pgdir;
+	p->pgdir = d->pgdir;
 	tss_set_kernel_stack(p->kstack_top);
 	write_cr3((uint32_t)p->pgdir);
 }

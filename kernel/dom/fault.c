@@ -109,7 +109,7 @@ static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapfr
 		.dom = h, .gen = h->gen, .kind = INV_FAULT, .fault_addr = p->fault_addr,
 	};
 	struct trapframe *in = dom_handler_frame(p, tf, h, faulting);
-	dom_enter(p, in);
+	dom_enter(p, h, in);
 	return (struct fault_outcome){ .verdict = FAULT_DELIVERED, .frame = in, .handler = h };
 }
 #else
@@ -274,38 +274,17 @@ int dom_fault_regs(int op, uint32_t uregs)
 	return dom_fault_regs_set(p, &r);
 }
 
-/* Pop the handler's fault frame off p's stack; the faulting level, now at
- * the top, runs again from its frame, which is returned, with the user's
- * selectors (constants: invariant 7). p->fault_addr is the fault's again,
- * for a report. */
-#if LAB_SOLUTION(7)
-static struct trapframe *dom_fault_pop(struct proc *p)
-{
-	struct inv_frame *f = &p->inv[p->inv_top];
-	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
-
-	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_HANDLING;
-	p->fault_addr = f->fault_addr;
-	p->inv_top--;
-	saved->gs = saved->fs = saved->es = saved->ds = USER_DS;
-	saved->cs = USER_CS;
-	saved->ss = USER_DS;
-	dom_enter(p, saved);
-	return saved;
-}
-#else
-static struct trapframe *dom_fault_pop(struct proc *p)
-{
-	panic("dom_fault_pop: not implemented (lab 7)");
-}
-#endif
-
 #if LAB_SOLUTION(7)
 /*
- * fault_resume(action): RESUME goes on from the faulting state as the
- * handler left it; PASS offers the fault to the handlers above this one
- * (from its manager up), as if this one had not taken it; KILL leaves the
- * faulting domain's death to the caller, which says why in one line.
+ * fault_resume(action) from the handler at the top of p's stack. The
+ * handler's fault frame goes (the handler no longer handling on this
+ * thread); the faulting level runs again from its frame, with the user's
+ * selectors (constants: invariant 7), or the action says otherwise:
+ * RESUME goes on from the faulting state as the handler left it; PASS
+ * offers the fault to the handlers above this one (from its manager up),
+ * as if this one had not taken it; KILL leaves the faulting domain's
+ * death to the caller, which says why in one line. p->fault_addr is the
+ * fault's again, for a report.
  */
 struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 {
@@ -315,8 +294,16 @@ struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 		return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
 	if (p->unwind)          /* a domain here died: the way out unwinds past it */
 		return (struct fault_outcome){ .verdict = FAULT_RESUMED, .frame = tf };
-	struct domain *h = dom_current(p);
-	struct trapframe *saved = dom_fault_pop(p);
+	struct inv_frame *f = &p->inv[p->inv_top];
+	struct domain *h = f->dom;
+	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
+	h->per_thread[p->slot] &= (uint8_t)~DOM_HANDLING;
+	p->fault_addr = f->fault_addr;
+	p->inv_top--;
+	saved->gs = saved->fs = saved->es = saved->ds = USER_DS;
+	saved->cs = USER_CS;
+	saved->ss = USER_DS;
+	dom_enter(p, dom_current(p), saved);
 	if (action == FAULT_PASS)
 		return dom_fault_deliver_from(p, saved, h->manager);
 	if (action == FAULT_KILL)

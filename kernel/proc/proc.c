@@ -4,6 +4,7 @@
  */
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/trace.h"
 #include "mm/kstack.h"
 #include "console/console.h"
 #include "debug/panic.h"
@@ -68,6 +69,7 @@ struct proc *proc_alloc(const char *name)
 	p->kstack_end = p->kstack_top;
 	p->slot = (int)(p - proc_table);
 	strlcpy(p->name, name, sizeof(p->name));
+	trace_name(p);
 	p->parent = current_proc;
 	p->saved = SAVED_NOT_STARTED;
 	p->exit_status = 0;

@@ -103,7 +103,8 @@ struct proc {
 	 * frame of the call that entered it, which waits there for dom_return. */
 	uint32_t kstack_top;
 	uint32_t kstack_end;          /* the top of its kernel stack: its initial esp */
-	void *chan;                   /* what it sleeps on, when SLEEPING */
+	void *chan;                   /* what it sleeps on, when SLEEPING (until sleep
+	                               * returns: the trace reads it at the wakeup) */
 	uint32_t wake_tick;           /* for sleep_ticks */
 	struct proc *rq_next, *rq_prev;   /* the run queue ring, when RUNNABLE */
 	struct proc *sleep_next, *sleep_prev; /* the sleepers list, when SLEEPING */

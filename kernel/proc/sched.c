@@ -31,6 +31,13 @@
  * (sched_pick_or_idle): interrupts on, hlt, until a wakeup links someone
  * into the ring. No idle thread is needed, and the boot thread can wait for
  * console input before any other thread exists.
+ *
+ * Every switch, every idle wait and every wakeup is recorded in the
+ * scheduling trace (trace.h) by the hooks sched_trace and trace_wake. A
+ * switch's hook sits where the thread leaving is still current_proc and
+ * the thread entering is runq_ring, and reads only those, so the hot path
+ * keeps nothing alive across the (cold) call: with tracing off the hook
+ * costs one test and one branch.
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
@@ -40,6 +47,7 @@
 #include "cpu/x86.h"
 #include "debug/panic.h"
 #include "proc/timer.h"
+#include "proc/trace.h"
 #include "console/console.h"
 #include "string.h"
 #include "lab.h"
@@ -55,6 +63,54 @@ static int sched_ticks_used;        /* by the running thread, since it was switc
 static struct proc *timer_sleepers; /* sorted by wake_tick */
 
 static void sched_charge_ticks(int ticks);
+
+/* A preemption that a preempt_disable section deferred is a yield from
+ * inside preempt_enable (sched_preempt_pending): set around that yield so
+ * that the trace calls it a preemption. */
+static int sched_yield_is_deferred_preemption;
+
+/* The switch hook's slow path: the CPU passes from current_proc to next
+ * (0: it idles; current_proc 0: it stops idling, TRACE_IDLE_END). The
+ * cause is in the state the paths out of a thread leave behind them:
+ * asleep (sleep), a zombie (sched_exit), its registers in its trap frame
+ * (sched_preempt), else a yield, or a preemption that a preempt_disable
+ * section deferred to its end (sched_preempt_pending). */
+static __attribute__((noinline, cold)) void sched_trace_switch(const struct proc *from,
+							       const struct proc *next)
+{
+	enum trace_kind why = TRACE_YIELD;
+	uint32_t chan = 0;
+
+	if (!from) {
+		trace_write(TRACE_IDLE_END, TRACE_IDLE, next->pid, 0, 0);
+		return;
+	}
+	if (next && trace_idle_ended_for(next->pid))
+		return;         /* through an idle wait: sched_idle told it */
+	if (from->state == PROC_SLEEPING) {
+		why = TRACE_SLEEP;
+		chan = (uint32_t)from->chan;
+	} else if (from->state == PROC_ZOMBIE) {
+		why = TRACE_EXIT;
+	} else if (from->saved == SAVED_TRAPFRAME || sched_yield_is_deferred_preemption) {
+		why = TRACE_PREEMPT;
+	}
+	sched_yield_is_deferred_preemption = 0;
+	trace_write(why, from->pid, next ? next->pid : TRACE_IDLE, chan, 0);
+}
+
+static inline void sched_trace(const struct proc *from, const struct proc *next)
+{
+	if (trace_is_on())
+		sched_trace_switch(from, next);
+}
+
+/* The wakeup hook's slow path: proc_wake has just linked the thread it
+ * woke in at the tail of the ring, just before runq_ring. */
+static __attribute__((noinline, cold)) void sched_trace_wake(void)
+{
+	trace_put_wake(runq_ring->rq_prev);
+}
 
 void sched_init(unsigned int quantum_ticks)
 {
@@ -114,17 +170,27 @@ static void sched_remove_current(enum proc_state state)
 	runq_remove(cur);
 }
 
-/* Wait, interrupts on, until some thread is runnable; return it. The
- * current thread is off the ring meanwhile, so it must not be preempted:
- * the wait counts as a preempt_disable section. */
-static struct proc *sched_pick_or_idle(void)
+/* Wait, interrupts on, until some thread is runnable. The current thread
+ * is off the ring meanwhile, so it must not be preempted: the wait counts
+ * as a preempt_disable section. Inlined into sleep and sched_exit, as a
+ * branch their switch paths do not take when someone is runnable. */
+static inline __attribute__((always_inline)) void sched_idle(void)
 {
-	while (!runq_ring) {
+	sched_trace(current_proc, 0);   /* to idle: asleep, or exited */
+	do {
 		preempt_count++;
 		sti_hlt();
 		cli();
 		preempt_count--;
-	}
+	} while (!runq_ring);
+	sched_trace(0, runq_ring);
+}
+
+/* The thread to run next, runq_ring, once there is one. */
+static inline struct proc *sched_pick_or_idle(void)
+{
+	if (!runq_ring)
+		sched_idle();
 	return runq_ring;
 }
 
@@ -158,6 +224,7 @@ static struct trapframe *sched_restore_trapframe(struct proc *p)
  * nextswitch breaks here, with current_proc still the old thread. */
 static __attribute__((noinline)) struct trapframe *sched_switch_to(struct proc *next)
 {
+	sched_trace(current_proc, next);
 	current_proc = next;
 	sched_ticks_used = 0;           /* a fresh quantum ... */
 	sched_need_resched = 0;         /* ... not cut short by an old request */
@@ -174,18 +241,19 @@ static __attribute__((noinline)) struct trapframe *sched_switch_to(struct proc *
 	resctx(&next->kctx, 1);
 }
 
-/* Stop the current thread voluntarily and run next (the caller has given
- * the current thread its new state, and interrupts are off). Returns when
- * someone switches back: at once if next is the current thread. */
-static void sched_switch_from(struct proc *cur, struct proc *next)
+/* Stop the current thread voluntarily and run runq_ring (the caller has
+ * given the current thread its new state and pointed runq_ring at the next
+ * thread, and interrupts are off). Returns when someone switches back: at
+ * once if runq_ring is the current thread. */
+static void sched_switch_from(struct proc *cur)
 {
-	if (next == cur)
+	if (runq_ring == cur)
 		return;
 	if (preempt_count != 0)
 		panic("sched: pid %d switches away with preemption disabled", cur->pid);
 	cur->saved = SAVED_KCTX;
 	if (setctx(&cur->kctx) == 0)
-		trap_resume(sched_switch_to(next));
+		trap_resume(sched_switch_to(runq_ring));
 }
 
 /* The cooperative switch: the current thread goes to the end of the round
@@ -201,7 +269,7 @@ void sched_yield(void)
 		      "interrupts-off section)", cur->pid);
 	cli();
 	runq_ring = cur->rq_next;
-	sched_switch_from(cur, runq_ring);
+	sched_switch_from(cur);
 	sti();
 }
 
@@ -218,7 +286,9 @@ void sched_preempt_pending(void)
 	if (read_eflags() & EFLAGS_IF) {
 		sched_need_resched = 0;
 		sched_deferred_switches++;
+		sched_yield_is_deferred_preemption = 1;
 		sched_yield();
+		sched_yield_is_deferred_preemption = 0;  /* if no one else could run */
 	}
 }
 
@@ -310,7 +380,8 @@ void sleep(void *chan)
 	if (sleepers)
 		sleepers->sleep_prev = cur;
 	sleepers = cur;
-	sched_switch_from(cur, sched_pick_or_idle());
+	sched_pick_or_idle();
+	sched_switch_from(cur);
 	cur->chan = 0;
 }
 
@@ -325,8 +396,9 @@ void proc_wake(struct proc *p)
 		sleepers = p->sleep_next;
 	if (p->sleep_next)
 		p->sleep_next->sleep_prev = p->sleep_prev;
-	p->chan = 0;
 	sched_make_runnable(p);
+	if (trace_is_on())
+		sched_trace_wake();
 }
 
 void wakeup(void *chan)

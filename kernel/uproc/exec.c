@@ -19,6 +19,7 @@
 #include "uproc/exec.h"
 #include "proc/proc.h"
 #include "proc/proc_fpu.h"
+#include "proc/trace.h"
 #include "fs/image.h"
 #include "dom/dom.h"
 #include "fs/ramdisk.h"
@@ -100,6 +101,7 @@ int exec(struct proc *p, struct trapframe *tf, const char *path, const struct ex
 		return err;
 	}
 	strlcpy(p->name, path, sizeof(p->name));
+	trace_name(p);
 	if (p->inv[0].dom) {
 		dom_home_replace(p, pgdir, file);
 	} else if (dom_home_create(p, pgdir, file) < 0) {

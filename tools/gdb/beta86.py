@@ -15,6 +15,9 @@ GDB's embedded Python. It adds:
                 and where each caller returns to
   nextdomain    run to the next domain crossing (a call, a return, an
                 unwind) and stop in the domain entered
+  trace [N]     the scheduling trace's last N records (kernel/proc/trace.h;
+                boot with trace=1), in the kernel's dump format
+  schedule [N]  the last N runs of the scheduling trace as ASCII lanes
 
 and things that work by themselves:
 
@@ -1850,6 +1853,8 @@ usym [PROG]   the user program whose symbols are loaded; load PROG's
 domains [ID]  lab 6: the domains and their capability tables
 invstack [PID]  lab 6: a thread's invocation stack and its return points
 nextdomain    lab 6: run to the next domain crossing; stop in the new domain
+trace [N]     the scheduling trace's last N records (boot with trace=1)
+schedule [N]  the recent schedule as ASCII lanes, from the trace
 
 When GDB stops while a user process is current_proc, the symbols of its
 program (build/user/NAME.elf) replace the previous program's, with a line
@@ -2071,7 +2076,7 @@ tf.eip - and stops there. Your own breakpoints are disabled while it runs
 and re-enabled afterwards, so they cannot stop it halfway.
 
 If on the way the system goes idle - nothing is runnable, so the CPU halts
-until an interrupt wakes a thread (sched_pick_or_idle) - it says so at once,
+until an interrupt wakes a thread (sched_idle) - it says so at once,
 with who sleeps and when the timer wakes the first of them, and waits on for
 the next switch: a thread that waits for console input needs you to type
 in QEMU's terminal; Ctrl-C stops the wait. (A thread woken while it idles
@@ -2183,13 +2188,13 @@ class InternalBreakpoints:
         return False
 
 
-IDLE_FUNCTION = "sched_pick_or_idle"
+IDLE_FUNCTION = "sched_idle"
 
 
 def idle_breakpoint():
-    """A breakpoint where the kernel starts idling: sched_pick_or_idle
-    (inlined into its callers) finding the run queue empty. None if this
-    kernel has no such function."""
+    """A breakpoint where the kernel starts idling: sched_idle, which
+    sched_pick_or_idle (inlined into its callers) calls when it finds the
+    run queue empty. None if this kernel has no such function."""
     def nothing_runnable():
         return int(gdb.parse_and_eval("runq_ring")) == 0
     try:
@@ -2520,6 +2525,107 @@ def error_words(value):
     return "%d" % (value - (1 << 32) if value & 0x80000000 else value)
 
 
+# ---- the scheduling trace ----------------------------------------------------------
+
+TRACE_RECORD = struct.Struct("<QIIii II")   # struct trace_record (trace.h), 32 bytes
+TRACE_NAME = struct.Struct("<QIIi12s")      # the same, as a TRACE_NAME record
+TRACE_DEFAULT_RECORDS = 40
+SCHEDULE_DEFAULT_RUNS = 60
+
+
+def schedtrace_module():
+    """grader/schedtrace.py, which parses and draws traces for the grader
+    and tools/timeline too."""
+    grader = os.path.join(TREE, "grader")
+    if grader not in sys.path:
+        sys.path.insert(0, grader)
+    import schedtrace
+    return schedtrace
+
+
+def read_trace():
+    """The ring's records, oldest first, as schedtrace.from_raw takes them."""
+    require_live_kernel()
+    if not gdb.parse_and_eval("trace_on"):
+        raise gdb.GdbError("beta86: the scheduling trace is off: boot with trace=1 "
+                           "(make qemu-gdb APPEND=\"trace=1 init=...\")")
+    size = int(gdb.parse_and_eval("sizeof(trace_ring) / sizeof(trace_ring[0])"))
+    count = int(gdb.parse_and_eval("trace_count"))
+    base = int(gdb.parse_and_eval("(unsigned int)&trace_ring"))
+    shown = min(count, size)
+    raw = KERNEL_MEMORY.read(base, size * TRACE_RECORD.size)
+    kind_name = enum_number("TRACE_NAME")
+    records = []
+    for seq in range(count - shown, count):
+        chunk = raw[(seq % size) * TRACE_RECORD.size:][:TRACE_RECORD.size]
+        tsc, tick, kind, frm, to, arg, arg2 = TRACE_RECORD.unpack(chunk)
+        record = {"seq": seq, "tsc": tsc, "tick": tick, "kind": kind, "from": frm,
+                  "to": to, "arg": arg, "arg2": arg2}
+        if kind == kind_name:
+            name = TRACE_NAME.unpack(chunk)[4]
+            record["name"] = name.split(b"\0", 1)[0].decode("ascii", "replace")
+        records.append(record)
+    return schedtrace_module().from_raw(records, ring=size, count=count)
+
+
+def count_argument(argument, default, command):
+    if not argument.strip():
+        return default
+    try:
+        value = int(argument.strip(), 0)
+    except ValueError:
+        raise gdb.GdbError("%s: N must be a number, not '%s'" % (command, argument.strip()))
+    if value <= 0:
+        raise gdb.GdbError("%s: N must be positive" % command)
+    return value
+
+
+class TraceCommand(gdb.Command):
+    """Show the scheduling trace's last N records (default 40).
+
+Usage: trace [N]
+
+The kernel records every switch (yield, preempt, sleep, exit, the end of
+an idle wait), every wakeup, each thread's name and every domain call and
+return in a ring in memory (kernel/proc/trace.h) when booted with trace=1
+(or trace=2, which also prints the ring at shutdown). This prints the ring's
+newest N records, oldest first, in the kernel's own dump format:
+  trace: SEQ TSC TICK KIND FROM TO ARG ARG2
+TSC is rdtsc (instructions, under -icount), FROM and TO pids (-1: idle)."""
+
+    def __init__(self):
+        super().__init__("trace", gdb.COMMAND_STATUS)
+
+    def invoke(self, argument, from_tty):
+        wanted = count_argument(argument, TRACE_DEFAULT_RECORDS, "trace")
+        trace = read_trace()
+        records = trace.records[-wanted:]
+        print("trace: %d records written, the ring of %d holds %d; the last %d:"
+              % (trace.count, trace.ring, len(trace.records), len(records)))
+        for record in records:
+            print(record.line())
+
+
+class ScheduleCommand(gdb.Command):
+    """Draw the recent schedule as ASCII lanes, from the scheduling trace.
+
+Usage: schedule [N]
+
+One row per thread, one column per run (the last N, default 60), in order;
+each run's letter says how it ended: Y yielded, P preempted, S slept, X
+exited, I idle ended, > still running (the run going on now); w marks a
+thread woken during that run. Needs a kernel booted with trace=1 (see
+`help trace`); tools/timeline draws the same to scale, as a picture."""
+
+    def __init__(self):
+        super().__init__("schedule", gdb.COMMAND_STATUS)
+
+    def invoke(self, argument, from_tty):
+        wanted = count_argument(argument, SCHEDULE_DEFAULT_RUNS, "schedule")
+        print(schedtrace_module().lanes_text(read_trace(), last=wanted,
+                                             title="the schedule so far"))
+
+
 Beta86Command()
 PsCommand()
 CtxCommand()
@@ -2529,3 +2635,5 @@ UsymCommand()
 DomainsCommand()
 InvstackCommand()
 NextDomainCommand()
+TraceCommand()
+ScheduleCommand()

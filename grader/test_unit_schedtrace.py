@@ -1,0 +1,126 @@
+"""Unit tests of grader/schedtrace.py on traces built here: the dump format
+(kernel/proc/trace.h), the runs and wakeups made from it, the ASCII lanes
+and the SVG/HTML timeline."""
+
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+import schedtrace
+from schedtrace import Record
+
+pytestmark = pytest.mark.unit
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def sample_records():
+    """kmain starts a and b, sleeps; a yields to b, b sleeps, the CPU
+    idles, a timer wakeup brings b back, a domain call and return."""
+    return [
+        Record(0, 1000, 0, "name", 0, name="kmain"),
+        Record(1, 1100, 0, "name", 1, name="a"),
+        Record(2, 1200, 0, "name", 2, name="b"),
+        Record(3, 1300, 0, "sleep", 0, 1, 0x1aa020),
+        Record(4, 2300, 0, "yield", 1, 2),
+        Record(5, 2800, 1, "call", 2, 2, 3, 1),
+        Record(6, 2900, 1, "return", 2, 2, 2, 0),
+        Record(7, 3300, 1, "preempt", 2, 1),
+        Record(8, 4300, 2, "exit", 1, 2),
+        Record(9, 4400, 2, "sleep", 2, -1, 0xbeef),
+        Record(10, 6000, 3, "wake", -1, 2, 0xbeef),
+        Record(11, 6100, 3, "idle-end", -1, 2),
+        Record(12, 6500, 3, "wake", 2, 0, 0x1aa020),
+        Record(13, 6600, 3, "exit", 2, 0),
+    ]
+
+
+def dump_text(records, count=None):
+    count = len(records) if count is None else count
+    return "\n".join(["boot chatter", f"trace: begin ring=1024 count={count} shown={len(records)}"]
+                     + [r.line() for r in records] + ["trace: end", "beta86: shutdown (success)", ""])
+
+
+def test_dump_round_trip():
+    """records printed in the dump format parse back to the same records"""
+    records = sample_records()
+    trace = schedtrace.parse(dump_text(records, count=20))
+    assert trace.records == records
+    assert (trace.ring, trace.count, trace.dropped) == (1024, 20, 6)
+    assert trace.names == {0: "kmain", 1: "a", 2: "b"}
+    assert schedtrace.without_dump(dump_text(records)).split("\n") == \
+        ["boot chatter", "beta86: shutdown (success)", ""]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("no trace here\n", "no 'trace: begin'"),
+    ("trace: begin ring=1024 count=1 shown=1\ntrace: 0 1 0 yield 1 2 0 0\n", "cut short"),
+    ("trace: begin ring=1024 count=2 shown=2\ntrace: 0 1 0 yield 1 2 0 0\ntrace: end\n", "holds 1"),
+    ("trace: begin ring=1024 count=1 shown=1\ntrace: 0 1 0 yield 1 2\ntrace: end\n", "FROM TO ARG"),
+    ("trace: begin ring=1024 count=1 shown=1\ntrace: x\ntrace: end\n", "not a trace record"),
+])
+def test_malformed_dumps_are_refused(text, words):
+    """a missing, truncated or malformed dump is an error that says what is wrong"""
+    with pytest.raises(schedtrace.TraceError, match=words):
+        schedtrace.parse(text)
+
+
+def test_runs_wakeups_and_crossings():
+    """each switch ends the holder's run and starts the next; idle is a run of its own"""
+    trace = schedtrace.build(sample_records())
+    assert [(b.pid, b.start, b.end, b.ended, b.next) for b in trace.bars] == [
+        (0, 1000, 1300, "sleep", 1), (1, 1300, 2300, "yield", 2), (2, 2300, 3300, "preempt", 1),
+        (1, 3300, 4300, "exit", 2), (2, 4300, 4400, "sleep", -1), (-1, 4400, 6100, "idle-end", 2),
+        (2, 6100, 6600, "exit", 0), (0, 6600, 6600, "running", None)]
+    assert trace.bars[4].chan == 0xbeef and trace.bars[1].chan == 0
+    assert [(w.waker, w.woken, w.chan) for w in trace.wakes] == [(-1, 2, 0xbeef), (2, 0, 0x1aa020)]
+    assert [(c.kind, c.domain, c.level) for c in trace.crossings] == [("call", 3, 1), ("return", 2, 0)]
+    assert trace.lanes() == [0, 1, 2, -1]
+    assert trace.label(1) == "a (1)" and trace.label(-1) == "idle" and trace.label(9) == "pid 9"
+
+
+def test_raw_records_from_memory():
+    """records as GDB reads them from the ring (kinds as numbers) build the same trace"""
+    records = sample_records()
+    raw = [{"seq": r.seq, "tsc": r.tsc, "tick": r.tick, "kind": schedtrace.KIND_NAMES.index(r.kind),
+            "from": r.frm, "to": r.to, "arg": r.arg, "arg2": r.arg2, "name": r.name} for r in records]
+    assert schedtrace.from_raw(raw, ring=1024, count=14).records == records
+
+
+def test_ascii_lanes():
+    """a row per thread, a column per run with the letter of its ending, wakeups marked"""
+    text = schedtrace.lanes_text(schedtrace.build(sample_records()))
+    assert text.split("\n")[1:6] == [
+        "  kmain (0) |S.....w>|",
+        "      a (1) |.Y.X....|",
+        "      b (2) |..P.SwX.|",
+        "       idle |.....I..|",
+        "  tick % 10 |00012233|  (the tick each run began in)",
+    ]
+    assert "runs 1-8 of 8" in text
+    last = schedtrace.lanes_text(schedtrace.build(sample_records()), last=2)
+    assert "runs 7-8 of 8" in last and "  kmain (0) |w>|" in last
+    assert schedtrace.expected_lanes([("a", "yield"), ("b", "yield"), ("a", "exit")]).split("\n") == [
+        "what was expected:", "  a |Y.X|", "  b |.Y.|"]
+
+
+def test_svg_and_html_timeline():
+    """the SVG is well-formed, has a lane per thread, a bar per run with its details, an arrow per wakeup"""
+    trace = schedtrace.build(sample_records())
+    root = ElementTree.fromstring(schedtrace.svg(trace))
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "lane"]
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
+    assert [g.get("data-pid") for g in groups] == ["0", "1", "2", "-1"]
+    assert [(b.get("data-pid"), b.get("data-ended")) for b in bars] == \
+        [(str(b.pid), b.ended) for b in trace.bars]
+    tip = bars[1].find(f"{SVG}title").text
+    assert tip == "a (1): from instruction 1,300 (tick 0) for 1,000 instructions, yielded, then b (2)"
+    assert "slept (channel 0xbeef)" in bars[4].find(f"{SVG}title").text
+    assert bars[1].get("fill") == schedtrace.COLOURS["yield"]
+    widths = [float(b.get("width")) for b in bars[:7]]
+    assert widths[1] == pytest.approx(2 * widths[0] * 1000 / 600, rel=1e-3)   # to scale
+    assert len([x for x in root.iter(f"{SVG}line") if x.get("class") == "wake"]) == 2
+    assert len([x for x in root.iter(f"{SVG}path") if x.get("class") == "crossing"]) == 2
+    page = schedtrace.html(trace, title="t <1>", command="make x")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "t &lt;1&gt;" in page
+    with pytest.raises(schedtrace.TraceError):
+        schedtrace.svg(schedtrace.build(sample_records()[:3]))
