@@ -929,6 +929,33 @@ static void part_nohandler(void)
 	baseline_check();
 }
 
+/* ---- a domain that handles its own faults ---- */
+
+/* selfheal N SEED: safediv (user/domains/safediv.c) divides N times, by
+ * zero one time in eight, and answers: its own handler saturates each
+ * divide error. Called twice (the second time with SEED + 1), with no
+ * handler at home: only safediv's own can answer. */
+static void part_selfheal(void)
+{
+	uint32_t n = arg(0, 100), seed = arg(1, 1);
+
+	baseline_take();
+	int d = dom_create("safediv", 0);
+	if (d < 0)
+		fail("dom_create(\"safediv\")", d);
+	for (uint32_t round = 0; round < 2; round++) {
+		uint64_t r = dom_call(d, n, seed + round, 0, 0);
+		struct cap_info i;
+		expect("cap_info of safediv's cap", cap_info(d, &i), 0);
+		if (!i.live)
+			fail("safediv died: its own handler did not answer its divide errors", dom_r0(r));
+		printf("faulttests: selfheal: seed %u: sum %08x, %u divide errors\n", seed + round,
+		       (uint32_t)dom_r0(r), dom_r1(r));
+	}
+	destroy(d);
+	baseline_check();
+}
+
 /* ---- given code: registration, calls outside a handler, dom_map ---- */
 
 /* refuse: dom_set_handler refuses a kernel or null eip (-E_FAULT) and a
@@ -1020,6 +1047,7 @@ static const struct part parts[] = {
 	{ "xstack", part_xstack },
 	{ "depth", part_depth },
 	{ "nohandler", part_nohandler },
+	{ "selfheal", part_selfheal },
 	{ "refuse", part_refuse },
 	{ "map", part_map },
 };
