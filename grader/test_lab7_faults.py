@@ -184,7 +184,7 @@ def test_handler_that_faults_escalates(boot, rng):
 
 @pytest.mark.points(5)
 def test_nested_faults(boot, rng):
-    """a handler's callee faults while the handler handles a fault: two faults outstanding, both resumed"""
+    """a handler's callee faults while the handler handles a fault: two faults outstanding, both resumed; fault_regs and fault_resume outside a handler are E_INVAL"""
     (ht,) = tags(rng, 1)
     run = run_faulttests(boot, "nested", ht)
     said(run, rf"^faulttests: nested: {skip_eax(ht, V_DE):08x}$")
@@ -303,7 +303,7 @@ def test_domain_handles_its_own_faults(boot, rng):
 # Given code (dom_set_handler, fault_regs' entry checks, dom_map): sanity
 # checks without points.
 def test_registration_and_calls_outside_a_handler_refused(boot):
-    """dom_set_handler refuses a kernel eip (E_FAULT) and vectors it does not hand out (E_INVAL); fault_regs and fault_resume outside a handler are E_INVAL"""
+    """dom_set_handler refuses a kernel eip (E_FAULT) and vectors it does not hand out (E_INVAL); fault_regs outside a handler is E_INVAL"""
     run_faulttests(boot, "refuse")
 
 
