@@ -89,8 +89,8 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS) $(LIB_SRCS))
 # User programs may compute in floating point: each process has FPU
 # registers of its own (kernel/proc/proc_fpu.c). The kernel stays without.
 KERNEL_ONLY_CFLAGS := -mno-sse -mno-mmx -mno-80387
-UCFLAGS   := $(filter-out $(KERNEL_ONLY_CFLAGS),$(CFLAGS)) -Ilib -Ilib/user
-UASFLAGS  := -m32 -g -Ilib -Ilib/user -MMD -MP -D__ASSEMBLER__
+UCFLAGS   := $(filter-out $(KERNEL_ONLY_CFLAGS),$(CFLAGS)) -Ilib -Ilib/user $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
+UASFLAGS  := -m32 -g -Ilib -Ilib/user -MMD -MP -D__ASSEMBLER__ $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
 ULDFLAGS  := -m elf_i386 -nostdlib -z noexecstack
 AR        := ar
 

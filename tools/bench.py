@@ -69,6 +69,12 @@ BENCHMARKS = [
      "domain call round trip", GRADER_FIRMWARE),
     ("domain call round trip, 16 domains", "init=ubench domcall16", "domcall16:per_op",
      "domain call round trip", GRADER_FIRMWARE),
+    # exception-handler domains (lab 7): a divide error fixed by the home's
+    # handler and re-run; a ud2 skipped with fault_regs GET and SET
+    ("fault round trip (divide error, handler, resume, re-run)", "init=ubench fault",
+     "fault:per_op", "fault round trip", GRADER_FIRMWARE),
+    ("fault round trip with fault_regs GET + SET", "init=ubench faultregs",
+     "faultregs:per_op", "fault round trip with fault_regs", GRADER_FIRMWARE),
     # ubench forks and execs sh with its output on a pipe, and takes rdtsc
     # when "$ " arrives: reset to sh's first prompt, firmware included (one
     # exec more than a plain boot, where init starts sh itself)

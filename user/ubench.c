@@ -33,6 +33,19 @@
  *                   with a nop in place of the int is subtracted
  *   ubench domcall16  the same with 16 domains loaded (15 adders, the last
  *                   one called): the path must not depend on how many
+ *   ubench fault    a fault's round trip (lab 7): a divide by a divisor in
+ *                   memory that is 0, 10 to a loop iteration; the home's
+ *                   handler (fault_entry and a C function) sets the divisor
+ *                   to 1 and resumes the state unchanged, and the divide
+ *                   runs again. per_op counts the fault, the delivery, the
+ *                   handler, fault_resume and the divide's second run; the
+ *                   same loop with the divisor 1 already is subtracted.
+ *                   Each of the 10 divides has an eip of its own, and %eax
+ *                   is the loop counter: no two faults in a row come from
+ *                   the same registers (the loop detector)
+ *   ubench faultregs  the same with a fault_regs GET and SET: the handler
+ *                   of a ud2 moves eip past it; the same loop with a 2-byte
+ *                   nop in place of the ud2 is subtracted
  *   ubench all      every one but prompt
  *
  * ubench exits 0 if every benchmark ran (budgets are the grader's business).
@@ -285,6 +298,108 @@ static void bench_domcall16(void)
 	bench_domcall_with("domcall16", 16);
 }
 
+/* ---- fault and faultregs (lab 7) ---- */
+
+#define FAULT_LOOPS 1000        /* 10 faults each */
+#define T_DIVIDE_ERROR 0
+#define T_INVALID_OPCODE 6
+#define UD2_LENGTH 2
+
+static volatile uint32_t bench_divisor;
+static volatile uint32_t bench_faults;
+
+static int bench_fix_divisor(unsigned int vector, unsigned int addr, unsigned int error, int dom)
+{
+	bench_divisor = 1;
+	bench_faults++;
+	return FAULT_RESUME;
+}
+
+static int bench_skip_ud2(unsigned int vector, unsigned int addr, unsigned int error, int dom)
+{
+	struct fault_regs r;
+
+	if (fault_regs(FAULT_REGS_GET, &r) < 0)
+		return FAULT_KILL;
+	r.eip += UD2_LENGTH;
+	if (fault_regs(FAULT_REGS_SET, &r) < 0)
+		return FAULT_KILL;
+	bench_faults++;
+	return FAULT_RESUME;
+}
+
+/* 10 divides of i by bench_divisor a loop iteration, each after storing
+ * `divisor` there: 0 faults (and the handler makes it 1), 1 does not. */
+static uint32_t __attribute__((noinline)) divide_loop(int loops, uint32_t divisor)
+{
+	uint32_t t0 = rdtsc32();
+	for (int i = 0; i < loops; i++)
+		asm volatile(".rept 10\n\t"
+			     "movl %[d], %[div]\n\t"
+			     "movl %[i], %%eax\n\t"
+			     "xorl %%edx, %%edx\n\t"
+			     "divl %[div]\n\t"
+			     ".endr" : [div] "+m"(bench_divisor) : [d] "r"(divisor), [i] "r"(i)
+			     : "eax", "edx", "memory");
+	return rdtsc32() - t0;
+}
+
+/* 10 times INSN (ud2, or a 2-byte nop) a loop iteration, %eax the counter. */
+#define UD2_LOOP(name, insn)                                                 \
+static uint32_t __attribute__((noinline)) name(int loops)                  \
+{                                                                            \
+	uint32_t t0 = rdtsc32();                                             \
+	for (int i = 0; i < loops; i++)                                      \
+		asm volatile(".rept 10\n\t"                                   \
+			     "movl %0, %%eax\n\t"                              \
+			     insn "\n\t"                                       \
+			     ".endr" : : "r"(i) : "eax", "memory");           \
+	return rdtsc32() - t0;                                               \
+}
+
+UD2_LOOP(ud2_loop, "ud2")
+UD2_LOOP(ud2_nop_loop, "xchgw %%ax, %%ax")
+
+static void bench_set_handler(const char *name, fault_handler_t fn, unsigned int vector)
+{
+	int err = fault_handler_set(fn, FAULT_VECTOR_BIT(vector));
+	if (err < 0)
+		bench_fail(name, "fault_handler_set", err);
+}
+
+static void bench_check_faults(const char *name, uint32_t want)
+{
+	if (bench_faults != want) {
+		printf("bench: %s FAILED: the handler ran %u times, not %u\n", name, bench_faults, want);
+		exit(1);
+	}
+}
+
+static void bench_fault(void)
+{
+	bench_set_handler("fault", bench_fix_divisor, T_DIVIDE_ERROR);
+	divide_loop(1, 0);                      /* warm up */
+	divide_loop(1, 1);
+	bench_faults = 0;
+	uint32_t with = divide_loop(FAULT_LOOPS, 0);
+	uint32_t without = divide_loop(FAULT_LOOPS, 1);
+	bench_check_faults("fault", 10 * FAULT_LOOPS);
+	report("fault", with - without, 10 * FAULT_LOOPS, "");
+}
+
+static void bench_faultregs(void)
+{
+	bench_set_handler("faultregs", bench_skip_ud2, T_INVALID_OPCODE);
+	ud2_loop(1);                            /* warm up */
+	ud2_nop_loop(1);
+	bench_faults = 0;
+	uint32_t with = ud2_loop(FAULT_LOOPS);
+	uint32_t without = ud2_nop_loop(FAULT_LOOPS);
+	bench_check_faults("faultregs", 10 * FAULT_LOOPS);
+	/* per fault: (with - without) / faults more than the nop, which is 1 */
+	report("faultregs", with - without + 10 * FAULT_LOOPS, 10 * FAULT_LOOPS, "");
+}
+
 /* ---- reset to the shell's first prompt ---- */
 
 static void bench_prompt(void)
@@ -347,6 +462,8 @@ static const struct bench benches[] = {
 	{ "sbrk", bench_sbrk },
 	{ "domcall", bench_domcall },
 	{ "domcall16", bench_domcall16 },
+	{ "fault", bench_fault },
+	{ "faultregs", bench_faultregs },
 	{ "prompt", bench_prompt },
 };
 #define NBENCHES ((int)(sizeof benches / sizeof benches[0]))
@@ -354,7 +471,7 @@ static const struct bench benches[] = {
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		printf("usage: ubench getpid|pipe|pipe1|fork|sbrk|domcall|domcall16|prompt|all ...\n");
+		printf("usage: ubench getpid|pipe|pipe1|fork|sbrk|domcall|domcall16|fault|faultregs|prompt|all ...\n");
 		return 2;
 	}
 	for (int a = 1; a < argc; a++) {
