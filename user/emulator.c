@@ -33,7 +33,7 @@ static uint32_t rands_emulated;
 #define RAND(reg_number) "ud2\n\t.byte 0xe0 + " #reg_number "\n\t"
 
 /* The register reg (in the CPU's numbering) of the faulting state. */
-static uint32_t *emulator_reg(struct fault_regs *r, unsigned int reg)
+static LAB_GIVEN uint32_t *emulator_reg(struct fault_regs *r, unsigned int reg)
 {
 	uint32_t *const regs[8] = { &r->eax, &r->ecx, &r->edx, &r->ebx, &r->esp, &r->ebp, &r->esi, &r->edi };
 	return regs[reg & 7];

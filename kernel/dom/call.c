@@ -180,12 +180,12 @@ struct trapframe *dom_return(struct trapframe *tf)
 
 /*
  * Unwind p (dom.h): the lowest dead level and everything above it go, and
- * the level below resumes from its own frame, copied over tf (the frame
- * trap_return is about to pop): a caller with dom_call's result -E_DEAD;
- * a faulting domain whose handler died (lab 7) as it was, so that it
- * faults again and the fault finds the next handler up the chain. The
- * home domain dies only when its process exits, so a dead level 0 is a
- * broken invariant.
+ * the caller at the level below resumes from its own frame, copied over
+ * tf (the frame trap_return is about to pop), with dom_call's result
+ * -E_DEAD. The lowest dead level is always a call: a fault handler (lab 7)
+ * is the faulting domain or one of its managers, so its death kills the
+ * faulting domain below it too. The home domain dies only when its
+ * process exits, so a dead level 0 is a broken invariant.
  */
 #if LAB_SOLUTION(6)
 void dom_unwind(struct proc *p, struct trapframe *tf)
@@ -199,10 +199,8 @@ void dom_unwind(struct proc *p, struct trapframe *tf)
 		panic("dom_unwind: pid %d's home domain died while it runs", p->pid);
 	struct domain *top = dom_current(p);
 	*tf = *dom_level_frame(p, dead - 1);
-	if (p->inv[dead].kind == INV_CALL) {
-		tf->eax = (uint32_t)-E_DEAD;
-		tf->edx = 0;
-	}       /* a dead handler (lab 7): the fault comes again, for the next one */
+	tf->eax = (uint32_t)-E_DEAD;
+	tf->edx = 0;
 	for (int level = dead; level <= p->inv_top; level++)
 		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~dom_level_flag(&p->inv[level]);
 	p->inv_top = dead - 1;

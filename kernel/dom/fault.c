@@ -41,35 +41,34 @@
 #define EFLAGS_HANDLER_MAY_SET \
 	(EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_DF | EFLAGS_OF)
 
-/* Whether domain h takes a fault with this vector on thread p now: live,
- * handles the vector, is not handling one on this thread already
- * (invariant 6: a second fault there goes to its manager), and has p's
- * exception stack mapped. */
-static inline int dom_takes_fault(const struct domain *h, const struct proc *p, uint32_t vector)
-{
-	return h->state == DOM_LIVE && (h->handler_mask & FAULT_VECTOR_BIT(vector)) &&
-	       (h->per_thread[p->slot] & (DOM_HANDLING | DOM_XSTACK_MAPPED)) == DOM_XSTACK_MAPPED;
-}
-
 /*
  * The manager chain walk: the first domain from d upward (d, its manager,
  * that one's manager, ... up to a home domain, whose manager is 0) that
- * takes a fault with this vector on p; 0 if none does. A live domain's
- * managers are live (a manager's death kills what it manages), and the
- * chain has no cycles (a domain is created by its manager).
+ * takes a fault with this vector on thread p now: live, with the vector
+ * in its mask, not handling a fault on this thread already (invariant 6:
+ * a second fault there goes on to its manager), and with p's exception
+ * stack mapped. 0 if none does. The chain has no cycles (a domain is
+ * created by its manager).
  */
 #if LAB_SOLUTION(7)
 static struct domain *dom_fault_find_handler(const struct proc *p, struct domain *d, uint32_t vector)
 {
-	for (; d; d = d->manager)
-		if (dom_takes_fault(d, p, vector))
+	for (; d; d = d->manager) {
+		uint8_t mine = d->per_thread[p->slot];
+		if (d->state == DOM_LIVE && (d->handler_mask & FAULT_VECTOR_BIT(vector)) &&
+		    !(mine & DOM_HANDLING) && (mine & DOM_XSTACK_MAPPED))
 			return d;
+	}
 	return 0;
 }
 #else
 static struct domain *dom_fault_find_handler(const struct proc *p, struct domain *d, uint32_t vector)
 {
-	return 0;       /* silent: with no handler anywhere, labs 4-6 kill as before */
+	while (d && !d->handler_mask)
+		d = d->manager;
+	if (d)          /* silent unless a handler was set: labs 4-6 kill as before */
+		printf("pid %d (%s): dom_fault_find_handler: not implemented (lab 7)\n", p->pid, p->name);
+	return 0;
 }
 #endif
 
@@ -90,19 +89,19 @@ static LAB_GIVEN struct trapframe *dom_handler_frame(const struct proc *p, const
 }
 
 /*
- * Deliver the fault in tf, the top level's frame, to the first handler
- * from `from` up the chain: push a fault frame for it (with the faulting
+ * Fault delivery: enter handler h (the walk found it) for the fault in
+ * tf, the top level's frame: push a fault frame for it (with the faulting
  * address, for fault_regs and a later report), mark it handling on this
- * thread, and enter it. FAULT_UNHANDLED when no handler takes it, or the
- * invocation stack is full.
+ * thread, and build its entry frame. FAULT_UNHANDLED when the invocation
+ * stack is full: the only way a delivery can fail, since nothing is
+ * allocated.
  */
 #if LAB_SOLUTION(7)
-static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapframe *tf, struct domain *from)
+static struct fault_outcome dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
 {
 	struct domain *faulting = dom_current(p);
-	struct domain *h = dom_fault_find_handler(p, from, tf->vector);
 
-	if (!h || p->inv_top == INV_MAX_CALLS)
+	if (p->inv_top == INV_MAX_CALLS)
 		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
 	h->per_thread[p->slot] |= DOM_HANDLING;
 	p->inv[++p->inv_top] = (struct inv_frame){
@@ -113,15 +112,53 @@ static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapfr
 	return (struct fault_outcome){ .verdict = FAULT_DELIVERED, .frame = in, .handler = h };
 }
 #else
-static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapframe *tf, struct domain *from)
+static struct fault_outcome dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
 {
-	while (from && !from->handler_mask)
-		from = from->manager;
-	if (from)               /* say so only where a handler was set */
-		printf("pid %d (%s): fault delivery: not implemented (lab 7)\n", p->pid, p->name);
+	printf("pid %d (%s): fault delivery: not implemented (lab 7)\n", p->pid, p->name);
 	return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
 }
 #endif
+
+/* The fault in tf to the first handler from `from` up the chain, or
+ * FAULT_UNHANDLED. */
+static LAB_GIVEN struct fault_outcome dom_fault_offer(struct proc *p, struct trapframe *tf, struct domain *from)
+{
+	struct domain *h = dom_fault_find_handler(p, from, tf->vector);
+
+	if (!h)
+		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
+	return dom_fault_enter(p, tf, h);
+}
+
+/* Whether the fault in tf (at addr, in domain d) comes from exactly the
+ * state the loop detector saw last, and saving that state. */
+static LAB_GIVEN int fault_watch_same(const struct fault_watch *w, const struct trapframe *tf, uint32_t addr,
+				      const struct domain *d)
+{
+	return w->eax == tf->eax && w->ecx == tf->ecx && w->edx == tf->edx && w->ebx == tf->ebx &&
+	       w->esi == tf->esi && w->edi == tf->edi && w->ebp == tf->ebp && w->esp == tf->esp &&
+	       w->eip == tf->eip && w->eflags == tf->eflags && w->vector == tf->vector &&
+	       w->error == tf->error && w->addr == addr && w->dom == d;
+}
+
+static LAB_GIVEN void fault_watch_save(struct fault_watch *w, const struct trapframe *tf, uint32_t addr,
+				       struct domain *d)
+{
+	w->eax = tf->eax;
+	w->ecx = tf->ecx;
+	w->edx = tf->edx;
+	w->ebx = tf->ebx;
+	w->esi = tf->esi;
+	w->edi = tf->edi;
+	w->ebp = tf->ebp;
+	w->esp = tf->esp;
+	w->eip = tf->eip;
+	w->eflags = tf->eflags;
+	w->vector = tf->vector;
+	w->error = tf->error;
+	w->addr = addr;
+	w->dom = d;
+}
 
 /*
  * The loop detector: whether the fault in tf, in domain d, comes from
@@ -137,20 +174,12 @@ static struct fault_outcome dom_fault_deliver_from(struct proc *p, struct trapfr
 static int dom_fault_loops(struct proc *p, const struct trapframe *tf, struct domain *d)
 {
 	struct fault_watch *w = &p->fault_watch;
-	struct fault_watch now = {
-		.eax = tf->eax, .ecx = tf->ecx, .edx = tf->edx, .ebx = tf->ebx,
-		.esp = tf->esp, .ebp = tf->ebp, .esi = tf->esi, .edi = tf->edi,
-		.eip = tf->eip, .eflags = tf->eflags,
-		.vector = tf->vector, .error = tf->error, .addr = p->fault_addr, .dom = d,
-	};
-	int same = w->eip == now.eip && w->esp == now.esp && w->eflags == now.eflags &&
-		   w->eax == now.eax && w->ecx == now.ecx && w->edx == now.edx && w->ebx == now.ebx &&
-		   w->ebp == now.ebp && w->esi == now.esi && w->edi == now.edi &&
-		   w->vector == now.vector && w->error == now.error && w->addr == now.addr && w->dom == now.dom;
 
-	now.repeats = same ? w->repeats + 1 : 1;
-	*w = now;
-	return now.repeats >= FAULT_LOOP_LIMIT;
+	if (fault_watch_same(w, tf, p->fault_addr, d))
+		return ++w->repeats >= FAULT_LOOP_LIMIT;
+	fault_watch_save(w, tf, p->fault_addr, d);
+	w->repeats = 1;
+	return 0;
 }
 #else
 static int dom_fault_loops(struct proc *p, const struct trapframe *tf, struct domain *d)
@@ -165,11 +194,13 @@ struct fault_outcome dom_fault_deliver(struct trapframe *tf)
 	struct domain *faulting = dom_current(p);
 	struct domain *h = dom_fault_find_handler(p, faulting, tf->vector);
 
-	if (h && dom_fault_loops(p, tf, faulting)) {
+	if (!h)
+		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
+	if (dom_fault_loops(p, tf, faulting)) {
 		p->fault_watch.repeats = 0;
 		return (struct fault_outcome){ .verdict = FAULT_LOOPING, .frame = tf, .handler = h };
 	}
-	return dom_fault_deliver_from(p, tf, faulting);
+	return dom_fault_enter(p, tf, h);
 }
 
 /* The faulting state as fault_regs shows it: no selectors. */
@@ -305,7 +336,7 @@ struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 	saved->ss = USER_DS;
 	dom_enter(p, dom_current(p), saved);
 	if (action == FAULT_PASS)
-		return dom_fault_deliver_from(p, saved, h->manager);
+		return dom_fault_offer(p, saved, h->manager);
 	if (action == FAULT_KILL)
 		return (struct fault_outcome){ .verdict = FAULT_KILLED, .frame = saved, .handler = h };
 	return (struct fault_outcome){ .verdict = FAULT_RESUMED, .frame = saved };

@@ -264,7 +264,7 @@ static struct trapframe *user_fault_unhandled(struct trapframe *tf)
 	user_fault(tf);
 }
 
-struct trapframe *user_fault_settle(struct fault_outcome out)
+struct trapframe *user_fault_end(struct fault_outcome out)
 {
 	switch (out.verdict) {
 	case FAULT_DELIVERED:
@@ -279,7 +279,7 @@ struct trapframe *user_fault_settle(struct fault_outcome out)
 	case FAULT_REFUSED:
 		break;
 	}
-	panic("user_fault_settle: verdict %d has no frame to resume", (int)out.verdict);
+	panic("user_fault_end: verdict %d has no frame to resume", (int)out.verdict);
 }
 
 void user_fault_vm86(const struct trapframe *tf)
