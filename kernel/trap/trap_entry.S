@@ -7,7 +7,8 @@
  * and cleared IF (all our gates are interrupt gates).
  *
  * vector_N pushes a 0 error code where the CPU pushes none, so every frame
- * has the same shape, pushes N, and jumps to trap_common.
+ * has the same shape, pushes N, and jumps to trap_common (an exception: to
+ * trap_exception, which differs only in the room it keeps below the frame).
  *
  * Call frame information. Every instruction of the trap path carries .cfi
  * directives that say where the trapped code's registers are, so that a
@@ -146,7 +147,11 @@ vector_\n:
 	.endif
 	pushl	$\n
 	.cfi_adjust_cfa_offset 4
+	.if \n < T_NUM_EXCEPTIONS
+	jmp	trap_exception
+	.else
 	jmp	trap_common
+	.endif
 	.cfi_endproc
 .endm
 
@@ -174,12 +179,16 @@ trap_vector_table:
 /*
  * trap_common: completes the struct trapframe (segment registers, then the
  * general registers with pushal), loads the kernel data segments, and calls
- * trap_dispatch(tf) with one struct trapframe of room left between tf and
- * its own stack. trap_dispatch returns the frame to resume: the same one;
- * another thread's frame restored from the process table onto that
- * thread's own kernel stack; or, for a fault delivered to a handler domain
- * (lab 7, dom/fault.c), the handler's first frame, built in that room.
- * Expects: interrupts off, a valid kernel stack.
+ * trap_dispatch(tf). trap_dispatch returns the frame to resume: the same
+ * one, or another thread's frame restored from the process table onto that
+ * thread's own kernel stack. Expects: interrupts off, a valid kernel stack.
+ *
+ * trap_exception: the same for the CPU's exceptions (vectors below
+ * T_NUM_EXCEPTIONS), with one struct trapframe of room left between tf
+ * and trap_dispatch's own stack: a fault delivered to a handler domain
+ * (lab 7, dom/fault.c) returns the handler's first frame, built there.
+ * Interrupts and system calls never enter a new level, so they pay
+ * nothing for it.
  */
 /* build_trapframe: after the stub's error code and vector, push the
  * segment registers and the general registers, so that esp points at a
@@ -198,18 +207,35 @@ trap_vector_table:
 	movw	%ax, %es
 .endm
 
-	.globl trap_common
-trap_common:
-	cfi_cpu_frame 8			/* the stub pushed error and vector */
+/* dispatch_trap ROOM: build the frame and call trap_dispatch(tf), with
+ * ROOM bytes between tf and the call; esp is the frame to resume after. */
+.macro dispatch_trap room
 	build_trapframe
+	.if \room
 	movl	%esp, %eax		/* trap_dispatch(tf): tf is the frame just built */
-	subl	$TRAPFRAME_SIZE, %esp	/* room below it for a fault handler's first frame (lab 7) */
-	.cfi_adjust_cfa_offset TRAPFRAME_SIZE
+	subl	$\room, %esp
+	.cfi_adjust_cfa_offset \room
 	pushl	%eax
+	.else
+	pushl	%esp			/* trap_dispatch(tf): tf is the frame just built */
+	.endif
 	.cfi_adjust_cfa_offset 4
 	call	trap_dispatch
 	movl	%eax, %esp		/* the frame to resume (drops the argument too) */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA	/* the same rules hold in that frame */
+.endm
+
+	.globl trap_exception
+trap_exception:
+	cfi_cpu_frame 8			/* the stub pushed error and vector */
+	dispatch_trap TRAPFRAME_SIZE
+	jmp	trap_return
+	.cfi_endproc
+
+	.globl trap_common
+trap_common:
+	cfi_cpu_frame 8			/* the stub pushed error and vector */
+	dispatch_trap 0
 /*
  * trap_return: pops the frame %esp points at and irets to it. Entered from
  * trap_common and from trap_resume (a thread's first run, a context

@@ -1154,7 +1154,7 @@ def eflags_text(value):
 # trap_entry.S. That marks the trap path as a signal frame (so the code it
 # interrupted is looked up at its own eip, not one byte early), and GDB's
 # `bt` prints a signal frame as "<signal handler called>". This frame
-# filter names it by its symbol instead: trap_common, trap_return, vector_N.
+# filter names it by its symbol instead: trap_common, trap_exception, trap_return, vector_N.
 # It also drops the frame of a zero return address, which is no code: it
 # is the word that ends a kernel thread's stack (kthread_create).
 
