@@ -15,8 +15,10 @@ wakeups (waker -> woken) and domain crossings. lanes_text() draws the
 runs as ASCII lanes, one per thread (the grader's failure reports of the
 scheduling tests, tools/timeline --text, GDB's `schedule` draws the same);
 html() and svg() draw a timeline picture to scale (tools/timeline, `make
-timeline`). GDB reads the same records straight from the ring in memory
-(tools/gdb/beta86.py) and hands them to the same functions.
+timeline`). GDB reads the ring's raw records straight from memory
+(tools/gdb/beta86.py); decode() works out what they mean, rule for rule as
+the kernel's dump does (kernel/proc/trace.c), and hands them to the same
+functions.
 
 Everything here is plain Python 3 without packages beyond the standard
 library, so GDB's Python can import it too.
@@ -125,8 +127,11 @@ class Trace:
 
     @property
     def dropped(self):
-        """Records the ring no longer held (overwritten by newer ones)."""
-        return self.count - len(self.records)
+        """Records older than the oldest one shown: overwritten in the ring
+        (or left out of a short dump, tracedump=N). Not count -
+        len(records): a switch that follows an idle wait at once is
+        recorded but not shown, its number skipped (trace.h)."""
+        return self.records[0].seq if self.records else self.count
 
     def label(self, pid):
         if pid == IDLE:
@@ -203,8 +208,8 @@ def parse(output):
 
 
 def from_raw(raw_records, ring, count):
-    """A Trace from records read out of memory (GDB): dicts with seq, tsc,
-    tick, kind (a number), from, to, arg, arg2, name."""
+    """A Trace from records already decoded (dicts with seq, tsc, tick,
+    kind as a number of KIND_NAMES, from, to, arg, arg2, name)."""
     records = []
     for raw in raw_records:
         number = raw["kind"]
@@ -213,6 +218,76 @@ def from_raw(raw_records, ring, count):
                               raw.get("to", 0), raw.get("arg", 0), raw.get("arg2", 0),
                               raw.get("name", "")))
     return build(records, ring=ring, count=count)
+
+
+# The kernel's constants a raw record is decoded with; GDB reads them from
+# the kernel's debug information (tools/gdb/beta86.py's read_trace).
+RAW_CONSTANTS = ("TRACE_RAW_SWITCH", "TRACE_RAW_WAKE", "TRACE_RAW_CROSSING", "TRACE_NAME",
+                 "PROC_RUNNABLE", "PROC_SLEEPING", "PROC_ZOMBIE", "SAVED_TRAPFRAME", "INV_FAULT",
+                 "trapframe_size", "dom_table", "domain_size")
+
+
+def first_shown(count, ring):
+    """The oldest record that can be shown (trace.c's trace_first_shown):
+    once the ring has wrapped, its oldest slot has lost the record before
+    it and only serves to decode the next."""
+    return 0 if count <= ring else count - ring + 1
+
+
+def decode_record(raw, before, k):
+    """One raw record as its dump line says it (a dict as from_raw takes
+    it), or None if the dump does not show it: trace.c's trace_decode,
+    rule for rule. `before` is the raw record before it (or None), `k` the
+    kernel's constants (RAW_CONSTANTS)."""
+    line = dict(raw)
+    kind = raw["kind"]
+    if kind == k["TRACE_RAW_SWITCH"]:
+        line["arg"] = line["arg2"] = 0
+        state, saved = raw["fact"][0], raw["fact"][1]
+        if raw["from"] == IDLE:
+            line["kind"] = KIND_NAMES.index("idle-end")
+        elif (before is not None and before["kind"] == k["TRACE_RAW_SWITCH"]
+              and before["from"] == IDLE and before["to"] == raw["to"]):
+            return None         # the idle wait's own switch: the idle-end told it
+        elif state == k["PROC_SLEEPING"]:
+            line["kind"], line["arg"] = KIND_NAMES.index("sleep"), raw["arg"]
+        elif state == k["PROC_ZOMBIE"]:
+            line["kind"] = KIND_NAMES.index("exit")
+        elif saved == k["SAVED_TRAPFRAME"] or raw["arg2"] == raw["from"] & 0xffffffff:
+            line["kind"] = KIND_NAMES.index("preempt")
+        else:
+            line["kind"] = KIND_NAMES.index("yield")
+    elif kind == k["TRACE_RAW_WAKE"]:
+        if raw["fact"][0] != k["PROC_RUNNABLE"] or raw["from"] == raw["to"]:
+            line["from"] = IDLE
+        line["kind"], line["arg2"] = KIND_NAMES.index("wake"), 0
+    elif kind == k["TRACE_RAW_CROSSING"]:
+        frame, old_top = raw["to"] & 0xffffffff, raw["arg"]
+        entering = frame + k["trapframe_size"] < old_top
+        fault = (raw["fact"][1] if entering else raw["fact"][2]) == k["INV_FAULT"]
+        word = (("fault" if entering else "resume") if fault
+                else "call" if entering else "return")
+        domain = (raw["arg2"] - k["dom_table"]) // k["domain_size"]
+        line.update(kind=KIND_NAMES.index(word), to=raw["from"], arg=domain & 0xffffffff,
+                    arg2=raw["fact"][0])
+    return line
+
+
+def decode(raw_records, *, ring, count, constants):
+    """A Trace from the ring's raw records (dicts with seq, tsc, tick, kind,
+    fact: three small numbers, from, to, arg, arg2, name), every record
+    the ring holds, oldest first, as GDB reads them from memory. Decoded
+    the way the kernel's dump decodes them, so that GDB shows what the
+    dump would."""
+    by_seq = {raw["seq"]: raw for raw in raw_records}
+    lines = []
+    for seq in range(first_shown(count, ring), count):
+        if seq not in by_seq:
+            continue
+        line = decode_record(by_seq[seq], by_seq.get(seq - 1), constants)
+        if line is not None:
+            lines.append(line)
+    return from_raw(lines, ring, count)
 
 
 def build(records, *, ring=0, count=None):

@@ -3,6 +3,7 @@
 and the SVG/HTML timeline."""
 
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 
 import pytest
 
@@ -42,10 +43,10 @@ def dump_text(records, count=None):
 
 def test_dump_round_trip():
     """records printed in the dump format parse back to the same records"""
-    records = sample_records()
-    trace = schedtrace.parse(dump_text(records, count=20))
+    records = [replace(record, seq=record.seq + 6) for record in sample_records()]
+    trace = schedtrace.parse(dump_text(records, count=21))
     assert trace.records == records
-    assert (trace.ring, trace.count, trace.dropped) == (1024, 20, 6)
+    assert (trace.ring, trace.count, trace.dropped) == (1024, 21, 6)
     assert trace.names == {0: "kmain", 1: "a", 2: "b"}
     assert schedtrace.without_dump(dump_text(records)).split("\n") == \
         ["boot chatter", "beta86: shutdown (success)", ""]
@@ -84,6 +85,73 @@ def test_raw_records_from_memory():
     raw = [{"seq": r.seq, "tsc": r.tsc, "tick": r.tick, "kind": schedtrace.KIND_NAMES.index(r.kind),
             "from": r.frm, "to": r.to, "arg": r.arg, "arg2": r.arg2, "name": r.name} for r in records]
     assert schedtrace.from_raw(raw, ring=1024, count=14).records == records
+
+
+# made-up numbers for the kernel's constants: decode must take them from
+# its argument, as GDB reads them from the kernel, not assume them
+CONSTANTS = {"TRACE_RAW_SWITCH": 14, "TRACE_RAW_WAKE": 15, "TRACE_RAW_CROSSING": 16,
+             "TRACE_NAME": 7, "PROC_RUNNABLE": 2, "PROC_SLEEPING": 3, "PROC_ZOMBIE": 4,
+             "SAVED_TRAPFRAME": 2, "INV_FAULT": 2, "trapframe_size": 0x4c,
+             "dom_table": 0x200000, "domain_size": 0x120}
+NO_PID = 0xffffffff     # sched_deferring_pid when no one defers
+
+
+def raw(seq, kind, frm, to=0, arg=0, arg2=0, fact=(0, 0, 0), name=""):
+    return {"seq": seq, "tsc": 1000 * (seq + 1), "tick": seq // 4, "kind": CONSTANTS.get(kind, kind),
+            "fact": fact, "from": frm, "to": to, "arg": arg, "arg2": arg2, "name": name}
+
+
+def switch(seq, frm, to, state=2, saved=1, chan=0, deferring=NO_PID):
+    return raw(seq, "TRACE_RAW_SWITCH", frm, to, chan, deferring, (state, saved, 0))
+
+
+def crossing(seq, pid, level, old_level, kind_here, kind_above, domain):
+    """pid's crossing into level (from old_level), frames below 0x9000."""
+    frame = 0x9000 - 0x4c * (level + 1)
+    return raw(seq, "TRACE_RAW_CROSSING", pid, frame, 0x9000 - 0x4c * old_level,
+               0x200000 + 0x120 * domain, (level, kind_here, kind_above))
+
+
+def test_raw_records_decode_as_the_kernel_dump_decodes_them():
+    """raw facts from the ring become the dump's causes, wakers and crossings; the switch after an idle wait is not shown"""
+    records = [
+        raw(0, "TRACE_NAME", 1, name="a"),
+        switch(1, 1, 2),                                # a yields
+        switch(2, 2, 1, saved=2),                       # b preempted by the timer
+        switch(3, 1, 2, deferring=1),                   # a: a deferred preemption
+        switch(4, 2, 1, deferring=1),                   # b yields while a defers
+        raw(5, "TRACE_RAW_WAKE", 1, 3, 0xbeef, fact=(2, 0, 0)),   # a wakes c
+        switch(6, 1, -1, state=3, chan=0xcafe),         # a sleeps, the CPU idles
+        raw(7, "TRACE_RAW_WAKE", 1, 1, 0xcafe, fact=(3, 0, 0)),   # idle wakes a (cur is a)
+        raw(8, "TRACE_RAW_WAKE", 1, 2, 0xcafe, fact=(3, 0, 0)),   # idle wakes b
+        switch(9, -1, 2),                               # idle -> b
+        switch(10, 1, 2, state=3, chan=0xcafe),         # the idle wait's own switch
+        switch(11, 2, 1, state=4),                      # b exits
+        crossing(12, 1, 1, 0, 1, 0, 5),                 # a calls domain 5
+        crossing(13, 1, 2, 1, 2, 0, 6),                 # a faults into handler 6
+        crossing(14, 1, 1, 2, 1, 2, 5),                 # and resumes in 5
+        crossing(15, 1, 0, 1, 0, 1, 3),                 # a returns home to 3
+    ]
+    trace = schedtrace.decode(records, ring=1024, count=16, constants=CONSTANTS)
+    assert [r.line().split(" ", 4)[4] if r.kind != "name" else r.line() for r in trace.records] == [
+        "trace: 0 1000 0 name 1 a",
+        "yield 1 2 0 0", "preempt 2 1 0 0", "preempt 1 2 0 0", "yield 2 1 0 0",
+        "wake 1 3 beef 0", "sleep 1 -1 cafe 0", "wake -1 1 cafe 0", "wake -1 2 cafe 0",
+        "idle-end -1 2 0 0", "exit 2 1 0 0",
+        "call 1 1 5 1", "fault 1 1 6 2", "resume 1 1 5 1", "return 1 1 3 0"]
+    assert [r.seq for r in trace.records] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15]
+    assert (trace.count, trace.dropped) == (16, 0)
+
+
+def test_a_wrapped_ring_shows_its_oldest_slot_only_as_context():
+    """once the ring has wrapped, its oldest record only tells whether the next one is shown"""
+    # seq 10, the oldest of the 4 held, is an idle-end: not shown, as the
+    # record before it is gone; seq 11 is its idle wait's own switch
+    ring = 4
+    records = [switch(10, -1, 2), switch(11, 1, 2, state=3), switch(12, 2, 1), switch(13, 1, 2)]
+    trace = schedtrace.decode(records, ring=ring, count=14, constants=CONSTANTS)
+    assert [(r.seq, r.kind) for r in trace.records] == [(12, "yield"), (13, "yield")]
+    assert (trace.count, trace.dropped) == (14, 12)
 
 
 def test_ascii_lanes():

@@ -21,6 +21,7 @@
 #include "cpu/x86.h"
 #include "boot/kmon.h"
 #include "debug/panic.h"
+#include "dom/dom.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "uproc/exec.h"
@@ -168,6 +169,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	double_fault_init();
 	proc_init();
 	trace_init(boot_config.trace, boot_config.trace_dump);
+	trace_domain_id = dom_trace_id;
 	shutdown_hook = trace_at_shutdown;
 	sched_init(boot_config.quantum);
 	timer_init(boot_config.hz);

@@ -30,19 +30,32 @@
 #include "string.h"
 #include "lab.h"
 
-/* dom_enter's record of a crossing in the scheduling trace (dom.h): a
- * frame below the old kstack_top enters a level (a call, or a fault
- * handler, lab 7), one above it leaves levels (a return, a resume or an
- * unwind; inv[inv_top + 1] is still the lowest level left). Out of line
- * and cold, so that with tracing off the gates pay one test. */
-void dom_trace_crossing(const struct proc *p, const struct trapframe *frame)
+/* The facts of a crossing, before kstack_top moves (trace.h's
+ * TRACE_RAW_CROSSING): the running thread, whose inv_top and dom_current
+ * are already those of the level it enters. The reader (proc/trace.c)
+ * tells a call from a return by where frame lies, and a fault from a call
+ * by the kind of the level entered (inv[inv_top]) or left (inv[inv_top +
+ * 1]). At the highest level there is no level above, and a crossing there
+ * can only enter: fact[2] repeats the level's own kind, never read. */
+void dom_trace_crossing(const struct trapframe *frame)
 {
-	int entering = (uint32_t)(frame + 1) < p->kstack_top;
-	enum inv_kind kind = p->inv[entering ? p->inv_top : p->inv_top + 1].kind;
-	enum trace_kind what = kind == INV_FAULT ? (entering ? TRACE_FAULT : TRACE_FAULT_RESUME)
-		: entering ? TRACE_DOM_CALL : TRACE_DOM_RETURN;
+	struct trace_record *r = trace_claim(TRACE_RAW_CROSSING);
+	const struct proc *p = current_proc;
+	int level = p->inv_top;
+	const struct inv_frame *top = &p->inv[level];
 
-	trace_put(what, p->pid, p->pid, (uint32_t)dom_id(dom_current(p)), (uint32_t)p->inv_top);
+	r->from = p->pid;
+	r->to = (int32_t)frame;
+	r->arg = p->kstack_top;
+	r->arg2 = (uint32_t)top->dom;
+	r->fact[0] = (uint8_t)level;
+	r->fact[1] = (uint8_t)top->kind;
+	r->fact[2] = (uint8_t)top[level < INV_MAX_CALLS].kind;
+}
+
+int dom_trace_id(uint32_t domain)
+{
+	return dom_id((const struct domain *)domain);
 }
 
 /* The top of p's call stack in a created domain (one per process table

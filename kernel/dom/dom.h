@@ -215,7 +215,12 @@ static inline struct trapframe *dom_user_frame(const struct proc *p)
 	return dom_level_frame(p, p->inv_top);
 }
 
-void dom_trace_crossing(const struct proc *p, const struct trapframe *frame) __attribute__((noinline, cold));
+/* dom_enter's record of a crossing in the scheduling trace (call.c), of
+ * the running thread entering frame: raw facts, out of line and cold, so
+ * that the gates' own code, tracing off, pays one test and keeps its
+ * registers; and the domain's id, for the trace's dump. */
+void dom_trace_crossing(const struct trapframe *frame) __attribute__((noinline, cold));
+int dom_trace_id(uint32_t domain);
 
 /* The running thread p now runs at its top level, in domain d (its
  * dom_current), whose trap frame is frame (dom_level_frame(p, p->inv_top)):
@@ -225,7 +230,7 @@ void dom_trace_crossing(const struct proc *p, const struct trapframe *frame) __a
 static inline void dom_enter(struct proc *p, const struct domain *d, struct trapframe *frame)
 {
 	if (trace_is_on())
-		dom_trace_crossing(p, frame);
+		dom_trace_crossing(frame);
 	p->kstack_top = (uint32_t)(frame + 1);
 	p->pgdir = d->pgdir;
 	tss_set_kernel_stack(p->kstack_top);

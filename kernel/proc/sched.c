@@ -33,11 +33,15 @@
  * console input before any other thread exists.
  *
  * Every switch, every idle wait and every wakeup is recorded in the
- * scheduling trace (trace.h) by the hooks sched_trace and trace_wake. A
- * switch's hook sits where the thread leaving is still current_proc and
- * the thread entering is runq_ring, and reads only those, so the hot path
- * keeps nothing alive across the (cold) call: with tracing off the hook
- * costs one test and one branch.
+ * scheduling trace (trace.h) by the hooks sched_trace_switch,
+ * sched_trace_to_idle, sched_trace_idle_end and sched_trace_wake_facts.
+ * They store raw facts and decide nothing (trace.c works out the cause
+ * when the ring is read). The switch's hook sits where the thread leaving
+ * is still current_proc and writes its record inline, in the branch that
+ * tracing off does not take, reading each fact just before it stores it:
+ * so the hot path keeps nothing extra alive, and with tracing off the hook
+ * costs one test and one branch. The others are cold calls that read only
+ * globals, off the hot paths.
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
@@ -64,52 +68,75 @@ static struct proc *timer_sleepers; /* sorted by wake_tick */
 
 static void sched_charge_ticks(int ticks);
 
-/* A preemption that a preempt_disable section deferred is a yield from
- * inside preempt_enable (sched_preempt_pending): set around that yield so
- * that the trace calls it a preemption. */
-static int sched_yield_is_deferred_preemption;
+/* The pid of the thread whose yield is a preemption that a
+ * preempt_disable section deferred (sched_preempt_pending), while it
+ * yields; else NO_PID. The switch hook records it, and the trace's reader
+ * calls that thread's switch a preemption. */
+#define NO_PID (-1)
+static int sched_deferring_pid = NO_PID;
 
-/* The switch hook's slow path: the CPU passes from current_proc to next
- * (0: it idles; current_proc 0: it stops idling, TRACE_IDLE_END). The
- * cause is in the state the paths out of a thread leave behind them:
- * asleep (sleep), a zombie (sched_exit), its registers in its trap frame
- * (sched_preempt), else a yield, or a preemption that a preempt_disable
- * section deferred to its end (sched_preempt_pending). */
-static __attribute__((noinline, cold)) void sched_trace_switch(const struct proc *from,
-							       const struct proc *next)
+/* The switch hooks: the CPU passes from the thread leaving, current_proc,
+ * to the one entering (TRACE_IDLE: the idle CPU). Raw facts only, stored
+ * inline in the unlikely branch; trace.c's reader works out the cause
+ * from them. current_proc is read after the claim (trace_claim's
+ * barrier), so that nothing is carried across it in a register. */
+static inline __attribute__((always_inline)) void sched_trace_leaving(struct trace_record *r)
 {
-	enum trace_kind why = TRACE_YIELD;
-	uint32_t chan = 0;
+	const struct proc *from = current_proc;
 
-	if (!from) {
-		trace_write(TRACE_IDLE_END, TRACE_IDLE, next->pid, 0, 0);
-		return;
-	}
-	if (next && trace_idle_ended_for(next->pid))
-		return;         /* through an idle wait: sched_idle told it */
-	if (from->state == PROC_SLEEPING) {
-		why = TRACE_SLEEP;
-		chan = (uint32_t)from->chan;
-	} else if (from->state == PROC_ZOMBIE) {
-		why = TRACE_EXIT;
-	} else if (from->saved == SAVED_TRAPFRAME || sched_yield_is_deferred_preemption) {
-		why = TRACE_PREEMPT;
-	}
-	sched_yield_is_deferred_preemption = 0;
-	trace_write(why, from->pid, next ? next->pid : TRACE_IDLE, chan, 0);
+	r->from = from->pid;
+	r->arg = (uint32_t)from->chan;
+	r->arg2 = (uint32_t)sched_deferring_pid;
+	r->fact[0] = (uint8_t)from->state;
+	r->fact[1] = (uint8_t)from->saved;
 }
 
-static inline void sched_trace(const struct proc *from, const struct proc *next)
+static inline __attribute__((always_inline)) void sched_trace_switch(const struct proc *next)
 {
-	if (trace_is_on())
-		sched_trace_switch(from, next);
+	if (trace_is_on()) {
+		struct trace_record *r = trace_claim(TRACE_RAW_SWITCH);
+
+		sched_trace_leaving(r);
+		r->to = next->pid;
+	}
 }
 
-/* The wakeup hook's slow path: proc_wake has just linked the thread it
- * woke in at the tail of the ring, just before runq_ring. */
-static __attribute__((noinline, cold)) void sched_trace_wake(void)
+/* Into an idle wait (current_proc sleeps, or has exited), and out of it
+ * (into runq_ring). Out of line and cold, reading only globals: the idle
+ * path is not a hot one, and sched_idle must stay small enough to be
+ * inlined into sleep and sched_exit. */
+static __attribute__((noinline, cold)) void sched_trace_to_idle(void)
 {
-	trace_put_wake(runq_ring->rq_prev);
+	struct trace_record *r = trace_claim(TRACE_RAW_SWITCH);
+
+	sched_trace_leaving(r);
+	r->to = TRACE_IDLE;
+}
+
+static __attribute__((noinline, cold)) void sched_trace_idle_end(void)
+{
+	struct trace_record *r = trace_claim(TRACE_RAW_SWITCH);
+
+	r->from = TRACE_IDLE;
+	r->to = runq_ring->pid;
+	r->arg = r->arg2 = 0;
+	r->fact[0] = r->fact[1] = 0;
+}
+
+/* The wakeup hook: the running thread (or the idle CPU's, current_proc
+ * still the thread that idles) woke the thread proc_wake has just linked
+ * in at the tail of the ring, just before runq_ring. Out of line and
+ * cold, reading only globals: inline, or with an argument, its registers
+ * would cost proc_wake something, tracing off. */
+static __attribute__((noinline, cold)) void sched_trace_wake_facts(void)
+{
+	struct trace_record *r = trace_claim(TRACE_RAW_WAKE);
+	const struct proc *woken = runq_ring->rq_prev;
+
+	r->from = current_proc->pid;
+	r->fact[0] = (uint8_t)current_proc->state;
+	r->to = woken->pid;
+	r->arg = (uint32_t)woken->chan;
 }
 
 void sched_init(unsigned int quantum_ticks)
@@ -176,14 +203,16 @@ static void sched_remove_current(enum proc_state state)
  * branch their switch paths do not take when someone is runnable. */
 static inline __attribute__((always_inline)) void sched_idle(void)
 {
-	sched_trace(current_proc, 0);   /* to idle: asleep, or exited */
+	if (trace_is_on())
+		sched_trace_to_idle();  /* asleep, or exited */
 	do {
 		preempt_count++;
 		sti_hlt();
 		cli();
 		preempt_count--;
 	} while (!runq_ring);
-	sched_trace(0, runq_ring);
+	if (trace_is_on())
+		sched_trace_idle_end();
 }
 
 /* The thread to run next, runq_ring, once there is one. */
@@ -224,7 +253,7 @@ static struct trapframe *sched_restore_trapframe(struct proc *p)
  * nextswitch breaks here, with current_proc still the old thread. */
 static __attribute__((noinline)) struct trapframe *sched_switch_to(struct proc *next)
 {
-	sched_trace(current_proc, next);
+	sched_trace_switch(next);
 	current_proc = next;
 	sched_ticks_used = 0;           /* a fresh quantum ... */
 	sched_need_resched = 0;         /* ... not cut short by an old request */
@@ -286,9 +315,9 @@ void sched_preempt_pending(void)
 	if (read_eflags() & EFLAGS_IF) {
 		sched_need_resched = 0;
 		sched_deferred_switches++;
-		sched_yield_is_deferred_preemption = 1;
+		sched_deferring_pid = current_proc->pid;
 		sched_yield();
-		sched_yield_is_deferred_preemption = 0;  /* if no one else could run */
+		sched_deferring_pid = NO_PID;
 	}
 }
 
@@ -398,7 +427,7 @@ void proc_wake(struct proc *p)
 		p->sleep_next->sleep_prev = p->sleep_prev;
 	sched_make_runnable(p);
 	if (trace_is_on())
-		sched_trace_wake();
+		sched_trace_wake_facts();
 }
 
 void wakeup(void *chan)

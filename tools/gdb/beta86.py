@@ -2527,8 +2527,8 @@ def error_words(value):
 
 # ---- the scheduling trace ----------------------------------------------------------
 
-TRACE_RECORD = struct.Struct("<QIIii II")   # struct trace_record (trace.h), 32 bytes
-TRACE_NAME = struct.Struct("<QIIi12s")      # the same, as a TRACE_NAME record
+TRACE_RECORD = struct.Struct("<QIB3BiiII")  # struct trace_record (trace.h), 32 bytes
+TRACE_NAME = struct.Struct("<QIB3Bi12s")    # the same, as a TRACE_NAME record
 TRACE_DEFAULT_RECORDS = 40
 SCHEDULE_DEFAULT_RUNS = 60
 
@@ -2543,29 +2543,43 @@ def schedtrace_module():
     return schedtrace
 
 
+def trace_constants():
+    """The kernel's numbers schedtrace.decode needs to read raw records
+    (its RAW_CONSTANTS), from the kernel's debug information."""
+    constants = {}
+    for name in schedtrace_module().RAW_CONSTANTS:
+        expression = {"trapframe_size": "sizeof(struct trapframe)",
+                      "dom_table": "(unsigned int)&dom_table",
+                      "domain_size": "sizeof(struct domain)"}.get(name, name)
+        constants[name] = int(gdb.parse_and_eval(expression))
+    return constants
+
+
 def read_trace():
-    """The ring's records, oldest first, as schedtrace.from_raw takes them."""
+    """The ring's records, decoded as the kernel's dump decodes them
+    (schedtrace.decode): the hooks store raw facts (trace.h)."""
     require_live_kernel()
-    if not gdb.parse_and_eval("trace_on"):
+    count = int(gdb.parse_and_eval("trace_count"))
+    if not gdb.parse_and_eval("trace_on") and count == 0:
         raise gdb.GdbError("beta86: the scheduling trace is off: boot with trace=1 "
                            "(make qemu-gdb APPEND=\"trace=1 init=...\")")
     size = int(gdb.parse_and_eval("sizeof(trace_ring) / sizeof(trace_ring[0])"))
-    count = int(gdb.parse_and_eval("trace_count"))
     base = int(gdb.parse_and_eval("(unsigned int)&trace_ring"))
-    shown = min(count, size)
+    held = min(count, size)
     raw = KERNEL_MEMORY.read(base, size * TRACE_RECORD.size)
     kind_name = enum_number("TRACE_NAME")
     records = []
-    for seq in range(count - shown, count):
+    for seq in range(count - held, count):
         chunk = raw[(seq % size) * TRACE_RECORD.size:][:TRACE_RECORD.size]
-        tsc, tick, kind, frm, to, arg, arg2 = TRACE_RECORD.unpack(chunk)
-        record = {"seq": seq, "tsc": tsc, "tick": tick, "kind": kind, "from": frm,
-                  "to": to, "arg": arg, "arg2": arg2}
+        tsc, tick, kind, fact0, fact1, fact2, frm, to, arg, arg2 = TRACE_RECORD.unpack(chunk)
+        record = {"seq": seq, "tsc": tsc, "tick": tick, "kind": kind,
+                  "fact": (fact0, fact1, fact2), "from": frm, "to": to, "arg": arg, "arg2": arg2}
         if kind == kind_name:
-            name = TRACE_NAME.unpack(chunk)[4]
+            name = TRACE_NAME.unpack(chunk)[7]
             record["name"] = name.split(b"\0", 1)[0].decode("ascii", "replace")
         records.append(record)
-    return schedtrace_module().from_raw(records, ring=size, count=count)
+    return schedtrace_module().decode(records, ring=size, count=count,
+                                      constants=trace_constants())
 
 
 def count_argument(argument, default, command):
@@ -2588,8 +2602,10 @@ Usage: trace [N]
 The kernel records every switch (yield, preempt, sleep, exit, the end of
 an idle wait), every wakeup, each thread's name and every domain call and
 return in a ring in memory (kernel/proc/trace.h) when booted with trace=1
-(or trace=2, which also prints the ring at shutdown). This prints the ring's
-newest N records, oldest first, in the kernel's own dump format:
+(or trace=2, which also prints the ring at shutdown). The ring holds raw
+facts; this decodes them as the kernel's dump does and prints the newest N
+records, oldest first, in the dump's own format (a switch that only
+repeats the idle-end before it is not shown, so SEQ may skip):
   trace: SEQ TSC TICK KIND FROM TO ARG ARG2
 TSC is rdtsc (instructions, under -icount), FROM and TO pids (-1: idle)."""
 
@@ -2600,7 +2616,7 @@ TSC is rdtsc (instructions, under -icount), FROM and TO pids (-1: idle)."""
         wanted = count_argument(argument, TRACE_DEFAULT_RECORDS, "trace")
         trace = read_trace()
         records = trace.records[-wanted:]
-        print("trace: %d records written, the ring of %d holds %d; the last %d:"
+        print("trace: %d records written, the ring of %d shows %d; the last %d:"
               % (trace.count, trace.ring, len(trace.records), len(records)))
         for record in records:
             print(record.line())
