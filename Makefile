@@ -9,6 +9,9 @@
 #   make test       every test: host unit tests, grader, handout checks
 #   make bench      instruction counts under icount, as a table and JSON
 #   make handout LAB=N DEST=DIR   a student tree for lab N
+#   make autograder [LAB=N]       Gradescope autograder zips (course staff:
+#   make classroom LAB=N          GitHub Classroom workflow   docs/06-course-staff.md)
+#   make grade-batch DIR=D [LAB=N] grade every submission in folder D
 #   make clean
 #
 # Every build output goes under build/.
@@ -234,6 +237,31 @@ handout:
 
 bench: deps all
 	$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --json $(BUILD)/bench.json --readme README.md
+
+# handout: drop-begin
+# Course staff (docs/06-course-staff.md), not in a student's tree. Each
+# grades with lab N's staff tree: its handout, from which only the files a
+# student writes in lab N are replaced by a submission's (tools/autograde.py).
+#   make autograder [LAB=N] [LEADERBOARD=1]   build/autograder/beta86-labN-autograder.zip
+#       (every lab the grader knows without LAB) and the staff tree labN/
+#   make classroom LAB=N [STAFF_REPO=OWNER/NAME] [STAFF_REF=REF]
+#       build/classroom/labN.yml, the Classroom workflow
+#   make grade-batch DIR=FOLDER [LAB=N] [JOBS=J]   tools/grade-batch
+autograder:
+	$(PYTHON) tools/autograde.py package --lab $(if $(LAB),$(LAB),all) --out $(BUILD)/autograder $(if $(LEADERBOARD),--leaderboard)
+
+classroom:
+	$(if $(LAB),,$(error make classroom needs LAB=N, e.g. make classroom LAB=1 STAFF_REPO=course/beta86-lab1-staff))
+	@mkdir -p $(BUILD)/classroom
+	$(PYTHON) tools/autograde.py workflow --lab $(LAB) $(if $(STAFF_REPO),--staff-repo $(STAFF_REPO)) $(if $(STAFF_REF),--staff-ref $(STAFF_REF)) > $(BUILD)/classroom/lab$(LAB).yml
+	@echo "written: $(BUILD)/classroom/lab$(LAB).yml"
+
+grade-batch:
+	$(if $(DIR),,$(error make grade-batch needs DIR=FOLDER, a folder of submissions))
+	$(PYTHON) tools/grade-batch $(DIR) $(if $(LAB),--lab $(LAB)) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: autograder classroom grade-batch
+# handout: drop-end
 
 clean:
 	rm -rf $(BUILD)

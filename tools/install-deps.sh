@@ -4,11 +4,13 @@
 #
 #   make; gcc that compiles and links 32-bit programs (-m32); ld, ar,
 #   objcopy, nm, addr2line; gdb with Python; qemu-system-i386; git; and
-#   $PYTHON (default python3) with the modules pytest, pexpect, xdist.
+#   $PYTHON (default python3) with the modules pytest, pexpect, xdist, and
+#   yaml (the check of the Classroom workflow, tools/autograde.py).
 #
 # It checks the commands themselves, not package names, so any machine that
 # has them all passes, Debian or not. When everything is there it prints
-# nothing and exits 0. Otherwise, on Debian it runs `apt-get update` and
+# nothing and exits 0. Otherwise, on Debian or Ubuntu (Gradescope's image,
+# GitHub's runners: the package names are the same) it runs `apt-get update` and
 # `apt-get install -y` for the packages that provide what is missing, as
 # root or through `sudo -n`, and checks again. It never asks a question (CI
 # has no terminal): when it cannot install, it names what is missing, the
@@ -54,6 +56,7 @@ checks=(
     "$PYTHON module pytest|python_has pytest|python3-pytest"
     "$PYTHON module pexpect|python_has pexpect|python3-pexpect"
     "$PYTHON module xdist (pytest-xdist)|python_has xdist|python3-pytest-xdist"
+    "$PYTHON module yaml|python_has yaml|python3-yaml"
 )
 
 missing=()     # what is missing, in words
@@ -87,7 +90,7 @@ say_missing() {   # say_missing HEADLINE
 
 if ! has apt-get; then
     say_missing "missing:"
-    echo "install-deps: this is not a Debian system (no apt-get): install them" \
+    echo "install-deps: this is not a Debian or Ubuntu system (no apt-get): install them" \
          "with your system's package manager (Debian names them: ${packages[*]})." >&2
     exit 1
 fi
