@@ -36,6 +36,9 @@ Commands:
   autograde.py package --lab N|all --out DIR [--leaderboard]
         write DIR/labN/ (the staff tree) and DIR/beta86-labN-autograder.zip
         (setup.sh, run_autograder, the staff tree) for Gradescope
+  autograde.py prebuild --staff DIR [--jobs J]
+        build a staff tree once (setup.sh does), so that each grade only
+        compiles the student's files and links
   autograde.py gradescope
         what run_autograder runs: grade $ROOT/submission with $ROOT/source,
         write $ROOT/results/results.json; ROOT is $BETA86_AUTOGRADER_ROOT,
@@ -292,9 +295,23 @@ def resolved_solution(text, relative, lab):
 
 
 def copy_staff_tree(staff, dest):
-    """The staff tree into dest (which must not exist), without build/."""
+    """The staff tree into dest (which must not exist), with its build/ if
+    it was built (setup.sh, prebuild): times are kept, so that make in
+    dest rebuilds only what the student's files change, the files written
+    after the copy being newer than every object."""
     shutil.copytree(staff, dest, symlinks=True,
-                    ignore=shutil.ignore_patterns("build", "__pycache__"))
+                    ignore=shutil.ignore_patterns("__pycache__", "grade", "bench"))
+
+
+def prebuild(staff, *, jobs, timeout=BUILD_TIMEOUT):
+    """Build the staff tree once, for every grade to start from (the stubs
+    of the lab compile: a broken staff tree shows here). Raises
+    AutogradeError if it does not build."""
+    made = build(staff, jobs=jobs, timeout=timeout, env=clean_environment(),
+                 log_path=Path(staff) / "build" / "prebuild.log")
+    if not made.ok:
+        raise AutogradeError(f"the staff tree {staff} does not build:\n{made.errors}")
+    return made
 
 
 @dataclass
@@ -724,7 +741,7 @@ def gradescope_main(args):
     return 0
 
 
-def main(argv=None):
+def argument_parser():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser("stage", help="write lab N's staff tree")
@@ -735,6 +752,9 @@ def main(argv=None):
     command.add_argument("--lab", type=labs_argument, required=True, metavar="N|all")
     command.add_argument("--out", type=Path, required=True)
     command.add_argument("--leaderboard", action="store_true")
+    command = commands.add_parser("prebuild", help="build a staff tree once")
+    command.add_argument("--staff", type=Path, required=True)
+    command.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     command = commands.add_parser("gradescope", help="run_autograder's body")
     command.add_argument("--workers", type=int, default=2)
     command = commands.add_parser("grade", help="grade one submission")
@@ -757,7 +777,11 @@ def main(argv=None):
     command = commands.add_parser("leaderboard", help=argparse.SUPPRESS)
     command.add_argument("--tree", type=Path, required=True)
     command.add_argument("--json", type=Path, required=True)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    args = argument_parser().parse_args(argv)
     try:
         if args.command == "stage":
             manifest = stage(args.lab, args.dest, leaderboard=args.leaderboard)
@@ -767,6 +791,9 @@ def main(argv=None):
             for lab in args.lab:
                 tree, archive = package(lab, args.out, leaderboard_on=args.leaderboard)
                 print(f"lab {lab}: {archive} (staff tree: {tree})")
+        elif args.command == "prebuild":
+            made = prebuild(args.staff, jobs=args.jobs)
+            print(f"staff tree {args.staff} built in {made.seconds:.1f} s")
         elif args.command == "gradescope":
             return gradescope_main(args)
         elif args.command == "grade":

@@ -4,14 +4,14 @@
 # builds the autograder's image (Ubuntu): it installs what the build and
 # the grader need from the distribution's packages, with the same script
 # a student's machine uses (tools/install-deps.sh, apt-get on Debian and
-# Ubuntu), then checks that the staff tree builds. The staff tree is the
+# Ubuntu), then builds the staff tree once. The staff tree is the
 # zip's content, which Gradescope unpacks into $ROOT/source.
 set -euo pipefail
 root=${BETA86_AUTOGRADER_ROOT:-/autograder}
 cd "$root/source"
 PYTHON=/usr/bin/python3 bash tools/install-deps.sh
-# The handout of the lab builds (its stubs compile): a broken staff tree
-# shows here, at upload, not in every student's result.
-make -j"$(nproc)" all BUILD="$root/setup-check-build" >/dev/null
-rm -rf "$root/setup-check-build"
+# Build the staff tree once, into the image: each grade copies it and
+# compiles only the student's files (and a broken staff tree shows here,
+# at upload, not in every student's result).
+/usr/bin/python3 -I tools/autograde.py prebuild --staff "$root/source"
 echo "beta86 autograder ready: lab $(/usr/bin/python3 -c 'import json; print(json.load(open("autograder.json"))["lab"])')"
