@@ -9,9 +9,11 @@
 #   make test       every test: host unit tests, grader, handout checks
 #   make bench      instruction counts under icount, as a table and JSON
 #   make handout LAB=N DEST=DIR   a student tree for lab N
-#   make autograder [LAB=N]       Gradescope autograder zips (course staff:
-#   make classroom LAB=N          GitHub Classroom workflow   docs/06-course-staff.md)
-#   make grade-batch DIR=D [LAB=N] grade every submission in folder D
+# handout: drop-begin
+#   make autograder [LAB=N]       course staff (docs/course-staff.md): Gradescope's zip,
+#   make classroom LAB=N          GitHub Classroom's workflow,
+#   make grade-batch DIR=D        every submission in folder D graded
+# handout: drop-end
 #   make clean
 #
 # Every build output goes under build/.
@@ -239,7 +241,7 @@ bench: deps all
 	$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --json $(BUILD)/bench.json --readme README.md
 
 # handout: drop-begin
-# Course staff (docs/06-course-staff.md), not in a student's tree. Each
+# Course staff (docs/course-staff.md), not in a student's tree. Each
 # grades with lab N's staff tree: its handout, from which only the files a
 # student writes in lab N are replaced by a submission's (tools/autograde.py).
 #   make autograder [LAB=N] [LEADERBOARD=1]   build/autograder/beta86-labN-autograder.zip

@@ -1,6 +1,6 @@
 """Checks of the course staff's tools: the Gradescope autograder, the
 GitHub Classroom workflow and batch grading (tools/autograde.py,
-tools/grade-batch, docs/06-course-staff.md).
+tools/grade-batch, docs/course-staff.md).
 
 Everything runs on lab 1, the quickest lab to grade, in temporary
 directories: `make autograder`'s zip unpacked into a Gradescope layout
