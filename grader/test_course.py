@@ -204,6 +204,22 @@ def test_student_files_come_from_the_lab_blocks_for_every_lab(tmp_path):
             "the staff tree is the lab's handout: no solution of the lab in it"
 
 
+def test_a_lab_grade_has_its_tests_from_every_file(tmp_path):
+    """the grade of lab 2 collects lab 2's tests wherever they are, among
+    them the switch budget of test_lab3_bench.py (marked lab 2), and no
+    other lab's"""
+    ini = tmp_path / "pytest.ini"
+    ini.write_text(autograde.PYTEST_INI)
+    command = autograde.grader_command(ROOT, 2, ini, 1)
+    command[command.index("-n") + 1] = "0"
+    listed = subprocess.run(command + ["--collect-only"], cwd=ROOT, capture_output=True,
+                            text=True, env=autograde.clean_environment()).stdout
+    tests = [line for line in listed.splitlines() if "::" in line]
+    assert any(line.startswith("grader/test_lab3_bench.py::") for line in tests), listed
+    assert any(line.startswith("grader/test_lab2_threads.py::") for line in tests)
+    assert not any(line.startswith(("grader/test_lab1_", "grader/test_lab6_")) for line in tests)
+
+
 def test_overlay_takes_only_the_student_file_from_a_cheating_tree(tmp_path, fresh_handout):
     """the overlay keeps the staff's grader, conftest, Makefile, GDB files,
     kernel tests, user programs and tools; adds none of a submission's

@@ -19,8 +19,8 @@ the markers, for every lab the grader knows). To grade a submission:
             resolved, as in the next lab's handout).
   build     `make all` in the scratch tree with a time limit; on failure
             the compiler's first errors are the result's output.
-  grade     the staff grader (grader/test_labN_*.py) on the scratch tree,
-            in a clean environment (no PYTEST_*, PYTHON*, MAKEFLAGS from
+  grade     the staff grader (lab N's tests of grader/test_lab*_*.py) on the
+            scratch tree, in a clean environment (no PYTEST_*, PYTHON*, MAKEFLAGS from
             outside), with an ini file of its own so that no pytest.ini or
             conftest.py above the tree is read.
   results   Gradescope's results.json (score, execution_time, output,
@@ -117,10 +117,13 @@ def grader_labs(root=SOURCE_ROOT):
                    if (match := LAB_TEST.match(path.name))})
 
 
-def lab_tests(tree, lab):
-    """Lab's test files in the tree, relative to it."""
+def lab_test_files(tree):
+    """Every lab's test files in the tree, relative to it. A grade of lab N
+    collects them all and keeps lab N's tests (--lab N, as `make grade
+    LAB=N`): a test may belong to another lab than its file's (a lab(n)
+    mark, e.g. lab 2's switch budget in test_lab3_bench.py)."""
     return sorted(f"grader/{path.name}" for path in (Path(tree) / "grader").iterdir()
-                  if (match := LAB_TEST.match(path.name)) and int(match.group(1)) == lab)
+                  if LAB_TEST.match(path.name))
 
 
 def commit_of(root):
@@ -445,6 +448,15 @@ def build(tree, *, jobs, timeout, env, log_path):
 PYTEST_INI = "[pytest]\n# The staff's: no pytest.ini or setup.cfg above the scratch tree is read.\n"
 
 
+def grader_command(tree, lab, ini, workers):
+    """The staff grader's command line for lab on tree (run in tree)."""
+    tree = Path(tree)
+    return [sys.executable, "-I", "-m", "pytest", *lab_test_files(tree),
+            "-c", str(ini), "--rootdir", str(tree), "--confcutdir", str(tree / "grader"),
+            "-p", "no:cacheprovider", "-n", str(workers), "-q", "--tb=no", "-rN",
+            "--lab", str(lab)]
+
+
 def grade(tree, lab, *, workers, timeout, env, work):
     """Run the staff grader of lab on the built scratch tree; returns
     (the grader's --grade-json content or None, its output's last lines)."""
@@ -453,11 +465,8 @@ def grade(tree, lab, *, workers, timeout, env, work):
     ini, results = work / "pytest.ini", work / "grader-results.json"
     ini.write_text(PYTEST_INI)
     results.unlink(missing_ok=True)
-    command = [sys.executable, "-I", "-m", "pytest", *lab_tests(tree, lab),
-               "-c", str(ini), "--rootdir", str(tree), "--confcutdir", str(tree / "grader"),
-               "-p", "no:cacheprovider", "-n", str(workers), "-q", "--tb=no", "-rN",
-               "--lab", str(lab), "--grade-json", str(results)]
-    status = run_bounded(command, tree, env, timeout, work / "grade.log")
+    status = run_bounded(grader_command(tree, lab, ini, workers) + ["--grade-json", str(results)],
+                         tree, env, timeout, work / "grade.log")
     log = (work / "grade.log").read_text(errors="replace")
     if status is None:
         return None, f"the grade did not finish in {timeout} s"
