@@ -243,8 +243,9 @@ def test_overlay_takes_only_the_student_file_from_a_cheating_tree(tmp_path, fres
 
 
 def test_overlay_finds_the_file_nested_flat_or_not_at_all(tmp_path):
-    """a tree inside a folder, a flat upload of the file, a missing file and
-    a symbolic link (never followed) are each located or refused, and said"""
+    """a tree inside a folder, a flat upload of the file, a missing file, a
+    member named outside its archive and a symbolic link (never followed)
+    are each located or refused, and said"""
     staff = tmp_path / "staff"
     autograde.stage(LAB, staff)
     manifest = autograde.read_manifest(staff)
@@ -257,6 +258,11 @@ def test_overlay_finds_the_file_nested_flat_or_not_at_all(tmp_path):
         (submission / path).write_text(solved_file())
         taken = autograde.overlay(staff, submission, tmp_path / f"{name}-tree", manifest)
         assert taken.notes[0].startswith(f"{STUDENT_FILE}: {note}"), taken.notes
+    escaping = tmp_path / "escaping.tar"
+    with tarfile.open(escaping, "w") as archive:
+        archive.add(ROOT / STUDENT_FILE, arcname="../" + STUDENT_FILE)
+    taken = autograde.overlay(staff, escaping, tmp_path / "escaping-tree", manifest)
+    assert "not in your submission" in taken.notes[0], "a name outside the archive is no file"
     link = tmp_path / "link" / STUDENT_FILE
     link.parent.mkdir(parents=True)
     link.symlink_to(ROOT / STUDENT_FILE)
@@ -353,6 +359,8 @@ def test_gradescope_passing_submission_scores_full(tmp_path, gradescope_image):
     (submission / STUDENT_FILE).write_text(solved_file())
     results = run_autograder(gradescope_root(tmp_path, gradescope_image, tmp_path / "upload"))
     assert results["score"] == max_score(results) > 0, results["output"]
+    assert results["extra_data"]["max_score"] == max_score(results), \
+        "the staff tree's count of the lab's points is the grade's"
     assert all(test["status"] == "passed" for test in results["tests"])
     assert results["output"].startswith(f"beta86 lab {LAB}: ")
     assert f"{STUDENT_FILE}: from your submission (as beta86-lab1/" in results["output"]
@@ -377,6 +385,7 @@ def test_gradescope_build_failure_reports_the_compilers_errors(tmp_path, gradesc
     assert "did not build" in results["output"]
     assert "kernel/debug/backtrace.c:" in results["output"] and "error:" in results["output"]
     assert [test["name"] for test in results["tests"]] == ["the kernel builds"]
+    assert results["extra_data"]["max_score"] > 0, "out of the lab's points, not of none"
 
 
 def test_gradescope_cheating_submission_scores_low(tmp_path, gradescope_image, fresh_handout):

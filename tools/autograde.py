@@ -65,6 +65,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -147,10 +148,53 @@ def stage(lab, dest, *, src=SOURCE_ROOT, leaderboard=False):
     except handout.HandoutError as error:
         raise AutogradeError(f"the handout of lab {lab} failed:\n{error}") from None
     manifest = {"version": MANIFEST_VERSION, "lab": lab, "student_files": files,
+                "max_score": lab_max_score(dest, lab),
                 "leaderboard": bool(leaderboard), "made_from": commit_of(src),
                 "build_timeout": BUILD_TIMEOUT, "grade_timeout": GRADE_TIMEOUT}
     (Path(dest) / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
+
+
+class PointsCounter:
+    """A pytest plugin: the points of the tests a collection keeps."""
+
+    def __init__(self):
+        self.points = 0
+
+    def pytest_collection_finish(self, session):
+        self.points = sum(marker.args[0] for item in session.items
+                          if (marker := item.get_closest_marker("points")) is not None)
+
+
+def count_points(tree, lab):
+    """The `points` command (in a process of its own, in tree): print the
+    points of lab's tests, from their marks, as the grade collects them."""
+    import pytest
+    counter = PointsCounter()
+    with tempfile.TemporaryDirectory(prefix="beta86-points-") as scratch, \
+            open(os.devnull, "w") as quiet:
+        ini = Path(scratch) / "pytest.ini"
+        ini.write_text(PYTEST_INI)
+        stdout, sys.stdout = sys.stdout, quiet
+        try:
+            status = pytest.main(grader_command(tree, lab, ini, None)[4:] + ["--collect-only"],
+                                 plugins=[counter])
+        finally:
+            sys.stdout = stdout
+    if status != 0:
+        raise AutogradeError(f"the grader of lab {lab} did not collect (pytest status {status})")
+    print(counter.points)
+
+
+def lab_max_score(tree, lab):
+    """The points lab's grade can give (a grade that never ran, a failed
+    build, still says out of how many)."""
+    result = subprocess.run([sys.executable, "-I", "-B", str(TOOLS_DIR / "autograde.py"), "points",
+                             "--tree", str(tree), "--lab", str(lab)], cwd=str(tree),
+                            capture_output=True, text=True, env=clean_environment())
+    if result.returncode != 0:
+        raise AutogradeError(f"cannot count lab {lab}'s points:\n{result.stderr}")
+    return float(result.stdout.strip())
 
 
 def read_manifest(staff):
@@ -168,6 +212,10 @@ def read_manifest(staff):
 
 # ---- submissions ---------------------------------------------------------------------
 
+class SubmissionError(Exception):
+    """The submission cannot be graded (said to the student)."""
+
+
 @dataclass
 class Member:
     """One file of a submission: its path inside it and how to read it."""
@@ -179,6 +227,13 @@ class Member:
 
 def is_archive(path):
     return Path(path).is_file() and str(path).lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def plain_name(name):
+    """An archive member's name without its leading "./" or "/"."""
+    while name.startswith(("./", "/")):
+        name = name[1:] if name.startswith("/") else name[2:]
+    return name
 
 
 def skipped(name):
@@ -240,12 +295,8 @@ def submission_members(path):
     except (zipfile.BadZipFile, tarfile.TarError, OSError) as error:
         raise SubmissionError(f"the submission is not a readable archive: {error}") from None
     return [member for member in members
-            if not skipped(member.name.lstrip("/")) and not member.name.startswith("/")
+            if not skipped(plain_name(member.name)) and not member.name.startswith("/")
             and ".." not in PurePosixPath(member.name).parts]
-
-
-class SubmissionError(Exception):
-    """The submission cannot be graded (said to the student)."""
 
 
 def locate(members, wanted):
@@ -254,7 +305,7 @@ def locate(members, wanted):
     lie (`beta86-lab1/kernel/...`, or none); a path missing there is found
     by its file name if exactly one member has it (a flat upload of the
     files). {relative path: Member or None}."""
-    by_name = {member.name.lstrip("./"): member for member in members}
+    by_name = {plain_name(member.name): member for member in members}
     prefixes = {}
     for relative in wanted:
         for name in by_name:
@@ -339,7 +390,7 @@ def taken_files(submission, manifest):
             taken[relative] = Taken(None, f"{member.name} in your submission is over "
                                     f"{MAX_STUDENT_FILE} bytes")
         else:
-            taken[relative] = Taken(member.read(), found_as=member.name.lstrip("./"))
+            taken[relative] = Taken(member.read(), found_as=plain_name(member.name))
     return taken
 
 
@@ -453,8 +504,8 @@ def grader_command(tree, lab, ini, workers):
     tree = Path(tree)
     return [sys.executable, "-I", "-m", "pytest", *lab_test_files(tree),
             "-c", str(ini), "--rootdir", str(tree), "--confcutdir", str(tree / "grader"),
-            "-p", "no:cacheprovider", "-n", str(workers), "-q", "--tb=no", "-rN",
-            "--lab", str(lab)]
+            "-p", "no:cacheprovider", "-q", "--tb=no", "-rN", "--lab", str(lab)] + \
+        (["-n", str(workers)] if workers else ["-p", "no:xdist"])
 
 
 def grade(tree, lab, *, workers, timeout, env, work):
@@ -573,8 +624,7 @@ def grade_submission(staff, submission, work, *, jobs=2, workers=2, ports=None):
     def ended(output, tests=(), status="graded", entries=None, **extra):
         return results_of(lab, seconds=time.monotonic() - started, output=output,
                           tests=tests, leaderboard_entries=entries,
-                          extra={"status": status,
-                                 "max_score": sum(test["max_score"] for test in tests),
+                          extra={"status": status, "max_score": manifest["max_score"],
                                  **extra})
 
     try:
@@ -626,7 +676,8 @@ def classroom_result(results):
               "test_code": test.get("extra_data", {}).get("test", ""), "filename": "",
               "line_no": 0, "execution_time": ""}
              for test in results["tests"]]
-    max_score = sum(test["max_score"] for test in results["tests"])
+    max_score = results["extra_data"].get("max_score") or \
+        sum(test["max_score"] for test in results["tests"])
     if not tests:       # not graded at all
         tests = [{"name": "grade", "status": "error", "score": 0, "message": results["output"],
                   "test_code": "", "filename": "", "line_no": 0, "execution_time": ""}]
@@ -783,6 +834,9 @@ def argument_parser():
     command.add_argument("--staff-repo", default=None,
                          help="OWNER/NAME of the staff tree's repository")
     command.add_argument("--staff-ref", default="main")
+    command = commands.add_parser("points", help=argparse.SUPPRESS)
+    command.add_argument("--tree", type=Path, required=True)
+    command.add_argument("--lab", type=int, required=True)
     command = commands.add_parser("leaderboard", help=argparse.SUPPRESS)
     command.add_argument("--tree", type=Path, required=True)
     command.add_argument("--json", type=Path, required=True)
@@ -827,6 +881,8 @@ def main(argv=None):
             (lab,) = args.lab
             repo = args.staff_repo or f"OWNER/beta86-lab{lab}-staff"
             sys.stdout.write(workflow(lab, repo, args.staff_ref))
+        elif args.command == "points":
+            count_points(args.tree, args.lab)
         elif args.command == "leaderboard":
             measure_leaderboard(args.tree, args.json)
     except AutogradeError as error:
