@@ -189,9 +189,11 @@ def count_points(tree, lab):
 def lab_max_score(tree, lab):
     """The points lab's grade can give (a grade that never ran, a failed
     build, still says out of how many)."""
-    result = subprocess.run([sys.executable, "-I", "-B", str(TOOLS_DIR / "autograde.py"), "points",
-                             "--tree", str(tree), "--lab", str(lab)], cwd=str(tree),
-                            capture_output=True, text=True, env=clean_environment())
+    # -B: no bytecode written into the staff tree (it goes into the zip)
+    command = [sys.executable, "-I", "-B", str(TOOLS_DIR / "autograde.py"), "points",
+               "--tree", str(tree), "--lab", str(lab)]
+    result = subprocess.run(command, cwd=str(tree), capture_output=True, text=True,
+                            env=clean_environment())
     if result.returncode != 0:
         raise AutogradeError(f"cannot count lab {lab}'s points:\n{result.stderr}")
     return float(result.stdout.strip())
@@ -760,7 +762,9 @@ jobs:
         run: sudo PYTHON=/usr/bin/python3 bash staff/tools/install-deps.sh
       - name: Grade lab {lab}
         id: {CLASSROOM_RUNNER}
-        run: /usr/bin/python3 staff/tools/autograde.py classroom --staff staff --submission submission --work "$RUNNER_TEMP/beta86"
+        run: >-
+          /usr/bin/python3 staff/tools/autograde.py classroom
+          --staff staff --submission submission --work "$RUNNER_TEMP/beta86"
       - name: Report the points
         uses: {REPORTER}
         env:
