@@ -186,7 +186,8 @@ def cheating_tree(fresh_handout, dest):
 
 def test_student_files_come_from_the_lab_blocks_for_every_lab(tmp_path):
     """the staff tree of every lab the grader knows names, as the student's,
-    exactly the files holding that lab's LAB_SOLUTION blocks"""
+    exactly the files holding that lab's LAB_SOLUTION blocks, and builds
+    with the lab counted as done (HANDOUT_LAB of the next lab)"""
     handout = autograde.handout_module()
     labs = autograde.grader_labs()
     assert LAB in labs and len(labs) >= 6
@@ -202,6 +203,9 @@ def test_student_files_come_from_the_lab_blocks_for_every_lab(tmp_path):
         staged = (tmp_path / f"lab{lab}" / expected[0]).read_text()
         assert "LAB_SOLUTION" not in staged and f"LAB {lab}: your code here" in staged, \
             "the staff tree is the lab's handout: no solution of the lab in it"
+        makefile = (tmp_path / f"lab{lab}" / "Makefile").read_text()
+        assert f"\nHANDOUT_LAB := {lab + 1}\n" in makefile, \
+            "graded as the next lab's handout builds: with lab N done"
 
 
 def test_a_lab_grade_has_its_tests_from_every_file(tmp_path):
