@@ -529,3 +529,38 @@ def test_grade_batch_grades_a_folder_and_resumes(tmp_path, fresh_handout):
     again = grade_batch(folder, out)
     assert again.returncode == 0, again.stderr
     assert "1 grades to do, 2 already done" in again.stderr and "carol lab 1" in again.stderr
+
+
+def load_grade_batch():
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("grade_batch",
+                                                  str(ROOT / "tools" / "grade-batch"))
+    spec = importlib.util.spec_from_loader("grade_batch", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_grade_batch_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():
+    """on a terminal, one bar redrawn with the count and an ETA; without
+    one (CI), a plain line per finished grade"""
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    grade_batch = load_grade_batch()
+    shown = Terminal()
+    bar = grade_batch.Progress(2, stream=shown)
+    bar.finished("alice lab 1: 64/64")
+    bar.finished("bob lab 1: 0/64")
+    assert shown.getvalue().count("\r[") == 2 and "2/2  ETA" in shown.getvalue()
+    assert shown.getvalue().endswith("\n") and shown.getvalue().count("\n") == 1
+    plain = io.StringIO()
+    lines = grade_batch.Progress(2, stream=plain)
+    lines.finished("alice lab 1: 64/64")
+    lines.finished("bob lab 1: 0/64")
+    assert plain.getvalue().splitlines()[0].startswith("grade-batch: 1/2 alice lab 1: 64/64; ETA ")
+    assert "\r" not in plain.getvalue() and len(plain.getvalue().splitlines()) == 2
