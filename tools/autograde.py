@@ -633,12 +633,13 @@ def grade_submission(staff, submission, work, *, jobs=2, workers=2, ports=None):
     started = time.monotonic()
     manifest = read_manifest(staff)
     lab = manifest["lab"]
-    work = Path(work)
+    work, staff = Path(work).resolve(), Path(staff).resolve()
     tree = work / "tree"
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     env = clean_environment(ports)
+
     def ended(output, tests=(), status="graded", entries=None, **extra):
         return results_of(lab, seconds=time.monotonic() - started, output=output,
                           tests=tests, leaderboard_entries=entries,
