@@ -197,7 +197,8 @@ def lab_max_score(tree, lab):
                             env=clean_environment())
     if result.returncode != 0:
         raise AutogradeError(f"cannot count lab {lab}'s points:\n{result.stderr}")
-    return float(result.stdout.strip())
+    points = float(result.stdout.strip())
+    return int(points) if points == int(points) else points
 
 
 def as_done(makefile, lab):
