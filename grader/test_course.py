@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -110,11 +111,34 @@ def course_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def autograder_zip(course_dir):
-    """`make autograder LAB=1`'s output, made once."""
-    build = course_dir / "build"
+def shared_dir(tmp_path_factory):
+    """A directory all xdist workers share, and a lock for making what
+    they share in it once."""
+    return tmp_path_factory.getbasetemp().parent
+
+
+def made_once(shared_dir, name, make):
+    """Run make(path) once for all xdist workers (under a lock), unless
+    shared_dir/name is there already; returns the path."""
+    path = shared_dir / name
+    with open(shared_dir / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared_dir / f"{name}.done").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            make(path)
+            (shared_dir / f"{name}.done").write_text("")
+    return path
+
+
+def make_autograder(build):
     subprocess.run(["make", "-s", "autograder", f"LAB={LAB}", f"BUILD={build}"], cwd=ROOT,
                    check=True, capture_output=True, timeout=RUN_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def autograder_zip(shared_dir):
+    """`make autograder LAB=1`'s zip, made once."""
+    build = made_once(shared_dir, "course-build", make_autograder)
     return build / "autograder" / f"beta86-lab{LAB}-autograder.zip"
 
 
@@ -189,28 +213,41 @@ def cheating_tree(fresh_handout, dest):
 
 # ---- the staff tree and the overlay (no build) ------------------------------------
 
-def test_student_files_come_from_the_lab_blocks_for_every_lab(tmp_path):
-    """the staff tree of every lab the grader knows names, as the student's,
-    exactly the files holding that lab's LAB_SOLUTION blocks, and builds
-    with the lab counted as done (HANDOUT_LAB of the next lab)"""
+@pytest.fixture(scope="session")
+def staff_tree(autograder_zip):
+    """Lab 1's staff tree, as `make autograder` left it next to its zip."""
+    return autograder_zip.parent / f"lab{LAB}"
+
+
+def test_student_files_come_from_the_lab_blocks_for_every_lab(tmp_path, staff_tree):
+    """for every lab the grader knows, the student's files are exactly the
+    files holding that lab's LAB_SOLUTION blocks, and a staff tree builds
+    with its lab counted as done (HANDOUT_LAB of the next lab); lab 1's
+    staff tree is its handout, with the manifest"""
     handout = autograde.handout_module()
+    labs_of = {}
+    for relative in handout.tree_files(ROOT):
+        if handout.is_marked_source(relative):
+            parsed = handout.parse_marked_source((ROOT / relative).read_text(), relative)
+            for block in parsed.blocks:
+                labs_of.setdefault(block.lab, set()).add(relative)
     labs = autograde.grader_labs()
     assert LAB in labs and len(labs) >= 6
+    main_makefile = (ROOT / "Makefile").read_text()
     for lab in labs:
-        manifest = autograde.stage(lab, tmp_path / f"lab{lab}")
-        expected = sorted(
-            relative for relative in handout.tree_files(ROOT)
-            if handout.is_marked_source(relative) and any(
-                block.lab == lab for block in handout.parse_marked_source(
-                    (ROOT / relative).read_text(), relative).blocks))
-        assert manifest["student_files"] == expected != []
-        assert autograde.read_manifest(tmp_path / f"lab{lab}")["lab"] == lab
-        staged = (tmp_path / f"lab{lab}" / expected[0]).read_text()
-        assert "LAB_SOLUTION" not in staged and f"LAB {lab}: your code here" in staged, \
-            "the staff tree is the lab's handout: no solution of the lab in it"
-        makefile = (tmp_path / f"lab{lab}" / "Makefile").read_text()
-        assert f"\nHANDOUT_LAB := {lab + 1}\n" in makefile, \
+        assert handout.student_files(ROOT, lab) == sorted(labs_of[lab])
+        makefile = tmp_path / f"Makefile.lab{lab}"
+        makefile.write_text(handout.set_handout_lab(main_makefile, lab))
+        autograde.as_done(makefile, lab)
+        assert f"\nHANDOUT_LAB := {lab + 1}\n" in makefile.read_text(), \
             "graded as the next lab's handout builds: with lab N done"
+    manifest = autograde.read_manifest(staff_tree)
+    assert manifest["lab"] == LAB and manifest["student_files"] == [STUDENT_FILE]
+    assert manifest["max_score"] > 0
+    staged = (staff_tree / STUDENT_FILE).read_text()
+    assert "LAB_SOLUTION" not in staged and f"LAB {LAB}: your code here" in staged, \
+        "the staff tree is the lab's handout: no solution of the lab in it"
+    assert f"\nHANDOUT_LAB := {LAB + 1}\n" in (staff_tree / "Makefile").read_text()
 
 
 def test_a_lab_grade_has_its_tests_from_every_file(tmp_path):
@@ -229,12 +266,12 @@ def test_a_lab_grade_has_its_tests_from_every_file(tmp_path):
     assert not any(line.startswith(("grader/test_lab1_", "grader/test_lab6_")) for line in tests)
 
 
-def test_overlay_takes_only_the_student_file_from_a_cheating_tree(tmp_path, fresh_handout):
+def test_overlay_takes_only_the_student_file_from_a_cheating_tree(tmp_path, fresh_handout,
+                                                                  staff_tree):
     """the overlay keeps the staff's grader, conftest, Makefile, GDB files,
     kernel tests, user programs and tools; adds none of a submission's
     pytest.ini, conftest.py, GNUmakefile, sitecustomize.py; takes its file"""
-    staff = tmp_path / "staff"
-    autograde.stage(LAB, staff)
+    staff = staff_tree
     submission = cheating_tree(fresh_handout, tmp_path / "cheater")
     scratch = tmp_path / "scratch"
     taken = autograde.overlay(staff, submission, scratch, autograde.read_manifest(staff))
@@ -251,12 +288,11 @@ def test_overlay_takes_only_the_student_file_from_a_cheating_tree(tmp_path, fres
     assert scratch_files == staff_files
 
 
-def test_overlay_finds_the_file_nested_flat_or_not_at_all(tmp_path):
+def test_overlay_finds_the_file_nested_flat_or_not_at_all(tmp_path, staff_tree):
     """a tree inside a folder, a flat upload of the file, a missing file, a
     member named outside its archive and a symbolic link (never followed)
     are each located or refused, and said"""
-    staff = tmp_path / "staff"
-    autograde.stage(LAB, staff)
+    staff = staff_tree
     manifest = autograde.read_manifest(staff)
     cases = {"nested": ("beta86-lab1/" + STUDENT_FILE, "from your submission (as beta86-lab1/"),
              "flat": ("backtrace.c", "from your submission (as backtrace.c)"),
@@ -295,30 +331,25 @@ def test_port_ranges_are_split_between_a_grades_workers(monkeypatch):
 # ---- Gradescope: run_autograder in a temporary /autograder --------------------------------
 
 @pytest.fixture(scope="session")
-def gradescope_image(tmp_path_factory, autograder_zip):
+def gradescope_image(shared_dir, autograder_zip):
     """What Gradescope's image holds after setup.sh: the zip unpacked in
     ROOT/source, run_autograder copied to ROOT, setup.sh run once (it
     installs what is missing, then builds the staff tree). ROOT is moved
-    with BETA86_AUTOGRADER_ROOT. Made once for all xdist workers (under a
-    lock in their shared temporary directory). Returns (ROOT, setup.sh's
-    exit status and output)."""
-    shared = tmp_path_factory.getbasetemp().parent
-    root, done = shared / "course-image", shared / "course-image.setup.json"
-    with open(shared / "course-image.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(root, ignore_errors=True)
-            with zipfile.ZipFile(autograder_zip) as archive:
-                archive.extractall(root / "source")
-            for name in ("run_autograder", "setup.sh"):
-                (root / "source" / name).chmod(0o755)
-            shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-            env = dict(os.environ, BETA86_AUTOGRADER_ROOT=str(root))
-            setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root,
-                                   env=env, capture_output=True, text=True,
-                                   timeout=RUN_TIMEOUT)
-            done.write_text(json.dumps([setup.returncode, setup.stdout + setup.stderr]))
-    return root, json.loads(done.read_text())
+    with BETA86_AUTOGRADER_ROOT. Made once for all xdist workers. Returns
+    (ROOT, setup.sh's exit status and output)."""
+    def make(root):
+        with zipfile.ZipFile(autograder_zip) as archive:
+            archive.extractall(root / "source")
+        for name in ("run_autograder", "setup.sh"):
+            (root / "source" / name).chmod(0o755)
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        env = dict(os.environ, BETA86_AUTOGRADER_ROOT=str(root))
+        setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root, env=env,
+                               capture_output=True, text=True, timeout=RUN_TIMEOUT)
+        (root / "setup.json").write_text(json.dumps([setup.returncode,
+                                                     setup.stdout + setup.stderr]))
+    root = made_once(shared_dir, "course-image", make)
+    return root, json.loads((root / "setup.json").read_text())
 
 
 def gradescope_root(tmp_path, gradescope_image, submission):
@@ -340,7 +371,7 @@ def run_autograder(root):
     subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True,
                    timeout=RUN_TIMEOUT)
     results = json.loads((root / "results" / "results.json").read_text())
-    validate_results(results, root, ROOT)
+    validate_results(results, root, ROOT, tempfile.gettempdir())
     return results
 
 
@@ -493,22 +524,27 @@ def zipped(tree, path):
                 archive.write(file, file.relative_to(tree).as_posix())
 
 
-def grade_batch(folder, out):
+def grade_batch(folder, out, staff):
     return subprocess.run([PYTHON, str(ROOT / "tools" / "grade-batch"), str(folder),
-                           "--lab", str(LAB), "--out", str(out), "--jobs", "2"],
+                           "--staff", str(staff), "--out", str(out), "--jobs", "2"],
                           capture_output=True, text=True, timeout=RUN_TIMEOUT)
 
 
-def test_grade_batch_grades_a_folder_and_resumes(tmp_path, fresh_handout):
+def test_grade_batch_grades_a_folder_and_resumes(tmp_path, fresh_handout, gradescope_image):
     """grade-batch grades a tarball, a zip and a directory two at a time,
-    writes the gradebook and reports, and a re-run grades only what changed"""
+    writes the gradebook and reports, and a re-run grades only what changed
+    (with lab 1's staff tree, built: Gradescope's, shared)"""
+    image, (status, output) = gradescope_image
+    assert status == 0, output
+    staff = tmp_path / "staff"
+    shutil.copytree(image / "source", staff, symlinks=True)
     folder, out = tmp_path / "submissions", tmp_path / "grades"
     folder.mkdir()
     reference_tarball(folder / "alice.tar.gz")
     zipped(fresh_handout, folder / "bob.zip")
     shutil.copytree(fresh_handout, folder / "carol")
     (folder / "carol" / STUDENT_FILE).write_text(solved_file() + BROKEN)
-    run = grade_batch(folder, out)
+    run = grade_batch(folder, out, staff)
     assert run.returncode == 0, run.stderr
     assert "3 grades to do, 0 already done" in run.stderr
     assert run.stderr.count("ETA") == 3          # no terminal: one plain line per grade
@@ -531,7 +567,7 @@ def test_grade_batch_grades_a_folder_and_resumes(tmp_path, fresh_handout):
     assert "error:" in (out / "reports" / "carol.txt").read_text()
     # Resumed: carol's file changed, the others are skipped.
     (folder / "carol" / STUDENT_FILE).write_text(solved_file() + BROKEN + "/* again */\n")
-    again = grade_batch(folder, out)
+    again = grade_batch(folder, out, staff)
     assert again.returncode == 0, again.stderr
     assert "1 grades to do, 2 already done" in again.stderr and "carol lab 1" in again.stderr
 

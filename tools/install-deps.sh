@@ -90,7 +90,7 @@ say_missing() {   # say_missing HEADLINE
 
 if ! has apt-get; then
     say_missing "missing:"
-    echo "install-deps: this is not a Debian or Ubuntu system (no apt-get): install them" \
+    echo "install-deps: this is not a Debian system (no apt-get): install them" \
          "with your system's package manager (Debian names them: ${packages[*]})." >&2
     exit 1
 fi
