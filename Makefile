@@ -10,6 +10,11 @@
 #   make bench      instruction counts under icount, as a table and JSON
 #   make timeline   the schedule of a run (APPEND=...) as build/timeline.html
 #   make handout LAB=N DEST=DIR   a student tree for lab N
+# handout: drop-begin
+#   make autograder [LAB=N]       course staff (docs/course-staff.md): Gradescope's zip,
+#   make classroom LAB=N          GitHub Classroom's workflow,
+#   make grade-batch DIR=D        every submission in folder D graded
+# handout: drop-end
 #   make clean
 #
 # Every build output goes under build/.
@@ -247,6 +252,31 @@ docs-timeline: deps all
 	$(PYTHON) tools/timeline --kernel $(BUILD)/kernel.elf --append "$(DOCS_TIMELINE_APPEND)" \
 		--title "two spinners and a sleeper, quantum 2 ($(DOCS_TIMELINE_APPEND))" \
 		--svg docs/figures/schedtrace.svg
+
+# handout: drop-begin
+# Course staff (docs/course-staff.md), not in a student's tree. Each
+# grades with lab N's staff tree: its handout, from which only the files a
+# student writes in lab N are replaced by a submission's (tools/autograde.py).
+#   make autograder [LAB=N] [LEADERBOARD=1]   build/autograder/beta86-labN-autograder.zip
+#       (every lab the grader knows without LAB) and the staff tree labN/
+#   make classroom LAB=N [STAFF_REPO=OWNER/NAME] [STAFF_REF=REF]
+#       build/classroom/labN.yml, the Classroom workflow
+#   make grade-batch DIR=FOLDER [LAB=N] [JOBS=J]   tools/grade-batch
+autograder:
+	$(PYTHON) tools/autograde.py package --lab $(if $(LAB),$(LAB),all) --out $(BUILD)/autograder $(if $(LEADERBOARD),--leaderboard)
+
+classroom:
+	$(if $(LAB),,$(error make classroom needs LAB=N, e.g. make classroom LAB=1 STAFF_REPO=course/beta86-lab1-staff))
+	@mkdir -p $(BUILD)/classroom
+	$(PYTHON) tools/autograde.py workflow --lab $(LAB) $(if $(STAFF_REPO),--staff-repo $(STAFF_REPO)) $(if $(STAFF_REF),--staff-ref $(STAFF_REF)) > $(BUILD)/classroom/lab$(LAB).yml
+	@echo "written: $(BUILD)/classroom/lab$(LAB).yml"
+
+grade-batch:
+	$(if $(DIR),,$(error make grade-batch needs DIR=FOLDER, a folder of submissions))
+	$(PYTHON) tools/grade-batch $(DIR) $(if $(LAB),--lab $(LAB)) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: autograder classroom grade-batch
+# handout: drop-end
 
 clean:
 	rm -rf $(BUILD)

@@ -36,6 +36,7 @@ fire on a loaded machine (WALL_GUARD).
 import atexit
 import bisect
 import functools
+import itertools
 import os
 import re
 import shlex
@@ -180,8 +181,52 @@ def exit_kind(status, signal_status=None):
     return "crash"
 
 
+# BETA86_PORTS=LOW-HIGH: the TCP ports this grade may use (tools/grade-batch
+# gives each of its parallel jobs a range of its own, so that two grades
+# never pick the same port between a check and QEMU's bind).
+PORTS_VARIABLE = "BETA86_PORTS"
+_next_port = itertools.count()
+
+
+def tcp_port_is_free(port):
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def own_port_range():
+    """(first, last) of this process's ports: BETA86_PORTS's range, and in
+    it the slice of this xdist worker (gwK of N: the K-th of N slices), so
+    that the workers of one grade do not race either. None: no range."""
+    match = re.fullmatch(r"(\d+)-(\d+)", os.environ.get(PORTS_VARIABLE, ""))
+    if not match:
+        return None
+    first, last = int(match.group(1)), int(match.group(2))
+    worker = re.fullmatch(r"gw(\d+)", os.environ.get("PYTEST_XDIST_WORKER", ""))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if worker and workers > 1 and last - first + 1 >= workers:
+        size = (last - first + 1) // workers
+        first += int(worker.group(1)) % workers * size
+        last = first + size - 1
+    return first, last
+
+
 def unused_tcp_port():
-    """A TCP port that nothing listens on right now (for -gdb tcp::PORT)."""
+    """A TCP port that nothing listens on right now (for -gdb tcp::PORT):
+    one of own_port_range(), taken in turn, if BETA86_PORTS is set; else
+    one the system picks."""
+    ports = own_port_range()
+    if ports is not None:
+        first, last = ports
+        for _ in range(last - first + 1):
+            port = first + next(_next_port) % (last - first + 1)
+            if tcp_port_is_free(port):
+                return port
+        raise RuntimeError(f"no free TCP port in {PORTS_VARIABLE}={first}-{last}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

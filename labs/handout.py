@@ -719,6 +719,20 @@ def labs_with_blocks(root):
     return sorted(lab for lab in blocks if lab is not None)
 
 
+def student_files(root, lab):
+    """The files a student writes in lab's handout: every source under
+    root holding a block of that lab (sorted relative paths). The staff
+    overlay (tools/autograde.py) takes these, and only these, from a
+    submission."""
+    root, files = Path(root), []
+    for relative in tree_files(root):
+        if is_marked_source(relative):
+            parsed = parse_marked_source(read_text(root / relative), relative)
+            if any(block.lab == lab for block in parsed.blocks):
+                files.append(relative)
+    return files
+
+
 # ---- reports ---------------------------------------------------------------------------
 
 def plural(count, noun):

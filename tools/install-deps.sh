@@ -4,12 +4,14 @@
 #
 #   make; gcc that compiles and links 32-bit programs (-m32); ld, ar,
 #   objcopy, nm, addr2line; gdb with Python; qemu-system-i386; git; and
-#   $PYTHON (default python3) with the modules pytest, pexpect, xdist;
-#   a headless Chromium (the timeline picture's test, grader/test_timeline.py).
+#   $PYTHON (default python3) with the modules pytest, pexpect, xdist and
+#   yaml (the check of the Classroom workflow, tools/autograde.py); a
+#   headless Chromium (the timeline picture's test, grader/test_timeline.py).
 #
 # It checks the commands themselves, not package names, so any machine that
 # has them all passes, Debian or not. When everything is there it prints
-# nothing and exits 0. Otherwise, on Debian it runs `apt-get update` and
+# nothing and exits 0. Otherwise, on Debian or Ubuntu (Gradescope's image,
+# GitHub's runners: the package names are the same) it runs `apt-get update` and
 # `apt-get install -y` for the packages that provide what is missing, as
 # root or through `sudo -n`, and checks again. It never asks a question (CI
 # has no terminal): when it cannot install, it names what is missing, the
@@ -59,6 +61,7 @@ checks=(
     "$PYTHON module pytest|python_has pytest|python3-pytest"
     "$PYTHON module pexpect|python_has pexpect|python3-pexpect"
     "$PYTHON module xdist (pytest-xdist)|python_has xdist|python3-pytest-xdist"
+    "$PYTHON module yaml|python_has yaml|python3-yaml"
     "headless Chromium|has_headless_chromium|chromium-headless-shell"
 )
 
