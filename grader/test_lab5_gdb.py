@@ -157,7 +157,7 @@ def test_gdb_loads_user_symbols_and_stops_at_main(gdb_boot, kernel_elf, rng):
 @pytest.mark.points(5)
 def test_gdb_bt_in_a_system_call_reaches_the_user_program(gdb_boot):
     """bt in the kernel goes on through the trap frame into the user program"""
-    run, gdb = gdb_boot("")                # init starts the shell
+    run, gdb = gdb_boot("init=init")       # init starts the shell (a lab 5 tree boots kmon without it)
     gdb.command("break sys_read")
     stopped = gdb.command("continue", timeout=RUN_TIMEOUT)
     pid = gdb.integer("current_proc->pid")
@@ -184,7 +184,7 @@ def test_gdb_bt_in_a_system_call_reaches_the_user_program(gdb_boot):
 @pytest.mark.points(5)
 def test_gdb_ps_and_ctx_show_a_user_process_in_a_system_call(gdb_boot, kernel_elf):
     """ps and ctx show a sleeping process's user registers, in its own program"""
-    run, gdb = gdb_boot("")                # init starts the shell
+    run, gdb = gdb_boot("init=init")       # init starts the shell (a lab 5 tree boots kmon without it)
     gdb.command("break sys_read")
     gdb.command("continue", timeout=RUN_TIMEOUT)
     current = gdb.integer("current_proc->pid")
