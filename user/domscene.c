@@ -25,10 +25,20 @@
  *       TICKS; meanwhile the parent runs `ps`, then waits for a key
  *       (press Ctrl-P first to see the kernel's table), then kills the
  *       child and reaps it.
+ *   domscene fault KIND SEED MASK ADDR
+ *       (lab 7) this domain handles the vectors in MASK (scene_on_fault);
+ *       a faulter domain (user/domains/faulter.h) loads its registers
+ *       from SEED and raises fault KIND (a page fault writes at ADDR); the
+ *       handler turns eax into ~eax, skips the instruction and resumes.
+ *   domscene handling KIND TICKS
+ *       (lab 7) a child process creates a faulter domain and makes it
+ *       raise fault KIND; its home domain's handler sleeps TICKS there;
+ *       meanwhile the parent runs `ps` and waits for a key, as `inside`.
  * Each prints what it did, and "domscene: PART: done" at the end.
  */
 #include "ulib.h"
 #include "domains/testsrv.h"
+#include "domains/faulter.h"
 
 #define MAX_DOMAINS 8
 
@@ -158,6 +168,113 @@ static void part_inside(int argc, char **argv)
 	printf("domscene: inside: done\n");
 }
 
+/* The instruction fault KIND raised, skipped: eip moves past it. */
+static int skip_faulting_instruction(unsigned vector, uint32_t new_eax)
+{
+	struct fault_regs r;
+	int err = fault_regs(FAULT_REGS_GET, &r);
+
+	if (err < 0)
+		fail("fault_regs get", err);
+	for (int kind = 0; kind < FAULTER_KINDS; kind++)
+		if (faulter_vector[kind] == vector)
+			r.eip += faulter_skip[kind];
+	r.eax = new_eax;
+	if ((err = fault_regs(FAULT_REGS_SET, &r)) < 0)
+		fail("fault_regs set", err);
+	return FAULT_RESUME;
+}
+
+/* The handler of `fault`: where the lab 7 tools' test stops (a breakpoint
+ * on it, or on the kernel's fault_regs). */
+int scene_on_fault(unsigned vector, unsigned addr, unsigned error, int dom)
+{
+	struct fault_regs r;
+
+	fault_regs(FAULT_REGS_GET, &r);
+	printf("domscene: handler: vector %u addr 0x%x error 0x%x dom %d eip 0x%x\n",
+	       vector, addr, error, dom, r.eip);
+	return skip_faulting_instruction(vector, ~r.eax);
+}
+
+static int faulter_kind(const char *word)
+{
+	int kind = atoi(word);
+
+	if (kind < 0 || kind >= FAULTER_KINDS)
+		die("KIND must be 0..%d", FAULTER_KINDS - 1);
+	return kind;
+}
+
+static void part_fault(int argc, char **argv)
+{
+	if (argc < 4)
+		die("usage: domscene fault KIND SEED MASK ADDR");
+	int kind = faulter_kind(argv[0]);
+	uint32_t seed = (uint32_t)atoi(argv[1]), mask = (uint32_t)atoi(argv[2]), addr = (uint32_t)atoi(argv[3]);
+	int err = fault_handler_set(scene_on_fault, mask), fcap = dom_create("faulter", 0);
+
+	if (err < 0)
+		fail("fault_handler_set", err);
+	if (fcap < 0)
+		fail("dom_create faulter", fcap);
+	uint64_t r = dom_call(fcap, FAULTER_RAISE, (uint32_t)kind, seed, addr);
+	printf("domscene: fault: eax 0x%x, changed 0x%x\n", dom_r0(r), dom_r1(r));
+	printf("domscene: fault: done\n");
+}
+
+static unsigned handling_ticks;
+
+static int sleepy_on_fault(unsigned vector, unsigned addr, unsigned error, int dom)
+{
+	sleep(handling_ticks);
+	return skip_faulting_instruction(vector, 0);
+}
+
+static void part_handling(int argc, char **argv)
+{
+	int kind = faulter_kind(argc > 0 ? argv[0] : "1"), status, ready[2];
+	char key;
+
+	handling_ticks = argc > 1 ? (unsigned)atoi(argv[1]) : 1000;
+	if (pipe(ready) < 0)
+		die("pipe");
+	int child = fork();
+	if (child < 0)
+		fail("fork", child);
+	if (child == 0) {               /* the faulter is this process's, so its fault comes here */
+		int fcap = dom_create("faulter", 0), err;
+		struct cap_info info;
+
+		if (fcap < 0)
+			fail("dom_create faulter", fcap);
+		if ((err = fault_handler_set(sleepy_on_fault, FAULT_VECTOR_BIT(faulter_vector[kind]))) < 0)
+			fail("fault_handler_set", err);
+		cap_info(fcap, &info);
+		write(ready[1], &info.object, sizeof(info.object));
+		dom_call(fcap, FAULTER_RAISE, (uint32_t)kind, 1, 0);
+		exit(0);
+	}
+	int faulter;
+	if (read(ready[0], &faulter, sizeof(faulter)) != sizeof(faulter))
+		die("the child said nothing");
+	sleep(2);                       /* the child's handler sleeps now */
+	printf("domscene: child pid %d handles a fault of domain %d (faulter)\n", child, faulter);
+	int ps_pid = fork();
+	if (ps_pid == 0) {
+		char *ps_argv[] = { "ps", 0 };
+		fail("exec ps", exec("ps", ps_argv));
+	}
+	while (wait(&status) != ps_pid)
+		;
+	printf("domscene: press Ctrl-P, then a key\n");
+	read(STDIN_FILENO, &key, 1);
+	kill(child);
+	while (wait(&status) != child)
+		;
+	printf("domscene: handling: done\n");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -168,11 +285,14 @@ int main(int argc, char **argv)
 		{ "nest", part_nest },
 		{ "unwind", part_unwind },
 		{ "inside", part_inside },
+		{ "fault", part_fault },
+		{ "handling", part_handling },
 	};
 	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
 			parts[i].run(argc - 2, argv + 2);
 			return 0;
 		}
-	die("usage: domscene grants N KILL SRC:RIGHTS:BADGE... | nest N TAG | unwind SLOT ADDR VALUE | inside TICKS");
+	die("usage: domscene grants N KILL SRC:RIGHTS:BADGE... | nest N TAG | unwind SLOT ADDR VALUE | inside TICKS | "
+	    "fault KIND SEED MASK ADDR | handling KIND TICKS");
 }
