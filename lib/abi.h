@@ -84,6 +84,9 @@ struct procinfo {
 	int domain;
 	int depth;
 	char domain_name[PROC_NAME_MAX];    /* DOM_NAME_MAX, below */
+	/* 1 while the thread runs a fault handler (lab 7): its top frame is
+	 * a fault frame, and domain is the handler's. */
+	int in_handler;
 };
 #define PS_NO_DOMAIN (-1)
 #endif

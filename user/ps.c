@@ -8,12 +8,17 @@
  * Columns are separated by one space (easy to split). PAGES is the user
  * memory of the process's home domain; DOMAIN and DOMNAME are the domain
  * its thread runs in now (its home, or the one it called into) and DEPTH
- * how many domain calls deep it is. Kernel threads are listed too, with 0
- * pages of user memory and "-" for the domain columns.
+ * how many levels deep its invocation stack is (calls and fault handlers,
+ * lab 7). A thread that runs a fault handler has "h:" before DOMNAME:
+ *     6 1 sleeping domscene 5 3 h:domscene 2
+ * (domain 3 handles a fault that happened one level below). Kernel
+ * threads are listed too, with 0 pages of user memory and "-" for the
+ * domain columns.
  */
 #include "ulib.h"
 
 #define MAX_PROCS 64            /* rows asked for */
+#define HANDLER_MARK "h:"       /* before DOMNAME: the thread runs a fault handler there */
 
 static struct procinfo table[MAX_PROCS];
 
@@ -55,7 +60,8 @@ int main(int argc, char *argv[])
 		if (p->domain == PS_NO_DOMAIN)
 			printf("- - -\n");
 		else
-			printf("%d %s %d\n", p->domain, p->domain_name, p->depth);
+			printf("%d %s%s %d\n", p->domain, p->in_handler ? HANDLER_MARK : "",
+			       p->domain_name, p->depth);
 	}
 	return 0;
 }

@@ -8,6 +8,12 @@
  * runs in (lab 6), and for a thread inside domain calls its whole
  * invocation stack, home first:
  *     in domain 3 (domtests), call depth 2: 3 (domtests) > 5 (testsrv) > 6 (testsrv)
+ * A level that runs a fault handler (lab 7) is marked "h:" in the chain,
+ * and a thread whose top level is one says what it handles: the vector
+ * and the domain that faulted, the level below:
+ *     in domain 3 (pager), handling vector 14 from domain 5 (child), call depth 2: 3 (pager) > 5 (child) > h:3 (pager)
+ * ("call depth" counts every level above home, calls and handlers, as
+ * INV_MAX_CALLS does.)
  */
 #include "uproc/procdump.h"
 #include "uproc/usym.h"
@@ -95,6 +101,16 @@ static void proc_dump_frame_domain(const struct inv_frame *f)
 	printf("%d (%s)%s", dom_id(f->dom), f->dom->name, dom_frame_dead(f) ? " dead" : "");
 }
 
+/* ", handling vector 14 from domain 5 (child)": what the handler at p's
+ * top level handles, from the faulting level's trap frame below it. */
+static void proc_dump_handling(const struct proc *p)
+{
+	const struct trapframe *faulting = dom_level_frame(p, p->inv_top - 1);
+
+	printf(", handling vector %u from domain ", faulting->vector);
+	proc_dump_frame_domain(&p->inv[p->inv_top - 1]);
+}
+
 /* The line under a user process: which domain it is in (see the top). */
 static void proc_dump_domain(const struct proc *p)
 {
@@ -102,11 +118,12 @@ static void proc_dump_domain(const struct proc *p)
 		return;                 /* exited, or still being made */
 	printf("%*s in domain ", PROC_DUMP_WHERE_COLUMN - 1, "");
 	proc_dump_frame_domain(&p->inv[p->inv_top]);
+	if (p->inv[p->inv_top].kind == INV_FAULT)
+		proc_dump_handling(p);
 	if (dom_in_call(p)) {
 		printf(", call depth %d: ", p->inv_top);
 		for (int level = 0; level <= p->inv_top; level++) {
-			if (level)
-				printf(" > ");
+			printf("%s%s", level ? " > " : "", p->inv[level].kind == INV_FAULT ? "h:" : "");
 			proc_dump_frame_domain(&p->inv[level]);
 		}
 	}
