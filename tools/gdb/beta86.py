@@ -12,9 +12,11 @@ GDB's embedded Python. It adds:
   usym [PROG]   which user program's symbols are loaded; load PROG's
   domains [ID]  the domain table (lab 6): each domain and its capabilities
   invstack [PID]  a thread's invocation stack: each level's domain, kind,
-                and where each caller returns to
+                and where each caller returns to; for a fault handler's
+                level (lab 7) the fault and the faulting registers
   nextdomain    run to the next domain crossing (a call, a return, an
-                unwind) and stop in the domain entered
+                unwind; lab 7: a fault delivered to a handler, a resume,
+                a pass) and stop in the domain entered
   trace [N]     the scheduling trace's last N records (kernel/proc/trace.h;
                 boot with trace=1), in the kernel's dump format
   schedule [N]  the last N runs of the scheduling trace as ASCII lanes
@@ -100,7 +102,9 @@ SWITCH_FUNCTION = "sched_switch_to"
 LIVE_REGISTERS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
                   "eip", "eflags", "cs", "ss", "ds", "es", "fs", "gs")
 EFLAGS_BITS = ((0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"),
-               (8, "TF"), (9, "IF"), (10, "DF"), (11, "OF"))
+               (8, "TF"), (9, "IF"), (10, "DF"), (11, "OF"), (14, "NT"), (16, "RF"),
+               (17, "VM"), (18, "AC"))
+EFLAGS_IOPL_SHIFT = 12             # two bits: the I/O privilege level
 
 # User space (kernel/mm/layout.h, lib/abi.h): every process's own pages.
 USER_BASE = 0x40000000
@@ -508,6 +512,11 @@ CAP_EMPTY = 0
 CAP_RIGHT_LETTERS = ((0x1, "c"), (0x2, "g"), (0x4, "v"), (0x8, "m"))  # call grant give manage
 DOM_STATE_PREFIX = "DOM_"       # DOM_LIVE -> "live"
 INV_KIND_PREFIX = "INV_"        # INV_CALL -> "call"
+HANDLER_MARK = "h:"             # proc_dump's mark of a fault handler's level (lab 7)
+# The vectors a handler may take (abi.h's FAULT_VECTORS_HANDLED), by
+# their manuals' mnemonics, for `domains` and `invstack`.
+VECTOR_MNEMONICS = {0: "#DE", 1: "#DB", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 11: "#NP",
+                    12: "#SS", 13: "#GP", 14: "#PF", 16: "#MF", 17: "#AC", 19: "#XM"}
 
 
 def has_domains():
@@ -596,6 +605,16 @@ class Domain:
     def entry(self):
         return int(self.value["entry"])
 
+    @property
+    def handler(self):
+        """(eip, mask) of its fault handler (lab 7), or None: none set, or
+        a kernel from before lab 7."""
+        try:
+            mask = int(self.value["handler_mask"])
+        except gdb.error:
+            return None
+        return (int(self.value["handler_eip"]), mask) if mask else None
+
     def program(self):
         """The user program whose code it runs (build/user/NAME.elf)."""
         address = int(self.value["program"])
@@ -622,7 +641,18 @@ class Domain:
             words.append("home of pid %d" % self.home_of_pid)
         if self.entry:
             words.append("entry %s" % function_offset(self.entry, self.program()))
+        if self.handler:
+            eip, mask = self.handler
+            words.append("handler %s for %s" % (function_offset(eip, self.program()),
+                                                mask_words(mask)))
         return ", ".join(words)
+
+
+def mask_words(mask):
+    """"mask 0x4041 (#DE #UD #PF)": a trap mask and its vectors by name."""
+    names = [VECTOR_MNEMONICS.get(vector, "vector %d" % vector)
+             for vector in range(32) if mask >> vector & 1]
+    return "mask %#x (%s)" % (mask, " ".join(names))
 
 
 def used_domains():
@@ -718,10 +748,24 @@ class InvFrame:
 
     def caller_frame(self):
         """The trap frame the caller (level - 1) waits in, as dom_level_frame
-        finds it: one struct trapframe per level below kstack_end."""
+        finds it: one struct trapframe per level below kstack_end. For a
+        fault handler's level it holds the faulting registers."""
         tf_type = trapframe_type()
         address = int(self.proc.value["kstack_end"]) - self.level * tf_type.sizeof
         return address, gdb.Value(address).cast(tf_type.pointer()).dereference()
+
+    @property
+    def is_fault(self):
+        return self.kind == "fault"
+
+    @property
+    def fault_addr(self):
+        """INV_FAULT: the faulting address it handles (CR2; 0 but for #PF)."""
+        return int(self.value["fault_addr"])
+
+    def fault_vector(self):
+        """INV_FAULT: the vector it handles, from the faulting frame."""
+        return int(self.caller_frame()[1]["vector"])
 
 
 def inv_frames(proc):
@@ -739,14 +783,21 @@ def inv_frames(proc):
 def domain_words(proc):
     """"in domain 3 (sh)", or for a thread inside calls
     "in domain 6 (testsrv), call depth 2: 3 (sh) > 5 (testsrv) > 6 (testsrv)",
-    as the kernel's proc_dump says it; "" for a thread in no domain."""
+    and for one in a fault handler (lab 7)
+    "in domain 3 (pager), handling vector 14 from domain 5 (child), call
+    depth 2: 3 (pager) > 5 (child) > h:3 (pager)", as the kernel's
+    proc_dump says it; "" for a thread in no domain."""
     frames = inv_frames(proc)
     if not frames:
         return ""
-    words = "in domain " + frames[-1].label()
+    top = frames[-1]
+    words = "in domain " + top.label()
+    if top.is_fault:
+        words += ", handling vector %d from domain %s" % (top.fault_vector(),
+                                                           frames[-2].label())
     if len(frames) > 1:
-        words += ", call depth %d: %s" % (len(frames) - 1,
-                                          " > ".join(frame.label() for frame in frames))
+        words += ", call depth %d: %s" % (len(frames) - 1, " > ".join(
+            (HANDLER_MARK if frame.is_fault else "") + frame.label() for frame in frames))
     return words
 
 
@@ -1145,7 +1196,10 @@ def backtrace_lines(context, first_level=0):
 
 
 def eflags_text(value):
-    return "[ %s ]" % " ".join(name for bit, name in EFLAGS_BITS if value >> bit & 1)
+    names = [name for bit, name in EFLAGS_BITS if value >> bit & 1]
+    if value >> EFLAGS_IOPL_SHIFT & 3:
+        names.append("IOPL=%d" % (value >> EFLAGS_IOPL_SHIFT & 3))
+    return "[ %s ]" % " ".join(names)
 
 
 # ---- bt through trap frames ----------------------------------------------------
@@ -2360,12 +2414,22 @@ One line per frame, home first:
   #0 domain 3 (sh) home
   #1 domain 5 (testsrv) call, from domain 3 (sh) at dom_call+0x12 < main+0x40
 the level, the domain entered, and the kind (home; call: entered by
-dom_call; fault: lab 7), "dead" if that domain has died since (the thread
-unwinds from it on its way back to user mode). For a call, where the caller
-returns to: the eip in its trap frame, which dom_return resumes, and the
-caller's callers, named in the caller domain's program and read through its
-page directory. The caller's frame is the struct trapframe at
-kstack_end - level * sizeof(struct trapframe) (dom.h's dom_level_frame).
+dom_call; fault: a fault handler, lab 7), "dead" if that domain has died
+since (the thread unwinds from it on its way back to user mode). For a
+call, where the caller returns to: the eip in its trap frame, which
+dom_return resumes, and the caller's callers, named in the caller domain's
+program and read through its page directory. The caller's frame is the
+struct trapframe at kstack_end - level * sizeof(struct trapframe) (dom.h's
+dom_level_frame).
+
+A fault handler's level (lab 7) says where the fault happened the same
+way, then, indented, the fault and the faulting registers, which that
+frame holds (what fault_regs reads and writes, and FAULT_RESUME resumes):
+  #2 domain 3 (pager) fault, from domain 5 (child) at main+0x1c
+       page fault (#PF, vector 14), error 0x6, address 0x50000010
+       eax 0x00000001  ecx 0x50000010  edx 0x00000000  ebx 0x00000002
+       esp 0xbfffef80  ebp 0xbfffef98  esi 0x00000000  edi 0x00000000
+       eip 0x4000001c (main+0x1c)  eflags 0x00000246 [ PF ZF IF ]
 The last line says where the thread is in the top domain now."""
 
     def __init__(self):
@@ -2380,17 +2444,52 @@ The last line says where the thread is in the top domain now."""
         if not frames:
             raise gdb.GdbError("invstack: %s is in no domain (%s)" % (
                 proc.label(), "a kernel thread" if not proc.is_user else "it exited"))
-        print("%s: %d call%s deep, in domain %s" % (
-            proc.label(), len(frames) - 1, "" if len(frames) == 2 else "s", frames[-1].label()))
+        print("%s: %s, in domain %s" % (proc.label(), depth_words(frames), frames[-1].label()))
         for frame in frames:
             line = "#%d domain %s %s" % (frame.level, frame.label(), frame.kind)
             if frame.level > 0:
                 line += ", from domain %s at %s" % (frames[frame.level - 1].label(),
                                                     caller_where(frame, frames[frame.level - 1]))
             print(line)
+            if frame.is_fault:
+                for words in fault_lines(frame, frames[frame.level - 1]):
+                    print(FAULT_INDENT + words)
         user = user_context(proc)
         print("now: %s" % ("user %s: %s" % (user.program.name, ps_chain(user)) if user
                            else "(no user registers)"))
+
+
+FAULT_INDENT = " " * 7
+REGISTER_ROWS = (("eax", "ecx", "edx", "ebx"), ("esp", "ebp", "esi", "edi"))
+
+
+def depth_words(frames):
+    """"2 calls deep", or with fault handlers on the stack (lab 7)
+    "3 levels deep (2 calls, 1 fault handler)"."""
+    faults = sum(1 for frame in frames if frame.is_fault)
+    levels = len(frames) - 1
+    if not faults:
+        return "%d call%s deep" % (levels, "" if levels == 1 else "s")
+    calls = levels - faults
+    return "%d level%s deep (%d call%s, %d fault handler%s)" % (
+        levels, "" if levels == 1 else "s", calls, "" if calls == 1 else "s",
+        faults, "" if faults == 1 else "s")
+
+
+def fault_lines(frame, faulting):
+    """The fault a handler's level handles and the faulting registers,
+    from the faulting level's trap frame, its eip named in the faulting
+    domain's program."""
+    _, tf = frame.caller_frame()
+    vector, error = int(tf["vector"]), int(tf["error"])
+    lines = ["%s (%s, vector %d), error %#x, address %#010x" % (
+        vector_words(vector), VECTOR_MNEMONICS.get(vector, "?"), vector, error, frame.fault_addr)]
+    for row in REGISTER_ROWS:
+        lines.append("  ".join("%s %#010x" % (name, int(tf[name]) & 0xffffffff) for name in row))
+    eip, eflags = int(tf["eip"]), int(tf["eflags"])
+    lines.append("eip %#010x (%s)  eflags %#010x %s" % (
+        eip, function_offset(eip, faulting.domain.program()), eflags, eflags_text(eflags)))
+    return lines
 
 
 def caller_where(frame, caller):
@@ -2420,10 +2519,23 @@ after its int $49) and stops there, with that domain's program's symbols
 loaded; after an unwind that is where the caller's dom_call returns
 -E_DEAD. A call that is refused (a bad cap, too deep, ...) crosses
 nothing: it says so in a line, naming the slot and the error, and waits
-on. Your own breakpoints are disabled while
-it runs; Ctrl-C stops the wait."""
+on.
 
-    HANDLERS = ("dom_call", "dom_return", "dom_unwind")
+Lab 7's crossings too: a fault delivered to a handler (dom_fault_deliver),
+and fault_resume (dom_fault_resume) resuming the faulting domain or
+passing the fault to the next handler:
+  pid P (NAME): fault from domain 5 (child) to domain 3 (pager), depth 1 -> 2: page fault (#PF)
+  pid P (NAME): resume from domain 3 (pager) to domain 5 (child), depth 2 -> 1
+  pid P (NAME): pass from domain 4 (mid) to domain 3 (pager), depth 2 -> 2
+stopping at the handler's first instruction, or at the instruction the
+faulting domain runs again (or the eip the handler gave it). A fault no
+handler takes, a handler's kill, a fault loop and a refused fault_resume
+cross nothing then: a line says which, and it waits on (the death that
+follows may unwind another thread). Your own breakpoints are disabled
+while it runs; Ctrl-C stops the wait."""
+
+    LAB6_HANDLERS = ("dom_call", "dom_return", "dom_unwind")
+    FAULT_HANDLERS = ("dom_fault_deliver", "dom_fault_resume")   # lab 7
 
     def __init__(self):
         super().__init__("nextdomain", gdb.COMMAND_USER)
@@ -2447,11 +2559,20 @@ it runs; Ctrl-C stops the wait."""
         DISPLAYS.make_waiting(show=False)
         show_displays()
 
+    def handlers(self):
+        """The kernel functions that move threads between levels: lab 6's,
+        and lab 7's where the kernel has them."""
+        elf = elf_file(kernel_elf_path())
+        return self.LAB6_HANDLERS + tuple(
+            name for name in self.FAULT_HANDLERS
+            if elf is not None and elf.address_of(name) is not None)
+
     def run_to_crossing(self):
         """Continue until a handler moves a thread to another level of its
         invocation stack; the Crossing."""
+        handlers = self.handlers()
         entries = [StopOnceBreakpoint("*%#x" % kernel_function(handler))
-                   for handler in self.HANDLERS]
+                   for handler in handlers]
         with InternalBreakpoints(*entries):
             while True:
                 hit = continue_until(entries, "reaching the next domain crossing", "nextdomain")
@@ -2460,7 +2581,7 @@ it runs; Ctrl-C stops the wait."""
                 # on (dom_leave), so the scheduler may run anyone meanwhile.
                 # Only this thread's handler counts until it returns.
                 with BreakpointsDisabled(entries):
-                    crossing = self.follow_handler(self.HANDLERS[entries.index(hit)])
+                    crossing = self.follow_handler(handlers[entries.index(hit)])
                 if crossing is not None:
                     return crossing
 
@@ -2472,6 +2593,8 @@ it runs; Ctrl-C stops the wait."""
         frame = gdb.selected_frame()
         esp = int(frame.read_register("esp"))
         return_address = KERNEL_MEMORY.word(esp)
+        if handler in self.FAULT_HANDLERS:
+            return self.follow_fault_handler(handler, proc, frames, esp)
         tf_argument = KERNEL_MEMORY.word(esp + 8) if handler == "dom_unwind" else None
         what = handler
         if handler == "dom_call":       # dom_call(tf): the slot called is tf->ecx
@@ -2498,6 +2621,54 @@ it runs; Ctrl-C stops the wait."""
             proc.label(), kind, frames[-1].label(), after[-1].label(),
             len(frames) - 1, len(after) - 1)
         return Crossing(address, eip, words)
+
+
+    def follow_fault_handler(self, handler, proc, frames, esp):
+        """follow_handler for lab 7's dom_fault_deliver(tf) and
+        dom_fault_resume(action, tf), which return a struct fault_outcome:
+        through a hidden pointer, the first word of the arguments (cdecl)."""
+        return_address, outcome_address = KERNEL_MEMORY.word(esp), KERNEL_MEMORY.word(esp + 4)
+        faulting_tf = KERNEL_MEMORY.word(esp + 8) if handler == "dom_fault_deliver" else None
+        action = KERNEL_MEMORY.word(esp + 8) if handler == "dom_fault_resume" else None
+        address = proc.address
+        back = StopOnceBreakpoint("*%#x" % return_address,
+                                  lambda: current_proc_address() == address)
+        with InternalBreakpoints(back):
+            continue_until([back], "%s returned" % handler, "nextdomain")
+        outcome = gdb.Value(outcome_address).cast(
+            gdb.lookup_type("struct fault_outcome").pointer()).dereference()
+        verdict = enum_names(outcome["verdict"]).get(int(outcome["verdict"]), "?")
+        resumed = outcome["frame"]
+        after = inv_frames(proc_at(address))
+        if faulting_tf is not None:
+            vector = int(gdb.Value(faulting_tf).cast(trapframe_type().pointer())["vector"])
+        else:
+            vector = int(frames[-1].caller_frame()[1]["vector"]) if frames[-1].is_fault else None
+        fault = "%s (%s)" % (vector_words(vector), VECTOR_MNEMONICS.get(vector, "?")) \
+            if vector is not None else "no fault"
+        if verdict not in ("FAULT_DELIVERED", "FAULT_RESUMED"):
+            print("beta86: %s: %s in domain %s: %s" % (
+                proc.label(), fault if handler == "dom_fault_deliver"
+                else "fault_resume(%s)" % error_words(action),
+                frames[-1].label(), FAULT_VERDICT_WORDS.get(verdict, verdict)))
+            return None
+        if handler == "dom_fault_deliver":
+            kind, tail = "fault", ": " + fault
+        else:
+            kind, tail = ("pass" if verdict == "FAULT_DELIVERED" else "resume"), ""
+        words = "%s: %s from domain %s to domain %s, depth %d -> %d%s" % (
+            proc.label(), kind, frames[-1].label(), after[-1].label(),
+            len(frames) - 1, len(after) - 1, tail)
+        return Crossing(address, int(resumed["eip"]), words)
+
+
+# What nextdomain says of a fault or fault_resume that crosses nothing.
+FAULT_VERDICT_WORDS = {
+    "FAULT_UNHANDLED": "no handler takes it (the faulting domain dies)",
+    "FAULT_KILLED": "its handler said kill (the faulting domain dies)",
+    "FAULT_LOOPING": "a fault loop (the handler's domain dies)",
+    "FAULT_REFUSED": "refused: not in a handler, or an unknown action",
+}
 
 
 def kernel_function(name):
