@@ -45,8 +45,22 @@
  * and an -E_xxx otherwise, and int $50 at home (-E_INVAL); both must give
  * back every register but eax and edx. Without -d (lab 5's test) the
  * domain calls are left out: lab 6's handout stubs them.
+ *
+ * With -f (`fuzz -f SEED COUNT ...`, lab 7's test) a round is COUNT
+ * fault episodes instead, each in a process of its own (see "lab 7:
+ * faults" below): random handlers (ours or raw eips inside and outside
+ * user space, random masks with invalid bits), faults raised at home and
+ * in faulter domains (user/domains/faulter.h) with registers from the
+ * seed, and in the handler fault_regs with random edits and bad pointers
+ * and fault_resume with random actions, invalid ones too. Every answer
+ * must be the one the ABI gives, a resumed site must have been through a
+ * handler and find eflags sanitised, and an episode must end in exit 0
+ * or a kill by a fault it raised (the kernel's one line). The round's
+ * line is the same `fuzz: seed=S calls=N checksum=...` (N episodes),
+ * then `fuzz: seed=S faults: episodes=N killed=K raised=R delivered=D`.
  */
 #include "ulib.h"
+#include "domains/faultsites.h"
 
 #define PROGRESS_EVERY 100000  /* calls between progress lines: the grader sees it is alive */
 
@@ -63,6 +77,7 @@
 #define GATE_RETURN   (SYSCALL_MAX + 2)
 
 static int domains;             /* -d: domain and capability calls too */
+static int faults;              /* -f: fault episodes instead of calls */
 
 static uint32_t rng;
 
@@ -601,6 +616,380 @@ done:
 	fold(kind == FOLD_ERROR && r >= 0 ? 0 : (uint32_t)r);
 }
 
+/* ---- lab 7: faults (-f) ---- */
+
+/*
+ * A fault round is a series of episodes, each in a process of its own,
+ * since a fault may rightly end its process. An episode registers
+ * handlers (ours, or raw eips, with random masks, invalid bits too), makes
+ * faulter domains with handlers of their own (faulter.h's policies),
+ * raises faults at home and in them with registers from the seed, and in
+ * our handler reads and writes the faulting registers with random edits
+ * and bad pointers and ends with a random action. What it may not do, so
+ * that an episode always ends: resume at an eip that could run code other
+ * than the faulting site's (only the site itself, a skip past its
+ * instruction, or unmapped user space, where the fetch faults again), or
+ * write through a pointer into its own live memory. Its handler kills
+ * after EPISODE_DELIVERIES deliveries.
+ */
+#define EPISODE_FAULTS     40     /* faults one episode raises at most */
+#define EPISODE_DELIVERIES 96     /* deliveries our handler takes, then it kills */
+#define EPISODE_FAULTERS   2      /* faulter domains one episode creates at most */
+#define FUZZ_EDITS         4      /* fault_regs and bad calls per delivery, at most */
+#define EFLAGS_TF   0x100u
+#define EFLAGS_IF   0x200u
+#define EFLAGS_IOPL 0x3000u
+#define EFLAGS_NT   0x4000u
+#define EFLAGS_VM   0x20000u
+#define EFLAGS_AC   0x40000u
+#define EFLAGS_KERNELS (EFLAGS_TF | EFLAGS_IOPL | EFLAGS_NT | EFLAGS_VM | EFLAGS_AC)
+#define RAISED_VECTORS (FAULT_VECTOR_BIT(0) | FAULT_VECTOR_BIT(3) | FAULT_VECTOR_BIT(4) | \
+			FAULT_VECTOR_BIT(6) | FAULT_VECTOR_BIT(13) | FAULT_VECTOR_BIT(14))
+#define UNMAPPED_USER 0x90000000u  /* nothing of ours or faulter's is mapped from here ... */
+#define UNMAPPED_SPAN 0x01000000u  /* ... for this long */
+
+/* What an episode tells its round through a pipe, if it lives to. */
+struct episode_tally {
+	uint32_t checksum, raised, delivered, failures;
+};
+
+static struct episode_tally tally;
+static uint32_t sane_eip;               /* where the fault being handled may resume */
+static int fcap = -1, faulters_made;
+static uint32_t faulter_mask;           /* its own handler's, if set */
+static int faulter_policy;
+
+/* A trap mask: mostly valid ones, also invalid bits (#NM, #DF, NMI, 31). */
+static uint32_t any_mask(void)
+{
+	switch (below(6)) {
+	case 0: return 0;
+	case 1: return rnd();
+	case 2: return FAULT_VECTOR_BIT(below(32));
+	case 3: return FAULT_VECTORS_HANDLED;
+	default: return rnd() & FAULT_VECTORS_HANDLED;
+	}
+}
+
+/* An eip no code of ours runs at: refused (the kernel, null, above user
+ * space) or unmapped user space (accepted: the fetch faults). */
+static uint32_t stray_eip(void)
+{
+	switch (below(5)) {
+	case 0: return 0x00100000u + below(0x10000);
+	case 1: return below(PAGE);
+	case 2: return UABI_USER_TOP + below(0x1000000);
+	case 3: return 0xffffffffu - below(16);
+	default: return UNMAPPED_USER + (below(UNMAPPED_SPAN) & ~3u);
+	}
+}
+
+static int user_address(uint32_t a)
+{
+	return a >= UABI_USER_BASE && a < UABI_USER_TOP;
+}
+
+/* dom_set_handler's answer for (eip, mask). */
+static int set_handler_answer(uint32_t eip, uint32_t mask)
+{
+	if (mask & ~FAULT_VECTORS_HANDLED)
+		return -E_INVAL;
+	return mask && !user_address(eip) ? -E_FAULT : 0;
+}
+
+/* A page fault's address that no write of the site may hit: nothing
+ * mapped writable of the faulting domain's (at home, or in faulter, whose
+ * stacks lie elsewhere: only home's guard page is known). */
+static uint32_t fault_address(int at_home)
+{
+	switch (below(6)) {
+	case 0: return below(PAGE);                         /* null */
+	case 1: return 0x00100000u + below(0x100000);       /* the kernel */
+	case 2: return UABI_USER_BASE + below(256);         /* read-only text, both */
+	case 3:
+		if (at_home)                                /* the stack's guard page */
+			return UABI_USER_TOP - (UABI_STACK_PAGES + 1) * PAGE + below(PAGE);
+		return UABI_USER_TOP + below(PAGE);
+	case 4: return UABI_USER_TOP + below(PAGE);
+	default: return UNMAPPED_USER + below(UNMAPPED_SPAN);
+	}
+}
+
+static uint32_t skip_of(unsigned vector)
+{
+	for (int kind = 0; kind < FAULTER_KINDS; kind++)
+		if (faulter_vector[kind] == vector)
+			return faulter_skip[kind];
+	return 0;
+}
+
+/* A pointer fault_regs cannot use: null, the kernel, unmapped, the guard
+ * page, straddling the end of user space. */
+static uint32_t bad_regs_pointer(void)
+{
+	switch (below(5)) {
+	case 0: return below(PAGE);
+	case 1: return 0x00100000u + below(64);
+	case 2: return UNMAPPED_USER + below(PAGE);
+	case 3: return UABI_USER_TOP - (UABI_STACK_PAGES + 1) * PAGE + below(PAGE - 64);
+	default: return UABI_USER_TOP - 8;
+	}
+}
+
+/* Registers a handler may resume with, and whether SET must take them:
+ * eip the site's own or stray, esp the faulting one or a bad one,
+ * everything else random (eflags is masked, not refused). */
+static int edit_regs(struct fault_regs *r)
+{
+	int accepted = 1;
+
+	r->eax = rnd(), r->ecx = rnd(), r->edx = rnd(), r->ebx = rnd();
+	r->esi = rnd(), r->edi = rnd(), r->ebp = rnd(), r->eflags = rnd();
+	switch (below(4)) {
+	case 0: r->eip = sane_eip; break;
+	case 1: break;                          /* the faulting eip: the fault again */
+	default:
+		r->eip = stray_eip();
+		accepted = user_address(r->eip);
+	}
+	switch (below(4)) {
+	case 0: r->esp = 0x00100000u + below(0x100000); accepted = 0; break;
+	case 1: r->esp = UNMAPPED_USER + below(UNMAPPED_SPAN); accepted = 0; break;
+	case 2: r->esp = below(2) ? 0 : UABI_USER_TOP + 4 + 4 * below(16); accepted = 0; break;
+	default: break;                         /* its own: valid */
+	}
+	return accepted;
+}
+
+/* One random fault_regs or bad call from our handler; failures noted. */
+static void handler_meddle(unsigned vector, unsigned addr, unsigned error, int dom)
+{
+	struct fault_regs r;
+	int e;
+
+	switch (below(6)) {
+	case 0:
+		if ((e = fault_regs(FAULT_REGS_GET, (struct fault_regs *)bad_regs_pointer())) != -E_FAULT)
+			note_failure("fault_regs(GET, a bad pointer) returned %d", e);
+		break;
+	case 1:
+		if ((e = fault_regs(FAULT_REGS_SET, (struct fault_regs *)bad_regs_pointer())) != -E_FAULT)
+			note_failure("fault_regs(SET, a bad pointer) returned %d", e);
+		break;
+	case 2:
+		if ((e = fault_regs((int)(rnd() | 2), &r)) != -E_INVAL)
+			note_failure("fault_regs with an unknown op returned %d", e);
+		break;
+	case 3:
+		if ((e = fault_resume(below(2) ? FAULT_KILL + 1 + (int)below(8) : (int)rnd() | 0x100)) != -E_INVAL)
+			note_failure("fault_resume with an unknown action returned %d", e);
+		break;
+	default:
+		if ((e = fault_regs(FAULT_REGS_GET, &r)) < 0) {
+			note_failure("fault_regs(GET) in a handler returned %d", e);
+			break;
+		}
+		if (r.vector != vector || r.addr != addr || r.error != error || r.dom != dom)
+			note_failure("fault_regs(GET) says vector %u addr 0x%x error 0x%x dom %d, the "
+				     "handler was entered with %u 0x%x 0x%x %d", r.vector, r.addr, r.error,
+				     r.dom, vector, addr, error, dom);
+		fold(r.eip), fold(r.eax), fold(r.eflags);
+		int accepted = edit_regs(&r);
+		e = fault_regs(FAULT_REGS_SET, &r);
+		if (e != (accepted ? 0 : -E_INVAL))
+			note_failure("fault_regs(SET) with eip 0x%x esp 0x%x returned %d", r.eip, r.esp, e);
+	}
+}
+
+/* The handler of an episode's home domain, for its own faults and its
+ * faulters'. */
+static int fuzz_on_fault(unsigned vector, unsigned addr, unsigned error, int dom)
+{
+	struct fault_regs r;
+
+	tally.delivered++;
+	fold(vector), fold(addr), fold(error);
+	if (!(RAISED_VECTORS & FAULT_VECTOR_BIT(vector)))
+		note_failure("a handler got vector %u, which nothing raised", vector);
+	if (tally.delivered > EPISODE_DELIVERIES)
+		return FAULT_KILL;
+	if (fault_regs(FAULT_REGS_GET, &r) < 0)
+		return FAULT_KILL;
+	/* The fetch of a stray eip faults there: its fault resumes where the
+	 * one that strayed would have. */
+	if (!(vector == 14 && addr == r.eip))
+		sane_eip = r.eip + skip_of(vector);
+	for (int i = below(FUZZ_EDITS + 1); i > 0; i--)
+		handler_meddle(vector, addr, error, dom);
+	switch (below(40)) {
+	case 0: return FAULT_PASS;
+	case 1: return FAULT_KILL;
+	case 2: case 3: case 4: case 5: return FAULT_RESUME;    /* as meddled with */
+	default:                                /* on past the instruction */
+		if (fault_regs(FAULT_REGS_GET, &r) < 0)
+			return FAULT_KILL;
+		r.eip = sane_eip;
+		r.eflags = rnd();
+		if (fault_regs(FAULT_REGS_SET, &r) < 0)
+			note_failure("fault_regs(SET) to resume at 0x%x refused", sane_eip);
+		return FAULT_RESUME;
+	}
+}
+
+static void episode_home_handler(void)
+{
+	uint32_t mask = any_mask(), eip = stray_eip();
+	int e;
+
+	switch (below(8)) {
+	case 0:
+		if ((e = dom_set_handler(eip, mask)) != set_handler_answer(eip, mask))
+			note_failure("dom_set_handler(0x%x, 0x%x) returned %d", eip, mask, e);
+		break;
+	case 1:
+		break;                          /* none */
+	case 2: case 3:                         /* ours, for whatever */
+		if ((e = fault_handler_set(fuzz_on_fault, mask)) != set_handler_answer(1 + UABI_USER_BASE, mask))
+			note_failure("fault_handler_set(mask 0x%x) returned %d", mask, e);
+		break;
+	default:                                /* ours, for all we raise and more */
+		mask = RAISED_VECTORS | (rnd() & FAULT_VECTORS_HANDLED);
+		if ((e = fault_handler_set(fuzz_on_fault, mask)) != 0)
+			note_failure("fault_handler_set(mask 0x%x) returned %d", mask, e);
+	}
+}
+
+/* Make a faulter (now and then) or give it a new handler. */
+static void episode_faulter_handler(void)
+{
+	if ((fcap < 0 || below(4) == 0) && faulters_made < EPISODE_FAULTERS) {
+		fcap = dom_create("faulter", 0);
+		faulters_made++;
+		if (fcap < 0)
+			note_failure("dom_create(faulter) returned %d", fcap);
+		faulter_mask = 0;
+	}
+	if (fcap < 0)
+		return;
+	uint32_t how = below(FAULTER_POLICIES), mask = any_mask(), eip = stray_eip();
+	int r0 = dom_r0(dom_call(fcap, FAULTER_HANDLER, how, mask, eip));
+	int want = set_handler_answer(how == FAULTER_RAW ? eip : UABI_USER_BASE, mask);
+	fold((uint32_t)r0);
+	if (r0 == -E_DEAD)
+		return;
+	if (r0 != want)
+		note_failure("faulter's dom_set_handler(policy %u, mask 0x%x, eip 0x%x) returned %d",
+			     how, mask, eip, r0);
+	if (r0 == 0)
+		faulter_mask = mask, faulter_policy = (int)how;
+}
+
+static void episode_raise_at_home(void)
+{
+	uint32_t kind = below(FAULTER_KINDS), before = tally.delivered;
+
+	tally.raised++;
+	uint32_t changed = faultsite_raise(kind, rnd(), fault_address(1));
+	fold(changed);
+	if (tally.delivered == before)
+		note_failure("a fault of kind %u at home went on without a handler", kind);
+	if ((faultsite_eflags & EFLAGS_KERNELS) || !(faultsite_eflags & EFLAGS_IF))
+		note_failure("resumed with eflags 0x%x: TF, IOPL, NT, VM or AC set, or IF clear",
+			     faultsite_eflags);
+}
+
+static void episode_raise_in_faulter(void)
+{
+	uint32_t kind = below(FAULTER_KINDS), seed = rnd(), regs[FAULTER_NREGS];
+
+	if (fcap < 0)
+		return;
+	tally.raised++;
+	uint64_t r = dom_call(fcap, FAULTER_RAISE, kind, seed, fault_address(0));
+	fold((uint32_t)dom_r0(r)), fold((uint32_t)dom_r1(r));
+	if (dom_r0(r) < 0 && dom_r0(r) >= -E_MAX)
+		return;                 /* it died (-E_DEAD), now or before */
+	/* Its own handler takes the vector first; skipping, it changes nothing. */
+	faulter_seeded_regs(seed, regs);
+	int own = faulter_mask & FAULT_VECTOR_BIT(faulter_vector[kind]);
+	if (own && (faulter_policy == FAULTER_SKIP || faulter_policy == FAULTER_BOGUS) &&
+	    ((uint32_t)dom_r0(r) != regs[0] || dom_r1(r) != 0))
+		note_failure("faulter skipped fault kind %u itself, but came back with eax 0x%x "
+			     "(not 0x%x) and changed registers 0x%x", kind, dom_r0(r), regs[0], dom_r1(r));
+}
+
+/* One episode, in its own process: tells its tally through fd, then
+ * exits 0, or 1 after a failure; or a fault kills it. */
+static void __attribute__((noreturn)) episode(uint32_t seed, int fd)
+{
+	rng = seed;
+	checksum = 2166136261u;
+	failures = 0;
+	first_failure[0] = 0;
+	episode_home_handler();
+	for (uint32_t n = 1 + below(EPISODE_FAULTS); n > 0; n--) {
+		switch (below(8)) {
+		case 0: episode_faulter_handler(); break;
+		case 1: episode_home_handler(); break;
+		case 2: case 3: case 4: episode_raise_at_home(); break;
+		default: episode_raise_in_faulter(); break;
+		}
+		tally.checksum = checksum, tally.failures = failures;
+		if (write(fd, &tally, sizeof(tally)) != sizeof(tally))
+			note_failure("write to the round's pipe failed");
+	}
+	if (failures)
+		printf("fuzz: episode %u: FAILED: %s (%u problems)\n", seed, first_failure, failures);
+	exit(failures ? 1 : 0);
+}
+
+/* A fault round: `count` episodes. Each one's last tally and how it ended
+ * go into the checksum; it must end in exit 0 or be killed by a fault
+ * one of its sites raised. */
+static void __attribute__((noreturn)) fault_round_of(uint32_t seed, uint32_t count)
+{
+	uint32_t killed = 0, raised = 0, delivered = 0;
+	uint32_t round_rng = seed;
+	int fds[2];
+
+	checksum = 2166136261u;
+	printf("fuzz: seed=%u: %u fault episodes\n", seed, count);
+	for (calls = 0; calls < count; calls++) {
+		uint32_t episode_seed = xorshift32(&round_rng);
+		struct episode_tally last = { 0 }, got;
+		if (pipe(fds) < 0) {
+			printf("fuzz: seed=%u: FAILED: pipe\n", seed);
+			exit(1);
+		}
+		int pid = fork(), status = -1;
+		if (pid == 0) {
+			close(fds[0]);
+			episode(episode_seed, fds[1]);
+		}
+		close(fds[1]);
+		while (read(fds[0], &got, sizeof(got)) == sizeof(got))
+			last = got;
+		close(fds[0]);
+		if (pid < 0 || wait(&status) != pid) {
+			printf("fuzz: seed=%u: FAILED: fork or wait of episode %u\n", seed, calls);
+			exit(1);
+		}
+		if (!(status == 0 || (WIFKILLED(status) &&
+				      (RAISED_VECTORS & FAULT_VECTOR_BIT(WKILLCAUSE(status)))))) {
+			printf("fuzz: seed=%u: FAILED: episode %u (seed %u) ended with status 0x%x\n",
+			       seed, calls, episode_seed, status);
+			exit(1);
+		}
+		fold(last.checksum), fold((uint32_t)status);
+		killed += WIFKILLED(status);
+		raised += last.raised, delivered += last.delivered;
+	}
+	printf("fuzz: seed=%u calls=%u checksum=0x%08x\n", seed, calls, checksum);
+	printf("fuzz: seed=%u faults: episodes=%u killed=%u raised=%u delivered=%u\n", seed, count,
+	       killed, raised, delivered);
+	exit(0);
+}
+
 /* ---- a round ---- */
 
 static struct procinfo table[64];
@@ -661,6 +1050,8 @@ static int round_in_child(uint32_t seed, uint32_t count)
 		printf("fuzz: seed=%u: FAILED: fork returned %d\n", seed, pid);
 		return 0;
 	}
+	if (pid == 0 && faults)
+		fault_round_of(seed, count);
 	if (pid == 0)
 		round_of(seed, count);
 	int st = -1, w, mine = -1;
@@ -696,9 +1087,12 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "-d")) {
 		domains = 1;
 		argv++, argc--;
+	} else if (argc > 1 && !strcmp(argv[1], "-f")) {
+		faults = 1;
+		argv++, argc--;
 	}
 	if (argc < 3 || parse_uint(argv[1], &seed) < 0 || parse_uint(argv[2], &count) < 0) {
-		printf("usage: fuzz [-d] SEED COUNT [SEED...]\n");
+		printf("usage: fuzz [-d|-f] SEED COUNT [SEED...]\n");
 		return 2;
 	}
 	static unsigned int seeds[16];
@@ -706,7 +1100,7 @@ int main(int argc, char **argv)
 	seeds[n++] = seed;
 	for (int i = 3; i < argc && n < 16; i++)
 		if (parse_uint(argv[i], &seeds[n++]) < 0) {
-			printf("usage: fuzz [-d] SEED COUNT [SEED...]\n");
+			printf("usage: fuzz [-d|-f] SEED COUNT [SEED...]\n");
 			return 2;
 		}
 	text = (uint32_t)main;

@@ -4,73 +4,14 @@
  * (faulter.h): the fuzzer's created domains and the lab 7 tools' scenes.
  */
 #include "ulib.h"
-#include "faulter.h"
-
-/* What FAULTER_RAISE loads (eax ecx edx ebx esi edi ebp), what the
- * registers held after the instruction, and the stack pointer to come
- * back to: a handler may have moved esp (the fuzzer's do). */
-uint32_t faulter_in[FAULTER_NREGS], faulter_out[FAULTER_NREGS];
-uint32_t faulter_esp;
-const uint32_t faulter_zero = 0;          /* the divisor of FAULTER_DIV */
-
-/*
- * faulter_raise_NAME(): the seeded registers, the instruction, the
- * registers after it. In assembly, since C cannot load every register
- * (ebp included) and then run one chosen instruction. Each is a function
- * of its own, named after its kind, so a report's "eip (fn+0x..)" says
- * which one faulted.
- */
-#define FAULTER_SITE(name, prepare, insn)                                       \
-	asm(".text\n\t.globl faulter_raise_" #name "\n"                         \
-	    ".type faulter_raise_" #name ", @function\n"                       \
-	    "faulter_raise_" #name ":\n\t"                                      \
-	    "pushl %ebp\n\tpushl %ebx\n\tpushl %esi\n\tpushl %edi\n\t"          \
-	    "movl %esp, faulter_esp\n\t"                                        \
-	    prepare                                                             \
-	    "movl faulter_in, %eax\n\tmovl faulter_in+4, %ecx\n\t"              \
-	    "movl faulter_in+8, %edx\n\tmovl faulter_in+12, %ebx\n\t"           \
-	    "movl faulter_in+16, %esi\n\tmovl faulter_in+20, %edi\n\t"          \
-	    "movl faulter_in+24, %ebp\n\t"                                      \
-	    insn "\n\t"                                                         \
-	    "movl %eax, faulter_out\n\tmovl %ecx, faulter_out+4\n\t"            \
-	    "movl %edx, faulter_out+8\n\tmovl %ebx, faulter_out+12\n\t"         \
-	    "movl %esi, faulter_out+16\n\tmovl %edi, faulter_out+20\n\t"        \
-	    "movl %ebp, faulter_out+24\n\t"                                     \
-	    "movl faulter_esp, %esp\n\t"                                        \
-	    "popl %edi\n\tpopl %esi\n\tpopl %ebx\n\tpopl %ebp\n\tret\n\t"       \
-	    ".size faulter_raise_" #name ", . - faulter_raise_" #name "\n");    \
-	void faulter_raise_##name(void)
-
-#define NO_PREPARE ""
-#define SET_OF "pushl $0x802\n\tpopfl\n\t"     /* OF for into (and the reserved bit 1) */
-
-FAULTER_SITE(div, NO_PREPARE, "divl faulter_zero");
-FAULTER_SITE(ud, NO_PREPARE, "ud2");
-FAULTER_SITE(bp, NO_PREPARE, "int3");
-FAULTER_SITE(of, SET_OF, "into");
-FAULTER_SITE(gp, NO_PREPARE, "cli");
-FAULTER_SITE(pf, NO_PREPARE, "movl %eax, (%ecx)");
-
-static void (*const faulter_sites[FAULTER_KINDS])(void) = {
-	[FAULTER_DIV] = faulter_raise_div, [FAULTER_UD] = faulter_raise_ud,
-	[FAULTER_BP] = faulter_raise_bp, [FAULTER_OF] = faulter_raise_of,
-	[FAULTER_GP] = faulter_raise_gp, [FAULTER_PF] = faulter_raise_pf,
-};
+#include "faultsites.h"
 
 static uint64_t faulter_raise(uint32_t kind, uint32_t seed, uint32_t addr)
 {
-	uint32_t changed = 0;
-
 	if (kind >= FAULTER_KINDS)
 		return dom_reply((uint32_t)-E_INVAL, 0);
-	faulter_seeded_regs(seed, faulter_in);
-	if (kind == FAULTER_PF)
-		faulter_in[FAULTER_REG_ECX] = addr;
-	faulter_sites[kind]();
-	for (int i = 0; i < FAULTER_NREGS; i++)
-		if (faulter_out[i] != faulter_in[i])
-			changed |= 1u << i;
-	return dom_reply(faulter_out[0], changed);
+	uint32_t changed = faultsite_raise(kind, seed, addr);
+	return dom_reply(faultsite_out[0], changed);
 }
 
 static int policy;
