@@ -12,8 +12,9 @@ The scenes (user/domscene.c): `domscene fault KIND SEED MASK ADDR` makes this
 domain the handler of the vectors in MASK, then a faulter domain
 (user/domains/faulter.h) loads eax, ecx, edx, ebx, esi, edi, ebp with seven
 xorshift32 steps from SEED (ecx = ADDR for a page fault) and raises fault
-KIND; the handler, scene_on_fault, sets eax to ~eax, skips the instruction
-and resumes. `domscene handling KIND TICKS` leaves a child process asleep in
+KIND; the handler, scene_on_fault, sets eax to ~eax and resumes past the
+instruction, or for a page fault maps the page (dom_map) and resumes at
+it, so that the write runs again. `domscene handling KIND TICKS` leaves a child process asleep in
 its home domain's handler for a fault of its faulter domain while `ps` runs
 and Ctrl-P is pressed. Every number is the test's, picked at run time, and
 what a command must print is worked out from them and from the programs'
@@ -30,9 +31,10 @@ from userprog import program_functions, symbolize, xorshift32
 
 RUN_TIMEOUT = 300                 # s: a last guard; each stop comes within a second
 CTRL_P = "\x10"
-# user/domains/faulter.h: kind -> (vector, the function it faults in, eip skip)
+# user/domains/faulter.h: kind -> (vector, the function it faults in, how
+# far scene_on_fault moves eip: the page fault's write runs again)
 KINDS = {0: (0, "div", 6), 1: (6, "ud", 2), 2: (3, "bp", 0), 3: (4, "of", 0),
-         4: (13, "gp", 1), 5: (14, "pf", 2)}
+         4: (13, "gp", 1), 5: (14, "pf", 0)}
 FAULTER_PF = 5
 # lib/abi.h's FAULT_VECTORS_HANDLED, with the mnemonics the commands use
 MNEMONICS = {0: "#DE", 1: "#DB", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 11: "#NP",

@@ -29,7 +29,9 @@
  *       (lab 7) this domain handles the vectors in MASK (scene_on_fault);
  *       a faulter domain (user/domains/faulter.h) loads its registers
  *       from SEED and raises fault KIND (a page fault writes at ADDR); the
- *       handler turns eax into ~eax, skips the instruction and resumes.
+ *       handler turns eax into ~eax and resumes past the instruction, or
+ *       for the page fault maps the page (dom_map) and resumes at it: the
+ *       write runs again, and succeeds.
  *   domscene handling KIND TICKS
  *       (lab 7) a child process creates a faulter domain and makes it
  *       raise fault KIND; its home domain's handler sleeps TICKS there;
@@ -41,6 +43,7 @@
 #include "domains/faulter.h"
 
 #define MAX_DOMAINS 8
+#define PAGE_BYTES 4096u
 
 static void __attribute__((noreturn)) fail(const char *what, int err)
 {
@@ -168,15 +171,16 @@ static void part_inside(int argc, char **argv)
 	printf("domscene: inside: done\n");
 }
 
-/* The instruction fault KIND raised, skipped: eip moves past it. */
-static int skip_faulting_instruction(unsigned vector, uint32_t new_eax)
+/* The faulting state with eax = new_eax, and eip past the instruction
+ * fault KIND raised if skip. */
+static int resume_faulting_domain(unsigned vector, uint32_t new_eax, int skip)
 {
 	struct fault_regs r;
 	int err = fault_regs(FAULT_REGS_GET, &r);
 
 	if (err < 0)
 		fail("fault_regs get", err);
-	for (int kind = 0; kind < FAULTER_KINDS; kind++)
+	for (int kind = 0; kind < FAULTER_KINDS && skip; kind++)
 		if (faulter_vector[kind] == vector)
 			r.eip += faulter_skip[kind];
 	r.eax = new_eax;
@@ -185,16 +189,20 @@ static int skip_faulting_instruction(unsigned vector, uint32_t new_eax)
 	return FAULT_RESUME;
 }
 
+static int scene_faulter;         /* fault's faulter domain: its management cap */
+
 /* The handler of `fault`: where the lab 7 tools' test stops (a breakpoint
  * on it, or on the kernel's fault_regs). */
 int scene_on_fault(unsigned vector, unsigned addr, unsigned error, int dom)
 {
 	struct fault_regs r;
+	int mapped = vector == FAULTER_PF_VECTOR &&
+		     dom_map(scene_faulter, addr & ~(PAGE_BYTES - 1), DOM_MAP_WRITE) == 0;
 
 	fault_regs(FAULT_REGS_GET, &r);
-	printf("domscene: handler: vector %u addr 0x%x error 0x%x dom %d eip 0x%x\n",
-	       vector, addr, error, dom, r.eip);
-	return skip_faulting_instruction(vector, ~r.eax);
+	printf("domscene: handler: vector %u addr 0x%x error 0x%x dom %d eip 0x%x%s\n",
+	       vector, addr, error, dom, r.eip, mapped ? ", mapped" : "");
+	return resume_faulting_domain(vector, ~r.eax, !mapped);
 }
 
 static int faulter_kind(const char *word)
@@ -212,13 +220,13 @@ static void part_fault(int argc, char **argv)
 		die("usage: domscene fault KIND SEED MASK ADDR");
 	int kind = faulter_kind(argv[0]);
 	uint32_t seed = (uint32_t)atoi(argv[1]), mask = (uint32_t)atoi(argv[2]), addr = (uint32_t)atoi(argv[3]);
-	int err = fault_handler_set(scene_on_fault, mask), fcap = dom_create("faulter", 0);
+	int err = fault_handler_set(scene_on_fault, mask);
 
 	if (err < 0)
 		fail("fault_handler_set", err);
-	if (fcap < 0)
-		fail("dom_create faulter", fcap);
-	uint64_t r = dom_call(fcap, FAULTER_RAISE, (uint32_t)kind, seed, addr);
+	if ((scene_faulter = dom_create("faulter", 0)) < 0)
+		fail("dom_create faulter", scene_faulter);
+	uint64_t r = dom_call(scene_faulter, FAULTER_RAISE, (uint32_t)kind, seed, addr);
 	printf("domscene: fault: eax 0x%x, changed 0x%x\n", dom_r0(r), dom_r1(r));
 	printf("domscene: fault: done\n");
 }
@@ -228,7 +236,7 @@ static unsigned handling_ticks;
 static int sleepy_on_fault(unsigned vector, unsigned addr, unsigned error, int dom)
 {
 	sleep(handling_ticks);
-	return skip_faulting_instruction(vector, 0);
+	return resume_faulting_domain(vector, 0, 1);
 }
 
 static void part_handling(int argc, char **argv)

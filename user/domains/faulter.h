@@ -35,6 +35,7 @@
  * the instruction (0 for a trap: eip is already past it). */
 static const uint32_t faulter_vector[FAULTER_KINDS] = { 0, 6, 3, 4, 13, 14 };
 static const uint32_t faulter_skip[FAULTER_KINDS] = { 6, 2, 0, 0, 1, 2 };
+#define FAULTER_PF_VECTOR 14
 
 /* Handler policies (FAULTER_HANDLER's a1). */
 #define FAULTER_RAW     0       /* dom_set_handler(eip, mask) as given */
