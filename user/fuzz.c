@@ -654,7 +654,7 @@ struct episode_tally {
 };
 
 static struct episode_tally tally;
-static uint32_t sane_eip;               /* where the fault being handled may resume */
+static uint32_t sane_eip;               /* where the fault being handled may resume; 0: nowhere known */
 static int fcap = -1, faulters_made;
 static uint32_t faulter_mask;           /* its own handler's, if set */
 static int faulter_policy;
@@ -746,7 +746,7 @@ static int edit_regs(struct fault_regs *r)
 	r->eax = rnd(), r->ecx = rnd(), r->edx = rnd(), r->ebx = rnd();
 	r->esi = rnd(), r->edi = rnd(), r->ebp = rnd(), r->eflags = rnd();
 	switch (below(4)) {
-	case 0: r->eip = sane_eip; break;
+	case 0: r->eip = sane_eip; accepted = sane_eip != 0; break;
 	case 1: break;                          /* the faulting eip: the fault again */
 	default:
 		r->eip = stray_eip();
@@ -815,10 +815,9 @@ static int fuzz_on_fault(unsigned vector, unsigned addr, unsigned error, int dom
 		return FAULT_KILL;
 	if (fault_regs(FAULT_REGS_GET, &r) < 0)
 		return FAULT_KILL;
-	/* The fetch of a stray eip faults there: its fault resumes where the
-	 * one that strayed would have. */
-	if (!(vector == 14 && addr == r.eip))
-		sane_eip = r.eip + skip_of(vector);
+	/* The fetch of a stray eip faults there (or a raw handler's, whose
+	 * fault escalated here): no site is known to go on from. */
+	sane_eip = vector == 14 && addr == r.eip ? 0 : r.eip + skip_of(vector);
 	for (int i = below(FUZZ_EDITS + 1); i > 0; i--)
 		handler_meddle(vector, addr, error, dom);
 	switch (below(40)) {
@@ -826,7 +825,7 @@ static int fuzz_on_fault(unsigned vector, unsigned addr, unsigned error, int dom
 	case 1: return FAULT_KILL;
 	case 2: case 3: case 4: case 5: return FAULT_RESUME;    /* as meddled with */
 	default:                                /* on past the instruction */
-		if (fault_regs(FAULT_REGS_GET, &r) < 0)
+		if (!sane_eip || fault_regs(FAULT_REGS_GET, &r) < 0)
 			return FAULT_KILL;
 		r.eip = sane_eip;
 		r.eflags = rnd();
