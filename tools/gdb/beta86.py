@@ -10,7 +10,8 @@ GDB's embedded Python. It adds:
   pbt PID       the backtrace of a stopped thread, from its saved registers
   nextswitch    run to the next context switch and stop in the new thread
   usym [PROG]   which user program's symbols are loaded; load PROG's
-  domains [ID]  the domain table (lab 6): each domain and its capabilities
+  domains [ID]  the domain table (lab 6): each domain and its capabilities,
+                and its fault handler (lab 7)
   invstack [PID]  a thread's invocation stack: each level's domain, kind,
                 and where each caller returns to; for a fault handler's
                 level (lab 7) the fault and the faulting registers
@@ -1904,9 +1905,11 @@ ctx PID       a thread's registers: saved in kctx or trapframe, or live;
 pbt PID       a thread's backtrace from its saved registers
 nextswitch    run to the next context switch; stop in the new thread
 usym [PROG]   the user program whose symbols are loaded; load PROG's
-domains [ID]  lab 6: the domains and their capability tables
+domains [ID]  lab 6: the domains and their capability tables (lab 7: handlers)
 invstack [PID]  lab 6: a thread's invocation stack and its return points
+              (lab 7: fault frames, the fault and the faulting registers)
 nextdomain    lab 6: run to the next domain crossing; stop in the new domain
+              (lab 7: fault deliveries, resumes and passes too)
 trace [N]     the scheduling trace's last N records (boot with trace=1)
 schedule [N]  the recent schedule as ASCII lanes, from the trace
 
@@ -1952,7 +1955,11 @@ Under a user process, a second line says which domain it is in (lab 6):
   in domain 6 (testsrv), call depth 2: 3 (sh) > 5 (testsrv) > 6 (testsrv)
                           inside calls: its invocation stack, home first
                           ("dead" after a domain that has died).
-Inside a call its user code is the callee's, named in that program."""
+Inside a call its user code is the callee's, named in that program.
+A thread in a fault handler (lab 7) has its handler's level marked "h:",
+and says what it handles, as the kernel's table does:
+  in domain 3 (pager), handling vector 14 from domain 5 (child), call
+  depth 2: 3 (pager) > 5 (child) > h:3 (pager)"""
 
     def __init__(self):
         super().__init__("ps", gdb.COMMAND_USER)
@@ -2371,6 +2378,9 @@ its state (live; dying: dead, its memory not freed while a thread is still
 inside), generation, manager (the domain that created it; "-" for a home
 domain, which says whose home it is instead), how many threads run in it
 (their top invocation frame is there), and a created domain's entry point.
+A domain with a fault handler (lab 7) ends its line with the handler's
+eip and its trap mask, the vectors by their mnemonics:
+  ..., handler fault_entry+0x0 for mask 0x4041 (#DE #UD #PF)
 Then one line per non-empty capability slot:
   slot TYPE RIGHTS badge B -> TARGET gen G live|stale, root|derived from D:S
 RIGHTS has a letter per right or '-': c call, g grant, v give (put caps
