@@ -650,10 +650,10 @@ done:
 
 /* What an episode tells its round through a pipe, if it lives to. */
 struct episode_tally {
-	uint32_t checksum, raised, delivered, failures;
+	uint32_t checksum, raised, delivered;
 };
 
-static struct episode_tally tally;
+static struct episode_tally this_episode;   /* the running episode's */
 static uint32_t sane_eip;               /* where the fault being handled may resume; 0: nowhere known */
 static int fcap = -1, faulters_made;
 static uint32_t faulter_mask;           /* its own handler's, if set */
@@ -807,17 +807,17 @@ static int fuzz_on_fault(unsigned vector, unsigned addr, unsigned error, int dom
 {
 	struct fault_regs r;
 
-	tally.delivered++;
+	this_episode.delivered++;
 	fold(vector), fold(addr), fold(error);
 	if (!(RAISED_VECTORS & FAULT_VECTOR_BIT(vector)))
 		note_failure("a handler got vector %u, which nothing raised", vector);
-	if (tally.delivered > EPISODE_DELIVERIES)
+	if (this_episode.delivered > EPISODE_DELIVERIES)
 		return FAULT_KILL;
 	if (fault_regs(FAULT_REGS_GET, &r) < 0)
 		return FAULT_KILL;
 	/* The fetch of a stray eip faults there (or a raw handler's, whose
 	 * fault escalated here): no site is known to go on from. */
-	sane_eip = vector == 14 && addr == r.eip ? 0 : r.eip + skip_of(vector);
+	sane_eip = vector == FAULTER_PF_VECTOR && addr == r.eip ? 0 : r.eip + skip_of(vector);
 	for (int i = below(FUZZ_EDITS + 1); i > 0; i--)
 		handler_meddle(vector, addr, error, dom);
 	switch (below(40)) {
@@ -885,12 +885,12 @@ static void episode_faulter_handler(void)
 
 static void episode_raise_at_home(void)
 {
-	uint32_t kind = below(FAULTER_KINDS), before = tally.delivered;
+	uint32_t kind = below(FAULTER_KINDS), before = this_episode.delivered;
 
-	tally.raised++;
+	this_episode.raised++;
 	uint32_t changed = faultsite_raise(kind, rnd(), fault_address(1));
 	fold(changed);
-	if (tally.delivered == before)
+	if (this_episode.delivered == before)
 		note_failure("a fault of kind %u at home went on without a handler", kind);
 	if ((faultsite_eflags & EFLAGS_KERNELS) || !(faultsite_eflags & EFLAGS_IF))
 		note_failure("resumed with eflags 0x%x: TF, IOPL, NT, VM or AC set, or IF clear",
@@ -903,7 +903,7 @@ static void episode_raise_in_faulter(void)
 
 	if (fcap < 0)
 		return;
-	tally.raised++;
+	this_episode.raised++;
 	uint64_t r = dom_call(fcap, FAULTER_RAISE, kind, seed, fault_address(0));
 	fold((uint32_t)dom_r0(r)), fold((uint32_t)dom_r1(r));
 	if (dom_r0(r) < 0 && dom_r0(r) >= -E_MAX)
@@ -933,8 +933,8 @@ static void __attribute__((noreturn)) episode(uint32_t seed, int fd)
 		case 2: case 3: case 4: episode_raise_at_home(); break;
 		default: episode_raise_in_faulter(); break;
 		}
-		tally.checksum = checksum, tally.failures = failures;
-		if (write(fd, &tally, sizeof(tally)) != sizeof(tally))
+		this_episode.checksum = checksum;
+		if (write(fd, &this_episode, sizeof(this_episode)) != sizeof(this_episode))
 			note_failure("write to the round's pipe failed");
 	}
 	if (failures)
