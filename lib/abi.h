@@ -169,7 +169,7 @@ struct cap_info {
 #define FAULT_REGS_GET  0       /* fault_regs: copy the faulting registers out */
 #define FAULT_REGS_SET  1       /* fault_regs: replace them (checked: eip, esp; eflags masked) */
 #define FAULT_RESUME    0       /* fault_resume: go on from the (edited) faulting registers */
-#define FAULT_PASS      1       /* fault_resume: hand the fault to the next handler up the chain */
+#define FAULT_PASS      1       /* fault_resume: hand the fault, as edited, to the next handler up the chain */
 #define FAULT_KILL      2       /* fault_resume: the faulting domain dies (a home: its process) */
 #define FAULT_LOOP_LIMIT 8      /* the same fault from the same registers this often in a row: "fault loop" */
 #define DOM_MAP_WRITE   0x1     /* dom_map: the page is writable */
