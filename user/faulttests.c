@@ -17,10 +17,10 @@
  * are back where they were before it began (baseline_check), taken after
  * the home's handler was set (which maps its exception stack).
  */
-#include "ulib.h"
+#define TEST_DRIVER "faulttests"
+#include "testdriver.h"
 #include "domains/faultsrv.h"
 
-#define MAX_ARGS 8
 #define HOME_SLOT 0
 #define PAGE 4096u
 #define USER_BASE UABI_USER_BASE
@@ -60,69 +60,6 @@
 #define PF_USER_READ_NOT_PRESENT 0x4u
 #define PF_USER_WRITE_NOT_PRESENT 0x6u
 
-static const char *part = "?";
-static uint32_t args[MAX_ARGS];
-static int nargs;
-
-static uint32_t arg(int i, uint32_t dflt)
-{
-	return i < nargs ? args[i] : dflt;
-}
-
-static void __attribute__((noreturn)) fail(const char *what, int r)
-{
-	printf("faulttests: %s: FAILED: %s (%d%s%s)\n", part, what, r, r < 0 ? ", " : "",
-	       r < 0 ? strerror(r) : "");
-	exit(1);
-}
-
-static void expect(const char *what, int got, int want)
-{
-	if (got == want)
-		return;
-	printf("faulttests: %s: FAILED: %s: got %d (%s), expected %d (%s)\n", part, what, got,
-	       got < 0 ? strerror(got) : "not an error", want, want < 0 ? strerror(want) : "not an error");
-	exit(1);
-}
-
-static void expect_u(const char *what, uint32_t got, uint32_t want)
-{
-	if (got == want)
-		return;
-	printf("faulttests: %s: FAILED: %s: got 0x%08x, expected 0x%08x\n", part, what, got, want);
-	exit(1);
-}
-
-/* ---- memory and process table baseline ---- */
-
-static struct procinfo ps_table[64];
-static int base_free, base_procs;
-
-static void baseline_take(void)
-{
-	base_free = memfree();
-	base_procs = ps(ps_table, 64);
-}
-
-static void baseline_check(void)
-{
-	int free_now = memfree(), procs_now = ps(ps_table, 64);
-	if (free_now != base_free)
-		printf("faulttests: %s: FAILED: memfree() was %d before the part and is %d after "
-		       "it (every domain destroyed, every cap deleted)\n", part, base_free, free_now), exit(1);
-	if (procs_now != base_procs)
-		printf("faulttests: %s: FAILED: %d processes before the part, %d after\n", part,
-		       base_procs, procs_now), exit(1);
-}
-
-static int spawn(void)
-{
-	int pid = fork();
-	if (pid < 0)
-		fail("fork", pid);
-	return pid;
-}
-
 /* Wait for one child; its wait status. */
 static int reap_one(int pid)
 {
@@ -134,13 +71,7 @@ static int reap_one(int pid)
 /* The child must have exited 0 (a FAILED line of its own says why not). */
 static void reap_ok(int pid)
 {
-	int st = reap_one(pid);
-	if (WIFKILLED(st))
-		printf("faulttests: %s: FAILED: child %d was killed (cause %d)\n", part, pid,
-		       WKILLCAUSE(st)), exit(1);
-	if (st != 0)
-		printf("faulttests: %s: FAILED: child %d exited %d (it said why above)\n", part, pid,
-		       WEXITSTATUS(st)), exit(1);
+	expect_child_ok(pid, reap_one(pid));
 }
 
 /* The child must have been killed by vector. */
@@ -1030,12 +961,7 @@ static void part_map(void)
 	baseline_check();
 }
 
-struct part {
-	const char *name;
-	void (*run)(void);
-};
-
-static const struct part parts[] = {
+static const struct test_part parts[] = {
 	{ "regs", part_regs },
 	{ "garbage", part_garbage },
 	{ "mask", part_mask },
@@ -1054,23 +980,5 @@ static const struct part parts[] = {
 
 int main(int argc, char **argv)
 {
-	for (int i = 2; i < argc && nargs < MAX_ARGS; i++) {
-		unsigned int v;
-		if (parse_uint(argv[i], &v) < 0) {
-			printf("faulttests: %s is not a number\n", argv[i]);
-			return 2;
-		}
-		args[nargs++] = v;
-	}
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
-			part = parts[i].name;
-			printf("faulttests: %s: starts\n", part);   /* a first word soon after boot */
-			parts[i].run();
-			printf("faulttests: %s: ok\n", part);
-			return 0;
-		}
-	}
-	printf("usage: faulttests PART [N...]\n");
-	return 2;
+	return test_driver_main(argc, argv, parts, sizeof parts / sizeof parts[0]);
 }
