@@ -18,26 +18,12 @@
 
 #define HOME_SLOT 0             /* every domain's slot 0 names itself */
 
-static int create(const char *path)
-{
-	int slot = dom_create(path, 0);
-	if (slot < 0)
-		fail("dom_create", slot);
-	return slot;
-}
-
 static int grant(int src, int to, uint32_t rights, uint32_t badge)
 {
 	int slot = cap_grant(src, to, rights, badge);
 	if (slot < 0)
 		fail("cap_grant", slot);
 	return slot;
-}
-
-static void destroy(int mcap)
-{
-	expect("dom_destroy", dom_destroy(mcap), 0);
-	expect("cap_delete of the dead domain's management cap", cap_delete(mcap), 0);
 }
 
 static struct cap_info info(int slot)

@@ -85,6 +85,25 @@ static inline void baseline_check(void)
 		       base_procs, procs_now), exit(1);
 }
 
+/* ---- domains ---- */
+
+/* A new domain from image path (user/domains/PATH.c): its management cap. */
+static inline int create(const char *path)
+{
+	int slot = dom_create(path, 0);
+	if (slot < 0)
+		printf(TEST_DRIVER ": %s: FAILED: dom_create(\"%s\") (%d, %s)\n", part, path, slot,
+		       strerror(slot)), exit(1);
+	return slot;
+}
+
+/* Destroy the domain mcap manages and delete the cap. */
+static inline void destroy(int mcap)
+{
+	expect("dom_destroy", dom_destroy(mcap), 0);
+	expect("cap_delete of the destroyed domain's management cap", cap_delete(mcap), 0);
+}
+
 /* ---- children ---- */
 
 static inline int spawn(void)
