@@ -191,9 +191,7 @@ static int home_on_fault(unsigned int vector, unsigned int addr, unsigned int er
 	if (vector != V_BP)
 		r.eip += FAULT_SITE_LEN;
 	r.eax = fsrv_skip_eax(home_tag, vector);
-	if (fault_regs(FAULT_REGS_SET, &r) < 0)
-		return FAULT_KILL;
-	return FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 
 static void home_handle(uint32_t mask, int mode, uint32_t tag)
@@ -313,7 +311,7 @@ static int regs_on_fault(unsigned int vector, unsigned int addr, unsigned int er
 	r.edx = regs_set[R_EDX], r.esi = regs_set[R_ESI], r.edi = regs_set[R_EDI];
 	r.ebp = regs_set[R_EBP], r.eflags = regs_set[R_EFLAGS];
 	r.eip += FAULT_SITE_LEN;
-	return fault_regs(FAULT_REGS_SET, &r) < 0 ? FAULT_KILL : FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 
 /* Seven register values and eflags from seed x: arithmetic flags at
