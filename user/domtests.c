@@ -10,7 +10,8 @@
  * Every part ends by checking that memfree() and the number of processes
  * are back where they were before it began (baseline_check): a domain
  * that died but was never freed, a call stack or a table entry left
- * behind, shows there.
+ * behind, shows there. The checks (expect, fail, the baseline, main) are
+ * user/testdriver.h's, shared with lab 7's faulttests.
  */
 #define TEST_DRIVER "domtests"
 #include "testdriver.h"

@@ -16,6 +16,8 @@
  * Every part ends by checking that memfree() and the number of processes
  * are back where they were before it began (baseline_check), taken after
  * the home's handler was set (which maps its exception stack).
+ * The checks (expect, fail, the baseline, main) are user/testdriver.h's,
+ * shared with lab 6's domtests.
  */
 #define TEST_DRIVER "faulttests"
 #include "testdriver.h"

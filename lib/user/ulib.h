@@ -9,6 +9,7 @@
  *                   with main's return value (the backstop)
  *   errors          strerror(); a system call's result in [-E_MAX, -1]
  *                   is -E_xxx (abi.h)
+ *   fault handlers  fault_handler_set, fault_regs_resume (lab 7)
  */
 #ifndef LIB_USER_ULIB_H
 #define LIB_USER_ULIB_H
