@@ -44,3 +44,10 @@ TARGETS = {
 def student_budget(name):
     """What a graded test allows for figure `name`."""
     return STUDENT_HEADROOM * TARGETS[name]
+
+
+def expect_within_student_budget(label, value, name):
+    """A graded test's check: `value` instructions (what benchmark `label`
+    measured) fit the student's budget for figure `name`."""
+    budget = student_budget(name)
+    assert value <= budget, f"{label}: {value:g} instructions; the budget is {budget:,}"

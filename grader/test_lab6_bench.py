@@ -4,30 +4,25 @@ dom_return into the adder domain with 4 arguments and 2 results. A student's
 budget is twice the project's target (grader/budgets.py), and the path must
 not depend on how many domains exist: 16 loaded cost what 2 do, within 5 %."""
 
-import re
-
 import pytest
 
-from budgets import student_budget
+from budgets import expect_within_student_budget
+from userprog import ubench_per_op
 
 SCALING_TOLERANCE = 0.05
+UBENCH_CHECKS = "ubench checks adder's answers"
 
 
 def per_op(boot, name):
-    """per_op of `ubench NAME`, from a clean run."""
-    run = boot(f"poison=0 init=ubench {name}")
-    run.expect_exit("success")
-    match = re.search(rf"^bench: {name} per_op=(\d+(?:\.\d+)?) .*domains=(\d+)$", run.output, re.M)
-    assert match, f"no 'bench: {name} per_op=... domains=...' line (ubench checks adder's answers)"
-    return float(match.group(1))
+    """per_op of `ubench NAME`; its line ends with the number of domains loaded."""
+    return ubench_per_op(boot, name, UBENCH_CHECKS, last_field="domains")
 
 
 @pytest.mark.points(5)
 def test_domain_call_budget(boot):
     """dom_call + dom_return (4 arguments, 2 results) fits its instruction budget"""
     value = per_op(boot, "domcall")
-    budget = student_budget("domain call round trip")
-    assert value <= budget, f"domcall: {value:g} instructions; the budget is {budget:,}"
+    expect_within_student_budget("domcall", value, "domain call round trip")
 
 
 @pytest.mark.points(5)

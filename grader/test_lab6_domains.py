@@ -32,7 +32,7 @@ import re
 
 import pytest
 
-from userprog import FAST, MASK32, fnv1a, kernel_trouble, kill_lines, user_symbols, xorshift32
+from userprog import FAST, MASK32, fnv1a, kernel_trouble, kill_lines, said, user_symbols, xorshift32
 
 NCAP = 32
 INV_MAX_CALLS = 8
@@ -73,13 +73,6 @@ def run_domtests(boot, part, *args, hz=FAST, budget=None, faults=0):
         "domtests (pid 1) did not exit with status 0"
     run.expect_exit("success")
     return run
-
-
-def said(run, pattern):
-    """The match of pattern (a regular expression for one whole line)."""
-    found = re.search(pattern, run.output, re.M)
-    assert found, f"no line matching {pattern!r}"
-    return found
 
 
 def words32(rng, n):

@@ -32,7 +32,7 @@ import re
 
 import pytest
 
-from userprog import FAST, MASK32, kernel_trouble, xorshift32
+from userprog import FAST, MASK32, kernel_trouble, said, xorshift32
 
 PAGE = 4096
 V_DE, V_BP, V_UD, V_PF = 0, 3, 6, 14
@@ -43,13 +43,17 @@ EFLAGS_ARITH = 0x8D5
 PF_REGION = 0x70000000
 FNV_OFFSET, FNV_PRIME = 2166136261, 16777619
 
-WHERE = r"eip 0x([0-9a-f]{8}) \((?:([A-Za-z_.$][\w.$]*)\+0x[0-9a-f]+|\?)\)"
-SAID_KILL = r"(?:: its handler in domain (\d+) \((\S+)\) said kill)?"
+# The kernel's report lines, with named fields (expect_report): the
+# process (pid, name), the fault (cause), where (eip, function: None for
+# "?"), and the handler that said kill (handler, handler_name: None if none).
+WHERE = r"eip 0x(?P<eip>[0-9a-f]{8}) \((?:(?P<function>[A-Za-z_.$][\w.$]*)\+0x[0-9a-f]+|\?)\)"
+SAID_KILL = r"(?:: its handler in domain (?P<handler>\d+) \((?P<handler_name>\S+)\) said kill)?"
+PROCESS = r"^pid (?P<pid>\d+) \((?P<name>\S+)\)"
 # lab 4's line, at home (with lab 7's suffix when a handler said kill)
-HOME_KILL = re.compile(rf"^pid (\d+) \((\S+)\): killed by (.+?), {WHERE}{SAID_KILL}$", re.M)
-# lab 6's line, in a created domain
-DOMAIN_DIES = re.compile(rf"^pid (\d+) \((\S+)\): (.+) in domain (\d+) \((\S+)\), {WHERE}: "
-                         rf"domain destroyed{SAID_KILL}$", re.M)
+HOME_KILL = re.compile(rf"{PROCESS}: killed by (?P<cause>.+?), {WHERE}{SAID_KILL}$", re.M)
+# lab 6's line, in a created domain (dom, dom_name: the domain that died)
+DOMAIN_DIES = re.compile(rf"{PROCESS}: (?P<cause>.+) in domain (?P<dom>\d+) \((?P<dom_name>\S+)\), "
+                         rf"{WHERE}: domain destroyed{SAID_KILL}$", re.M)
 FAULT_LOOP = re.compile(r"^pid (\d+) \((\S+)\): fault loop: (.+), (\d+) times in a row from the "
                         r"same registers: handler domain (\d+) \((\S+)\) (killed|destroyed)$", re.M)
 ANY_REPORT = re.compile(r"^pid \d+ \(\S+\): .*$", re.M)
@@ -93,11 +97,15 @@ def run_faulttests(boot, part, *args, **counts):
     return run
 
 
-def said(run, pattern):
-    """The match of pattern (a regular expression for one whole line)."""
-    found = re.search(pattern, run.output, re.M)
-    assert found, f"no line matching {pattern!r}"
-    return found
+def expect_report(run, pattern, fields, why):
+    """The first line of pattern (HOME_KILL, DOMAIN_DIES) in the run: its
+    fields (name -> value, None for one that is absent) must be as given,
+    else `LINE: why`."""
+    line = pattern.search(run.output)
+    assert line, f"no line matching {pattern.pattern!r}"
+    got = {name: line.group(name) for name in fields}
+    assert got == fields, f"{line.group(0)}: {why}"
+    return line
 
 
 def tags(rng, n):
@@ -149,10 +157,8 @@ def test_trap_mask_routes_past_manager(boot, rng):
     run = run_faulttests(boot, "mask", ht, mt, domain_lines=1)
     child = said(run, rf"^faulttests: mask: home {skip_eax(ht, V_DE):08x} "
                       rf"middle {skip_eax(mt, V_UD):08x} child (\d+)$").group(1)
-    line = DOMAIN_DIES.search(run.output)
-    assert line.group(3) == "breakpoint" and line.group(4) == child and line.group(5) == "faultsrv", \
-        f"{line.group(0)}: expected the child domain {child}'s breakpoint"
-    assert line.group(8) is None, f"{line.group(0)}: no handler said kill"
+    expect_report(run, DOMAIN_DIES, {"cause": "breakpoint", "dom": child, "dom_name": "faultsrv", "handler": None},
+                  f"expected the child domain {child}'s breakpoint, which no handler said kill to")
 
 
 @pytest.mark.points(6)
@@ -161,13 +167,11 @@ def test_pass_and_kill(boot, rng):
     (ht,) = tags(rng, 1)
     run = run_faulttests(boot, "pass", ht, domain_lines=1, home_kills=1)
     middle, child = said(run, r"^faulttests: pass: middle (\d+) child (\d+)$").groups()
-    line = DOMAIN_DIES.search(run.output)
-    assert (line.group(3), line.group(4), line.group(8), line.group(9)) == \
-        ("invalid opcode", child, middle, "faultsrv"), \
-        f"{line.group(0)}: expected the child {child}'s ud2, killed by the middle {middle}'s handler"
-    kill = HOME_KILL.search(run.output)
-    assert kill.group(3) == "divide error" and kill.group(7) == "faulttests", \
-        f"{kill.group(0)}: expected a divide error its handler said kill to"
+    expect_report(run, DOMAIN_DIES,
+                  {"cause": "invalid opcode", "dom": child, "handler": middle, "handler_name": "faultsrv"},
+                  f"expected the child {child}'s ud2, killed by the middle {middle}'s handler")
+    expect_report(run, HOME_KILL, {"cause": "divide error", "handler_name": "faulttests"},
+                  "expected a divide error its handler said kill to")
 
 
 @pytest.mark.points(7)
@@ -176,10 +180,8 @@ def test_handler_that_faults_escalates(boot, rng):
     ht, mt = tags(rng, 2)
     run = run_faulttests(boot, "escalate", ht, mt, home_kills=1)
     said(run, r"^faulttests: escalate: middle \d+ child \d+$")
-    kill = HOME_KILL.search(run.output)
-    assert kill.group(3) == "invalid opcode" and kill.group(5) == "home_on_fault" \
-        and kill.group(6) is None, \
-        f"{kill.group(0)}: expected the lab 4 line for a ud2 in home_on_fault"
+    expect_report(run, HOME_KILL, {"cause": "invalid opcode", "function": "home_on_fault", "handler": None},
+                  "expected the lab 4 line for a ud2 in home_on_fault")
 
 
 @pytest.mark.points(5)
@@ -217,9 +219,8 @@ def test_unmapped_exception_stack_escalates(boot, rng):
     (ht,) = tags(rng, 1)
     run = run_faulttests(boot, "xstack", ht, domain_lines=1)
     said(run, rf"^faulttests: xstack: {skip_eax(ht, V_DE):08x}$")
-    line = DOMAIN_DIES.search(run.output)
-    assert line.group(1) == "2" and line.group(3) == "divide error", \
-        f"{line.group(0)}: expected the forked child's divide error"
+    expect_report(run, DOMAIN_DIES, {"pid": "2", "cause": "divide error"},
+                  "expected the forked child's divide error")
 
 
 @pytest.mark.points(4)
@@ -228,14 +229,14 @@ def test_full_invocation_stack(boot, rng):
     (ht,) = tags(rng, 1)
     run = run_faulttests(boot, "depth", ht, domain_lines=1)
     said(run, rf"^faulttests: depth: {skip_eax(ht, V_UD):08x}$")
-    assert DOMAIN_DIES.search(run.output).group(3) == "invalid opcode"
+    expect_report(run, DOMAIN_DIES, {"cause": "invalid opcode"}, "expected the ud2 at level 8")
 
 
 @pytest.mark.points(4)
 def test_no_handler_is_the_old_kill(boot):
     """with no handler for its vector a fault ends as in labs 4 and 6: one line, nothing delivered"""
     run = run_faulttests(boot, "nohandler", home_kills=2, domain_lines=1)
-    kills = [(m.group(3), m.group(5), m.group(6)) for m in HOME_KILL.finditer(run.output)]
+    kills = [(m["cause"], m["function"], m["handler"]) for m in HOME_KILL.finditer(run.output)]
     assert kills == [("divide error", "part_nohandler", None), ("invalid opcode", "part_nohandler", None)], \
         f"expected lab 4's lines for a divide error and a ud2 in part_nohandler: {kills}"
 
@@ -278,9 +279,8 @@ def test_emulator(boot, rng):
         h = ((h ^ x) * FNV_PRIME) & MASK32
     said(run, rf"^emulator: {rounds} rounds, hash {h:08x}, {rounds * 6} RANDs emulated$")
     said(run, r"^emulator: RAND esp: killed by invalid opcode$")
-    kill = HOME_KILL.search(run.output)
-    assert kill.group(3) == "invalid opcode" and kill.group(7) == "emulator", \
-        f"{kill.group(0)}: expected RAND esp killed by the emulator's handler"
+    expect_report(run, HOME_KILL, {"cause": "invalid opcode", "handler_name": "emulator"},
+                  "expected RAND esp killed by the emulator's handler")
 
 
 @pytest.mark.points(5)
@@ -313,5 +313,5 @@ def test_dom_map_rules(boot, rng):
     run = run_faulttests(boot, "map", page, value, domain_lines=1)
     va = 0x60000000 + page * PAGE
     said(run, rf"^faulttests: map: {va:08x}$")
-    line = DOMAIN_DIES.search(run.output)
-    assert line.group(3) == f"page fault writing 0x{va + PAGE + 4:08x} (read-only page)", line.group(0)
+    expect_report(run, DOMAIN_DIES, {"cause": f"page fault writing 0x{va + PAGE + 4:08x} (read-only page)"},
+                  "expected the write to the read-only page")

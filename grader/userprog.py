@@ -9,6 +9,10 @@ built into the kernel's ramdisk) as pid 1 with ``init=PROG ARGS...``.
   ``kill_line_problems()`` says what is wrong with the line for one of them.
 - ``user_symbols()`` reads a program's symbols (build/user/PROG.elf) to
   check that FUNC+0xOFF really is the eip.
+- ``said(run, pattern)``: the one line of a run a test asks for (the
+  drivers of labs 6 and 7 print what the grader recomputes).
+- ``ubench_per_op(boot, name, ...)``: the figure of one user/ubench.c
+  benchmark (the budget tests of labs 6 and 7).
 """
 
 import re
@@ -97,6 +101,33 @@ def run_usertests(boot, part, *args):
         "usertests (pid 1) did not exit with status 0"
     run.expect_exit("success")
     return run
+
+
+def said(run, pattern):
+    """The match of pattern (a regular expression for one whole line)."""
+    found = re.search(pattern, run.output, re.M)
+    assert found, f"no line matching {pattern!r}"
+    return found
+
+
+def ubench_per_op(boot, name, checks, last_field=None):
+    """per_op of `init=ubench NAME` from a clean run, booted as `make
+    bench` boots it (poison=0): ubench said no FAILED, the machine shut
+    down cleanly, and printed `bench: NAME per_op=N ...`, ending with
+    `LAST_FIELD=N` if last_field is given. checks: what ubench checks
+    before it prints that line, said when the line is missing."""
+    run = boot(f"poison=0 init=ubench {name}")
+    assert "FAILED" not in run.output, \
+        "ubench said: " + next(line for line in run.lines if "FAILED" in line)
+    run.expect_exit("success")
+    pattern = rf"^bench: {name} per_op=(\d+(?:\.\d+)?) "
+    shown = f"bench: {name} per_op=..."
+    if last_field:
+        pattern += rf".*{last_field}=\d+$"
+        shown += f" {last_field}=..."
+    match = re.search(pattern, run.output, re.M)
+    assert match, f"no '{shown}' line ({checks})"
+    return float(match.group(1))
 
 
 # `nm -S` lines of text symbols: start, size, name.

@@ -10,56 +10,14 @@
  * Every part ends by checking that memfree() and the number of processes
  * are back where they were before it began (baseline_check): a domain
  * that died but was never freed, a call stack or a table entry left
- * behind, shows there.
+ * behind, shows there. The checks (expect, fail, the baseline, main) are
+ * user/testdriver.h's, shared with lab 7's faulttests.
  */
-#include "ulib.h"
+#define TEST_DRIVER "domtests"
+#include "testdriver.h"
 #include "domains/testsrv.h"
 
-#define MAX_ARGS 8
 #define HOME_SLOT 0             /* every domain's slot 0 names itself */
-
-static const char *part = "?";
-static uint32_t args[MAX_ARGS];
-static int nargs;
-
-/* The part's i-th number from the command line (after PART), or dflt. */
-static uint32_t arg(int i, uint32_t dflt)
-{
-	return i < nargs ? args[i] : dflt;
-}
-
-static void __attribute__((noreturn)) fail(const char *what, int r)
-{
-	printf("domtests: %s: FAILED: %s (%d%s%s)\n", part, what, r, r < 0 ? ", " : "",
-	       r < 0 ? strerror(r) : "");
-	exit(1);
-}
-
-/* got must be want: else a FAILED line naming both. */
-static void expect(const char *what, int got, int want)
-{
-	if (got == want)
-		return;
-	printf("domtests: %s: FAILED: %s: got %d (%s), expected %d (%s)\n", part, what, got,
-	       got < 0 ? strerror(got) : "not an error", want, want < 0 ? strerror(want) : "not an error");
-	exit(1);
-}
-
-static void expect_u(const char *what, uint32_t got, uint32_t want)
-{
-	if (got == want)
-		return;
-	printf("domtests: %s: FAILED: %s: got 0x%08x, expected 0x%08x\n", part, what, got, want);
-	exit(1);
-}
-
-static int create(const char *path)
-{
-	int slot = dom_create(path, 0);
-	if (slot < 0)
-		fail("dom_create", slot);
-	return slot;
-}
 
 static int grant(int src, int to, uint32_t rights, uint32_t badge)
 {
@@ -67,12 +25,6 @@ static int grant(int src, int to, uint32_t rights, uint32_t badge)
 	if (slot < 0)
 		fail("cap_grant", slot);
 	return slot;
-}
-
-static void destroy(int mcap)
-{
-	expect("dom_destroy", dom_destroy(mcap), 0);
-	expect("cap_delete of the dead domain's management cap", cap_delete(mcap), 0);
 }
 
 static struct cap_info info(int slot)
@@ -115,28 +67,6 @@ static int remote_info(int srv, int slot, uint32_t *badge)
 	return dom_r0(r);
 }
 
-/* ---- memory and process table baseline ---- */
-
-static struct procinfo ps_table[64];
-static int base_free, base_procs;
-
-static void baseline_take(void)
-{
-	base_free = memfree();
-	base_procs = ps(ps_table, 64);
-}
-
-static void baseline_check(void)
-{
-	int free_now = memfree(), procs_now = ps(ps_table, 64);
-	if (free_now != base_free)
-		printf("domtests: %s: FAILED: memfree() was %d before the part and is %d after "
-		       "it (every domain destroyed, every cap deleted)\n", part, base_free, free_now), exit(1);
-	if (procs_now != base_procs)
-		printf("domtests: %s: FAILED: %d processes before the part, %d after\n", part,
-		       base_procs, procs_now), exit(1);
-}
-
 /* Wait for n children; fail if one did not exit 0 (it said why). */
 static void reap(int n)
 {
@@ -144,23 +74,9 @@ static void reap(int n)
 		int st = -1, pid = wait(&st);
 		if (pid < 0)
 			fail("wait", pid);
-		if (WIFKILLED(st))
-			printf("domtests: %s: FAILED: child %d was killed (cause %d)\n", part, pid,
-			       WKILLCAUSE(st)), exit(1);
-		if (st != 0)
-			printf("domtests: %s: FAILED: child %d exited %d (it said why above)\n", part,
-			       pid, WEXITSTATUS(st)), exit(1);
+		expect_child_ok(pid, st);
 	}
 }
-
-static int spawn(void)
-{
-	int pid = fork();
-	if (pid < 0)
-		fail("fork", pid);
-	return pid;
-}
-
 
 /* ---- registers across the gate ---- */
 
@@ -998,12 +914,7 @@ static void part_limit(void)
 	printf("domtests: limit: %d domains made, then -E_NOSLOT; fork still works\n", made);
 }
 
-struct part {
-	const char *name;
-	void (*run)(void);
-};
-
-static const struct part parts[] = {
+static const struct test_part parts[] = {
 	{ "smoke", part_smoke },
 	{ "calls", part_calls },
 	{ "regs", part_regs },
@@ -1023,23 +934,5 @@ static const struct part parts[] = {
 
 int main(int argc, char **argv)
 {
-	for (int i = 2; i < argc && nargs < MAX_ARGS; i++) {
-		unsigned int v;
-		if (parse_uint(argv[i], &v) < 0) {
-			printf("domtests: %s is not a number\n", argv[i]);
-			return 2;
-		}
-		args[nargs++] = v;
-	}
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
-			part = parts[i].name;
-			printf("domtests: %s: starts\n", part);   /* a first word soon after boot */
-			parts[i].run();
-			printf("domtests: %s: ok\n", part);
-			return 0;
-		}
-	}
-	printf("usage: domtests PART [N...]\n");
-	return 2;
+	return test_driver_main(argc, argv, parts, sizeof parts / sizeof parts[0]);
 }

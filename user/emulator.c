@@ -59,10 +59,8 @@ static int emulator_on_fault(unsigned int vector, unsigned int addr, unsigned in
 		return FAULT_KILL;
 	*emulator_reg(&r, reg) = xorshift32(&rand_state);
 	r.eip += RAND_LENGTH;
-	if (fault_regs(FAULT_REGS_SET, &r) < 0)
-		return FAULT_KILL;
 	rands_emulated++;
-	return FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 #else
 static int emulator_on_fault(unsigned int vector, unsigned int addr, unsigned int error, int dom)

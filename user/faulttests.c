@@ -16,11 +16,13 @@
  * Every part ends by checking that memfree() and the number of processes
  * are back where they were before it began (baseline_check), taken after
  * the home's handler was set (which maps its exception stack).
+ * The checks (expect, fail, the baseline, main) are user/testdriver.h's,
+ * shared with lab 6's domtests.
  */
-#include "ulib.h"
+#define TEST_DRIVER "faulttests"
+#include "testdriver.h"
 #include "domains/faultsrv.h"
 
-#define MAX_ARGS 8
 #define HOME_SLOT 0
 #define PAGE 4096u
 #define USER_BASE UABI_USER_BASE
@@ -60,69 +62,6 @@
 #define PF_USER_READ_NOT_PRESENT 0x4u
 #define PF_USER_WRITE_NOT_PRESENT 0x6u
 
-static const char *part = "?";
-static uint32_t args[MAX_ARGS];
-static int nargs;
-
-static uint32_t arg(int i, uint32_t dflt)
-{
-	return i < nargs ? args[i] : dflt;
-}
-
-static void __attribute__((noreturn)) fail(const char *what, int r)
-{
-	printf("faulttests: %s: FAILED: %s (%d%s%s)\n", part, what, r, r < 0 ? ", " : "",
-	       r < 0 ? strerror(r) : "");
-	exit(1);
-}
-
-static void expect(const char *what, int got, int want)
-{
-	if (got == want)
-		return;
-	printf("faulttests: %s: FAILED: %s: got %d (%s), expected %d (%s)\n", part, what, got,
-	       got < 0 ? strerror(got) : "not an error", want, want < 0 ? strerror(want) : "not an error");
-	exit(1);
-}
-
-static void expect_u(const char *what, uint32_t got, uint32_t want)
-{
-	if (got == want)
-		return;
-	printf("faulttests: %s: FAILED: %s: got 0x%08x, expected 0x%08x\n", part, what, got, want);
-	exit(1);
-}
-
-/* ---- memory and process table baseline ---- */
-
-static struct procinfo ps_table[64];
-static int base_free, base_procs;
-
-static void baseline_take(void)
-{
-	base_free = memfree();
-	base_procs = ps(ps_table, 64);
-}
-
-static void baseline_check(void)
-{
-	int free_now = memfree(), procs_now = ps(ps_table, 64);
-	if (free_now != base_free)
-		printf("faulttests: %s: FAILED: memfree() was %d before the part and is %d after "
-		       "it (every domain destroyed, every cap deleted)\n", part, base_free, free_now), exit(1);
-	if (procs_now != base_procs)
-		printf("faulttests: %s: FAILED: %d processes before the part, %d after\n", part,
-		       base_procs, procs_now), exit(1);
-}
-
-static int spawn(void)
-{
-	int pid = fork();
-	if (pid < 0)
-		fail("fork", pid);
-	return pid;
-}
-
 /* Wait for one child; its wait status. */
 static int reap_one(int pid)
 {
@@ -134,13 +73,7 @@ static int reap_one(int pid)
 /* The child must have exited 0 (a FAILED line of its own says why not). */
 static void reap_ok(int pid)
 {
-	int st = reap_one(pid);
-	if (WIFKILLED(st))
-		printf("faulttests: %s: FAILED: child %d was killed (cause %d)\n", part, pid,
-		       WKILLCAUSE(st)), exit(1);
-	if (st != 0)
-		printf("faulttests: %s: FAILED: child %d exited %d (it said why above)\n", part, pid,
-		       WEXITSTATUS(st)), exit(1);
+	expect_child_ok(pid, reap_one(pid));
 }
 
 /* The child must have been killed by vector. */
@@ -153,20 +86,6 @@ static void reap_killed(int pid, const char *what, uint32_t vector)
 }
 
 /* ---- domains: faultsrvs ---- */
-
-static int create(void)
-{
-	int slot = dom_create("faultsrv", 0);
-	if (slot < 0)
-		fail("dom_create(\"faultsrv\")", slot);
-	return slot;
-}
-
-static void destroy(int mcap)
-{
-	expect("dom_destroy", dom_destroy(mcap), 0);
-	expect("cap_delete of the destroyed domain's cap", cap_delete(mcap), 0);
-}
 
 static void forget(int mcap)           /* a domain that died already */
 {
@@ -192,6 +111,12 @@ static int id_of(int cap)
 	return id;
 }
 
+/* The id of a middle domain's child (its slot `inner` there). */
+static int id_in(int middle, int inner)
+{
+	return dom_r0(call_in(middle, inner, FSRV_ID, 0));
+}
+
 static int home_id(void)
 {
 	struct cap_info self;
@@ -212,6 +137,24 @@ static int create_in(int middle)
 	if (slot < 0)
 		fail("dom_create inside a faultsrv", slot);
 	return slot;
+}
+
+/* A chain home -> middle -> child: the middle's handler takes the
+ * faults in mask, in mode with tag (handle); child is its slot in the
+ * middle, child_id its id. */
+struct chain {
+	int middle, child, child_id;
+};
+
+static struct chain chain_new(uint32_t mask, int mode, uint32_t tag)
+{
+	struct chain c;
+
+	c.middle = create("faultsrv");
+	handle(c.middle, mask, mode, tag);
+	c.child = create_in(c.middle);
+	c.child_id = id_in(c.middle, c.child);
+	return c;
 }
 
 /* ---- the home domain's handler ---- */
@@ -250,9 +193,7 @@ static int home_on_fault(unsigned int vector, unsigned int addr, unsigned int er
 	if (vector != V_BP)
 		r.eip += FAULT_SITE_LEN;
 	r.eax = fsrv_skip_eax(home_tag, vector);
-	if (fault_regs(FAULT_REGS_SET, &r) < 0)
-		return FAULT_KILL;
-	return FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 
 static void home_handle(uint32_t mask, int mode, uint32_t tag)
@@ -260,6 +201,19 @@ static void home_handle(uint32_t mask, int mode, uint32_t tag)
 	home_mode = mode;
 	home_tag = tag;
 	expect("fault_handler_set", fault_handler_set(home_on_fault, mask), 0);
+}
+
+/* How the parts with a home tag HTAG (their first number) begin: the
+ * home's handler skips the faults in mask with that tag, then the
+ * baseline is taken (setting the handler maps the exception stack, which
+ * stays). Returns HTAG. */
+static uint32_t begin_with_home_skipping(uint32_t mask)
+{
+	uint32_t ht = arg(0, 1);
+
+	home_handle(mask, FSRV_MODE_SKIP, ht);
+	baseline_take();
+	return ht;
 }
 
 /* The home's handler took one more fault, of vector, from domain dom. */
@@ -359,7 +313,7 @@ static int regs_on_fault(unsigned int vector, unsigned int addr, unsigned int er
 	r.edx = regs_set[R_EDX], r.esi = regs_set[R_ESI], r.edi = regs_set[R_EDI];
 	r.ebp = regs_set[R_EBP], r.eflags = regs_set[R_EFLAGS];
 	r.eip += FAULT_SITE_LEN;
-	return fault_regs(FAULT_REGS_SET, &r) < 0 ? FAULT_KILL : FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 
 /* Seven register values and eflags from seed x: arithmetic flags at
@@ -581,30 +535,24 @@ static void __attribute__((noinline)) part_garbage(void)
  * dies, the middle's call returns -E_DEAD). */
 static void part_mask(void)
 {
-	uint32_t ht = arg(0, 1), mt = arg(1, 2);
-
-	home_handle(BIT(V_DE), FSRV_MODE_SKIP, ht);
-	baseline_take();
-	int middle = create();
-	handle(middle, BIT(V_UD), FSRV_MODE_SKIP, mt);
-	int child = create_in(middle);
-	int child_id = dom_r0(call_in(middle, child, FSRV_ID, 0));
+	uint32_t ht = begin_with_home_skipping(BIT(V_DE)), mt = arg(1, 2);
+	struct chain c = chain_new(BIT(V_UD), FSRV_MODE_SKIP, mt);
 	uint32_t before = home_handled;
-	uint64_t r = call_in(middle, child, FSRV_DIV, 1000);
+	uint64_t r = call_in(c.middle, c.child, FSRV_DIV, 1000);
 	expect_u("the child's divide error, handled at home", (uint32_t)dom_r0(r), fsrv_skip_eax(ht, V_DE));
-	expect_home_took("the home's handler", before, V_DE, child_id);
-	expect_stats("the middle's handler after the divide error", middle, 0, 0, 0);
-	r = call_in(middle, child, FSRV_UD, 7);
+	expect_home_took("the home's handler", before, V_DE, c.child_id);
+	expect_stats("the middle's handler after the divide error", c.middle, 0, 0, 0);
+	r = call_in(c.middle, c.child, FSRV_UD, 7);
 	expect_u("the child's ud2, handled by the middle", (uint32_t)dom_r0(r), fsrv_skip_eax(mt, V_UD));
-	expect_stats("the middle's handler after the ud2", middle, 1, V_UD, child_id);
+	expect_stats("the middle's handler after the ud2", c.middle, 1, V_UD, c.child_id);
 	expect("the home's handler after the ud2", (int)home_handled, (int)before + 1);
-	r = call_in(middle, child, FSRV_INT3, 7);
+	r = call_in(c.middle, c.child, FSRV_INT3, 7);
 	expect("the child's int3, which nobody handles", dom_r0(r), -E_DEAD);
 	expect("the home's handler after the int3", (int)home_handled, (int)before + 1);
-	expect_stats("the middle's handler after the int3", middle, 1, V_UD, child_id);
+	expect_stats("the middle's handler after the int3", c.middle, 1, V_UD, c.child_id);
 	printf("faulttests: mask: home %08x middle %08x child %d\n", fsrv_skip_eax(ht, V_DE),
-	       fsrv_skip_eax(mt, V_UD), child_id);
-	destroy(middle);
+	       fsrv_skip_eax(mt, V_UD), c.child_id);
+	destroy(c.middle);
 	baseline_check();
 }
 
@@ -614,25 +562,19 @@ static void part_mask(void)
  * lab 4 line naming its handler. */
 static void part_pass(void)
 {
-	uint32_t ht = arg(0, 1);
-
-	home_handle(BIT(V_DE) | BIT(V_UD), FSRV_MODE_SKIP, ht);
-	baseline_take();
-	int middle = create();
-	handle(middle, BIT(V_UD), FSRV_MODE_PASS, 0);
-	int child = create_in(middle);
-	int child_id = dom_r0(call_in(middle, child, FSRV_ID, 0));
+	uint32_t ht = begin_with_home_skipping(BIT(V_DE) | BIT(V_UD));
+	struct chain c = chain_new(BIT(V_UD), FSRV_MODE_PASS, 0);
 	uint32_t before = home_handled;
-	uint64_t r = call_in(middle, child, FSRV_UD, 1);
+	uint64_t r = call_in(c.middle, c.child, FSRV_UD, 1);
 	expect_u("a ud2 the middle passed on, handled at home", (uint32_t)dom_r0(r), fsrv_skip_eax(ht, V_UD));
-	expect_home_took("the home's handler", before, V_UD, child_id);
-	expect_stats("the middle's handler", middle, 1, V_UD, child_id);
-	handle(middle, BIT(V_UD), FSRV_MODE_KILL, 0);
-	r = call_in(middle, child, FSRV_UD, 1);
+	expect_home_took("the home's handler", before, V_UD, c.child_id);
+	expect_stats("the middle's handler", c.middle, 1, V_UD, c.child_id);
+	handle(c.middle, BIT(V_UD), FSRV_MODE_KILL, 0);
+	r = call_in(c.middle, c.child, FSRV_UD, 1);
 	expect("a ud2 whose handler said kill", dom_r0(r), -E_DEAD);
 	expect("the home's handler after the kill", (int)home_handled, (int)before + 1);
-	expect_stats("the middle's handler after the kill", middle, 2, V_UD, child_id);
-	r = call_in(middle, child, FSRV_ID, 0);
+	expect_stats("the middle's handler after the kill", c.middle, 2, V_UD, c.child_id);
+	r = call_in(c.middle, c.child, FSRV_ID, 0);
 	expect("a call into the killed child", dom_r0(r), -E_DEAD);
 	int pid = spawn();
 	if (pid == 0) {
@@ -642,8 +584,8 @@ static void part_pass(void)
 		exit(1);
 	}
 	reap_killed(pid, "a process whose handler said kill", V_DE);
-	printf("faulttests: pass: middle %d child %d\n", id_of(middle), child_id);
-	destroy(middle);
+	printf("faulttests: pass: middle %d child %d\n", id_of(c.middle), c.child_id);
+	destroy(c.middle);
 	baseline_check();
 }
 
@@ -654,24 +596,19 @@ static void part_pass(void)
  * handler faults dies with the lab 4 line (no manager above a home). */
 static void part_escalate(void)
 {
-	uint32_t ht = arg(0, 1), mt = arg(1, 2);
-
-	home_handle(BIT(V_UD), FSRV_MODE_SKIP, ht);
-	baseline_take();
-	int middle = create(), middle_id = id_of(middle);
-	handle(middle, BIT(V_DE) | BIT(V_UD), FSRV_MODE_FAULT, mt);
-	int child = create_in(middle);
-	int child_id = dom_r0(call_in(middle, child, FSRV_ID, 0));
+	uint32_t ht = begin_with_home_skipping(BIT(V_UD)), mt = arg(1, 2);
+	struct chain c = chain_new(BIT(V_DE) | BIT(V_UD), FSRV_MODE_FAULT, mt);
+	int middle_id = id_of(c.middle);
 	uint32_t before = home_handled;
-	uint64_t r = call_in(middle, child, FSRV_DIV, 99);
+	uint64_t r = call_in(c.middle, c.child, FSRV_DIV, 99);
 	expect_u("the child's divide error, skipped by the middle", (uint32_t)dom_r0(r), fsrv_skip_eax(mt, V_DE));
 	expect_home_took("the home's handler (the middle's handler faulted)", before, V_UD, middle_id);
-	expect_stats("the middle's handler", middle, 1, V_DE, child_id);
-	r = call(middle, FSRV_LAST, 0, 0, 0);
+	expect_stats("the middle's handler", c.middle, 1, V_DE, c.child_id);
+	r = call(c.middle, FSRV_LAST, 0, 0, 0);
 	expect_u("%eax in the middle's handler after its own ud2 (the home's skip)", dom_r1(r),
 		 fsrv_skip_eax(ht, V_UD));
 	/* twice: the middle's handling mark went with its fault */
-	r = call_in(middle, child, FSRV_DIV, 98);
+	r = call_in(c.middle, c.child, FSRV_DIV, 98);
 	expect_u("the child's second divide error", (uint32_t)dom_r0(r), fsrv_skip_eax(mt, V_DE));
 	expect("the home's handler after the second", (int)home_handled, (int)before + 2);
 	int pid = spawn();
@@ -682,8 +619,8 @@ static void part_escalate(void)
 		exit(1);
 	}
 	reap_killed(pid, "a process whose home handler faulted", V_UD);
-	printf("faulttests: escalate: middle %d child %d\n", middle_id, child_id);
-	destroy(middle);
+	printf("faulttests: escalate: middle %d child %d\n", middle_id, c.child_id);
+	destroy(c.middle);
 	baseline_check();
 }
 
@@ -694,13 +631,10 @@ static void part_escalate(void)
  * handler's callee) fault_regs and fault_resume are -E_INVAL. */
 static void part_nested(void)
 {
-	uint32_t ht = arg(0, 1);
-
-	home_handle(BIT(V_DE), FSRV_MODE_SKIP, ht);
-	baseline_take();
-	int middle = create();
+	uint32_t ht = begin_with_home_skipping(BIT(V_DE));
+	int middle = create("faultsrv");
 	int child = create_in(middle), other = create_in(middle);
-	int other_id = dom_r0(call_in(middle, other, FSRV_ID, 0));
+	int other_id = id_in(middle, other);
 	handle(middle, BIT(V_DE), FSRV_MODE_NESTED, (uint32_t)other);
 	uint32_t before = home_handled;
 	for (int round = 0; round < 2; round++) {
@@ -768,7 +702,7 @@ static void part_loop(void)
 	for (uint32_t i = 0; i < 3 * FAULT_LOOP_LIMIT; i++)
 		expect_u("a ud2 skipped", fault_site_ud2(i), fsrv_skip_eax(tag, V_UD));
 	/* A middle domain's handler loops on its child's fault. */
-	int middle = create(), bystander = create();
+	int middle = create("faultsrv"), bystander = create("faultsrv");
 	handle(middle, BIT(V_DE), FSRV_MODE_LOOP, 0);
 	handle(bystander, BIT(V_DE), FSRV_MODE_SKIP, tag);
 	int child = create_in(middle);
@@ -816,7 +750,7 @@ static void part_destroyed(void)
 	uint32_t ticks = arg(0, 400);
 
 	baseline_take();
-	int middle = create();
+	int middle = create("faultsrv");
 	handle(middle, BIT(V_DE), FSRV_MODE_SLEEP, ticks);
 	int child = create_in(middle);
 	int pid = spawn();
@@ -857,11 +791,8 @@ static void part_destroyed(void)
  * parent's handler's. */
 static void part_xstack(void)
 {
-	uint32_t ht = arg(0, 1);
-
-	home_handle(BIT(V_DE), FSRV_MODE_SKIP, ht);
-	baseline_take();
-	int d = create();
+	uint32_t ht = begin_with_home_skipping(BIT(V_DE));
+	int d = create("faultsrv");
 	int pid = spawn();
 	if (pid == 0) {
 		expect("a divide error on a thread with no exception stack in the handler's domain",
@@ -871,7 +802,7 @@ static void part_xstack(void)
 	}
 	reap_ok(pid);
 	forget(d);
-	d = create();
+	d = create("faultsrv");
 	int d_id = id_of(d);
 	expect_u("the same on the parent's thread", (uint32_t)dom_r0(call(d, FSRV_DIV, 1, 0, 0)), fsrv_skip_eax(ht, V_DE));
 	expect_home_took("the parent's handler", 0, V_DE, d_id);
@@ -886,11 +817,8 @@ static void part_xstack(void)
  * no handler (one line, that domain dies). */
 static void part_depth(void)
 {
-	uint32_t ht = arg(0, 1);
-
-	home_handle(BIT(V_UD), FSRV_MODE_SKIP, ht);
-	baseline_take();
-	int first = create();
+	uint32_t ht = begin_with_home_skipping(BIT(V_UD));
+	int first = create("faultsrv");
 	expect("FSRV_GROW", dom_r0(call(first, FSRV_GROW, INV_MAX_CALLS - 1, 0, 0)), INV_MAX_CALLS - 1);
 	uint64_t r = call(first, FSRV_DEPTH, INV_MAX_CALLS - 2, 0, 0);
 	expect("a ud2 at level 7: the depth reached", dom_r0(r), INV_MAX_CALLS - 2);
@@ -928,7 +856,7 @@ static void part_nohandler(void)
 		exit(1);
 	}
 	reap_killed(pid, "a ud2 after the handler was removed", V_UD);
-	int d = create();
+	int d = create("faultsrv");
 	handle(d, BIT(V_UD), FSRV_MODE_SKIP, 0);
 	expect("a domain's divide error with handlers for #UD only", dom_r0(call(d, FSRV_DIV, 1, 0, 0)), -E_DEAD);
 	forget(d);
@@ -947,9 +875,7 @@ static void part_selfheal(void)
 	uint32_t n = arg(0, 100), seed = arg(1, 1);
 
 	baseline_take();
-	int d = dom_create("safediv", 0);
-	if (d < 0)
-		fail("dom_create(\"safediv\")", d);
+	int d = create("safediv");
 	for (uint32_t round = 0; round < 2; round++) {
 		uint64_t r = dom_call(d, n, seed + round, 0, 0);
 		struct cap_info i;
@@ -1000,7 +926,7 @@ static void part_map(void)
 	uint32_t va = 0x60000000u + (arg(0, 0) % 1024) * PAGE, value = arg(1, 1);
 
 	baseline_take();
-	int d = create();
+	int d = create("faultsrv");
 	int call_cap = cap_grant(d, HOME_SLOT, CAP_RIGHT_CALL, 0);
 	if (call_cap < 0)
 		fail("cap_grant", call_cap);
@@ -1030,12 +956,7 @@ static void part_map(void)
 	baseline_check();
 }
 
-struct part {
-	const char *name;
-	void (*run)(void);
-};
-
-static const struct part parts[] = {
+static const struct test_part parts[] = {
 	{ "regs", part_regs },
 	{ "garbage", part_garbage },
 	{ "mask", part_mask },
@@ -1054,23 +975,5 @@ static const struct part parts[] = {
 
 int main(int argc, char **argv)
 {
-	for (int i = 2; i < argc && nargs < MAX_ARGS; i++) {
-		unsigned int v;
-		if (parse_uint(argv[i], &v) < 0) {
-			printf("faulttests: %s is not a number\n", argv[i]);
-			return 2;
-		}
-		args[nargs++] = v;
-	}
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
-			part = parts[i].name;
-			printf("faulttests: %s: starts\n", part);   /* a first word soon after boot */
-			parts[i].run();
-			printf("faulttests: %s: ok\n", part);
-			return 0;
-		}
-	}
-	printf("usage: faulttests PART [N...]\n");
-	return 2;
+	return test_driver_main(argc, argv, parts, sizeof parts / sizeof parts[0]);
 }

@@ -322,10 +322,8 @@ static int bench_skip_ud2(unsigned int vector, unsigned int addr, unsigned int e
 	if (fault_regs(FAULT_REGS_GET, &r) < 0)
 		return FAULT_KILL;
 	r.eip += UD2_LENGTH;
-	if (fault_regs(FAULT_REGS_SET, &r) < 0)
-		return FAULT_KILL;
 	bench_faults++;
-	return FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 
 /* 10 divides of i by bench_divisor a loop iteration, each after storing

@@ -9,6 +9,7 @@
  *                   with main's return value (the backstop)
  *   errors          strerror(); a system call's result in [-E_MAX, -1]
  *                   is -E_xxx (abi.h)
+ *   fault handlers  fault_handler_set, fault_regs_resume (lab 7)
  */
 #ifndef LIB_USER_ULIB_H
 #define LIB_USER_ULIB_H
@@ -45,6 +46,13 @@ void exit(int status) __attribute__((noreturn));
  * (fault_entry.S); dom_set_handler's result. */
 typedef int (*fault_handler_t)(unsigned int vector, unsigned int addr, unsigned int error, int dom);
 int fault_handler_set(fault_handler_t fn, unsigned int mask);
+/* A handler's last step once it has edited the faulting registers r (from
+ * fault_regs GET): fault_regs SET, and what the handler is to return:
+ * FAULT_RESUME, or FAULT_KILL if the kernel refuses the registers. */
+static inline int fault_regs_resume(struct fault_regs *r)
+{
+	return fault_regs(FAULT_REGS_SET, r) < 0 ? FAULT_KILL : FAULT_RESUME;
+}
 
 /* The error's name and meaning, e.g. "E_FAULT (bad address)"; err may be
  * given as E_FAULT or -E_FAULT. */

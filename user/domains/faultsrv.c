@@ -51,9 +51,7 @@ static int faultsrv_on_fault(unsigned int vector, unsigned int addr, unsigned in
 	if (vector != 3)                /* int3 traps: eip is past it already */
 		r.eip += FAULT_SITE_LEN;
 	r.eax = fsrv_skip_eax(tag, vector);
-	if (fault_regs(FAULT_REGS_SET, &r) < 0)
-		return FAULT_KILL;
-	return FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 
 /* a1 more calls down the chain, then a fault at the bottom. */

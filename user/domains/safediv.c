@@ -41,10 +41,8 @@ static int safediv_on_fault(unsigned int vector, unsigned int addr, unsigned int
 	r.edx = r.eax;
 	r.eax = SATURATED;
 	r.eip += DIVL_ECX_LENGTH;
-	if (fault_regs(FAULT_REGS_SET, &r) < 0)
-		return FAULT_KILL;
 	divide_errors++;
-	return FAULT_RESUME;
+	return fault_regs_resume(&r);
 }
 #else
 static int safediv_on_fault(unsigned int vector, unsigned int addr, unsigned int error, int dom)
