@@ -46,6 +46,7 @@ raises its budget as it would for a long silence. Since printing is slow,
 REPEAT_LIMIT cycles in a row end the run before the budget is spent.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -174,6 +175,17 @@ class Qmp:
                 return message["return"]
             if "error" in message:
                 raise QmpError(f"QMP {command}: {message['error'].get('desc')}")
+
+    @contextlib.contextmanager
+    def reply_timeout(self, seconds):
+        """Within the block, wait at most `seconds` for each reply."""
+        if self._sock is not None:
+            self._sock.settimeout(seconds)
+        try:
+            yield
+        finally:
+            if self._sock is not None:
+                self._sock.settimeout(QMP_REPLY_TIMEOUT)
 
     def hmp(self, line):
         """Run one human-monitor command; its output ("\\n" line ends)."""

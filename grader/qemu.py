@@ -12,7 +12,10 @@ and the grader's own self-tests start QEMU the same way:
   (``\\r\\n`` turned into ``\\n``) in ``.output`` and in a log file. While
   it waits, it watches the guest's progress in virtual time (QMP, see
   grader/progress.py): a guest silent for its budget of virtual time is hung,
-  and the run says where it is and what it does.
+  and the run says where it is and what it does. Before it stops a guest
+  that has not exited, it pauses it and runs the run's ``before_stop``
+  hooks, which may read its memory (``read_memory``; grader/schedtrace.py
+  reads the scheduling trace of a run that hung that way).
 - ``explain_reset()`` turns QEMU's ``-d int,cpu_reset`` log into a sentence
   ("page fault at 0xdeadbeef (...), then general protection while delivering
   the page fault, hence a double fault, ...").
@@ -101,6 +104,7 @@ STUCK_SECONDS = 5          # halted, no timer armed, the test waiting: a hang
 FAULT_CHECK_SECONDS = 0.5  # silent this long: look once for a fault loop,
                            # which spends virtual time slowly (~10 M/s)
 STUCK_CLOCK = 10_000_000   # ns: the virtual clock "stands still" below this
+LIVE_READ_TIMEOUT = 5      # s; QMP reads of a paused guest take milliseconds
 
 # The firmware that runs before the kernel. qboot takes 0.6 M instructions
 # to the kernel, SeaBIOS 8.6 M. qboot leaves the local APIC as reset left it
@@ -425,6 +429,10 @@ class Run:
         self._cursor = 0            # expect() searches output from here on
         self._normalizer = LineEndNormalizer()
         self._explanation = None
+        # Callables f(run) that read the guest before QEMU is stopped while
+        # it still runs (a hang, the wall-clock guard, close()): a run that
+        # exits has nothing left to read. See _read_before_stop.
+        self.before_stop = []
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", encoding="utf-8")
         try:
@@ -498,6 +506,7 @@ class Run:
         """QEMU exited (or must die now): record how, release everything."""
         if kind is not None:
             self._drain()
+            self._read_before_stop()
         self._append(self._normalizer.finish())
         if kind is None:
             self._child.wait()
@@ -513,6 +522,48 @@ class Run:
         self._log.close()
         _live_runs.discard(self)
         record_silence(self)
+
+    def _read_before_stop(self):
+        """Run the before_stop hooks (once) on the guest, which QEMU still
+        runs, paused first so that what they read stands still."""
+        hooks, self.before_stop = self.before_stop, []
+        if not hooks or not self._child.isalive():
+            return
+        try:
+            qmp = self._live_qmp()
+            with qmp.reply_timeout(LIVE_READ_TIMEOUT):
+                qmp.execute("stop")
+        except progress.QmpError:
+            pass                # then the hooks' reads say why they fail
+        for hook in hooks:
+            hook(self)
+
+    def _live_qmp(self):
+        """The QMP connection, connected, within LIVE_READ_TIMEOUT."""
+        if not self.qmp.connected:
+            self.qmp.connect(self._child.isalive, timeout=LIVE_READ_TIMEOUT)
+        return self.qmp
+
+    def read_memory(self, address, size):
+        """`size` bytes of the guest's physical memory at `address` (a
+        kernel symbol's address is physical too: kernel.ld maps virtual ==
+        physical), while QEMU still runs: QMP's pmemsave into a file of
+        the run's own. progress.QmpError if they cannot be read."""
+        if self.kind is not None or not self._child.isalive():
+            raise progress.QmpError("QEMU has exited: the guest's memory went with it")
+        path = os.path.join(self._qmp_dir, "memory.bin")
+        qmp = self._live_qmp()
+        with qmp.reply_timeout(LIVE_READ_TIMEOUT):
+            qmp.execute("pmemsave", val=address, size=size, filename=path)
+        try:
+            with open(path, "rb") as saved:
+                data = saved.read()
+            os.unlink(path)
+        except OSError as error:
+            raise progress.QmpError(f"pmemsave wrote nothing to read: {error}") from None
+        if len(data) != size:
+            raise progress.QmpError(f"pmemsave wrote {len(data)} bytes of {size}")
+        return data
 
     def _drain(self):
         """Keep what QEMU printed but we did not read yet."""

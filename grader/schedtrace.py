@@ -18,14 +18,21 @@ html() and svg() draw a timeline picture to scale (tools/timeline, `make
 timeline`). GDB reads the ring's raw records straight from memory
 (tools/gdb/beta86.py); decode() works out what they mean, rule for rule as
 the kernel's dump does (kernel/proc/trace.c), and hands them to the same
-functions.
+functions. The grader does the same for a traced run that hangs, and so
+never prints its dump: read_live reads the ring from the paused guest
+over QMP before QEMU is stopped (traced_boot).
 
 Everything here is plain Python 3 without packages beyond the standard
 library, so GDB's Python can import it too.
 """
 
+import functools
 import html as html_escape
+import json
+import os
 import re
+import struct
+import subprocess
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -220,11 +227,36 @@ def from_raw(raw_records, ring, count):
     return build(records, ring=ring, count=count)
 
 
-# The kernel's constants a raw record is decoded with; GDB reads them from
-# the kernel's debug information (tools/gdb/beta86.py's read_trace).
-RAW_CONSTANTS = ("TRACE_RAW_SWITCH", "TRACE_RAW_WAKE", "TRACE_RAW_CROSSING", "TRACE_NAME",
-                 "PROC_RUNNABLE", "PROC_SLEEPING", "PROC_ZOMBIE", "SAVED_TRAPFRAME", "INV_FAULT",
-                 "trapframe_size", "dom_table", "domain_size")
+# The kernel's constants a raw record is decoded with, each with the
+# expression that gives it in the kernel's debug information: GDB
+# evaluates them at a stop (tools/gdb/beta86.py's trace_constants), and in
+# batch mode on the ELF alone for a run that hung (kernel_facts).
+RAW_CONSTANTS = dict({name: name for name in (
+    "TRACE_RAW_SWITCH", "TRACE_RAW_WAKE", "TRACE_RAW_CROSSING", "TRACE_NAME",
+    "PROC_RUNNABLE", "PROC_SLEEPING", "PROC_ZOMBIE", "SAVED_TRAPFRAME", "INV_FAULT")},
+    trapframe_size="sizeof(struct trapframe)", dom_table="(unsigned int)&dom_table",
+    domain_size="sizeof(struct domain)")
+# struct trace_record (trace.h), 32 bytes: tsc, tick, kind, fact[3], from,
+# then to, arg, arg2 -- or, in a TRACE_NAME record, the name.
+RAW_RECORD = struct.Struct("<QIB3BiiII")
+RAW_NAME = struct.Struct("<QIB3Bi12s")
+
+
+def raw_records(memory, *, ring, count, name_kind):
+    """The records the bytes of a trace_ring of `ring` slots hold, oldest
+    first, as decode() takes them: record number seq is in slot seq %
+    ring, the newest is count - 1. `name_kind` is TRACE_NAME's number."""
+    records = []
+    for seq in range(count - min(count, ring), count):
+        chunk = memory[(seq % ring) * RAW_RECORD.size:][:RAW_RECORD.size]
+        tsc, tick, kind, fact0, fact1, fact2, frm, to, arg, arg2 = RAW_RECORD.unpack(chunk)
+        record = {"seq": seq, "tsc": tsc, "tick": tick, "kind": kind,
+                  "fact": (fact0, fact1, fact2), "from": frm, "to": to, "arg": arg, "arg2": arg2}
+        if kind == name_kind:
+            name = RAW_NAME.unpack(chunk)[7]
+            record["name"] = name.split(b"\0", 1)[0].decode("ascii", "replace")
+        records.append(record)
+    return records
 
 
 def first_shown(count, ring):
@@ -380,20 +412,29 @@ REPORT_RECORDS = 200
 TRACE_KEY = f"trace=2 tracedump={REPORT_RECORDS}"
 
 
-def traced_boot(boot, cmdline, *, expected=None, **kwargs):
+def traced_boot(boot, cmdline, *, expected=None, timeout=None, **kwargs):
     """boot(cmdline) with the trace on (trace=2 first), for a scheduling
-    test: the run's `.trace` is the Trace (None if the kernel printed
-    none), its output loses the dump (the serial log keeps it), and its
-    `.schedule` is what a failure report of the test shows (conftest.py):
-    the schedule the kernel produced as ASCII lanes, above what was
-    expected. `expected` is a list of (thread name, how its run ends) for
-    expected_lanes, or words. Only for runs that end (wait=True)."""
-    run = boot(f"{TRACE_KEY} {cmdline}", **kwargs)
+    test, run to its end (or a hang): the run's `.trace` is the Trace
+    (None if there is none to read), its output loses the dump (the
+    serial log keeps it), and its `.schedule` is what a failure report of
+    the test shows (conftest.py): the schedule the kernel produced as
+    ASCII lanes, above what was expected. `expected` is a list of (thread
+    name, how its run ends) for expected_lanes, or words. A run that never
+    reaches its dump at shutdown (a hang, the wall-clock guard) has its
+    ring read from the guest's memory before QEMU is stopped (read_live);
+    a run that exits has none to spare, so this costs a passing run
+    nothing."""
+    run = boot(f"{TRACE_KEY} {cmdline}", wait=False, **kwargs)
+    run.before_stop.append(keep_live_trace)
+    if timeout is None:
+        run.wait_exit()
+    else:
+        run.wait_exit(timeout)
     try:
         run.trace = parse(run.output)
         produced = lanes_text(run.trace)
     except TraceError as error:
-        run.trace, produced = None, f"no schedule to show: {error}"
+        run.trace, produced = schedule_without_dump(run, error)
     run.set_aside_output(without_dump)
     if isinstance(expected, str):
         produced += f"\nwhat was expected: {expected}"
@@ -401,6 +442,106 @@ def traced_boot(boot, cmdline, *, expected=None, **kwargs):
         produced += "\n" + expected_lanes(expected)
     run.schedule = produced
     return run
+
+
+LIVE_TITLE = ("the schedule the kernel produced (read from its memory when the run was "
+              "stopped: it never printed its trace at shutdown)")
+
+
+def keep_live_trace(run):
+    """A before_stop hook of qemu.Run: read the ring from the paused guest
+    into `run.live_trace`, or say in `run.live_error` why that failed.
+    Whatever goes wrong becomes that one line: a report helper must not
+    fail the run a second time."""
+    try:
+        run.live_trace, run.live_error = read_live(run), None
+    except Exception as error:      # noqa: BLE001 (see above)
+        run.live_trace, run.live_error = None, str(error) or type(error).__name__
+
+
+def schedule_without_dump(run, error):
+    """(Trace or None, the report's text) for a run whose output has no
+    dump to parse (`error` says why)."""
+    live = getattr(run, "live_trace", None)
+    if live is not None:
+        return live, lanes_text(live, title=LIVE_TITLE)
+    failed = getattr(run, "live_error", None)
+    if failed:
+        return None, (f"no schedule to show: {error}; reading the trace from the kernel's "
+                      f"memory failed too: {failed}")
+    from qemu import KIND_IN_WORDS      # here: GDB's Python, which imports this, has no pexpect
+    ended = KIND_IN_WORDS.get(run.kind, run.kind)
+    return None, (f"no schedule to show: {error} (the run ended by itself, in {ended}, "
+                  "and its memory went with QEMU)")
+
+
+# The numbers a live read needs besides RAW_CONSTANTS: where the ring and
+# its count are (the kernel's addresses are physical too, kernel.ld), how
+# many slots the ring has and how big a record is.
+LIVE_EXPRESSIONS = {
+    "ring_address": "(unsigned int)&trace_ring",
+    "count_address": "(unsigned int)&trace_count",
+    "ring": "sizeof(trace_ring) / sizeof(trace_ring[0])",
+    "record_size": "sizeof(trace_ring[0])",
+}
+GDB_TIMEOUT = 10           # s; GDB reads a kernel's debug information in 0.1 s
+# Run by GDB in batch mode on the ELF alone: every expression's value, or
+# why it has none, as one JSON line.
+FACTS_SCRIPT = """
+import json
+values, missing = {}, []
+for name, expression in EXPRESSIONS.items():
+    try:
+        values[name] = int(gdb.parse_and_eval(expression))
+    except gdb.error as error:
+        missing.append("%s (%s)" % (expression, error))
+print("facts: " + json.dumps({"values": values, "missing": missing}))
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def _kernel_facts(elf, mtime):
+    script = FACTS_SCRIPT.replace("EXPRESSIONS", repr(dict(RAW_CONSTANTS, **LIVE_EXPRESSIONS)))
+    command = ["gdb", "-nx", "-batch", "-iex", "set auto-load off", elf,
+               "-ex", f"python exec({script!r})"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=GDB_TIMEOUT)
+    except FileNotFoundError:
+        raise TraceError("no gdb to read the kernel's symbols (tools/install-deps.sh "
+                         "installs it)") from None
+    except subprocess.TimeoutExpired:
+        raise TraceError(f"gdb took over {GDB_TIMEOUT} s to read the kernel's symbols") from None
+    line = next((line for line in result.stdout.splitlines() if line.startswith("facts: ")),
+                None)
+    if line is None:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise TraceError(f"gdb could not read the kernel's symbols: {last}")
+    facts = json.loads(line[len("facts: "):])
+    if facts["missing"]:
+        raise TraceError("the kernel's debug information lacks " + ", ".join(facts["missing"]))
+    return facts["values"]
+
+
+def kernel_facts(elf):
+    """RAW_CONSTANTS and LIVE_EXPRESSIONS of the kernel `elf`, from its
+    debug information (GDB in batch mode, no target: the same expressions
+    GDB's `trace` evaluates at a stop); cached while the ELF is unchanged."""
+    return _kernel_facts(str(elf), os.stat(elf).st_mtime)
+
+
+def read_live(run):
+    """The Trace in the memory of a run's guest that still runs, paused
+    (qemu.Run.read_memory), decoded as GDB decodes it."""
+    facts = kernel_facts(run.kernel)
+    if facts["record_size"] != RAW_RECORD.size:
+        raise TraceError(f"a trace record is {facts['record_size']} bytes, not "
+                         f"{RAW_RECORD.size} (kernel/proc/trace.h)")
+    count, = struct.unpack("<I", run.read_memory(facts["count_address"], 4))
+    memory = run.read_memory(facts["ring_address"], facts["ring"] * RAW_RECORD.size)
+    records = raw_records(memory, ring=facts["ring"], count=count,
+                          name_kind=facts["TRACE_NAME"])
+    return decode(records, ring=facts["ring"], count=count,
+                  constants={name: facts[name] for name in RAW_CONSTANTS})
 
 
 # ---- the timeline picture ------------------------------------------------------

@@ -154,6 +154,52 @@ def test_a_wrapped_ring_shows_its_oldest_slot_only_as_context():
     assert (trace.count, trace.dropped) == (14, 12)
 
 
+def packed(record):
+    """A raw record as the kernel stores it in trace_ring (trace.h)."""
+    head = (record["tsc"], record["tick"], record["kind"], *record["fact"], record["from"])
+    if record["name"]:
+        return schedtrace.RAW_NAME.pack(*head, record["name"].encode())
+    return schedtrace.RAW_RECORD.pack(*head, record["to"], record["arg"], record["arg2"])
+
+
+def test_raw_records_are_read_from_the_rings_bytes():
+    """the bytes of a wrapped ring give its records oldest first, from slot seq % ring"""
+    ring = 4
+    records = [raw(5, "TRACE_NAME", 1, name="spinner-12ch"), switch(6, 1, 2),
+               switch(7, 2, 1, saved=2), raw(8, "TRACE_RAW_WAKE", 1, 3, 0xbeef, fact=(2, 0, 0))]
+    slots = {record["seq"] % ring: packed(record) for record in records}
+    memory = b"".join(slots[slot] for slot in range(ring))
+    read = schedtrace.raw_records(memory, ring=ring, count=9, name_kind=CONSTANTS["TRACE_NAME"])
+    # a name record's to, arg and arg2 are its name's bytes (a union)
+    name_fields = ("seq", "tsc", "tick", "kind", "fact", "from", "name")
+    assert {key: read[0][key] for key in name_fields} == {key: records[0][key] for key in name_fields}
+    assert read[0]["name"] == "spinner-12ch"     # 12 bytes, no NUL: all of them
+    assert read[1:] == [{key: value for key, value in record.items() if key != "name"}
+                        for record in records[1:]]
+    assert schedtrace.raw_records(memory, ring=ring, count=2, name_kind=7)[1]["seq"] == 1
+
+
+class EndedRun:
+    """What schedule_without_dump reads of a qemu.Run."""
+    def __init__(self, kind, **live):
+        self.kind = kind
+        self.__dict__.update(live)
+
+
+def test_a_run_without_a_dump_says_why_in_one_line():
+    """no dump: the schedule read from memory, or one line on why there is none"""
+    error = schedtrace.TraceError("no 'trace: begin' line")
+    live = schedtrace.build(sample_records())
+    trace, text = schedtrace.schedule_without_dump(EndedRun("hang", live_trace=live), error)
+    assert trace is live and text.startswith(schedtrace.LIVE_TITLE + " (runs 1-8 of 8;")
+    for run, words in [(EndedRun("hang", live_trace=None, live_error="QMP closed: QEMU exited"),
+                        "reading the trace from the kernel's memory failed too: QMP closed"),
+                       (EndedRun("triple-fault"), "the run ended by itself, in a triple fault")]:
+        trace, text = schedtrace.schedule_without_dump(run, error)
+        assert trace is None and "\n" not in text, text
+        assert text.startswith("no schedule to show: no 'trace: begin' line") and words in text, text
+
+
 def test_ascii_lanes():
     """a row per thread, a column per run with the letter of its ending, wakeups marked"""
     text = schedtrace.lanes_text(schedtrace.build(sample_records()))

@@ -2708,8 +2708,6 @@ def error_words(value):
 
 # ---- the scheduling trace ----------------------------------------------------------
 
-TRACE_RECORD = struct.Struct("<QIB3BiiII")  # struct trace_record (trace.h), 32 bytes
-TRACE_NAME = struct.Struct("<QIB3Bi12s")    # the same, as a TRACE_NAME record
 TRACE_DEFAULT_RECORDS = 40
 SCHEDULE_DEFAULT_RUNS = 60
 
@@ -2727,13 +2725,8 @@ def schedtrace_module():
 def trace_constants():
     """The kernel's numbers schedtrace.decode needs to read raw records
     (its RAW_CONSTANTS), from the kernel's debug information."""
-    constants = {}
-    for name in schedtrace_module().RAW_CONSTANTS:
-        expression = {"trapframe_size": "sizeof(struct trapframe)",
-                      "dom_table": "(unsigned int)&dom_table",
-                      "domain_size": "sizeof(struct domain)"}.get(name, name)
-        constants[name] = int(gdb.parse_and_eval(expression))
-    return constants
+    return {name: int(gdb.parse_and_eval(expression))
+            for name, expression in schedtrace_module().RAW_CONSTANTS.items()}
 
 
 def read_trace():
@@ -2744,23 +2737,13 @@ def read_trace():
     if not gdb.parse_and_eval("trace_on") and count == 0:
         raise gdb.GdbError("beta86: the scheduling trace is off: boot with trace=1 "
                            "(make qemu-gdb APPEND=\"trace=1 init=...\")")
+    schedtrace = schedtrace_module()
     size = int(gdb.parse_and_eval("sizeof(trace_ring) / sizeof(trace_ring[0])"))
     base = int(gdb.parse_and_eval("(unsigned int)&trace_ring"))
-    held = min(count, size)
-    raw = KERNEL_MEMORY.read(base, size * TRACE_RECORD.size)
-    kind_name = enum_number("TRACE_NAME")
-    records = []
-    for seq in range(count - held, count):
-        chunk = raw[(seq % size) * TRACE_RECORD.size:][:TRACE_RECORD.size]
-        tsc, tick, kind, fact0, fact1, fact2, frm, to, arg, arg2 = TRACE_RECORD.unpack(chunk)
-        record = {"seq": seq, "tsc": tsc, "tick": tick, "kind": kind,
-                  "fact": (fact0, fact1, fact2), "from": frm, "to": to, "arg": arg, "arg2": arg2}
-        if kind == kind_name:
-            name = TRACE_NAME.unpack(chunk)[7]
-            record["name"] = name.split(b"\0", 1)[0].decode("ascii", "replace")
-        records.append(record)
-    return schedtrace_module().decode(records, ring=size, count=count,
-                                      constants=trace_constants())
+    raw = KERNEL_MEMORY.read(base, size * schedtrace.RAW_RECORD.size)
+    records = schedtrace.raw_records(raw, ring=size, count=count,
+                                     name_kind=enum_number("TRACE_NAME"))
+    return schedtrace.decode(records, ring=size, count=count, constants=trace_constants())
 
 
 def count_argument(argument, default, command):
