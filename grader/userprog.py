@@ -103,6 +103,12 @@ def run_usertests(boot, part, *args):
     return run
 
 
+def verdict_ok(output, program, part):
+    """Whether `output` has the line "PROGRAM: PART: ok" itself (a whole
+    line: "ok-ish" or a part whose name starts with PART does not count)."""
+    return re.search(rf"^{re.escape(program)}: {re.escape(part)}: ok$", output, re.M) is not None
+
+
 def said(run, pattern):
     """The match of pattern (a regular expression for one whole line)."""
     found = re.search(pattern, run.output, re.M)
