@@ -152,7 +152,7 @@ struct trapframe *dom_call(struct trapframe *tf)
 #else
 struct trapframe *dom_call(struct trapframe *tf)
 {
-	printf("pid %d (%s): dom_call: not implemented (lab 6)\n", current_proc->pid, current_proc->name);
+	LAB_STUB_ONCE(printf("pid %d (%s): dom_call: not implemented (lab 6)\n", current_proc->pid, current_proc->name));
 	return dom_call_fail(tf, -E_NOSYS);
 }
 #endif
@@ -185,7 +185,7 @@ struct trapframe *dom_return(struct trapframe *tf)
 #else
 struct trapframe *dom_return(struct trapframe *tf)
 {
-	printf("pid %d (%s): dom_return: not implemented (lab 6)\n", current_proc->pid, current_proc->name);
+	LAB_STUB_ONCE(printf("pid %d (%s): dom_return: not implemented (lab 6)\n", current_proc->pid, current_proc->name));
 	tf->eax = (uint32_t)-E_NOSYS;
 	return tf;
 }

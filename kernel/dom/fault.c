@@ -67,7 +67,7 @@ static struct domain *dom_fault_find_handler(const struct proc *p, struct domain
 	while (d && !d->handler_mask)
 		d = d->manager;
 	if (d)          /* silent unless a handler was set: labs 4-6 kill as before */
-		printf("pid %d (%s): dom_fault_find_handler: not implemented (lab 7)\n", p->pid, p->name);
+		LAB_STUB_ONCE(printf("pid %d (%s): dom_fault_find_handler: not implemented (lab 7)\n", p->pid, p->name));
 	return 0;
 }
 #endif
@@ -114,7 +114,7 @@ static struct fault_outcome dom_fault_enter(struct proc *p, struct trapframe *tf
 #else
 static struct fault_outcome dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
 {
-	printf("pid %d (%s): fault delivery: not implemented (lab 7)\n", p->pid, p->name);
+	LAB_STUB_ONCE(printf("pid %d (%s): fault delivery: not implemented (lab 7)\n", p->pid, p->name));
 	return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
 }
 #endif
@@ -234,7 +234,7 @@ static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
 #else
 static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
 {
-	printf("fault_regs_valid: not implemented (lab 7)\n");
+	LAB_STUB_ONCE(printf("fault_regs_valid: not implemented (lab 7)\n"));
 	return 0;
 }
 #endif
@@ -260,7 +260,7 @@ static void fault_regs_to_frame(struct trapframe *f, const struct fault_regs *r)
 #else
 static void fault_regs_to_frame(struct trapframe *f, const struct fault_regs *r)
 {
-	printf("fault_regs_to_frame: not implemented (lab 7)\n");
+	LAB_STUB_ONCE(printf("fault_regs_to_frame: not implemented (lab 7)\n"));
 }
 #endif
 
@@ -344,7 +344,7 @@ struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 #else
 struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 {
-	printf("pid %d (%s): fault_resume: not implemented (lab 7)\n", current_proc->pid, current_proc->name);
+	LAB_STUB_ONCE(printf("pid %d (%s): fault_resume: not implemented (lab 7)\n", current_proc->pid, current_proc->name));
 	return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
 }
 #endif
