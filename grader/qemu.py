@@ -81,6 +81,9 @@ LEAK_LINE = re.compile(
     r"process slots in use (\d+) at ready, (\d+) at the end$", re.M)
 LEAK_CONTEXT_LINES = 3     # init's end, the leak check, the shutdown
 KTEST_FAILED = "ktest: FAIL: "   # a kernel test's failure (tests/ktest.c)
+# A user program's own verdict of a check it made, e.g. "faulttests: xstack:
+# FAILED: ..." or "fuzz: seed=7: FAILED: ...": never the kernel's lines.
+PROGRAM_FAILED = re.compile(r"^(?!beta86:)[a-z][\w-]*: .*\bFAILED\b")
 
 # A run's silence budget: virtual ns (instructions, at shift=0) a guest may go
 # without printing while a test waits for it. Measured with
@@ -927,6 +930,9 @@ class Run:
             failed = [line for line in self.lines if line.startswith(KTEST_FAILED)]
             if failed:
                 return "a kernel test failed: " + failed[0][len(KTEST_FAILED):]
+            said = [line for line in self.lines if PROGRAM_FAILED.match(line)]
+            if said:        # init exited 1 because a check of its own failed: that says why
+                return "a test program failed its check: " + said[0]
             return "the kernel shut down reporting failure, without a panic message"
         if self.kind == "triple-fault":
             self.explain()

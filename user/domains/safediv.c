@@ -26,7 +26,8 @@ static uint32_t divide_errors;
  * safediv's own divide-error handler: the faulting instruction (in this
  * domain: the handler reads it) must be safediv_divide's divl %ecx by
  * zero; then the quotient (%eax) becomes SATURATED, the remainder (%edx)
- * the dividend, and eip moves past the divl. Anything else is FAULT_KILL.
+ * the faulting %eax (the dividend: safediv_divide zeroed %edx), and eip
+ * moves past the divl. Anything else is FAULT_KILL.
  */
 #if LAB_SOLUTION(7)
 static int safediv_on_fault(unsigned int vector, unsigned int addr, unsigned int error, int dom)
