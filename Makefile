@@ -43,6 +43,19 @@ GDBPORT_FILE    := $(BUILD)/gdbport
 # default, qemu32, plus UMIP.
 QEMUOPTS := -kernel $(BUILD)/kernel.elf -cpu qemu32,+umip -m 128M -no-reboot \
             -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# ICOUNT=1: the grader's machine exactly (grader/qemu.py's qemu_command):
+# icount and the VM's clock, and its firmware, qboot (whose CPU has no
+# local APIC; FIRMWARE=seabios for the tests that boot SeaBIOS), so a run
+# repeats a test's instruction for instruction. The "to repeat it" line of
+# a failed test says ICOUNT=1 (and FIRMWARE= when it is not qboot).
+FIRMWARE ?= qboot
+GRADER_MACHINE_qboot   := -cpu qemu32,+umip,-apic -bios qboot.rom
+GRADER_MACHINE_seabios := -cpu qemu32,+umip
+ifeq ($(ICOUNT),1)
+QEMUOPTS := -kernel $(BUILD)/kernel.elf -m 128M -no-reboot \
+            -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+            -icount shift=0,sleep=off -rtc clock=vm $(GRADER_MACHINE_$(FIRMWARE))
+endif
 
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 CFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pie -fno-stack-protector \

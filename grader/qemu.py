@@ -1005,7 +1005,10 @@ class Run:
                 self.kernel == Path(self.source_root) / "build" / "kernel.elf":
             append = (f'"{self.cmdline}"' if not set(self.cmdline) & set('"$`\\')
                       else shlex.quote(self.cmdline))
-            command = f"make {'qemu-gdb' if gdb else 'qemu-nox'} APPEND={append}"
+            # ICOUNT=1: the grader's machine (the Makefile), its firmware too
+            machine = " ICOUNT=1" + ("" if firmware_in_use(self.firmware) == "qboot"
+                                     else " FIRMWARE=seabios")
+            command = f"make {'qemu-gdb' if gdb else 'qemu-nox'}{machine} APPEND={append}"
             return command + (" (then `make gdb` in another terminal)" if gdb else "")
         command = without_gdb_args(self.command[1:]) if gdb else self.command[1:]
         kept, skip = [self.command[0]], False

@@ -1032,7 +1032,7 @@ def test_details_are_what_a_student_can_use(grading_session):
     assert re.search(r"^    #0 0x001[0-9a-f]{5} kmain at toy\.c:"
                      rf"{toy_source_line('PANIC CALL')}$", why, re.M), why
     assert "    beta86: booting (cmdline: 'build/kernel.elf init=panic')" in why
-    assert '  to repeat it: make qemu-nox APPEND="init=panic"' in why
+    assert '  to repeat it: make qemu-nox ICOUNT=1 APPEND="init=panic"' in why
 
 
 LEAK_REASON = ("leak: 3 frames and 1 process slot still in use after init exited "
@@ -1057,7 +1057,7 @@ def test_a_leak_fails_the_test_in_words(grading_session):
         "      beta86: leak check: free frames 31012 at ready, 30990 at the lowest, 31009 "
         "at the end; process slots in use 2 at ready, 3 at the end",
         "      beta86: shutdown (success)",
-        '    to repeat it: make qemu-nox APPEND="init=leaky"',
+        '    to repeat it: make qemu-nox ICOUNT=1 APPEND="init=leaky"',
     ], "\n".join(block)
     parts = detail_block(why, "two checks that pass, then the leak (lab 1, 0/2):")
     assert "    parts: 0 of 2 points (a leak fails the whole test)" in parts, "\n".join(parts)

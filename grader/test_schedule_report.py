@@ -104,7 +104,7 @@ def test_a_hang_shows_the_schedule_read_from_memory(tmp_path, rng):
         assert "S" in running.get("kmain", ""), text
         assert running.get("spin0", "").endswith(">"), text
         assert not [name for name in running if re.fullmatch(r"spin[1-9]\d*", name)], text
-        seed = re.search(r"to repeat it: make qemu-nox APPEND=\".* seed=(\d+) ", text)
+        seed = re.search(r"to repeat it: make qemu-nox ICOUNT=1 APPEND=\".* seed=(\d+) ", text)
         assert seed, text
         threads = 3 + int(seed.group(1)) % 6       # as the spin test picks them
         assert (f"what was expected: spin0..spin{threads - 1} preempted (P) in turn, "

@@ -472,10 +472,11 @@ static void part_uaccess(int argc, char **argv)
 	      "memfree() returned %d %s, not a number of free frames", frames, errstr(frames));
 	say("memfree=%d", frames);
 	/* dom_map, the last system call in the table (SYSCALL_MAX), answers
-	 * for slot 0 of the process's home domain, its self capability,
-	 * which is no management capability: -E_BADCAP, not -E_NOSYS. */
-	r = dom_map(0, UABI_USER_BASE, 0);
-	say("last=%d dom_map(0)=%d", SYSCALL_MAX, r);
+	 * an address that is no page boundary with -E_INVAL, not -E_NOSYS:
+	 * it checks its arguments before any capability, so no later lab's
+	 * code runs here. */
+	r = dom_map(0, UABI_USER_BASE + 1, 0);
+	say("last=%d dom_map(0, unaligned)=%d", SYSCALL_MAX, r);
 
 	/* A zero-length range still has to start in user space. */
 	static const uint32_t outside[] = { 0, 0x00100000u, UABI_USER_BASE - 1, UABI_USER_TOP,

@@ -293,8 +293,9 @@ int dom_fault_regs(int op, uint32_t uregs);
  * or -E_NOMEM (a home domain's exception stack). */
 int dom_set_handler(uint32_t eip, uint32_t mask);
 /* dom_map(mcap, va, flags): a zeroed page at va in the domain mcap
- * manages: 0, cap_lookup's errors, -E_INVAL (va not a page of its image
- * area, already mapped, or unknown flags) or -E_NOMEM. */
+ * manages: 0, -E_INVAL (va not a page of an image area, or unknown flags:
+ * checked first, before the cap), cap_lookup's errors, -E_INVAL (already
+ * mapped) or -E_NOMEM. */
 int dom_map(int mcap, uint32_t va, int flags);
 
 #endif

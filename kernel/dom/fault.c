@@ -380,12 +380,12 @@ int dom_set_handler(uint32_t eip, uint32_t mask)
 static int dom_map_locked(int mcap, uint32_t va, int flags)
 {
 	struct cap *c;
-	int err = cap_lookup(dom_current(current_proc), mcap, CAP_TYPE_BIT(CAP_MANAGE), CAP_RIGHT_MANAGE, &c);
+	int err;
 
-	if (err < 0)
-		return err;
 	if ((flags & ~DOM_MAP_WRITE) || (va & PAGE_MASK) || va < USER_BASE || va >= DOM_IMAGE_LIMIT)
-		return -E_INVAL;
+		return -E_INVAL;        /* the arguments first: they need no cap */
+	if ((err = cap_lookup(dom_current(current_proc), mcap, CAP_TYPE_BIT(CAP_MANAGE), CAP_RIGHT_MANAGE, &c)) < 0)
+		return err;
 	if (uaccess_ok(c->dom->pgdir, va, 1, 0))
 		return -E_INVAL;        /* already mapped */
 	return vm_map_zeroed(c->dom->pgdir, va, va + PAGE_SIZE, (flags & DOM_MAP_WRITE) ? PTE_W : 0);
