@@ -252,7 +252,8 @@ handout:
 	$(PYTHON) labs/handout.py --lab $(LAB) --dest $(DEST)
 
 bench: deps all
-	$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --json $(BUILD)/bench.json --readme README.md
+	$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --json $(BUILD)/bench.json \
+		$(if $(HANDOUT_LAB),--tree-lab $(HANDOUT_LAB),--readme README.md)
 
 # The scheduling trace drawn (tools/timeline, kernel/proc/trace.h): boot
 # with trace=2 under icount, write the page, print ASCII lanes.

@@ -569,7 +569,7 @@ def measure_leaderboard(tree, out):
     benchmarks = {entry[0]: entry for entry in bench.BENCHMARKS}
     entries = []
     for column, name in LEADERBOARD:
-        _, cmdline, figure, _, firmware = benchmarks[name]
+        _, cmdline, figure, _, firmware, _ = benchmarks[name]
         try:
             output = bench.run_kernel(Path(tree) / "build" / "kernel.elf", cmdline, firmware,
                                       Path(tree) / "build" / "bench")

@@ -42,55 +42,56 @@ PROMPT_TARGET = f"reset to prompt ({GRADER_FIRMWARE})"
 POISON_OFF = "poison=0"
 
 # (name, kernel command line, figure to read, target in grader/budgets.py
-# or None, firmware)
+# or None, firmware, the lab whose code it runs through: a lab N tree has
+# labs N and later stubbed, so it measures up to lab N and skips the rest)
 BENCHMARKS = [
-    ("reset to the kernel's ready banner", "init=boot", "ready", None, GRADER_FIRMWARE),
+    ("reset to the kernel's ready banner", "init=boot", "ready", None, GRADER_FIRMWARE, 1),
     ("cooperative switch, 2 threads", "init=bench_yield 2", "per_switch",
-     "cooperative switch", GRADER_FIRMWARE),
+     "cooperative switch", GRADER_FIRMWARE, 2),
     ("cooperative switch, 60 threads", "init=bench_yield 60", "per_switch",
-     "cooperative switch", GRADER_FIRMWARE),
+     "cooperative switch", GRADER_FIRMWARE, 2),
     ("preemptive switch, 2 threads", "hz=10000 init=bench_preempt 2", "per_switch",
-     "preemptive switch", GRADER_FIRMWARE),
+     "preemptive switch", GRADER_FIRMWARE, 3),
     ("preemptive switch, 60 threads", "hz=10000 init=bench_preempt 60", "per_switch",
-     "preemptive switch", GRADER_FIRMWARE),
+     "preemptive switch", GRADER_FIRMWARE, 3),
     # user space (lab 5, user/ubench.c)
     ("null system call (getpid) round trip", "init=ubench getpid", "getpid:per_op",
-     "null system call", GRADER_FIRMWARE),
+     "null system call", GRADER_FIRMWARE, 4),
     ("pipe round trip of 1 byte, 2 processes", "init=ubench pipe", "pipe:per_op",
-     "pipe round trip", GRADER_FIRMWARE),
+     "pipe round trip", GRADER_FIRMWARE, 5),
     ("pipe round trip of 1 byte, 1 process (no switch)", "init=ubench pipe1",
-     "pipe1:per_op", None, GRADER_FIRMWARE),
+     "pipe1:per_op", None, GRADER_FIRMWARE, 5),
     ("fork + exit + wait", "init=ubench fork", "fork:per_op", "fork + exit + wait",
-     GRADER_FIRMWARE),
+     GRADER_FIRMWARE, 5),
     ("sbrk(+4096), touch, sbrk(-4096)", "init=ubench sbrk", "sbrk:per_op", "sbrk",
-     GRADER_FIRMWARE),
+     GRADER_FIRMWARE, 5),
     # domains (lab 6): dom_call + dom_return, 4 arguments, 2 results
     ("domain call round trip, 2 domains", "init=ubench domcall", "domcall:per_op",
-     "domain call round trip", GRADER_FIRMWARE),
+     "domain call round trip", GRADER_FIRMWARE, 6),
     ("domain call round trip, 16 domains", "init=ubench domcall16", "domcall16:per_op",
-     "domain call round trip", GRADER_FIRMWARE),
+     "domain call round trip", GRADER_FIRMWARE, 6),
     # exception-handler domains (lab 7): a divide error fixed by the home's
     # handler and re-run; a ud2 skipped with fault_regs GET and SET
     ("fault round trip (divide error, handler, resume, re-run)", "init=ubench fault",
-     "fault:per_op", "fault round trip", GRADER_FIRMWARE),
+     "fault:per_op", "fault round trip", GRADER_FIRMWARE, 7),
     ("fault round trip with fault_regs GET + SET", "init=ubench faultregs",
-     "faultregs:per_op", "fault round trip with fault_regs", GRADER_FIRMWARE),
+     "faultregs:per_op", "fault round trip with fault_regs", GRADER_FIRMWARE, 7),
     # ubench forks and execs sh with its output on a pipe, and takes rdtsc
     # when "$ " arrives: reset to sh's first prompt, firmware included (one
     # exec more than a plain boot, where init starts sh itself)
     (f"reset to the shell's first prompt ({GRADER_FIRMWARE})", "init=ubench prompt",
-     "prompt:instructions", PROMPT_TARGET, GRADER_FIRMWARE),
+     "prompt:instructions", PROMPT_TARGET, GRADER_FIRMWARE, 5),
     # the same with the firmware `make qemu` boots, for comparison
     ("reset to the shell's first prompt (seabios)", "init=ubench prompt",
-     "prompt:instructions", None, "seabios"),
+     "prompt:instructions", None, "seabios", 5),
     # the scheduling trace on (kernel/proc/trace.h): what recording costs;
     # the figures above are with it off, where each hook is one test
     ("cooperative switch, 2 threads, trace=1", "trace=1 init=bench_yield 2", "per_switch",
-     None, GRADER_FIRMWARE),
+     None, GRADER_FIRMWARE, 2),
     ("preemptive switch, 2 threads, trace=1", "trace=1 hz=10000 init=bench_preempt 2",
-     "per_switch", None, GRADER_FIRMWARE),
+     "per_switch", None, GRADER_FIRMWARE, 3),
     ("domain call round trip, 2 domains, trace=1", "trace=1 init=ubench domcall",
-     "domcall:per_op", None, GRADER_FIRMWARE),
+     "domcall:per_op", None, GRADER_FIRMWARE, 6),
 ]
 # Pairs whose figures must agree within SCALING_TOLERANCE (the O(1) pick).
 SCALING = [("cooperative switch, 2 threads", "cooperative switch, 60 threads"),
@@ -138,10 +139,14 @@ def verdict(value, budget):
     return "ok" if value <= budget else "OVER BUDGET"
 
 
-def measure(kernel, log_dir):
-    """Every benchmark's result and the scaling checks, as bench.json holds them."""
+def measure(kernel, log_dir, tree_lab=None):
+    """Every benchmark's result and the scaling checks, as bench.json holds
+    them; in a lab `tree_lab` tree, only the benchmarks of that lab and
+    earlier ones (later labs' code is stubs there)."""
     results = []
-    for name, cmdline, figure, target, firmware in BENCHMARKS:
+    for name, cmdline, figure, target, firmware, lab in BENCHMARKS:
+        if tree_lab is not None and lab > tree_lab:
+            continue
         value, line = read_figure(run_kernel(kernel, cmdline, firmware, log_dir), figure)
         budget = TARGETS[target] if target else None
         results.append({"name": name, "cmdline": cmdline, "firmware": firmware,
@@ -151,6 +156,8 @@ def measure(kernel, log_dir):
     by_name = {r["name"]: r["instructions"] for r in results}
     scaling = []
     for few, many in SCALING:
+        if few not in by_name or many not in by_name:
+            continue
         spread = abs(by_name[many] - by_name[few]) / by_name[few]
         scaling.append({"few": few, "many": many, "spread": spread,
                         "ok": spread <= SCALING_TOLERANCE})
@@ -207,10 +214,12 @@ def main():
     parser.add_argument("--json", default=str(ROOT / "build" / "bench.json"))
     parser.add_argument("--readme", default=None,
                         help="rewrite this README's table of figures")
+    parser.add_argument("--tree-lab", type=int, default=None,
+                        help="the lab of a handout tree (HANDOUT_LAB): skip later labs' benchmarks")
     args = parser.parse_args()
 
     try:
-        bench = measure(args.kernel, Path(args.json).parent / "bench")
+        bench = measure(args.kernel, Path(args.json).parent / "bench", args.tree_lab)
         print_table(bench)
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(bench, indent=2) + "\n")
