@@ -62,6 +62,10 @@ FIRST_LAB = 1
 LAST_LAB = 9
 MARKED_SUFFIXES = (".c", ".h", ".S")
 NEVER_COPIED = ("build", ".git")
+# Staff-only parts of the tree, left out of every handout: the planted bugs
+# (labs/bugs/labN/*.patch) carry the reference's lines as their context, so
+# a student tree holding them would hold the solution.
+STAFF_ONLY = (("labs", "bugs"),)
 WALK_SKIPPED = NEVER_COPIED + ("__pycache__", ".pytest_cache")
 DROP_BEGIN = "# handout: drop-begin"
 DROP_END = "# handout: drop-end"
@@ -605,6 +609,8 @@ def walked_files(root):
 def is_copied(relative, excluded_prefix):
     parts = Path(relative).parts
     if not parts or parts[0] in NEVER_COPIED or ".git" in parts:
+        return False
+    if any(parts[:len(staff)] == staff for staff in STAFF_ONLY):
         return False
     return excluded_prefix is None or parts[:len(excluded_prefix)] != excluded_prefix
 
