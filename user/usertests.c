@@ -1073,6 +1073,24 @@ static void part_sbrk(int argc, char **argv)
 	EXPECT(sbrk(-(int)PAGE - 100), (int)base + 100 + PAGE);
 	EXPECT(sbrk(0), (int)base);
 
+	/* a shrink into the middle of a page keeps that page: the bytes
+	 * below the new break are still the heap's (a child tries it, so a
+	 * fault is reported here, not as this process's death) */
+	pid = xfork();
+	if (pid == 0) {
+		EXPECT(sbrk(PAGE + 100), (int)base);
+		base[50] = 0x5c;
+		base[PAGE + 50] = 0x5d;
+		EXPECT(sbrk(-(int)PAGE), (int)base + PAGE + 100);
+		CHECK(base[50] == 0x5c, "after sbrk(-%u) to %p the byte at %p changed", PAGE, base + 100, base + 50);
+		exit(0);
+	}
+	int w = wait(&st);
+	CHECK(w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a shrink from %p to %p lost the page below the new break: the child reading %p "
+	      "got status 0x%x (killed by a page fault: the shrink unmapped from the rounded-down break)",
+	      base + PAGE + 100, base + 100, base + 50, st);
+
 	/* shrunk memory is gone: touching it kills */
 	pid = xfork();
 	if (pid == 0) {
@@ -1084,7 +1102,7 @@ static void part_sbrk(int argc, char **argv)
 		*(volatile char *)(base + PAGE + 5) = 3;
 		fail("writing to %p after sbrk(-%u) did not fault", base + PAGE + 5, 2 * PAGE);
 	}
-	int w = wait(&st);
+	w = wait(&st);
 	CHECK(w == pid && WIFKILLED(st) && WKILLCAUSE(st) == 14,
 	      "child touching freed heap: wait %d status 0x%x, expected killed by a page fault (14)",
 	      w, st);
