@@ -641,6 +641,8 @@ static void part_stale(void)
 		       dom_destroy(copy), -E_BADCAP);
 		expect("cap_grant from the old copy", cap_grant(copy, HOME_SLOT, CAP_RIGHT_CALL, 0), -E_DEAD);
 		expect("cap_grant into the old domain", cap_grant(fresh, old, CAP_RIGHT_CALL, 0), -E_DEAD);
+		expect("cap_grant into the old copy (it lacks the give right: the rights are checked "
+		       "before the generation)", cap_grant(fresh, copy, CAP_RIGHT_CALL, 0), -E_PERM);
 		expect_alive("the new domain called through its own cap", fresh, !old_is_adder, 0, a0);
 		expect("cap_delete of the old copy", cap_delete(copy), 0);
 		expect("cap_delete of the old management cap", cap_delete(old), 0);
