@@ -64,13 +64,15 @@ def skip_eax(tag, vector):
     return (tag ^ (vector << 24) ^ 0x5A5A00) & MASK32
 
 
-def run_program(boot, cmdline, program, *, home_kills=0, domain_lines=0, loops=0):
+def run_program(boot, cmdline, program, *, home_kills=0, domain_lines=0, loops=0, budget=None):
     """Boot `hz=1000 CMDLINE`; check that the kernel stayed healthy, that
     no line says FAILED or "not implemented", that init exited 0 and the
     machine shut down cleanly, and that exactly the given numbers of kill
     lines at home, domain-destroyed lines and fault-loop lines (and no
-    other report) were printed."""
-    run = boot(f"{FAST} {cmdline}")
+    other report) were printed. `budget`: the silence a hang is taken for
+    (qemu.SILENCE_BUDGET if None), for a program that works long between
+    two lines."""
+    run = boot(f"{FAST} {cmdline}", **({} if budget is None else {"budget": budget}))
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
     failed = [line for line in run.lines if "FAILED" in line or "not implemented" in line]
