@@ -36,7 +36,9 @@ build/grade/<test>.gdb.log. GDB and QEMU are killed when the test ends.
 Helpers shared by the tests: backtrace_frames() reads `bt`-style frame
 lines ("#1  0x0010255b in sched_yield () at kernel/proc/sched.c:171"),
 stop_location() the function GDB says it stopped in, proc_table_entries()
-where each pid is in proc_table.
+where each pid is in proc_table; ps_line_under() and
+kernel_table_line_under() check the line `ps` and the kernel's own table
+print under a process (the domain it is in, labs 6 and 7).
 """
 
 import os
@@ -307,3 +309,31 @@ def proc_table_entries(gdb):
         if gdb.integer(f"proc_table[{index}].state") != unused:
             found[gdb.integer(f"proc_table[{index}].pid")] = index
     return found
+
+
+# The header of the kernel's own process table (proc_dump, Ctrl-P).
+KERNEL_TABLE_HEADER = "pid  state     name             where\n"
+
+
+def ps_line_under(gdb, pid, expected, name="domscene"):
+    """GDB's ps must print `expected` (stripped) on the line under pid, a
+    running NAME; returns pid's own line and the whole table."""
+    table = gdb.command("ps")
+    lines = table.splitlines()
+    row = next((i for i, line in enumerate(lines) if re.match(rf"^{pid} +running +{name} ", line)),
+               None)
+    assert row is not None and row + 1 < len(lines), f"ps lists pid {pid}:\n{table}"
+    assert lines[row + 1].strip() == expected, \
+        f"under pid {pid}: {expected!r}:\n{table}"
+    return lines[row], table
+
+
+def kernel_table_line_under(run, pid, expected, gdb, name="domscene"):
+    """The kernel's own table (proc_dump, Ctrl-P's, called from GDB) must
+    print `expected` (stripped) on the line under pid, a NAME: the same as
+    GDB's ps."""
+    gdb.command("call proc_dump(0)")
+    kernels = run.expect(re.escape(KERNEL_TABLE_HEADER) + r"(?:.*\n)*?" + rf"({pid} +\S+ +{name} .*\n.*\n)",
+                         timeout=COMMAND_TIMEOUT).group(1)
+    assert kernels.splitlines()[1].strip() == expected, \
+        f"the kernel's table (Ctrl-P) says the same as ps: {expected!r}:\n{kernels}"

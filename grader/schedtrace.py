@@ -585,6 +585,13 @@ def svg(trace, *, title="beta86 schedule"):
     def lane_y(pid):
         return MARGIN + row[pid] * LANE_HEIGHT
 
+    def in_view(events, lane_of):
+        """Each event whose lane (lane_of(event)) is drawn and whose time is
+        inside the plotted span, with its x."""
+        for event in events:
+            if lane_of(event) in row and t0 <= event.tsc <= t1:
+                yield event, _x(event.tsc, t0, t1)
+
     for pid in lanes:
         y = lane_y(pid)
         out.append(f'<g class="lane" data-pid="{pid}">'
@@ -604,10 +611,7 @@ def svg(trace, *, title="beta86 schedule"):
         out.append(f'<rect class="bar" data-pid="{bar.pid}" data-ended="{bar.ended}" '
                    f'x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{BAR_HEIGHT}" '
                    f'fill="{colour}"><title>{esc(tip)}</title></rect>')
-    for wake in trace.wakes:
-        if wake.woken not in row or not (t0 <= wake.tsc <= t1):
-            continue
-        x = _x(wake.tsc, t0, t1)
+    for wake, x in in_view(trace.wakes, lambda wake: wake.woken):
         waker = wake.waker if wake.waker in row else None
         y1 = lane_y(waker) + LANE_HEIGHT / 2 if waker is not None else MARGIN
         y2 = lane_y(wake.woken) + LANE_HEIGHT / 2
@@ -616,10 +620,7 @@ def svg(trace, *, title="beta86 schedule"):
         out.append(f'<line class="wake" x1="{x:.2f}" y1="{y1:.1f}" x2="{x:.2f}" y2="{y2:.1f}" '
                    f'stroke="#c0392b" stroke-width="1.5" marker-end="url(#arrow)">'
                    f'<title>{esc(tip)}</title></line>')
-    for crossing in trace.crossings:
-        if crossing.pid not in row or not (t0 <= crossing.tsc <= t1):
-            continue
-        x = _x(crossing.tsc, t0, t1)
+    for crossing, x in in_view(trace.crossings, lambda crossing: crossing.pid):
         y = lane_y(crossing.pid)
         down = crossing.kind in ("call", "fault")
         tip_y, base_y = (y + 8, y) if down else (y, y + 8)

@@ -20,11 +20,11 @@ import re
 
 import pytest
 
+from gdb_session import kernel_table_line_under, ps_line_under
 from userprog import program_functions, symbolize
 
 CHAIN_MIN, CHAIN_MAX = 2, 5       # testsrv domains in the chain
 RUN_TIMEOUT = 300                 # s: a last guard; each stop comes within a second
-TABLE_HEADER = "pid  state     name             where\n"
 CROSSING_LINE = re.compile(r"^pid (\d+) \((\S+)\): (call|return|unwind) from domain (\d+) "
                            r"\((\S+)\)(?: dead)? to domain (\d+) \((\S+)\), depth (\d+) -> (\d+)$",
                            re.MULTILINE)
@@ -152,19 +152,9 @@ def test_gdb_ps_and_ctrl_p_show_the_domain_a_thread_is_in(gdb_boot, rng):
     ids = [domain_of_level(gdb, level) for level in range(depth + 1)]
     chain = " > ".join([f"{ids[0]} (domscene)"] + [f"{i} (testsrv)" for i in ids[1:]])
     expected = f"in domain {ids[-1]} (testsrv), call depth {depth}: {chain}"
-    table = gdb.command("ps")
-    lines = table.splitlines()
-    row = next((i for i, line in enumerate(lines) if re.match(rf"^{pid} +running +domscene ", line)),
-               None)
-    assert row is not None and row + 1 < len(lines), f"ps lists pid {pid}:\n{table}"
-    assert lines[row + 1].strip() == expected, \
-        f"under pid {pid}: {expected!r}:\n{table}"
-    assert "user testsrv: " in lines[row], f"pid {pid} runs testsrv's code now:\n{table}"
-    gdb.command("call proc_dump(0)")
-    kernels = run.expect(re.escape(TABLE_HEADER) + r"(?:.*\n)*?" + rf"({pid} +\S+ +domscene .*\n.*\n)",
-                         timeout=RUN_TIMEOUT).group(1)
-    assert kernels.splitlines()[1].strip() == expected, \
-        f"the kernel's table (Ctrl-P) says the same as ps: {expected!r}:\n{kernels}"
+    line, table = ps_line_under(gdb, pid, expected)
+    assert "user testsrv: " in line, f"pid {pid} runs testsrv's code now:\n{table}"
+    kernel_table_line_under(run, pid, expected, gdb)
 
 
 @pytest.mark.points(5)

@@ -15,6 +15,8 @@ import re
 
 import pytest
 
+from userprog import ctrl_p_line_under, scene_ends, scene_ps_rows
+
 CAP_RIGHT_CALL, CAP_RIGHT_GRANT, CAP_RIGHT_GIVE, CAP_RIGHT_MANAGE = 0x1, 0x2, 0x4, 0x8
 RIGHTS_ALL = 0xF
 LETTERS = ((CAP_RIGHT_CALL, "c"), (CAP_RIGHT_GRANT, "g"), (CAP_RIGHT_GIVE, "v"),
@@ -22,7 +24,6 @@ LETTERS = ((CAP_RIGHT_CALL, "c"), (CAP_RIGHT_GRANT, "g"), (CAP_RIGHT_GIVE, "v"),
 CAP_LINE = re.compile(r"^(\d+) (\w+) ([cgvm-]{4}) 0x([0-9a-f]+) (\d+) (\S+) (live|dead) "
                       r"(root|derived)$", re.MULTILINE)
 NCAP = 32
-CTRL_P = "\x10"
 
 
 def letters(rights):
@@ -105,10 +106,7 @@ def test_ps_and_ctrl_p_show_a_thread_inside_a_domain(boot, rng):
     run = boot(f"hz=1000 init=domscene inside {rng.randrange(10**5, 10**6)}", wait=False)
     match = run.expect(r"domscene: child pid (\d+) sleeps in domain (\d+) \(testsrv\)\n")
     child, server = int(match.group(1)), int(match.group(2))
-    run.expect_exact("domscene: press Ctrl-P, then a key")
-    table = run.output[run.output.index("PID PPID STATE NAME PAGES DOMAIN DOMNAME DEPTH"):]
-    rows = {int(pid): rest for pid, *rest in
-            re.findall(r"^(\d+) (\d+) (\w+) (\S+) (\d+) (\S+) (\S+) (\S+)$", table, re.M)}
+    rows = scene_ps_rows(run)
     parent = rows[child][0]
     assert rows[child][1:3] == ["sleeping", "domscene"] and rows[child][4:] == \
         [str(server), "testsrv", "1"], f"pid {child} sleeps in domain {server} (testsrv), " \
@@ -120,10 +118,7 @@ def test_ps_and_ctrl_p_show_a_thread_inside_a_domain(boot, rng):
     assert rows[child][3] == rows[int(parent)][3], \
         f"PAGES is the child's home memory (a fork of its parent's), not testsrv's: {rows}"
 
-    run.send(CTRL_P)
-    kernel = run.expect(rf"\n{child} +sleeping +domscene +[^\n]*\n +(in domain [^\n]*)\n").group(1)
+    kernel = ctrl_p_line_under(run, child)
     assert re.fullmatch(rf"in domain {server} \(testsrv\), call depth 1: \d+ \(domscene\) > "
                         rf"{server} \(testsrv\)", kernel), f"Ctrl-P under pid {child}: {kernel!r}"
-    run.send("q")
-    run.expect_exact("domscene: inside: done")
-    run.expect_exit("success")
+    scene_ends(run, "inside")

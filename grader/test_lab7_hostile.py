@@ -55,23 +55,37 @@ def causes(run, pattern):
     return [m.group("cause") for m in pattern.finditer(run.output)]
 
 
+def run_seeded(boot, rng, part, answer, **counts):
+    """Run PART with a seed picked now; it must print "hostile: PART:
+    answer(seed)" as eight hex digits (the grader recomputes it)."""
+    seed = rng.randrange(1, 2**31)
+    run = run_hostile(boot, part, seed, **counts)
+    said_line(run, f"hostile: {part}: {answer(seed) & MASK32:08x}")
+    return run
+
+
+def home_kill_is(run, cause, why=None, **groups):
+    """The first home kill line names cause and, for each keyword, that
+    group of HOME_KILL with that value (None: the group is absent); the
+    message is the line, then why if given."""
+    line = HOME_KILL.search(run.output)
+    want = {"cause": cause, **groups}
+    assert {name: line.group(name) for name in want} == want, \
+        f"{line.group(0)}: {why}" if why else line.group(0)
+
+
 @pytest.mark.points(2)
 def test_hostile_regs(boot, rng):
     """fault_regs with pointers into the kernel, unmapped, read-only and straddling pages; esp USER_TOP and eip USER_TOP - 1 run and fault cleanly"""
-    seed = rng.randrange(1, 2**31)
-    run = run_hostile(boot, "regs", seed, home_kills=1)
-    said_line(run, f"hostile: regs: {seed:08x}")
-    line = HOME_KILL.search(run.output)
-    assert line.group("cause") == "general protection fault (hlt: a privileged instruction)" \
-        and line.group("eip") == "bfffffff", f"{line.group(0)}: expected the hlt at USER_TOP - 1"
+    run = run_seeded(boot, rng, "regs", lambda seed: seed, home_kills=1)
+    home_kill_is(run, "general protection fault (hlt: a privileged instruction)",
+                 "expected the hlt at USER_TOP - 1", eip="bfffffff")
 
 
 @pytest.mark.points(2)
 def test_hostile_calls_inside_handler(boot, rng):
     """a home handler's fork, sbrk, exec, dom_return, int $50, dom_create, dom_map, exit; fault_resume twice"""
-    seed = rng.randrange(1, 2**31)
-    run = run_hostile(boot, "inside", seed, home_kills=1, domain_lines=1)
-    said_line(run, f"hostile: inside: {((seed + 7) ^ seed) & MASK32:08x}")
+    run = run_seeded(boot, rng, "inside", lambda seed: (seed + 7) ^ seed, home_kills=1, domain_lines=1)
     assert causes(run, DOMAIN_DIES) == ["divide error"], "expected the handler's callee's divide error"
     assert causes(run, HOME_KILL) == ["invalid opcode"], "expected the ud2 after the handler removed itself"
 
@@ -79,9 +93,7 @@ def test_hostile_calls_inside_handler(boot, rng):
 @pytest.mark.points(2)
 def test_hostile_created_domain_handler(boot, rng):
     """a created domain's handler attacks from inside, calls back into the faulting domain, destroys it or itself, exits"""
-    seed = rng.randrange(1, 2**31)
-    run = run_hostile(boot, "domain", seed)
-    said_line(run, f"hostile: domain: {seed ^ (V_UD << 24) ^ HOSTSRV_SKIP:08x}")
+    run_seeded(boot, rng, "domain", lambda seed: seed ^ (V_UD << 24) ^ HOSTSRV_SKIP)
 
 
 @pytest.mark.points(2)
@@ -104,11 +116,8 @@ def test_hostile_handler_entries(boot, rng):
 @pytest.mark.points(2)
 def test_hostile_last_level(boot, rng):
     """a handler at the last invocation level: dom_call -E_DEEP, dom_create works; its own fault ends the process"""
-    seed = rng.randrange(1, 2**31)
-    run = run_hostile(boot, "depth", seed, home_kills=1)
-    said_line(run, f"hostile: depth: {seed:08x}")
-    line = HOME_KILL.search(run.output)
-    assert line.group("cause") == "invalid opcode" and line.group("function") == "home_on_fault", line.group(0)
+    run = run_seeded(boot, rng, "depth", lambda seed: seed, home_kills=1)
+    home_kill_is(run, "invalid opcode", function="home_on_fault")
 
 
 def test_hostile_map_storm(boot, rng):       # dom_map is given code: a sanity check, no points
@@ -120,19 +129,13 @@ def test_hostile_map_storm(boot, rng):       # dom_map is given code: a sanity c
 @pytest.mark.points(2)
 def test_hostile_fork_exec(boot, rng):
     """a forked child has its own copy of the handler; an exec'd program has none (its ud2 kills it)"""
-    seed = rng.randrange(1, 2**31)
-    run = run_hostile(boot, "forkexec", seed, home_kills=1)
-    said_line(run, f"hostile: forkexec: {3 ^ seed:08x}")
-    line = HOME_KILL.search(run.output)
-    assert line.group("cause") == "invalid opcode" and line.group("function") == "part_execd" \
-        and line.group("handler") is None, line.group(0)
+    run = run_seeded(boot, rng, "forkexec", lambda seed: 3 ^ seed, home_kills=1)
+    home_kill_is(run, "invalid opcode", function="part_execd", handler=None)
 
 
 @pytest.mark.points(2)
 def test_hostile_eflags(boot, rng):
     """TF, NT, AC, DF set before faults and system calls; int3, into; int $1, $8, $14 are #GPs; iret with NT: one line"""
-    seed = rng.randrange(1, 2**31)
-    run = run_hostile(boot, "eflags", seed, home_kills=1)
-    said_line(run, f"hostile: eflags: {(seed + 1) ^ seed:08x}")
+    run = run_seeded(boot, rng, "eflags", lambda seed: (seed + 1) ^ seed, home_kills=1)
     said_line(run, "hostile: eflags: written with DF set")
     assert causes(run, HOME_KILL) == ["invalid TSS"], "expected the iret with NT set"

@@ -27,10 +27,10 @@ import re
 
 import pytest
 
-from userprog import program_functions, symbolize, xorshift32
+from gdb_session import kernel_table_line_under, ps_line_under
+from userprog import ctrl_p_line_under, program_functions, scene_ends, scene_ps_rows, symbolize, xorshift32
 
 RUN_TIMEOUT = 300                 # s: a last guard; each stop comes within a second
-CTRL_P = "\x10"
 # user/domains/faulter.h: kind -> (vector, the function it faults in, how
 # far scene_on_fault moves eip: the page fault's write runs again)
 KINDS = {0: (0, "div", 6), 1: (6, "ud", 2), 2: (3, "bp", 0), 3: (4, "of", 0),
@@ -44,7 +44,6 @@ EFLAGS_NAMES = ((0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"), (8, "TF")
 PF_USER_WRITE = 0x6               # error code: not present, write, user mode
 IMAGE_AREA = (0x48000000, 0xB0000000)   # well inside faulter's image area, never mapped
 REGISTERS = ("eax", "ecx", "edx", "ebx", "esi", "edi", "ebp")   # faulter's load order
-TABLE_HEADER = "pid  state     name             where\n"
 MASK32 = 0xFFFFFFFF
 
 
@@ -162,17 +161,8 @@ def test_gdb_domains_and_ps_show_the_handler(gdb_boot, kernel_elf, rng):
     expected = (f"in domain {home} (domscene), handling vector {scene['vector']} from domain "
                 f"{faulter} (faulter), call depth 2: {home} (domscene) > {faulter} (faulter) > "
                 f"h:{home} (domscene)")
-    table = gdb.command("ps")
-    lines = table.splitlines()
-    row = next((i for i, line in enumerate(lines) if re.match(rf"^{pid} +running +domscene ", line)),
-               None)
-    assert row is not None and lines[row + 1].strip() == expected, \
-        f"under pid {pid}: {expected!r}:\n{table}"
-    gdb.command("call proc_dump(0)")
-    kernels = run.expect(re.escape(TABLE_HEADER) + r"(?:.*\n)*?" + rf"({pid} +\S+ +domscene .*\n.*\n)",
-                         timeout=RUN_TIMEOUT).group(1)
-    assert kernels.splitlines()[1].strip() == expected, \
-        f"the kernel's table (Ctrl-P) says the same as ps: {expected!r}:\n{kernels}"
+    ps_line_under(gdb, pid, expected)
+    kernel_table_line_under(run, pid, expected, gdb)
 
 
 @pytest.mark.points(5)
@@ -234,10 +224,7 @@ def test_ps_and_ctrl_p_show_a_thread_in_a_fault_handler(boot, rng):
     run = boot(f"hz=1000 init=domscene handling {kind} {rng.randrange(10**5, 10**6)}", wait=False)
     match = run.expect(r"domscene: child pid (\d+) handles a fault of domain (\d+) \(faulter\)\n")
     child, faulter = int(match.group(1)), int(match.group(2))
-    run.expect_exact("domscene: press Ctrl-P, then a key")
-    table = run.output[run.output.index("PID PPID STATE NAME PAGES DOMAIN DOMNAME DEPTH"):]
-    rows = {int(pid): rest for pid, *rest in
-            re.findall(r"^(\d+) (\d+) (\w+) (\S+) (\d+) (\S+) (\S+) (\S+)$", table, re.M)}
+    rows = scene_ps_rows(run)
     home = rows[child][4]
     assert rows[child][1:3] == ["sleeping", "domscene"] and rows[child][5:] == ["h:domscene", "2"] \
         and home != str(faulter), \
@@ -245,11 +232,8 @@ def test_ps_and_ctrl_p_show_a_thread_in_a_fault_handler(boot, rng):
     parent = int(rows[child][0])
     assert rows[parent][5:] == ["domscene", "0"], f"its parent is at home: {rows.get(parent)}"
 
-    run.send(CTRL_P)
-    kernel = run.expect(rf"\n{child} +sleeping +domscene +[^\n]*\n +(in domain [^\n]*)\n").group(1)
+    kernel = ctrl_p_line_under(run, child)
     assert kernel == (f"in domain {home} (domscene), handling vector {vector} from domain "
                       f"{faulter} (faulter), call depth 2: {home} (domscene) > {faulter} (faulter) "
                       f"> h:{home} (domscene)"), f"Ctrl-P under pid {child}: {kernel!r}"
-    run.send("q")
-    run.expect_exact("domscene: handling: done")
-    run.expect_exit("success")
+    scene_ends(run, "handling")

@@ -13,6 +13,9 @@ built into the kernel's ramdisk) as pid 1 with ``init=PROG ARGS...``.
   drivers of labs 6 and 7 print what the grader recomputes).
 - ``ubench_per_op(boot, name, ...)``: the figure of one user/ubench.c
   benchmark (the budget tests of labs 6 and 7).
+- ``scene_ps_rows(run)``, ``ctrl_p_line_under(run, pid)``,
+  ``scene_ends(run, scene)``: a user/domscene.c scene that leaves a child
+  asleep while `ps` runs and Ctrl-P is pressed (labs 6 and 7).
 """
 
 import re
@@ -134,6 +137,33 @@ def ubench_per_op(boot, name, checks, last_field=None):
     match = re.search(pattern, run.output, re.M)
     assert match, f"no '{shown}' line ({checks})"
     return float(match.group(1))
+
+
+CTRL_P = "\x10"
+PS_HEADER = "PID PPID STATE NAME PAGES DOMAIN DOMNAME DEPTH"
+PS_ROW = re.compile(r"^(\d+) (\d+) (\w+) (\S+) (\d+) (\S+) (\S+) (\S+)$", re.M)
+
+
+def scene_ps_rows(run):
+    """What user/ps printed before the scene asks for Ctrl-P: {pid: [ppid,
+    state, name, pages, domain, domain name, depth]}, all strings."""
+    run.expect_exact("domscene: press Ctrl-P, then a key")
+    table = run.output[run.output.index(PS_HEADER):]
+    return {int(pid): rest for pid, *rest in PS_ROW.findall(table)}
+
+
+def ctrl_p_line_under(run, pid):
+    """Press Ctrl-P: the line the kernel's table prints under pid, a
+    sleeping domscene ("in domain ...")."""
+    run.send(CTRL_P)
+    return run.expect(rf"\n{pid} +sleeping +domscene +[^\n]*\n +(in domain [^\n]*)\n").group(1)
+
+
+def scene_ends(run, scene):
+    """A key ends the scene: its done line and a clean shutdown."""
+    run.send("q")
+    run.expect_exact(f"domscene: {scene}: done")
+    run.expect_exit("success")
 
 
 # `nm -S` lines of text symbols: start, size, name.

@@ -137,12 +137,36 @@ static void part_unwind(int argc, char **argv)
 	printf("domscene: unwind: done\n");
 }
 
+/* How the scenes that leave child asleep somewhere end: `ps` runs (and
+ * exits) while child sleeps, then Ctrl-P can be pressed until any key
+ * comes; then child is killed and reaped, and "domscene: SCENE: done". */
+static void show_ps_and_wait_for_a_key(int child, const char *scene)
+{
+	int status;
+	char key;
+	int ps_pid = fork();
+
+	if (ps_pid < 0)
+		fail("fork", ps_pid);
+	if (ps_pid == 0) {
+		char *ps_argv[] = { "ps", 0 };
+		fail("exec ps", exec("ps", ps_argv));
+	}
+	while (wait(&status) != ps_pid)
+		;
+	printf("domscene: press Ctrl-P, then a key\n");
+	read(STDIN_FILENO, &key, 1);    /* (the console may send \r for Enter) */
+	kill(child);
+	while (wait(&status) != child)
+		;
+	printf("domscene: %s: done\n", scene);
+}
+
 static void part_inside(int argc, char **argv)
 {
 	unsigned ticks = argc > 0 ? (unsigned)atoi(argv[0]) : 1000;
-	int srv = dom_create("testsrv", 0), status;
+	int srv = dom_create("testsrv", 0);
 	struct cap_info info;
-	char key;
 
 	if (srv < 0)
 		fail("dom_create testsrv", srv);
@@ -156,19 +180,7 @@ static void part_inside(int argc, char **argv)
 	}
 	sleep(2);                       /* the child is inside testsrv now */
 	printf("domscene: child pid %d sleeps in domain %d (testsrv)\n", child, info.object);
-	int ps_pid = fork();
-	if (ps_pid == 0) {
-		char *ps_argv[] = { "ps", 0 };
-		fail("exec ps", exec("ps", ps_argv));
-	}
-	while (wait(&status) != ps_pid)
-		;
-	printf("domscene: press Ctrl-P, then a key\n");
-	read(STDIN_FILENO, &key, 1);    /* (the console may send \r for Enter) */
-	kill(child);
-	while (wait(&status) != child)
-		;
-	printf("domscene: inside: done\n");
+	show_ps_and_wait_for_a_key(child, "inside");
 }
 
 /* The faulting state with eax = new_eax, and eip past the instruction
@@ -241,8 +253,7 @@ static int sleepy_on_fault(unsigned vector, unsigned addr, unsigned error, int d
 
 static void part_handling(int argc, char **argv)
 {
-	int kind = faulter_kind(argc > 0 ? argv[0] : "1"), status, ready[2];
-	char key;
+	int kind = faulter_kind(argc > 0 ? argv[0] : "1"), ready[2];
 
 	handling_ticks = argc > 1 ? (unsigned)atoi(argv[1]) : 1000;
 	if (pipe(ready) < 0)
@@ -268,19 +279,7 @@ static void part_handling(int argc, char **argv)
 		die("the child said nothing");
 	sleep(2);                       /* the child's handler sleeps now */
 	printf("domscene: child pid %d handles a fault of domain %d (faulter)\n", child, faulter);
-	int ps_pid = fork();
-	if (ps_pid == 0) {
-		char *ps_argv[] = { "ps", 0 };
-		fail("exec ps", exec("ps", ps_argv));
-	}
-	while (wait(&status) != ps_pid)
-		;
-	printf("domscene: press Ctrl-P, then a key\n");
-	read(STDIN_FILENO, &key, 1);
-	kill(child);
-	while (wait(&status) != child)
-		;
-	printf("domscene: handling: done\n");
+	show_ps_and_wait_for_a_key(child, "handling");
 }
 
 int main(int argc, char **argv)

@@ -17,8 +17,6 @@
 #include "testdriver.h"
 #include "domains/testsrv.h"
 
-#define HOME_SLOT 0             /* every domain's slot 0 names itself */
-
 static int grant(int src, int to, uint32_t rights, uint32_t badge)
 {
 	int slot = cap_grant(src, to, rights, badge);

@@ -23,24 +23,6 @@
 #include "testdriver.h"
 #include "domains/faultsrv.h"
 
-#define HOME_SLOT 0
-#define PAGE 4096u
-#define USER_BASE UABI_USER_BASE
-#define USER_TOP UABI_USER_TOP
-/* The user stack's guard page, and the home's exception stack below it
- * (abi.h: dom_set_handler maps it; kernel/mm/layout.h). */
-#define STACK_GUARD (USER_TOP - (UABI_STACK_PAGES + 1) * PAGE)
-#define XSTACK_TOP STACK_GUARD
-#define XSTACK_GUARD (XSTACK_TOP - (UABI_STACK_PAGES + 1) * PAGE)
-
-#define V_DE 0u         /* divide error */
-#define V_DB 1u         /* debug */
-#define V_BP 3u         /* breakpoint (int3) */
-#define V_UD 6u         /* invalid opcode (ud2) */
-#define V_GP 13u        /* general protection (cli) */
-#define V_PF 14u        /* page fault */
-#define BIT(v) FAULT_VECTOR_BIT(v)
-
 #define EFLAGS_CF 0x00000001u
 #define EFLAGS_RSVD 0x00000002u
 #define EFLAGS_TF 0x00000100u
@@ -62,40 +44,7 @@
 #define PF_USER_READ_NOT_PRESENT 0x4u
 #define PF_USER_WRITE_NOT_PRESENT 0x6u
 
-/* Wait for one child; its wait status. */
-static int reap_one(int pid)
-{
-	int st = -1, got = wait(&st);
-	expect("wait", got, pid);
-	return st;
-}
-
-/* The child must have exited 0 (a FAILED line of its own says why not). */
-static void reap_ok(int pid)
-{
-	expect_child_ok(pid, reap_one(pid));
-}
-
-/* The child must have been killed by vector. */
-static void reap_killed(int pid, const char *what, uint32_t vector)
-{
-	int st = reap_one(pid);
-	if (!WIFKILLED(st) || (uint32_t)WKILLCAUSE(st) != vector)
-		printf("faulttests: %s: FAILED: %s: wait status 0x%x, expected killed by vector %u\n",
-		       part, what, st, vector), exit(1);
-}
-
 /* ---- domains: faultsrvs ---- */
-
-static void forget(int mcap)           /* a domain that died already */
-{
-	expect("cap_delete of a dead domain's cap", cap_delete(mcap), 0);
-}
-
-static uint64_t call(int cap, uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3)
-{
-	return dom_call(cap, op, a1, a2, a3);
-}
 
 /* slot's faultsrv calls its own slot `inner` with op and a (FSRV_CALL). */
 static uint64_t call_in(int cap, int inner, uint32_t op, uint32_t a)
@@ -861,8 +810,7 @@ static void part_nohandler(void)
 	reap_killed(pid, "a ud2 after the handler was removed", V_UD);
 	int d = create("faultsrv");
 	handle(d, BIT(V_UD), FSRV_MODE_SKIP, 0);
-	expect("a domain's divide error with handlers for #UD only", dom_r0(call(d, FSRV_DIV, 1, 0, 0)), -E_DEAD);
-	forget(d);
+	expect_dead_then_forget("a domain's divide error with handlers for #UD only", d, FSRV_DIV, 1);
 	printf("faulttests: nohandler: 3 faults\n");
 	baseline_check();
 }

@@ -19,24 +19,8 @@
 #include "domains/faultsrv.h"
 #include "domains/hostsrv.h"
 
-#define HOME_SLOT 0
-#define PAGE 4096u
-#define USER_BASE UABI_USER_BASE
-#define USER_TOP UABI_USER_TOP
-#define STACK_GUARD (USER_TOP - (UABI_STACK_PAGES + 1) * PAGE)
-#define XSTACK_TOP STACK_GUARD
-#define XSTACK_BOTTOM (XSTACK_TOP - UABI_STACK_PAGES * PAGE)
-#define XSTACK_GUARD (XSTACK_BOTTOM - PAGE)
 #define KERNEL_ADDR 0xc0100000u
 #define UNMAPPED 0x70000000u
-
-#define V_DB 1u
-#define V_BP 3u
-#define V_OF 4u
-#define V_UD 6u
-#define V_GP 13u
-#define V_PF 14u
-#define BIT(v) FAULT_VECTOR_BIT(v)
 
 #define EFLAGS_TF 0x100u
 #define EFLAGS_DF 0x400u
@@ -51,39 +35,6 @@
 #define SYS_write 12
 
 /* ---- helpers ---- */
-
-static int reap(int pid)
-{
-	int st = -1;
-	expect("wait", wait(&st), pid);
-	return st;
-}
-
-static void reap_killed(int pid, const char *what, uint32_t vector)
-{
-	int st = reap(pid);
-	if (!WIFKILLED(st) || (uint32_t)WKILLCAUSE(st) != vector)
-		printf("hostile: %s: FAILED: %s: wait status 0x%x, expected killed by vector %u\n", part, what,
-		       st, vector), exit(1);
-}
-
-static void reap_exited(int pid, const char *what, int code)
-{
-	int st = reap(pid);
-	if (st != WAIT_EXITED_STATUS(code))
-		printf("hostile: %s: FAILED: %s: wait status 0x%x, expected exit %d\n", part, what, st, code),
-			exit(1);
-}
-
-static uint64_t call(int cap, uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3)
-{
-	return dom_call(cap, op, a1, a2, a3);
-}
-
-static void forget(int mcap)
-{
-	expect("cap_delete of a dead domain's cap", cap_delete(mcap), 0);
-}
 
 static uint32_t site_ud2(uint32_t eax)
 {
@@ -488,8 +439,7 @@ static void part_domain(void)
 		fail("cap_grant of hostsrv's management cap into it", self);
 	hsrv_handle(d, BIT(V_UD), HSRV_A_DESTROY, (uint32_t)self);
 	expect("a ud2 whose handler destroyed its own domain", dom_r0(call(d, HSRV_UD, s, 0, 0)), -E_DEAD);
-	expect("a call into it afterwards", dom_r0(call(d, HSRV_ID, 0, 0, 0)), -E_DEAD);
-	forget(d);
+	expect_dead_then_forget("a call into it afterwards", d, HSRV_ID, 0);
 	printf("hostile: domain: %08x\n", s ^ hsrv_skip_eax(0, V_UD));
 	baseline_check();
 }
@@ -553,8 +503,7 @@ static void part_entry(void)
 	expect("fault_handler_set(0)", fault_handler_set(entry_kill, 0), 0);
 	d = create("hostsrv");
 	hsrv_handle(d, BIT(V_UD), HSRV_A_RECURSE, 0);
-	expect("a ud2 in a domain whose handler overflows", dom_r0(call(d, HSRV_UD, 0, 0, 0)), -E_DEAD);
-	forget(d);
+	expect_dead_then_forget("a ud2 in a domain whose handler overflows", d, HSRV_UD, 0);
 	printf("hostile: entry: 6 deaths\n");
 	baseline_check();
 }
@@ -710,7 +659,7 @@ static void part_forkexec(void)
 		expect_u("the child's ud2 with its own tag", site_ud2(2), 2 ^ ~s);
 		exit(0);
 	}
-	expect_child_ok(pid, reap(pid));
+	reap_ok(pid);
 	expect_u("the parent's ud2 after the child's", site_ud2(3), 3 ^ s);
 	pid = spawn();
 	if (pid == 0) {

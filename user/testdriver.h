@@ -1,6 +1,6 @@
 /*
- * testdriver.h - what the test drivers user/domtests.c (lab 6) and
- * user/faulttests.c (lab 7) share: a driver is run as `init=DRIVER PART
+ * testdriver.h - what the test drivers user/domtests.c (lab 6),
+ * user/faulttests.c and user/hostile.c (lab 7) share: a driver is run as `init=DRIVER PART
  * N...`, runs one part with the grader's numbers, and every line it prints
  * starts "DRIVER: PART: "; a check that fails prints one FAILED line
  * saying what and exits 1 (the grader shows that line). A part ends by
@@ -20,6 +20,31 @@
 #ifndef TEST_DRIVER
 #error "define TEST_DRIVER (the program's name, each line's first word) before including testdriver.h"
 #endif
+
+/* ---- the address space and the fault vectors the parts name ---- */
+
+#define HOME_SLOT 0             /* every domain's slot 0 names itself */
+#define PAGE 4096u
+#define USER_BASE UABI_USER_BASE
+#define USER_TOP UABI_USER_TOP
+/* The user stack's guard page, and the home's exception stack below it
+ * with its own guard page (abi.h: dom_set_handler maps it;
+ * kernel/mm/layout.h). */
+#define STACK_GUARD (USER_TOP - (UABI_STACK_PAGES + 1) * PAGE)
+#define XSTACK_TOP STACK_GUARD
+#define XSTACK_BOTTOM (XSTACK_TOP - UABI_STACK_PAGES * PAGE)
+#define XSTACK_GUARD (XSTACK_BOTTOM - PAGE)
+
+#define V_DE 0u         /* divide error */
+#define V_DB 1u         /* debug */
+#define V_BP 3u         /* breakpoint (int3) */
+#define V_OF 4u         /* overflow (into) */
+#define V_UD 6u         /* invalid opcode (ud2) */
+#define V_GP 13u        /* general protection (cli, hlt) */
+#define V_PF 14u        /* page fault */
+#define BIT(v) FAULT_VECTOR_BIT(v)
+
+/* ---- checks ---- */
 
 #define TEST_DRIVER_MAX_ARGS 8
 #define TEST_DRIVER_MAX_PROCS 64        /* ps() entries a baseline counts */
@@ -104,6 +129,26 @@ static inline void destroy(int mcap)
 	expect("cap_delete of the destroyed domain's management cap", cap_delete(mcap), 0);
 }
 
+/* Delete the management cap of a domain that died already. */
+static inline void forget(int mcap)
+{
+	expect("cap_delete of a dead domain's cap", cap_delete(mcap), 0);
+}
+
+/* dom_call under the short name the parts use. */
+static inline uint64_t call(int cap, uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	return dom_call(cap, op, a1, a2, a3);
+}
+
+/* Call op(a1) in mcap's domain, which must answer -E_DEAD (the call killed
+ * it, or it was dead already); then delete the cap. */
+static inline void expect_dead_then_forget(const char *what, int mcap, uint32_t op, uint32_t a1)
+{
+	expect(what, dom_r0(call(mcap, op, a1, 0, 0)), -E_DEAD);
+	forget(mcap);
+}
+
 /* ---- children ---- */
 
 static inline int spawn(void)
@@ -124,6 +169,38 @@ static inline void expect_child_ok(int pid, int st)
 	if (st != 0)
 		printf(TEST_DRIVER ": %s: FAILED: child %d exited %d (it said why above)\n", part, pid,
 		       WEXITSTATUS(st)), exit(1);
+}
+
+/* Wait for the one child pid; its wait status. */
+static inline int reap_one(int pid)
+{
+	int st = -1;
+	expect("wait", wait(&st), pid);
+	return st;
+}
+
+/* The child must have exited 0 (a FAILED line of its own says why not). */
+static inline void reap_ok(int pid)
+{
+	expect_child_ok(pid, reap_one(pid));
+}
+
+/* The child must have been killed by vector (what names the attempt). */
+static inline void reap_killed(int pid, const char *what, uint32_t vector)
+{
+	int st = reap_one(pid);
+	if (!WIFKILLED(st) || (uint32_t)WKILLCAUSE(st) != vector)
+		printf(TEST_DRIVER ": %s: FAILED: %s: wait status 0x%x, expected killed by vector %u\n",
+		       part, what, st, vector), exit(1);
+}
+
+/* The child must have exited with code. */
+static inline void reap_exited(int pid, const char *what, int code)
+{
+	int st = reap_one(pid);
+	if (st != WAIT_EXITED_STATUS(code))
+		printf(TEST_DRIVER ": %s: FAILED: %s: wait status 0x%x, expected exit %d\n", part, what,
+		       st, code), exit(1);
 }
 
 /* ---- main ---- */

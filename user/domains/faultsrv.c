@@ -96,8 +96,6 @@ static uint64_t faultsrv_regs_outside(void)
 
 uint64_t dom_main(uint32_t badge, uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3)
 {
-	struct cap_info self;
-
 	switch (op) {
 	case FSRV_HANDLE:
 		mode = (int)a2;
@@ -127,9 +125,7 @@ uint64_t dom_main(uint32_t badge, uint32_t op, uint32_t a1, uint32_t a2, uint32_
 	case FSRV_LAST:
 		return dom_reply(last_eip, last_extra);
 	case FSRV_ID:
-		if (cap_info(0, &self) < 0)
-			return dom_reply((uint32_t)-E_INVAL, 0);
-		return dom_reply((uint32_t)self.object, 0);
+		return reply_own_id();
 	case FSRV_DESTROY:
 		return dom_reply((uint32_t)dom_destroy((int)a1), 0);
 	case FSRV_REGS:

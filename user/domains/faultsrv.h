@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "ulib.h"
+
 #define FSRV_HANDLE   1   /* fault_handler_set for mask a1 (0: remove), mode a2, tag a3: r0 its result */
 #define FSRV_CREATE   2   /* dom_create("faultsrv") here: r0 the management cap's slot here */
 #define FSRV_CALL     3   /* dom_call(slot a1, op a2, a3, FSRV_ARGS' two words): r0, r1 as they come */
@@ -49,6 +51,17 @@
 
 #define FSRV_CHILD_SLOT 1     /* a faultsrv's first dom_create lands here */
 #define FAULT_SITE_LEN  2     /* every faulting instruction below is two bytes long */
+
+/* The answer to an ID op (FSRV_ID, hostsrv.h's HSRV_ID): this domain's
+ * id, from cap_info of its slot 0 (itself); -E_INVAL if that fails. */
+static inline uint64_t reply_own_id(void)
+{
+	struct cap_info self;
+
+	if (cap_info(0, &self) < 0)
+		return dom_reply((uint32_t)-E_INVAL, 0);
+	return dom_reply((uint32_t)self.object, 0);
+}
 
 /* The %eax a skip leaves (faulttests.c's home handler leaves the same). */
 static inline uint32_t fsrv_skip_eax(uint32_t tag, uint32_t vector)

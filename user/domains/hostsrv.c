@@ -129,7 +129,6 @@ static uint32_t site_ud2(uint32_t eax)
 
 uint64_t dom_main(uint32_t badge, uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3)
 {
-	struct cap_info self;
 	uint32_t eax = a1;
 
 	switch (op) {
@@ -155,9 +154,7 @@ uint64_t dom_main(uint32_t badge, uint32_t op, uint32_t a1, uint32_t a2, uint32_
 	case HSRV_STATS:
 		return dom_reply(handled, first_bad);
 	case HSRV_ID:
-		if (cap_info(0, &self) < 0)
-			return dom_reply((uint32_t)-E_INVAL, 0);
-		return dom_reply((uint32_t)self.object, 0);
+		return reply_own_id();
 	case HSRV_AFTER: {
 		uint32_t got = site_ud2(a1);
 		int again = fault_resume(FAULT_RESUME), kill = fault_resume(FAULT_KILL);
