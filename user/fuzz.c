@@ -747,7 +747,7 @@ static int edit_regs(struct fault_regs *r)
 	r->esi = rnd(), r->edi = rnd(), r->ebp = rnd(), r->eflags = rnd();
 	switch (below(4)) {
 	case 0: r->eip = sane_eip; accepted = sane_eip != 0; break;
-	case 1: break;                          /* the faulting eip: the fault again */
+	case 1: accepted = user_address(r->eip); break;   /* the faulting eip: the fault again (a fetch fault at a stray eip has none to resume) */
 	default:
 		r->eip = stray_eip();
 		accepted = user_address(r->eip);
