@@ -15,6 +15,9 @@ def lines_with(run, prefix):
     return [line for line in run.lines if line.startswith(prefix)]
 
 
+KCTX_PROBE_ESP_OFF = 0xE5B0FF     # kernel/tests/kctx_probe.S: the second return's esp was off
+
+
 @pytest.mark.points(15)
 def test_setctx_resctx_semantics(boot, rng, part):
     """setctx returns 0 then resctx's value; callee-saved registers survive"""
@@ -33,8 +36,13 @@ def test_setctx_resctx_semantics(boot, rng, part):
         (1, "setctx: done"),
     ]
     printed = lines_with(run, "setctx: ")
+    esp_off = f"setctx: probe(0x{value:08x}) = 0x{KCTX_PROBE_ESP_OFF:08x}"
     for points, line in expected:
         with part(points, f"the line {line!r}"):
+            assert esp_off not in printed, \
+                (f"{esp_off!r}: after setctx's second return %esp was not where its first "
+                 "return left it: the esp setctx saves is off (it must be the caller's esp once "
+                 "the return address is popped, %esp + 4 at setctx's first instruction)")
             assert line in printed, f"no line {line!r}"
     with part(1, "these lines in this order, nothing else, then a clean shutdown"):
         difference = qemu.lines_in_order([line for _, line in expected], printed)
