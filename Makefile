@@ -234,7 +234,9 @@ gdb: all
 # junit_family=xunit2: JUnit XML (--junitxml) that Jenkins' strict schema accepts.
 PYTEST_WORKERS := 4
 PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) -o junit_family=xunit2
-GRADE_ARGS := $(if $(LAB),--lab $(LAB))
+# LAB=N grades lab N alone; without it, a lab N handout grades labs 1 to N
+# (its later labs are stubs, bound to fail) and main every lab.
+GRADE_ARGS := $(if $(LAB),--lab $(LAB),$(if $(HANDOUT_LAB),--through-lab $(HANDOUT_LAB)))
 # The grade as a student reads it (grader/conftest.py): no pytest header, no
 # tracebacks (-q --tb=no -rN); every FAIL line with its reason, the details
 # below the score. PYTEST_ARGS="--tb=short" brings pytest's tracebacks back.

@@ -109,6 +109,9 @@ def pytest_addoption(parser):
                          "(default: the repository of this grader)")
     group.addoption("--lab", type=int, metavar="N", default=None,
                     help="run only lab N's tests (and tests of no lab)")
+    group.addoption("--through-lab", type=int, metavar="N", default=None,
+                    help="run labs 1 to N's tests (and tests of no lab): what `make "
+                         "grade` runs in a lab N handout, whose later labs are stubs")
     group.addoption("--grade-json", metavar="FILE", default=None,
                     help="write the results as JSON for an autograder "
                          "(Gradescope's results.json shape)")
@@ -166,12 +169,19 @@ def description_of(item):
     return lines[0].strip() + (f" [{callspec.id}]" if callspec else "")
 
 
-def pytest_collection_modifyitems(config, items):
-    lab = config.getoption("lab")
+def lab_selected(config, lab):
+    """Whether a test of `lab` (None: of no lab) runs, by --lab and --through-lab."""
+    only, through = config.getoption("lab"), config.getoption("through_lab")
     if lab is None:
+        return True
+    return (only is None or lab == only) and (through is None or lab <= through)
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("lab") is None and config.getoption("through_lab") is None:
         return
-    selected = [item for item in items if lab_of(item) in (None, lab)]
-    deselected = [item for item in items if lab_of(item) not in (None, lab)]
+    selected = [item for item in items if lab_selected(config, lab_of(item))]
+    deselected = [item for item in items if not lab_selected(config, lab_of(item))]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
@@ -736,7 +746,9 @@ class GradeBook:
         earned, possible = self.totals()
         write(f"Score: {number(earned)}/{number(possible)}", bold=True)
         seed = self.config.stash[SESSION_SEED]
-        write(f"Random seed {seed}: make grade PYTEST_ARGS=\"--seed {seed}\" "
+        lab = self.config.getoption("lab")
+        only = f"LAB={lab} " if lab is not None else ""      # the same tests, not every lab's
+        write(f"Random seed {seed}: make grade {only}PYTEST_ARGS=\"--seed {seed}\" "
               "repeats this run's choices")
         if self.config.option.tbstyle == "no":
             self.write_details(terminalreporter)

@@ -963,7 +963,7 @@ def test_grading_session_summary_json_and_status(grading_session):
     # A lab's test without points is a sanity check: listed, scoring nothing.
     assert re.search(r"^  test_without_points \.+ OK  sanity check, no points$", output, re.M)
     assert "another_lab" not in output
-    assert re.search(r"^Random seed (\d+): make grade PYTEST_ARGS=\"--seed \1\" repeats",
+    assert re.search(r"^Random seed (\d+): make grade LAB=1 PYTEST_ARGS=\"--seed \1\" repeats",
                      output, re.M)
 
     grade = json.loads((tmp_path / "grade.json").read_text())
