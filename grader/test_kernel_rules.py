@@ -57,7 +57,7 @@ def test_nopreempt_functions_stay_in_their_section(kernel_elf):
 
 # docs/README.md, "The layers of the kernel": lowest first. A file may
 # include headers of its own layer and of the layers before it.
-LAYERS = ["cpu", "console", "debug", "mm", "proc", "fs", "dom", "uproc", "trap", "syscall",
+LAYERS = ["cpu", "console", "debug", "mm", "proc", "fs", "dom", "uproc", "trap", "irq", "syscall",
           "boot", "tests"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"', re.M)
 

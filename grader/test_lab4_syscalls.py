@@ -145,7 +145,7 @@ def boot_uaccess(boot, rng):
 
 @pytest.mark.points(3)
 def test_the_last_system_call_is_dispatched(boot, rng):
-    """the last system call (dom_map) answers, and memfree answers the free frames"""
+    """the last system call (cap_narrow) answers, and memfree answers the free frames"""
     run, _ = boot_uaccess(boot, rng)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
@@ -155,10 +155,10 @@ def test_the_last_system_call_is_dispatched(boot, rng):
     frames, boot_frames = int(match.group(1)), int(at_boot.group(1))
     assert 0 < frames < boot_frames, (f"memfree() returned {frames}; at boot {boot_frames} "
                                       "frames were free, and pid 1 has taken some since")
-    last = line_of(run, r"^usertests: uaccess: last=(\d+) dom_map\(0, unaligned\)=(-?\d+)$",
+    last = line_of(run, r"^usertests: uaccess: last=(\d+) cap_narrow\(0, 1, 0\)=(-?\d+)$",
                    "the last system call")
     assert int(last.group(1)) == SYSCALL_MAX and int(last.group(2)) == -E_INVAL, \
-        (f"dom_map(0, an unaligned address, 0), system call {SYSCALL_MAX}, returned "
+        (f"cap_narrow(0, 1, 0) (an empty range), system call {SYSCALL_MAX}, returned "
          f"{last.group(2)}, not -E_INVAL ({-E_INVAL}): -E_NOSYS ({-E_NOSYS}) means it was "
          "not dispatched")
 

@@ -49,6 +49,12 @@ def plan_grants(rng, servers):
     return grants, table
 
 
+# init's home starts with lab 8's root authority in its top two slots
+# (abi.h's ROOT_IOPORT_SLOT, ROOT_IRQ_CONTROL_SLOT); a program run as init
+# keeps them.
+ROOT_AUTHORITY = {30: "ioport", 31: "irqctl"}
+
+
 def root_of(table, slot):
     while table[slot][3] is not None:
         slot = table[slot][3]
@@ -68,9 +74,13 @@ def test_caps_lists_the_table_the_kernel_holds(boot, rng):
     header = re.search(r"^caps: domain (\d+) \(caps\), (\d+) of 32 slots used$", run.output, re.M)
     assert header, "no 'caps: domain D (caps), N of 32 slots used' line"
     shown = {int(slot): rest for slot, *rest in CAP_LINE.findall(run.output)}
-    assert int(header.group(2)) == len(table) + 1 == len(shown), \
-        f"slot 0, {servers} management caps and {len(grants)} grants: {sorted(shown)}"
+    assert int(header.group(2)) == len(table) + 1 + len(ROOT_AUTHORITY) == len(shown), \
+        f"slot 0, {servers} management caps, {len(grants)} grants and the root authority " \
+        f"(slots {sorted(ROOT_AUTHORITY)}): {sorted(shown)}"
     home = int(header.group(1))
+    for slot, kind in ROOT_AUTHORITY.items():
+        assert shown[slot][:2] + shown[slot][3:] == [kind, "-g--", str(home), "caps", "live", "root"], \
+            f"slot {slot} holds init's root {kind} cap (lab 8): {shown[slot]}"
     assert shown[0] == ["call", "-gv-", "0", str(home), "caps", "live", "root"], \
         f"slot 0 names the domain itself (call, grant and give): {shown[0]}"
     targets = {slot: int(shown[slot][3]) for slot in range(1, servers + 1)}

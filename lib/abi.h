@@ -34,7 +34,7 @@
 #define E_BADCAP  16    /* no capability of the needed type in that slot (out of range, empty, another type) */
 #define E_DEAD    17    /* the capability's object has died (its generation moved on) */
 #define E_DEEP    18    /* the invocation stack is full (INV_MAX_CALLS calls deep) */
-#define E_BUSY    19    /* not allowed inside a domain call (fork, exec, sbrk) */
+#define E_BUSY    19    /* taken already (an IRQ line's owner or its waiter), or not allowed inside a domain call (fork, exec, sbrk) */
 #define E_DEADLK  20    /* would deadlock: the domain is already on this thread's invocation stack */
 #define E_NOSLOT  21    /* no free slot: the capability table or the domain table is full */
 #define E_MAX     21
@@ -87,8 +87,11 @@ struct procinfo {
 	/* 1 while the thread runs a fault handler (lab 7): its top frame is
 	 * a fault frame, and domain is the handler's. */
 	int in_handler;
+	/* The IRQ line it sleeps in irq_wait on (lab 8), else PS_NO_IRQ. */
+	int irq_line;
 };
 #define PS_NO_DOMAIN (-1)
+#define PS_NO_IRQ    (-1)
 #endif
 
 /* Domains and capabilities (lab 6, docs/05-domains.md).
@@ -115,13 +118,13 @@ struct procinfo {
 #define NDOM_CREATED   64
 
 /* Capability types. A management capability can do all a call capability
- * can, and more. IRQ control, IRQ and I/O-port capabilities are labs 7-8's. */
+ * can, and more. IRQ control, IRQ and I/O-port capabilities are lab 8's. */
 #define CAP_EMPTY        0
 #define CAP_CALL         1      /* names a domain */
 #define CAP_MANAGE       2      /* names a domain its holder may destroy */
-#define CAP_IRQ_CONTROL  3
-#define CAP_IRQ          4
-#define CAP_IOPORT       5
+#define CAP_IRQ_CONTROL  3      /* may take the IRQ lines first..last (irq_get) */
+#define CAP_IRQ          4      /* names the IRQ line first, owned by its object domain */
+#define CAP_IOPORT       5      /* may use the I/O ports first..last (io_in, io_out) */
 #define CAP_NUM_TYPES    6
 
 /* Rights: a grant only narrows them. */
@@ -137,11 +140,16 @@ struct cap_info {
 	int type;               /* CAP_xxx; CAP_EMPTY for an empty slot */
 	unsigned int rights;    /* CAP_RIGHT_xxx */
 	unsigned int badge;     /* what a callee receives in %eax; 0: none */
-	int object;             /* the domain's id (its domain table index) */
+	int object;             /* the domain's id (its domain table index); for
+				 * an IRQ cap the line's owner, for IRQ control
+				 * and I/O ports the domain they came from */
 	unsigned int generation;   /* the object's generation when the cap was made */
 	int live;               /* 1 while that generation is the object's own */
 	int derived;            /* 1 if made by cap_grant (revoking its source removes it) */
 	char name[DOM_NAME_MAX];   /* the domain's name (its program) */
+	/* The range an IRQ-control cap (lines), an I/O-port cap (ports) or an
+	 * IRQ cap (first == last: its line) covers; 0, 0 for the others. */
+	unsigned int first, last;
 };
 #endif
 
@@ -183,6 +191,54 @@ struct fault_regs {
 	unsigned int eip, eflags;
 	unsigned int vector, error, addr;       /* what the handler was entered with */
 	int dom;                                /* the faulting domain's id */
+};
+#endif
+
+/*
+ * Interrupt forwarding (lab 8, docs/07-interrupts.md). init's home domain
+ * starts with the root authority: an IRQ-control cap for every line
+ * (slot ROOT_IRQ_CONTROL_SLOT) and an I/O-port cap for every port (slot
+ * ROOT_IOPORT_SLOT); fork copies them like every cap, cap_narrow makes
+ * narrower copies to grant.
+ *
+ * irq_get(ctl, line, mode) makes the current domain the owner of line
+ * (an IRQ cap's slot). The timer and the cascade are never forwarded
+ * (-E_PERM); a line the kernel drives itself (keyboard, COM1) is -E_BUSY,
+ * like one owned already. IRQ_VTIMER is a virtual line the kernel raises
+ * every `vtimer=K` ticks (the command line's, default 10).
+ *
+ * irq_wait and irq_ack are gates of their own, like dom_call:
+ *   int $51 (irq_wait): %ecx the IRQ cap. %eax: the deliveries since the
+ *                       last wait (>= 1), sleeping until there is one; or
+ *                       -E_xxx. Only a thread in the owner domain waits,
+ *                       one at a time (a second waiter: -E_BUSY).
+ *   int $52 (irq_ack):  %ecx the IRQ cap. Unmasks a line that delivery
+ *                       masked (IRQ_MODE_MASK); %eax 0 or -E_xxx.
+ * Every other register is preserved.
+ */
+#define T_IRQWAIT_VECTOR 51
+#define T_IRQACK_VECTOR  52
+#define IRQ_MODE_MASK    0      /* masked at each delivery until irq_ack (the default) */
+#define IRQ_MODE_COUNT   1      /* never masked: every edge counts */
+#define IRQ_VTIMER       16     /* the virtual timer line */
+#define IRQ_NLINES       17     /* lines 0..15 of the two PICs, and IRQ_VTIMER */
+#define IO_PORTS         0x10000
+#define ROOT_IRQ_CONTROL_SLOT (NCAP - 1)
+#define ROOT_IOPORT_SLOT      (NCAP - 2)
+
+#ifndef __ASSEMBLER__
+/* irq_info(cap, *info): the line an IRQ cap names, as it is now. */
+struct irq_info {
+	int line;
+	int mode;               /* IRQ_MODE_xxx */
+	int owner;              /* the owner domain's id */
+	int waiter;             /* the pid asleep in irq_wait, or 0 */
+	unsigned int pending;   /* deliveries since the last irq_wait */
+	int masked;             /* 1 from a delivery (IRQ_MODE_MASK) to its irq_ack */
+	int latched;            /* 1 if an edge came while masked (the 8259's request latch) */
+	unsigned int delivered; /* deliveries since irq_get */
+	unsigned int acked;     /* irq_acks that unmasked it */
+	unsigned int edge_tsc;  /* rdtsc when the last edge arrived (low 32 bits) */
 };
 #endif
 

@@ -9,8 +9,8 @@
  *
  * X(NUMBER, NAME, NARGS, RET, PARAMS). Calling convention (abi.h):
  * number in %eax, arguments 1..3 in %ecx, %edx, %ebx, result in %eax (a
- * negative result is -E_xxx); argument 4 in %esi. dom_call and dom_return
- * are gates of their own, not numbers here (abi.h). Number 0 is deliberately unused, so a
+ * negative result is -E_xxx); argument 4 in %esi. dom_call, dom_return, irq_wait
+ * and irq_ack are gates of their own, not numbers here (abi.h). Number 0 is deliberately unused, so a
  * zeroed %eax is an error rather than a call.
  */
 #define SYSCALL_LIST(X) \
@@ -41,6 +41,11 @@
 	X(25, dom_set_handler, 2, int, (unsigned int eip, unsigned int trap_mask)) \
 	X(26, fault_regs,  2, int, (int op, struct fault_regs *regs)) \
 	X(27, fault_resume, 1, int, (int action)) \
-	X(28, dom_map,     3, int, (int mcap, unsigned int va, int flags))
+	X(28, dom_map,     3, int, (int mcap, unsigned int va, int flags)) \
+	X(29, irq_get,     3, int, (int ctl, int line, int mode)) \
+	X(30, irq_info,    2, int, (int cap, struct irq_info *info)) \
+	X(31, io_in,       2, int, (int cap, unsigned int port)) \
+	X(32, io_out,      3, int, (int cap, unsigned int port, unsigned int value)) \
+	X(33, cap_narrow,  3, int, (int slot, unsigned int first, unsigned int last))
 
-#define SYSCALL_MAX 28      /* the highest number in the list */
+#define SYSCALL_MAX 33      /* the highest number in the list */

@@ -594,7 +594,7 @@ static void part_mapstorm(void)
 	expect("dom_map through a management cap's full copy", dom_map(strong, va + 2 * PAGE, DOM_MAP_WRITE), 0);
 	expect("dom_map through a call cap", dom_map(call_cap, va, DOM_MAP_WRITE), -E_BADCAP);
 	expect("dom_map through the self cap", dom_map(HOME_SLOT, va, DOM_MAP_WRITE), -E_BADCAP);
-	expect("dom_map through an empty slot", dom_map(NCAP - 1, va, DOM_MAP_WRITE), -E_BADCAP);
+	expect("dom_map through an empty slot", dom_map(ROOT_IOPORT_SLOT - 1, va, DOM_MAP_WRITE), -E_BADCAP);
 	expect("dom_map through slot 0x7fffffff", dom_map(0x7fffffff, va, DOM_MAP_WRITE), -E_BADCAP);
 	expect("dom_map through slot INT_MIN", dom_map((int)0x80000000u, va, DOM_MAP_WRITE), -E_BADCAP);
 	const uint32_t bad_va[] = { 0, PAGE, USER_BASE - PAGE, USER_BASE, USER_TOP - PAGE, USER_TOP,

@@ -18,7 +18,7 @@
  *                    descriptors give -E_BADF. Runs in the calling process
  *                    (pid 1 when booted with init=usertests), except under
  *                    "all", which runs every part in a child.
- *   uaccess SEED     the last system call (dom_map) is dispatched; user
+ *   uaccess SEED     the last system call (cap_narrow) is dispatched; user
  *                    pointers of system calls are checked without fork or
  *                    sbrk: a zero-length range outside user space (null
  *                    included) is -E_FAULT, a range is checked on every
@@ -471,12 +471,12 @@ static void part_uaccess(int argc, char **argv)
 	CHECK(frames > 0 && frames < (int)(0x100000000ull / PAGE),
 	      "memfree() returned %d %s, not a number of free frames", frames, errstr(frames));
 	say("memfree=%d", frames);
-	/* dom_map, the last system call in the table (SYSCALL_MAX), answers
-	 * an address that is no page boundary with -E_INVAL, not -E_NOSYS:
-	 * it checks its arguments before any capability, so no later lab's
-	 * code runs here. */
-	r = dom_map(0, UABI_USER_BASE + 1, 0);
-	say("last=%d dom_map(0, unaligned)=%d", SYSCALL_MAX, r);
+	/* cap_narrow, the last system call in the table (SYSCALL_MAX),
+	 * answers an empty range (first above last) with -E_INVAL, not
+	 * -E_NOSYS: it checks its arguments before any capability, so no
+	 * later lab's code runs here. */
+	r = cap_narrow(0, 1, 0);
+	say("last=%d cap_narrow(0, 1, 0)=%d", SYSCALL_MAX, r);
 
 	/* A zero-length range still has to start in user space. */
 	static const uint32_t outside[] = { 0, 0x00100000u, UABI_USER_BASE - 1, UABI_USER_TOP,

@@ -16,16 +16,24 @@
 #include "proc/sched.h"
 #include "proc/timer.h"
 #include "proc/trace.h"
+#include "irq/irq.h"
 #include "format.h"
 #include "string.h"
 
 #define QUANTUM_MAX 1000
+#define VTIMER_DEFAULT_PERIOD 10
+#define VTIMER_MAX_PERIOD 100000
+#define INJECT_MAX_COUNT  1000000
+#define INJECT_MAX_RATE   1000      /* edges in one tick: the tick's handler raises them all */
 
 struct boot_config boot_config = {
 	.hz = TIMER_DEFAULT_HZ,
 	.quantum = SCHED_DEFAULT_QUANTUM,
 	.poison = 1,
 	.trace_dump = TRACE_RING_SIZE,
+	.vtimer_period = VTIMER_DEFAULT_PERIOD,
+	.inject_line = IRQ_NLINES,        /* none */
+	.inject_rate = 1,
 };
 
 struct cmdline_key {
@@ -42,6 +50,11 @@ static const struct cmdline_key cmdline_keys[] = {
 	{ "poison", &boot_config.poison, 0, 1 },
 	{ "trace", &boot_config.trace, TRACE_OFF, TRACE_DUMP },
 	{ "tracedump", &boot_config.trace_dump, 1, TRACE_RING_SIZE },
+	{ "rtchz", &boot_config.rtc_hz, 0, RTC_MAX_HZ },
+	{ "vtimer", &boot_config.vtimer_period, 1, VTIMER_MAX_PERIOD },
+	{ "injectirq", &boot_config.inject_line, 0, IRQ_NLINES - 1 },
+	{ "injectcount", &boot_config.inject_count, 0, INJECT_MAX_COUNT },
+	{ "injectrate", &boot_config.inject_rate, 1, INJECT_MAX_RATE },
 };
 #define NKEYS (sizeof(cmdline_keys) / sizeof(cmdline_keys[0]))
 
@@ -74,7 +87,7 @@ static const struct cmdline_key *cmdline_find_key(const char *word, size_t key_l
 /* "init, hz, ...": every key's name, for an error message. */
 static const char *cmdline_key_names(void)
 {
-	static char names[NKEYS * 12];
+	static char names[NKEYS * 14];
 	size_t used = 0;
 
 	for (unsigned int i = 0; i < NKEYS && used < sizeof(names); i++)

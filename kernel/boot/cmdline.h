@@ -12,6 +12,14 @@
  *                         printed on the console at shutdown
  *   tracedump=N           at trace=2, print only the newest N records (and
  *                         every thread's name) at shutdown (all 1024)
+ *   rtchz=N               the RTC's periodic interrupt on IRQ 8 (lab 8), a
+ *                         power of two in 2..8192; 0, the default: off
+ *   vtimer=K              ticks between two edges of the virtual timer
+ *                         line IRQ_VTIMER (lab 8; default 10)
+ *   injectirq=L injectcount=N injectrate=R
+ *                         the test injector (lab 8, irq/irq.c): raise line
+ *                         L N times in all, R a tick, from the first tick
+ *                         L has an owner (default: no injector; R 1)
  *   init=NAME [ARGS...]   what to run: a kernel test, the kernel monitor
  *                         (init=kmon), or else a user program, which user
  *                         init (pid 1) runs; without init=, user init runs
@@ -38,6 +46,11 @@ struct boot_config {
 	unsigned int poison;              /* frame_set_poisoning */
 	unsigned int trace;               /* enum trace_level */
 	unsigned int trace_dump;          /* records trace=2 prints at shutdown */
+	unsigned int rtc_hz;              /* irq_config's (irq/irq.h) */
+	unsigned int vtimer_period;
+	unsigned int inject_line;
+	unsigned int inject_count;
+	unsigned int inject_rate;
 	int errors;                       /* how many problems were reported */
 };
 

@@ -36,6 +36,7 @@
 #include "proc/timer.h"
 #include "proc/trace.h"
 #include "trap/trap.h"
+#include "irq/irq.h"
 #include "string.h"
 #include "lab.h"
 
@@ -178,6 +179,11 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	trap_register_irq(IRQ_COM1, tty_serial_intr);
 	trap_register_irq(IRQ_KEYBOARD, tty_keyboard_intr);
 	tty_set_ctrl_p(proc_dump);
+	irq_init(&(struct irq_config){
+		.vtimer_period = boot_config.vtimer_period, .rtc_hz = boot_config.rtc_hz,
+		.inject_line = boot_config.inject_line, .inject_count = boot_config.inject_count,
+		.inject_rate = boot_config.inject_rate,
+	});
 	sti();
 
 	printf("beta86: ready after %llu instructions (hz=%u quantum=%u seed=%u init=%s, %u free frames)\n",

@@ -14,8 +14,6 @@
 #include "console/console.h"
 #include "cpu/x86.h"
 
-#define KBD_DATA_PORT    0x60
-#define KBD_STATUS_PORT  0x64
 #define KBD_STATUS_FULL  0x01     /* output buffer has a byte for us */
 #define SCAN_BREAK       0x80     /* set in the code of a key release */
 #define SCAN_EXTENDED    0xE0     /* prefix of the arrow/keypad keys */

@@ -10,7 +10,6 @@
 #include "console/console.h"
 #include "cpu/x86.h"
 
-#define COM1             0x3F8
 #define UART_DATA        0      /* receive / transmit buffer (DLAB=0) */
 #define UART_IER         1      /* interrupt enable (DLAB=0) */
 #define UART_DIVISOR_LO  0      /* baud divisor (DLAB=1) */

@@ -17,8 +17,6 @@
 #define VGA_BLANK        ((uint16_t)(VGA_ATTR_NORMAL << 8 | ' '))
 #define VGA_TAB_WIDTH    8
 
-#define CRTC_INDEX       0x3D4
-#define CRTC_DATA        0x3D5
 #define CRTC_CURSOR_HI   0x0E
 #define CRTC_CURSOR_LO   0x0F
 

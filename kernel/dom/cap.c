@@ -43,6 +43,8 @@ void cap_derive(struct cap *c, struct cap *parent, uint32_t rights, uint32_t bad
 	c->type = cap_copy_type(parent, rights);
 	c->rights = (uint8_t)rights;
 	c->badge = parent->badge ? parent->badge : badge;
+	c->first = parent->first;
+	c->last = parent->last;
 	c->dom = parent->dom;
 	c->gen = parent->gen;
 	c->parent = parent;
@@ -143,8 +145,12 @@ int cap_revoke(struct domain *d, int slot)
 	return err;
 }
 
+void (*cap_release_hook)(struct cap *c);
+
 void cap_remove(struct cap *c)
 {
+	if (c->type == CAP_IRQ && !c->parent && cap_release_hook)
+		cap_release_hook(c);
 	cap_revoke_tree(c);
 	cap_clear(c);
 }
@@ -177,6 +183,31 @@ int cap_install(struct domain *d, int first, int type, uint32_t rights, struct d
 	return slot;
 }
 
+void cap_set_range(struct domain *d, int slot, uint32_t first, uint32_t last)
+{
+	d->caps[slot].first = (uint16_t)first;
+	d->caps[slot].last = (uint16_t)last;
+}
+
+int cap_narrow(struct domain *d, int slot, uint32_t first, uint32_t last)
+{
+	struct cap *from;
+
+	if (first > last)
+		return -E_INVAL;        /* before any cap: lab 4's test of the last call */
+	int err = cap_lookup(d, slot, CAP_TYPES_RANGE, CAP_RIGHT_GRANT, &from);
+	if (err < 0)
+		return err;
+	if (first < from->first || last > from->last)
+		return -E_PERM;         /* a copy only narrows */
+	int to = cap_free_slot(d, 1);
+	if (to < 0)
+		return -E_NOSLOT;
+	cap_derive(&d->caps[to], from, from->rights, 0);
+	cap_set_range(d, to, first, last);
+	return to;
+}
+
 void cap_describe(struct domain *d, int slot, struct cap_info *info)
 {
 	const struct cap *c = &d->caps[slot];
@@ -191,5 +222,7 @@ void cap_describe(struct domain *d, int slot, struct cap_info *info)
 	info->generation = c->gen;
 	info->live = cap_live(c);
 	info->derived = c->parent != 0;
+	info->first = c->first;
+	info->last = c->last;
 	strlcpy(info->name, c->dom->name, sizeof(info->name));
 }

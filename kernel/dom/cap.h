@@ -26,8 +26,11 @@ struct domain;
 struct cap {
 	uint8_t type;                 /* CAP_xxx (abi.h) */
 	uint8_t rights;               /* CAP_RIGHT_xxx */
+	uint16_t first, last;         /* the lines or ports it covers (lab 8; cap_info's) */
 	uint32_t badge;               /* what a callee receives; 0: none */
-	struct domain *dom;           /* the object: a domain (CAP_CALL, CAP_MANAGE) */
+	struct domain *dom;           /* the object: a domain (CAP_CALL, CAP_MANAGE); an IRQ
+				       * line's owner (CAP_IRQ); the domain an IRQ-control or
+				       * I/O-port cap came from (init's home) */
 	uint32_t gen;                 /* the object's generation when this cap was made */
 	struct cap *parent;           /* granted from; 0 for a root */
 	struct cap *child;            /* the first cap granted from this one */
@@ -38,6 +41,7 @@ struct cap {
 #define CAP_TYPE_BIT(t)     (1u << (t))
 #define CAP_TYPES_DOMAIN    (CAP_TYPE_BIT(CAP_CALL) | CAP_TYPE_BIT(CAP_MANAGE))
 #define CAP_TYPES_ANY       (~CAP_TYPE_BIT(CAP_EMPTY))
+#define CAP_TYPES_RANGE     (CAP_TYPE_BIT(CAP_IRQ_CONTROL) | CAP_TYPE_BIT(CAP_IOPORT))
 
 /* cap_lookup(d, slot, types, rights, &out), which every capability call
  * starts with, is in dom.h: it needs struct domain, and the call gate's
@@ -55,9 +59,26 @@ int cap_revoke(struct domain *d, int slot);
 /* Revoke, and empty the slot itself; slot 0 cannot be deleted (-E_PERM). */
 int cap_delete(struct domain *d, int slot);
 
+/* A copy of d's IRQ-control or I/O-port cap in slot, narrowed to the
+ * lines or ports first..last (within its own: else -E_PERM; first above
+ * last is -E_INVAL), in d's first empty slot: the slot, or -E_xxx. Needs
+ * CAP_RIGHT_GRANT; the copy is derived, so revoking the source removes
+ * it. */
+int cap_narrow(struct domain *d, int slot, uint32_t first, uint32_t last);
+
+/*
+ * The hook cap_remove calls for a root CAP_IRQ cap (the one irq_get made)
+ * before it goes: the IRQ layer (kernel/irq/, above this one) gives the
+ * line back. A domain's death removes its caps, so it frees its lines
+ * through here too. Interrupts off. 0 until the IRQ layer sets it.
+ */
+extern void (*cap_release_hook)(struct cap *c);
+
 /* Given: put a root cap (no parent) into d's first empty slot at or
  * above first; the slot, or -E_NOSLOT. */
 int cap_install(struct domain *d, int first, int type, uint32_t rights, struct domain *object);
+/* Given: make d's slot a root cap covering first..last (lab 8's types). */
+void cap_set_range(struct domain *d, int slot, uint32_t first, uint32_t last);
 /* Given: a derived copy of parent in the empty slot c (fork's copies). */
 void cap_derive(struct cap *c, struct cap *parent, uint32_t rights, uint32_t badge);
 /* Given: delete the cap c is, with everything derived from it. */

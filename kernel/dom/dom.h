@@ -165,6 +165,10 @@ static inline int dom_lowest_dead(const struct proc *p)
 /* Give process p (which has no home yet) a home domain with address space
  * pgdir and program, with only the self capability; 0 or -E_NOSLOT. */
 int dom_home_create(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *program);
+/* The first process's home gets the root authority of lab 8 (abi.h): the
+ * IRQ-control cap in ROOT_IRQ_CONTROL_SLOT and the I/O-port cap in
+ * ROOT_IOPORT_SLOT, covering every line and every port. */
+void dom_grant_root_authority(struct proc *p);
 /* fork: the child's home domain gets a derived copy of every capability
  * in the parent's home table, slot for slot (slot 0 names the child), and
  * the parent's fault handler (lab 7), whose exception stack came with the

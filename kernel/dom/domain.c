@@ -69,6 +69,23 @@ int dom_home_create(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *
 	return d ? 0 : -E_NOSLOT;
 }
 
+/* The root caps of lab 8: every IRQ line, every I/O port. Their object
+ * is the home they are installed in; copies made from them stay live
+ * while it lives (init's: as long as the machine runs). */
+void dom_grant_root_authority(struct proc *p)
+{
+	struct domain *home = p->inv[0].dom;
+	uint32_t flags = irq_save();
+
+	if (cap_install(home, ROOT_IRQ_CONTROL_SLOT, CAP_IRQ_CONTROL, CAP_RIGHT_GRANT, home) !=
+	    ROOT_IRQ_CONTROL_SLOT ||
+	    cap_install(home, ROOT_IOPORT_SLOT, CAP_IOPORT, CAP_RIGHT_GRANT, home) != ROOT_IOPORT_SLOT)
+		panic("dom_grant_root_authority: the root slots of %s are taken", home->name);
+	cap_set_range(home, ROOT_IRQ_CONTROL_SLOT, 0, IRQ_NLINES - 1);
+	cap_set_range(home, ROOT_IOPORT_SLOT, 0, IO_PORTS - 1);
+	irq_restore(flags);
+}
+
 void dom_home_fork(struct proc *child, const struct proc *parent)
 {
 	struct domain *from = parent->inv[0].dom, *to = child->inv[0].dom;

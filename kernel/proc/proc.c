@@ -84,6 +84,7 @@ struct proc *proc_alloc(const char *name)
 	p->unwind = 0;
 	p->fault_addr = 0;
 	memset(&p->fault_watch, 0, sizeof(p->fault_watch));
+	p->irq_line = PS_NO_IRQ;
 	return p;
 }
 

@@ -128,6 +128,9 @@ struct proc {
 	 * delivering or reporting, and the loop detector. */
 	uint32_t fault_addr;
 	struct fault_watch fault_watch;
+	/* Interrupts (lab 8): the line it sleeps on in irq_wait, or
+	 * PS_NO_IRQ (abi.h), for ps and Ctrl-P. */
+	int irq_line;
 };
 
 extern struct proc proc_table[NPROC];

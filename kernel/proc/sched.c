@@ -430,6 +430,30 @@ void proc_wake(struct proc *p)
 		sched_trace_wake_facts();
 }
 
+/* Move p, on the ring, to just after the running thread: the next pick
+ * (sched_preempt follows cur->rq_next). */
+static void runq_move_after_current(struct proc *p)
+{
+	struct proc *cur = current_proc;
+
+	if (p == cur || cur->state != PROC_RUNNABLE || cur->rq_next == p)
+		return;
+	runq_remove(p);
+	p->rq_prev = cur;
+	p->rq_next = cur->rq_next;
+	cur->rq_next->rq_prev = p;
+	cur->rq_next = p;
+}
+
+void proc_wake_first(struct proc *p)
+{
+	if (p->state != PROC_SLEEPING)
+		return;
+	proc_wake(p);
+	runq_move_after_current(p);
+	sched_need_resched = 1;
+}
+
 void wakeup(void *chan)
 {
 	uint32_t flags = irq_save();

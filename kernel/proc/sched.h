@@ -44,6 +44,11 @@ void sleep(void *chan);
 void wakeup(void *chan);
 /* Make one sleeping thread runnable (interrupts off). */
 void proc_wake(struct proc *p);
+/* The same as a hand-off: p runs next, before the rest of the round, and
+ * the running thread is asked to give way (sched_need_resched), which
+ * the trap path does at its preemption point. What an interrupt does for
+ * the driver thread it wakes (lab 8). Interrupts off. */
+void proc_wake_first(struct proc *p);
 /* Sleep for n timer ticks, or until a user process is killed. n must be at
  * most SLEEP_TICKS_MAX: wake times are compared modulo 2^32. */
 #define SLEEP_TICKS_MAX 0x7FFFFFFFu

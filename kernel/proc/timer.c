@@ -11,16 +11,17 @@
 #include "cpu/x86.h"
 
 #define PIT_INPUT_HZ      1193182
-#define PIT_CHANNEL0      0x40
-#define PIT_COMMAND       0x43
 #define PIT_CH0_RATE_GEN  0x34     /* channel 0, lo/hi byte, mode 2, binary */
 
 volatile uint32_t timer_ticks;
 unsigned int timer_hz;
+void (*timer_tick_hook)(void);
 
 struct trapframe *timer_intr(struct trapframe *tf)
 {
 	timer_ticks++;
+	if (timer_tick_hook)
+		timer_tick_hook();
 	sched_tick();
 	return tf;
 }

@@ -4,6 +4,10 @@
 #ifndef PROC_TIMER_H
 #define PROC_TIMER_H
 
+/* The PIT's ports used: channel 0 .. the command port (the kernel's own). */
+#define PIT_CHANNEL0      0x40
+#define PIT_COMMAND       0x43
+
 #include <stdint.h>
 
 #define TIMER_DEFAULT_HZ 100
@@ -17,6 +21,12 @@ extern unsigned int timer_hz;
 /* Program the PIT for hz interrupts a second. */
 void timer_init(unsigned int hz);
 struct trapframe;
+/*
+ * What timer_intr runs on each tick before the scheduler's part: the IRQ
+ * layer (kernel/irq/, above this one) feeds its virtual timer line and its
+ * test injector from here (irq_timer_tick). Interrupts off; 0 until set.
+ */
+extern void (*timer_tick_hook)(void);
 /* IRQ 0's handler (boot registers it): count the tick, and give the
  * scheduler its chance to preempt. */
 struct trapframe *timer_intr(struct trapframe *tf);

@@ -64,6 +64,18 @@ struct trapframe *sys_cap_delete(struct trapframe *tf)
 	return syscall_return(tf, result);
 }
 
+/* cap_narrow(slot, first, last): lab 8's narrower copies of the root
+ * authority, to grant. */
+struct trapframe *sys_cap_narrow(struct trapframe *tf)
+{
+	uint32_t flags = irq_save();
+	int result = cap_narrow(sys_dom_here(), (int)SYSCALL_ARG1(tf), SYSCALL_ARG2(tf),
+				SYSCALL_ARG3(tf));
+
+	irq_restore(flags);
+	return syscall_return(tf, result);
+}
+
 /* cap_info(slot, info): an empty slot in range is reported (type
  * CAP_EMPTY), so a tool can list a whole table; out of range is -E_BADCAP. */
 struct trapframe *sys_cap_info(struct trapframe *tf)

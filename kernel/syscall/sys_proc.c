@@ -152,6 +152,7 @@ static void sys_ps_fill_domain(struct procinfo *info, const struct proc *p)
 	info->domain = d ? dom_id(d) : PS_NO_DOMAIN;
 	info->depth = d ? p->inv_top : 0;
 	info->in_handler = d && p->inv[p->inv_top].kind == INV_FAULT;
+	info->irq_line = p->irq_line;
 	if (d)
 		strlcpy(info->domain_name, d->name, sizeof(info->domain_name));
 }

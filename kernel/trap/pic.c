@@ -11,8 +11,6 @@
 #include "trap/trap.h"
 #include "cpu/x86.h"
 
-#define PIC_MASTER_DATA  0x21
-#define PIC_SLAVE_DATA   0xA1
 
 #define ICW1_INIT_ICW4   0x11     /* edge triggered, cascade, ICW4 follows */
 #define ICW3_MASTER_HAS_SLAVE_ON_2 0x04
@@ -20,12 +18,12 @@
 #define ICW4_8086        0x01
 #define OCW3_READ_ISR    0x0B
 
-static uint16_t irq_mask = 0xFFFF & ~(1u << IRQ_CASCADE);
+uint16_t pic_irq_mask = 0xFFFF & ~(1u << IRQ_CASCADE);
 
 static void pic_write_mask(void)
 {
-	outb(PIC_MASTER_DATA, irq_mask & 0xFF);
-	outb(PIC_SLAVE_DATA, irq_mask >> 8);
+	outb(PIC_MASTER_DATA, pic_irq_mask & 0xFF);
+	outb(PIC_SLAVE_DATA, pic_irq_mask >> 8);
 }
 
 void pic_init(void)
@@ -38,18 +36,6 @@ void pic_init(void)
 	outb(PIC_SLAVE_DATA, ICW3_SLAVE_ID);
 	outb(PIC_MASTER_DATA, ICW4_8086);
 	outb(PIC_SLAVE_DATA, ICW4_8086);
-	pic_write_mask();
-}
-
-void pic_unmask(int irq)
-{
-	irq_mask &= ~(1u << irq);
-	pic_write_mask();
-}
-
-void pic_mask(int irq)
-{
-	irq_mask |= 1u << irq;
 	pic_write_mask();
 }
 

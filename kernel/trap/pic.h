@@ -15,14 +15,41 @@
 #define IRQ_SPURIOUS_SLAVE  15
 
 #define PIC_MASTER_CMD   0x20
+#define PIC_MASTER_DATA  0x21
 #define PIC_SLAVE_CMD    0xA0
+#define PIC_SLAVE_DATA   0xA1
 #define PIC_IRQS_PER_CHIP 8
 #define OCW2_EOI         0x20
 #define PIC_VECTOR_BASE  32       /* IRQ 0's vector: trap.h's T_IRQ0 */
 
 void pic_init(void);
-void pic_unmask(int irq);
-void pic_mask(int irq);
+
+/* The lines masked at the PICs (bit n: IRQ n), as last written. Only
+ * pic_mask and pic_unmask change it, interrupts off. */
+extern uint16_t pic_irq_mask;
+
+/* Write the mask of irq's chip only: the other's has not changed. Inline
+ * with pic_mask and pic_unmask, because an IRQ gate's irq_ack (lab 8)
+ * unmasks a line on a path of 80 instructions. */
+static inline void pic_write_chip_mask(int irq)
+{
+	if (irq < PIC_IRQS_PER_CHIP)
+		outb(PIC_MASTER_DATA, pic_irq_mask & 0xFF);
+	else
+		outb(PIC_SLAVE_DATA, pic_irq_mask >> 8);
+}
+
+static inline void pic_unmask(int irq)
+{
+	pic_irq_mask &= ~(1u << irq);
+	pic_write_chip_mask(irq);
+}
+
+static inline void pic_mask(int irq)
+{
+	pic_irq_mask |= 1u << irq;
+	pic_write_chip_mask(irq);
+}
 /* Acknowledge irq (end of interrupt) before its handler runs. Returns 0
  * if it was spurious: the PIC also raises IRQ 7 or 15 for a request that
  * went away, which must get no handler and no EOI on its own chip. */

@@ -42,7 +42,7 @@ struct idt_pointer {
 } __attribute__((packed));
 
 static struct idt_gate idt[IDT_ENTRIES];
-static trap_handler_t trap_handlers[T_NUM_VECTORS];
+trap_handler_t trap_handlers[T_NUM_VECTORS];
 extern const uint32_t trap_vector_table[T_NUM_VECTORS];
 
 static const char *const exception_names[T_NUM_EXCEPTIONS] = {
@@ -75,6 +75,8 @@ const char *trap_name(uint32_t vector)
 		return "hardware interrupt";
 	if (vector == T_SYSCALL)
 		return "system call";
+	if (vector == T_IRQWAIT || vector == T_IRQACK)
+		return "IRQ gate";
 	return "unknown vector";
 }
 
@@ -123,6 +125,7 @@ static struct trapframe *trap_fpu_unavailable(struct trapframe *tf)
 static int trap_user_gate(int vector)
 {
 	return vector == T_SYSCALL || vector == T_DOMCALL || vector == T_DOMRETURN ||
+	       vector == T_IRQWAIT || vector == T_IRQACK ||
 	       vector == T_BREAKPOINT || vector == T_OVERFLOW;
 }
 

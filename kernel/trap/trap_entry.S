@@ -174,6 +174,7 @@ trap_vector_table:
 	.long vector_\n
 .endr
 	.long vector_49, vector_50	/* the domain gates, below */
+	.long vector_51, vector_52	/* the IRQ gates, below */
 
 	.text
 /*
@@ -321,6 +322,38 @@ vector_50:
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
 	jmp	trap_pop_frame
 	.cfi_endproc
+
+/*
+ * The IRQ gates, int $51 (vector_51: irq_wait) and int $52 (vector_52:
+ * irq_ack), lab 8's kernel/irq/irq.c handlers, which irq_init puts in
+ * trap_handlers[] (a vector without one is an unexpected trap, as
+ * everywhere). They build the same struct trapframe as every vector,
+ * call the handler directly and pop the frame it returns, skipping
+ * trap_dispatch and trap_return, as the domain gates do: there is no IRQ
+ * to acknowledge, and no preemption is due while interrupts stay off.
+ * irq_wait may sleep, and a sleeper may be killed or its domain die
+ * meanwhile: its handler makes trap_return's check itself, after it has
+ * stored the result (irq.c's irq_gate_exit).
+ */
+.macro irq_gate n
+	.align 8
+vector_\n:
+	cfi_cpu_frame 0
+	pushl	$0
+	.cfi_adjust_cfa_offset 4
+	pushl	$\n
+	.cfi_adjust_cfa_offset 4
+	build_trapframe
+	pushl	%esp			/* handler(tf) */
+	.cfi_adjust_cfa_offset 4
+	call	*trap_handlers + 4 * \n
+	movl	%eax, %esp		/* the frame it returns: the same one */
+	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
+	jmp	trap_pop_frame
+	.cfi_endproc
+.endm
+	irq_gate T_IRQWAIT
+	irq_gate T_IRQACK
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on
  * and return through it. Never returns to the caller. */

@@ -51,6 +51,7 @@ struct proc *uproc_start_init(const struct exec_args *args, int *err)
 	p->files[STDERR_FILENO] = file_dup(console);
 	p->saved = SAVED_TRAPFRAME;
 	init_proc = p;
+	dom_grant_root_authority(p);
 	uint32_t flags = irq_save();
 	sched_make_runnable(p);
 	irq_restore(flags);

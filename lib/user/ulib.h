@@ -23,6 +23,7 @@
 
 struct procinfo;
 struct cap_info;
+struct irq_info;
 
 /* One prototype per system call, from the list. exit never returns. */
 #define SYSCALL_PROTOTYPE(num, name, nargs, ret, params) ret name params;
@@ -38,6 +39,10 @@ static inline uint32_t dom_r1(uint64_t result) { return (uint32_t)(result >> 32)
 /* What a domain's dom_main returns: r0 and r1, packed as dom_call gets them. */
 static inline uint64_t dom_reply(uint32_t r0, uint32_t r1) { return ((uint64_t)r1 << 32) | r0; }
 void exit(int status) __attribute__((noreturn));
+/* The IRQ gates (lab 8, abi.h, usys.S): irq_wait returns the deliveries
+ * since the last wait (sleeping until there is one), irq_ack unmasks. */
+int irq_wait(int cap);
+int irq_ack(int cap);
 
 /* A domain's fault handler in C (lab 7): called on the exception stack with
  * the fault (abi.h), it returns what fault_resume is to do: FAULT_RESUME,

@@ -29,6 +29,8 @@
 #define SYSCALL_VECTOR 48       /* abi.h's T_SYSCALL_VECTOR */
 #define DOMCALL_VECTOR 49       /* abi.h's T_DOMCALL_VECTOR */
 #define DOMRETURN_VECTOR 50     /* abi.h's T_DOMRETURN_VECTOR */
+#define IRQWAIT_VECTOR 51       /* abi.h's T_IRQWAIT_VECTOR */
+#define IRQACK_VECTOR 52        /* abi.h's T_IRQACK_VECTOR */
 
 /* save_register REG / restore_register REG: push a callee-saved register
  * the stub needs, and pop it back, each with the .cfi rules that tell a
@@ -148,5 +150,25 @@ dom_return:
 	ret
 	.cfi_endproc
 	.size dom_return, . - dom_return
+
+/*
+ * int irq_wait(int cap), int irq_ack(int cap)
+ * The IRQ gates (lab 8, abi.h): cap in %ecx, the result in %eax; every
+ * other register is preserved.
+ */
+.macro IRQ_GATE_STUB name, vector
+	.globl \name
+	.type \name, @function
+	.p2align 4
+\name:
+	.cfi_startproc
+	movl 4(%esp), %ecx
+	int $\vector
+	ret
+	.cfi_endproc
+	.size \name, . - \name
+.endm
+	IRQ_GATE_STUB irq_wait, IRQWAIT_VECTOR
+	IRQ_GATE_STUB irq_ack, IRQACK_VECTOR
 
 	.section .note.GNU-stack, "", @progbits
