@@ -415,6 +415,7 @@ class Run:
         self.signal_status = None   # the signal that killed QEMU, if any
         self.kind = None            # one of EXIT_KINDS, once the run ended
         self.guard_timeout = None   # the wall-clock guard that a hang overran
+        self.hang_meaning = None    # a test's words for what a hang of this run means
         self.hang = None            # a progress.Diagnosis, once found hung (also
                                     # by a GdbSession, while QEMU runs on)
         self.sent_input = False     # interactive input makes re-runs differ
@@ -957,7 +958,8 @@ class Run:
                 return repeated_in_words(*self.hang.repeated) + (
                     f", in {place}" if place else "")
             words = self.hang.words.split(":", 1)[0]
-            return f"the kernel hung, {words}" + (f", in {place}" if place else "")
+            meaning = f"{self.hang_meaning}; " if self.hang_meaning else ""
+            return f"{meaning}the kernel hung, {words}" + (f", in {place}" if place else "")
         if self.kind == "crash":
             how = (f"killed by signal {self.signal_status}"
                    if self.signal_status is not None
