@@ -110,13 +110,17 @@ def quantum_gaps_in_words(quantum, gaps):
     if all(gap == quantum for gap in gaps):
         return ""
     counts = sorted(Counter(gaps).items())
-    seen = ", ".join(f"{gap} ticks apart {times} time{'s' if times > 1 else ''}"
-                     for gap, times in counts)
+    seen = ", ".join(f"{gap} tick{'s' if gap != 1 else ''} apart {times} "
+                     f"time{'s' if times > 1 else ''}" for gap, times in counts)
     said = f"quantum={quantum}, but switches came {seen}"
-    if set(gaps) == {quantum + 1}:
+    # Judged by the usual gap: near the test's deadline, a thread that
+    # stops spinning hands the CPU on early, and with a quantum too long
+    # that end falls inside the gaps looked at.
+    usual = Counter(gaps).most_common(1)[0][0]
+    if usual == quantum + 1:
         return (f"{said}: one tick late. sched_charge_ticks must set sched_need_resched "
                 f"on the tick sched_ticks_used reaches sched_quantum (>=), not the tick after")
-    if set(gaps) == {quantum - 1}:
+    if usual == quantum - 1:
         return (f"{said}: one tick early. A thread switched in has used 0 ticks; "
                 f"sched_need_resched goes up when sched_ticks_used, after adding the tick, "
                 f"reaches sched_quantum")
