@@ -415,6 +415,7 @@ class Run:
         self.signal_status = None   # the signal that killed QEMU, if any
         self.kind = None            # one of EXIT_KINDS, once the run ended
         self.guard_timeout = None   # the wall-clock guard that a hang overran
+        self.hang_meaning = None    # a test's words for what a hang of this run means
         self.hang = None            # a progress.Diagnosis, once found hung (also
                                     # by a GdbSession, while QEMU runs on)
         self.sent_input = False     # interactive input makes re-runs differ
@@ -925,7 +926,11 @@ class Run:
         host paths: "the kernel panicked: setctx: not implemented (lab 2)"."""
         panic = self.panic_lines
         if panic:
-            return "the kernel panicked: " + panic[0][len(PANIC_PREFIX):]
+            headline = panic[0][len(PANIC_PREFIX):]
+            stray = stray_eip(headline)
+            if stray:
+                return f"{stray[0]}; it panicked: {headline}"
+            return "the kernel panicked: " + headline
         if self.kind == "failure":
             failed = [line for line in self.lines if line.startswith(KTEST_FAILED)]
             if failed:
@@ -953,7 +958,8 @@ class Run:
                 return repeated_in_words(*self.hang.repeated) + (
                     f", in {place}" if place else "")
             words = self.hang.words.split(":", 1)[0]
-            return f"the kernel hung, {words}" + (f", in {place}" if place else "")
+            meaning = f"{self.hang_meaning}; " if self.hang_meaning else ""
+            return f"{meaning}the kernel hung, {words}" + (f", in {place}" if place else "")
         if self.kind == "crash":
             how = (f"killed by signal {self.signal_status}"
                    if self.signal_status is not None
@@ -983,6 +989,9 @@ class Run:
         shown = lines
         if panic:
             story.append(panic[0])
+            stray = stray_eip(panic[0])
+            if stray:
+                story.append(f"  {stray[1]}")
             decoded = decode_addresses("\n".join(panic), self.kernel, self.source_root)
             story += [f"  {address}" for address in decoded]
             shown = lines[:lines.index(panic[0])]
@@ -1038,6 +1047,42 @@ class Run:
         if self.source_root is not None:
             text = text.replace(f"{self.source_root}/", "")
         return text
+
+
+# The kernel's panic names an eip it has no symbol for as "???" (ksym.c).
+STRAY_EIP = re.compile(r"\beip (0x[0-9a-f]+) \?\?\?")
+EFLAGS_ALWAYS_ONE = 0x2                 # bit 1 of EFLAGS reads as 1
+EFLAGS_ALWAYS_ZERO = 0xffc08028         # bits 3, 5, 15 and 22-31 read as 0
+EFLAGS_IF = 0x200
+
+
+def looks_like_eflags(value):
+    return (value & EFLAGS_ALWAYS_ONE) and not value & EFLAGS_ALWAYS_ZERO
+
+
+def stray_eip(headline):
+    """A panic at an eip outside the kernel's code, explained: (short
+    words to lead the one-line reason, the long explanation for the
+    story), or None. The CPU was sent there by a ret or an iret that popped
+    a wrong word (a trap frame copied to the wrong place, a stack pointer
+    off), and a newcomer reading "eip 0x00000246 ???" has nothing to go on."""
+    match = STRAY_EIP.search(headline)
+    if not match:
+        return None
+    eip = int(match.group(1), 16)
+    long = (f"eip {eip:#x} is no kernel code: a ret or an iret jumped there, having "
+            "popped a wrong word, as when a trap frame is restored to the wrong place or "
+            "copied short, or a saved esp is off by a word")
+    if not looks_like_eflags(eip):
+        return (f"the kernel jumped to eip {eip:#x}, no kernel code (a ret or an iret "
+                "popped a wrong word)", long)
+    interrupts = " and IF on" if eip & EFLAGS_IF else ""
+    long += (f". {eip:#x} looks like an EFLAGS value, bit 1 set{interrupts}: the iret "
+             "found eflags where it pops eip, so the frame it popped is a word or two "
+             "away from the copy (lab 3: sched_restore_trapframe puts a ring-0 frame "
+             "at tf.esp - 68, a ring-3 one at kstack_top - 76)")
+    return (f"the kernel jumped to eip {eip:#x}, no kernel code but an EFLAGS value: an "
+            "iret popped a trap frame a word or two away from where it was copied", long)
 
 
 def repeated_in_words(lines, times):

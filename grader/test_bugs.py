@@ -10,6 +10,12 @@ and git apply skip it):
     one line saying what the bug is
     Caught-by: grader/test_labN_x.py::test_name[param]
     Caught-by: ...
+    Says: words the grade must show for it
+
+A `Says:` line (optional, any number) is a phrase that each catcher's
+failure text (results.json's `output`: the reason and the details) must
+hold: the grade does not only fail such a bug, it names it, in words a
+newcomer can act on.
 
 Each worker keeps one copy of the tree (sources and build/, with their
 times, so that make rebuilds only what a patch touches); a bug's files are
@@ -33,6 +39,7 @@ MIN_BUGS_PER_LAB = 8
 # earlier runs, is left out).
 TREE_PARTS = ("Makefile", "kernel", "lib", "user", "tools", "build", ".gdbinit")
 CATCHER = re.compile(r"^Caught-by:\s*(\S.*?)\s*$", re.M)
+SAYS = re.compile(r"^Says:\s*(\S.*?)\s*$", re.M)
 TOUCHED = re.compile(r"^\+\+\+ b/(\S+)", re.M)
 
 
@@ -44,6 +51,7 @@ class Bug:
     description: str
     catchers: List[str]
     touched: List[str]
+    says: List[str]
 
     @property
     def id(self):
@@ -55,10 +63,11 @@ def read_bug(path):
     body_at = re.search(r"^(---|diff) ", text, re.M)
     header = text[:body_at.start()] if body_at else text
     lines = [line.strip() for line in header.splitlines() if line.strip()]
-    description = next((line for line in lines if not line.startswith("Caught-by:")), "")
+    description = next((line for line in lines
+                        if not line.startswith(("Caught-by:", "Says:"))), "")
     return Bug(lab=int(path.parent.name[len("lab"):]), name=path.stem, path=path,
                description=description, catchers=CATCHER.findall(header),
-               touched=TOUCHED.findall(text))
+               touched=TOUCHED.findall(text), says=SAYS.findall(header))
 
 
 BUGS = [read_bug(path) for path in sorted(BUGS_DIR.glob("lab*/*.patch"))]
@@ -141,6 +150,11 @@ def test_bug_is_caught_by_its_lab(bug, bug_tree, rng):
     caught = [catcher for catcher in bug.catchers if catcher not in passed]
     assert not passed, (f"{bug.id} ({bug.description}) was not caught by {passed}"
                         + (f"; caught by {caught}" if caught else ""))
+    for catcher in bug.catchers:
+        output = ran[catcher].get("output", "")
+        unsaid = [words for words in bug.says if words not in output]
+        assert not unsaid, (f"{bug.id}: {catcher} fails, but its grade does not say "
+                            f"{unsaid}; it says:\n{output[:3000]}")
     possible = results["extra_data"]["max_score"]
     assert results["score"] < possible, \
         f"{bug.id}: caught by {caught}, but the lab {bug.lab} grade did not drop"

@@ -33,6 +33,28 @@ def function_names(kernel_elf, addresses, *, skip_first=False):
     return names
 
 
+def chain_in_words(names):
+    """A backtrace's functions as a student reads them, innermost first:
+    "ktest_panic < run_init < kmain < _start", or "no frame at all"."""
+    return " < ".join(names) if names else "no frame at all"
+
+
+def backtrace_mismatch(expected, names):
+    """Why the backtrace's functions are not `expected`, in one line, the
+    first difference first (the one-line reason is cut at 200 characters)."""
+    if not names:
+        return f"expected {chain_in_words(expected)}, the backtrace printed no frame at all"
+    same = next((i for i, (want, got) in enumerate(zip(expected, names)) if want != got),
+                min(len(expected), len(names)))
+    if same < len(expected) and same < len(names):
+        where = f"frame #{same} is {names[same]}, expected {expected[same]}"
+    elif same < len(expected):
+        where = f"it stops after {names[-1]}, before {expected[same]}"
+    else:
+        where = f"it goes on past {expected[-1]} to {names[same]}"
+    return f"{where}: expected {chain_in_words(expected)}, the backtrace shows {chain_in_words(names)}"
+
+
 def assert_registers_dumped(run):
     for name in REGISTERS:
         assert re.search(rf"\b{name}=[0-9a-f]{{8}}\b", run.output), f"no {name}= in the dump"
@@ -60,9 +82,7 @@ def test_backtrace_matches_call_chain(boot, kernel_elf, rng):
     # Innermost first: the function called with 0 is bt_leaf's caller.
     chain = ["bt_ping" if (depth - k) % 2 == 0 else "bt_pong" for k in range(depth + 1)]
     expected = chain + ["ktest_backtrace", "run_init", "kmain", "_start"]
-    assert names[:len(expected)] == expected, \
-        f"seed {seed} (depth {depth}): expected {expected}, got {names}"
-    assert len(names) == len(expected), f"extra frames after _start: {names[len(expected):]}"
+    assert names == expected, f"{backtrace_mismatch(expected, names)} (seed {seed}, depth {depth})"
     assert_kernel_names_agree(kernel_elf, found)
 
 
@@ -77,7 +97,8 @@ def test_panic_prints_reason_registers_backtrace(boot, kernel_elf, rng):
     found = frames(run)
     # Frame #0 of a panic() is where panic returns to: a return address too.
     names = function_names(kernel_elf, [address for address, _ in found])
-    assert names[:4] == ["ktest_panic", "run_init", "kmain", "_start"], names
+    expected = ["ktest_panic", "run_init", "kmain", "_start"]
+    assert names[:4] == expected, backtrace_mismatch(expected, names)
 
 
 @pytest.mark.points(10)
@@ -92,7 +113,8 @@ def test_page_fault_in_kernel_is_explained(boot, kernel_elf, rng):
     assert f"cr2={address:08x}" in run.output
     found = frames(run)
     names = function_names(kernel_elf, [address for address, _ in found], skip_first=True)
-    assert names[:3] == ["ktest_pagefault", "run_init", "kmain"], names
+    expected = ["ktest_pagefault", "run_init", "kmain"]
+    assert names[:3] == expected, backtrace_mismatch(expected, names[:4])
 
 
 @pytest.mark.points(5)
@@ -107,7 +129,8 @@ def test_kernel_exceptions_panic(boot, kernel_elf, test, message):
     run.expect_exit("failure")
     assert message in run.output
     eip = int(re.search(r"eip=([0-9a-f]{8})", run.output).group(1), 16)
-    assert function_names(kernel_elf, [eip], skip_first=True) == [f"ktest_{test}"]
+    faulted = function_names(kernel_elf, [eip], skip_first=True)[0]
+    assert faulted == f"ktest_{test}", f"the dump's eip is in {faulted}, not ktest_{test}"
     # The reason and the registers are given code; the points are for the
     # backtrace (lab 1's part). It starts at the faulting eip and walks
     # from the trapped ebp, which is still run_init's where the faulting
@@ -118,7 +141,7 @@ def test_kernel_exceptions_panic(boot, kernel_elf, test, message):
     walked = [name for name in names[1:] if name != "run_init"]
     assert names[:1] == [f"ktest_{test}"] and walked == ["kmain", "_start"], \
         (f"the backtrace should go from ktest_{test} (run_init, if it has a frame) to "
-         f"kmain and _start, and stop; it shows {names}")
+         f"kmain and _start, and stop; it shows {chain_in_words(names)}")
 
 
 def test_triple_fault_is_explained(boot):

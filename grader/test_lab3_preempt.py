@@ -8,6 +8,7 @@ sleep_ticks, semaphores and Ctrl-P are given, and threads that block take
 turns without preemption too, so their tests pass on a fresh lab 3 tree:
 they are sanity checks without points."""
 
+from collections import Counter
 import re
 
 import pytest
@@ -103,6 +104,29 @@ def test_ctrl_p_prints_the_process_table(boot, rng):
 QUANTUM_THREADS, QUANTUM_ROUNDS = 3, 6
 
 
+def quantum_gaps_in_words(quantum, gaps):
+    """What is wrong with the ticks between switches, in words a student
+    can act on ("one tick late: ..."), or "" if every gap is the quantum."""
+    if all(gap == quantum for gap in gaps):
+        return ""
+    counts = sorted(Counter(gaps).items())
+    seen = ", ".join(f"{gap} tick{'s' if gap != 1 else ''} apart {times} "
+                     f"time{'s' if times > 1 else ''}" for gap, times in counts)
+    said = f"quantum={quantum}, but switches came {seen}"
+    # Judged by the usual gap: near the test's deadline, a thread that
+    # stops spinning hands the CPU on early, and with a quantum too long
+    # that end falls inside the gaps looked at.
+    usual = Counter(gaps).most_common(1)[0][0]
+    if usual == quantum + 1:
+        return (f"{said}: one tick late. sched_charge_ticks must set sched_need_resched "
+                f"on the tick sched_ticks_used reaches sched_quantum (>=), not the tick after")
+    if usual == quantum - 1:
+        return (f"{said}: one tick early. A thread switched in has used 0 ticks; "
+                f"sched_need_resched goes up when sched_ticks_used, after adding the tick, "
+                f"reaches sched_quantum")
+    return said
+
+
 @pytest.mark.points(10)
 def test_switches_are_exactly_a_quantum_apart(boot, rng):
     """with quantum=Q, spinning threads are switched every Q ticks, not Q-1 or Q+1"""
@@ -119,14 +143,13 @@ def test_switches_are_exactly_a_quantum_apart(boot, rng):
     # The first entry is the test starting to spin; its quantum had run out
     # while it was alone, so the first switch comes at the next tick. From
     # there on every quantum is whole.
+    quanta = switches[1:wanted + 2]
+    gaps = [b[1] - a[1] for a, b in zip(quanta, quanta[1:])]
+    wrong = quantum_gaps_in_words(quantum, gaps)
+    assert not wrong, (f"{wrong} (thread@tick: {' '.join(f'{i}@{t}' for i, t in quanta)})")
     assert len(switches) > wanted, (
         f"only {len(switches) - 1} switches among {QUANTUM_THREADS} spinning threads in "
         f"{wanted + 1} quanta of {quantum} ticks: {line.group(3).strip()}")
-    quanta = switches[1:wanted + 2]
-    gaps = [b[1] - a[1] for a, b in zip(quanta, quanta[1:])]
-    assert all(gap == quantum for gap in gaps), (
-        f"quantum={quantum}, but switches came {gaps} ticks apart "
-        f"(thread@tick: {' '.join(f'{i}@{t}' for i, t in quanta)})")
     ids = [i for i, _ in quanta[:wanted]]
     assert sorted(set(ids)) == list(range(QUANTUM_THREADS)), f"not every thread ran: {ids}"
 

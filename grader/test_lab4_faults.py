@@ -11,7 +11,7 @@ symbols (build/user/faults.elf): FUNC+0xOFF must be eip."""
 import pytest
 
 from userprog import BEHAVIOURS, BY_NAME, kernel_trouble, kill_line_problems, \
-    kill_lines, user_symbols
+    kill_lines, user_symbols, why_it_never_started
 
 
 @pytest.mark.points(2)
@@ -23,7 +23,7 @@ def test_fault_kills_the_offender(boot, kernel_dir, name):
     run.expect_exit("failure")
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble
-    assert f"faults: solo {name}: expect" in run.output, "faults never started"
+    assert f"faults: solo {name}: expect" in run.output, why_it_never_started(run.output, "faults")
     assert "survived" not in run.output, f"{name}: the process ran on after the fault"
     lines = kill_lines(run.output)
     assert len(lines) == 1, (f"expected one 'pid P (faults): killed by WHAT, eip 0x... "

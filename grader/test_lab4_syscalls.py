@@ -181,10 +181,25 @@ def test_ranges_are_checked_on_every_page(boot, rng):
         letters += chr(ord("a") + state % 26)
     assert f"usertests: uaccess: edge <{letters}>\n" in run.output, \
         f"write() of the 16 bytes below the heap did not print {letters!r}"
+    explain_a_read_that_waits(run)
     line_of(run, r"^usertests: uaccess: page-crossing, wrapping and read-only ranges refused$",
             "page-crossing ranges")
     assert "usertests: uaccess: OK" in run.output
     check_finished_part(run)
+
+
+def explain_a_read_that_waits(run):
+    """After the edge line usertests reads from the console into ranges
+    that must be refused. A check that lets one pass (most often a range
+    that wraps around 4 GiB, its end computed as va + len) does not fail
+    the call: read waits for keyboard input that never comes, and the bare
+    hang would say only "idle in sleep". Say what the wait means."""
+    if run.kind == "hang" and run.hang is not None and "tty_read" in run.ending_story():
+        run.hang_meaning = (
+            "read(0, ...) into a range uaccess_ok must refuse was let through and waits for "
+            "the keyboard: read(0, 0xbffffff8, 0x7ffffff0) wraps around 4 GiB (compare len > "
+            "USER_TOP - va, never va + len), read(0, unmapped - 4104, 4112) ends in an "
+            "unmapped page, read(0, text, 16) is read-only")
 
 
 def check_finished_part(run):

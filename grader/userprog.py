@@ -83,6 +83,22 @@ def kernel_trouble(output):
     return None
 
 
+STUB_MARKS = ("not implemented (lab", "not dispatched (lab")
+
+
+def why_it_never_started(output, program):
+    """Why `program` printed nothing of its own, in words: the first line
+    of a lab's stub (a fresh handout's syscall_dispatch kills every process
+    at its first system call, its uaccess_ok refuses exec's arguments), or
+    the kernel's last line."""
+    lines = output.splitlines()
+    stub = next((line for line in lines if any(mark in line for mark in STUB_MARKS)), None)
+    if stub:
+        return f"{program} never started: the kernel said {stub.strip()!r}"
+    last = lines[-1].strip() if lines else ""
+    return f"{program} never started; the kernel's last line: {last!r}"
+
+
 def verdict_lines(output, program="usertests"):
     return [line for line in output.splitlines()
             if line.startswith(f"{program}: ") and "FAILED" in line]

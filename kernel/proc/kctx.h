@@ -37,6 +37,12 @@ struct kctx {
 	uint32_t eip;           /* where setctx returns to */
 };
 
+/* What proc_alloc fills a new entry's kctx with (eip aside): an address
+ * above USER_TOP, which no page directory maps, so a register that
+ * kthread_init_context leaves out faults the first time it is used as a
+ * pointer, instead of working by luck with the last occupant's value. */
+#define KCTX_POISON 0xdeadbeefu
+
 int setctx(struct kctx *c) __attribute__((returns_twice));
 void resctx(struct kctx *c, int value) __attribute__((noreturn));
 #endif

@@ -67,6 +67,13 @@ struct proc *proc_alloc(const char *name)
 		return 0;
 	}
 	p->kstack_end = p->kstack_top;
+	/* Nothing of the slot's last occupant survives in kctx: a thread's
+	 * first context is kthread_init_context's alone, and a register it
+	 * leaves out (ebp, whose 0 ends the frame chain) holds a poison that
+	 * faults when used, not a stale pointer into a freed stack that works
+	 * by luck. */
+	p->kctx = (struct kctx){ .ebx = KCTX_POISON, .esi = KCTX_POISON, .edi = KCTX_POISON,
+				 .ebp = KCTX_POISON, .esp = KCTX_POISON, .eip = 0 };
 	p->slot = (int)(p - proc_table);
 	strlcpy(p->name, name, sizeof(p->name));
 	trace_name(p);
