@@ -93,6 +93,7 @@
 #define GATE_IRQ_WAIT (SYSCALL_MAX + 3)
 #define GATE_IRQ_ACK  (SYSCALL_MAX + 4)
 #define FUZZ_FIRST_LINE 3         /* -i: the lines a round may take: 3..IRQ_VTIMER (4 is COM1's) */
+#define FUZZ_INJECT_LINE 5        /* -i: the injector's line (grader/test_lab8_fuzz.py) */
 #define FUZZ_PORT_FIRST 0x300     /* -i: the ports it may use: nothing is there on the */
 #define FUZZ_PORT_LAST  0x31F     /* grader's machine (QEMU's `info mtree -f`) */
 
@@ -415,20 +416,34 @@ static int domain_call(uint32_t nr, uint32_t a, uint32_t b, uint32_t c)
 /* -i: the harmless caps main narrowed (slots in every round's table). */
 static int fuzz_ctl = -1, fuzz_io = -1;
 static int irq_waits;             /* waits that returned deliveries */
+static int last_irq_cap = -1;     /* the slot the last irq_get that worked returned */
 
-/* A raw IRQ gate (int $51 or $52) with random registers; *kept: every
- * register but eax came back. */
-static int irq_gate(int wait, uint32_t cap, int *kept)
+/* The registers a raw IRQ gate goes in with (but %ecx, the cap): drawn
+ * whether or not the gate runs, so that the generator's stream never
+ * depends on time. */
+struct gate_regs {
+	uint32_t eax, edx, ebx, esi, edi;
+};
+
+static struct gate_regs gate_regs_draw(void)
 {
-	uint32_t eax = rnd(), ecx = cap, edx = rnd(), ebx = rnd(), esi = rnd(), edi = rnd();
-	const uint32_t d = edx, b = ebx, si = esi, di = edi;
+	struct gate_regs g;
+	g.eax = rnd(), g.edx = rnd(), g.ebx = rnd(), g.esi = rnd(), g.edi = rnd();
+	return g;
+}
+
+/* A raw IRQ gate (int $51 or $52) with registers g; *kept: every
+ * register but eax came back. */
+static int irq_gate(int wait, uint32_t cap, struct gate_regs g, int *kept)
+{
+	uint32_t eax = g.eax, ecx = cap, edx = g.edx, ebx = g.ebx, esi = g.esi, edi = g.edi;
 	if (wait)
 		asm volatile("int $51" : "+a"(eax), "+c"(ecx), "+d"(edx), "+b"(ebx), "+S"(esi), "+D"(edi)
 			     : : "memory", "cc");
 	else
 		asm volatile("int $52" : "+a"(eax), "+c"(ecx), "+d"(edx), "+b"(ebx), "+S"(esi), "+D"(edi)
 			     : : "memory", "cc");
-	*kept = ecx == cap && edx == d && ebx == b && esi == si && edi == di;
+	*kept = ecx == cap && edx == g.edx && ebx == g.ebx && esi == g.esi && edi == g.edi;
 	return (int)eax;
 }
 
@@ -439,6 +454,7 @@ static uint32_t any_line(void)
 	case 0: return rnd();
 	case 1: return below(FUZZ_FIRST_LINE);          /* outside: timer, keyboard, cascade */
 	case 2: return IRQ_NLINES + below(4);
+	case 3: return below(2) ? FUZZ_INJECT_LINE : IRQ_VTIMER;   /* the lines with edges */
 	default: return FUZZ_FIRST_LINE + below(IRQ_NLINES - FUZZ_FIRST_LINE);
 	}
 }
@@ -467,12 +483,19 @@ static int irq_call(uint32_t nr, enum fold_kind *kind)
 	uint32_t slot = below(2) && fuzz_ctl >= 0 ? (below(2) ? (uint32_t)fuzz_ctl : (uint32_t)fuzz_io)
 						 : any_slot();
 	switch (nr) {
-	case 22: case 23:                               /* cap_revoke, cap_delete: now and then */
-		return sys(nr, below(8) ? NCAP + below(4) : any_slot(), 0, 0);
+	case 22: case 23: {                             /* cap_revoke, cap_delete: now and then */
+		uint32_t victim = below(8) ? NCAP + below(4) : any_slot();
+		if (nr == 23 && (victim == (uint32_t)fuzz_ctl || victim == (uint32_t)fuzz_io))
+			victim = NCAP;          /* the round's authority stays */
+		return sys(nr, victim, 0, 0);
+	}
 	case 24:                                        /* cap_info, into the sink */
 		return sys(24, any_slot(), ps_pointer(), 0);
 	case 29:                                        /* irq_get */
-		return sys(29, slot, any_line(), below(4) ? below(2) : rnd());
+		r = sys(29, slot, any_line(), below(4) ? below(2) : rnd());
+		if (r >= 0)
+			last_irq_cap = r;
+		return r;
 	case 30:                                        /* irq_info, into the sink */
 		*kind = FOLD_ERROR;
 		return sys(30, any_slot(), ps_pointer(), 0);
@@ -485,21 +508,26 @@ static int irq_call(uint32_t nr, enum fold_kind *kind)
 		if (below(4) == 0)
 			last = rnd();
 		r = sys(33, slot, first, last);
+		if (r >= 0 && below(4))
+			cap_delete(r);          /* mostly undone at once: the table must not fill */
 		return r;
 	}
-	case GATE_IRQ_WAIT:
-		slot = any_slot();
+	case GATE_IRQ_WAIT: {
+		struct gate_regs g = gate_regs_draw();
+		slot = below(2) && last_irq_cap >= 0 ? (uint32_t)last_irq_cap : any_slot();
 		*kind = FOLD_ERROR;
 		if (wait_would_block(slot))
 			return 0;               /* nothing pending: it would sleep for good */
-		r = irq_gate(1, slot, &kept);
+		r = irq_gate(1, slot, g, &kept);
 		if (!kept)
 			note_failure("int $51 through slot %d changed a register it must keep", slot);
 		if (r > 0)
 			irq_waits++;
 		return r;
+	}
 	default:                                        /* GATE_IRQ_ACK */
-		r = irq_gate(0, any_slot(), &kept);
+		slot = below(2) && last_irq_cap >= 0 ? (uint32_t)last_irq_cap : any_slot();
+		r = irq_gate(0, slot, gate_regs_draw(), &kept);
 		if (!kept)
 			note_failure("int $52 changed a register it must keep");
 		if (r > 0)
@@ -1150,7 +1178,7 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 	memset(scratch, 0, sizeof scratch);
 
 	printf("fuzz: seed=%u: %u calls to make\n", seed, count);
-	irq_waits = 0;
+	irq_waits = 0, last_irq_cap = -1;
 	if (irqs)
 		drop_root_authority();
 	int e = setup_round();
