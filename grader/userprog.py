@@ -230,8 +230,9 @@ def user_symbols(kernel_dir, program):
 FUZZ_SILENCE_BUDGET = 2_000_000_000
 
 
-def run_fuzz(boot, rng, calls, seeds, options="", kills_expected=False):
-    """Boot `init=fuzz OPTIONS S1 CALLS S1 S2 ...` (user/fuzz.c): `seeds`
+def run_fuzz(boot, rng, calls, seeds, options="", kills_expected=False, keys=""):
+    """Boot `KEYS init=fuzz OPTIONS S1 CALLS S1 S2 ...` (user/fuzz.c; KEYS:
+    kernel command line keys, such as lab 8's injector's): `seeds`
     seeds from rng, the first twice in one boot; every round must pass, the
     same seed give the same checksum and the others other ones; and no
     process be killed, unless kills_expected (fuzz -f: the caller checks
@@ -239,7 +240,7 @@ def run_fuzz(boot, rng, calls, seeds, options="", kills_expected=False):
     seeds = rng.sample(range(1, 2**31), seeds)
     order = [seeds[0]] + seeds          # the first seed twice, in one boot
     words = " ".join(map(str, order[1:]))
-    run = boot(f"{FAST} init=fuzz {options} {order[0]} {calls} {words}".replace("  ", " "),
+    run = boot(f"{FAST} {keys} init=fuzz {options} {order[0]} {calls} {words}".replace("  ", " "),
                budget=FUZZ_SILENCE_BUDGET)
     trouble = kernel_trouble(run.output)
     assert not trouble, trouble

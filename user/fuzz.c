@@ -58,6 +58,21 @@
  * or a kill by a fault it raised (the kernel's one line). The round's
  * line is the same `fuzz: seed=S calls=N checksum=...` (N episodes),
  * then `fuzz: seed=S faults: episodes=N killed=K raised=R delivered=D`.
+ *
+ * With -i (`fuzz -i SEED COUNT ...`, lab 8's test) half the calls are
+ * lab 8's: irq_get, irq_info, io_in, io_out, cap_narrow, cap_revoke,
+ * cap_delete and cap_info with random slots, lines, modes, ports, values
+ * and ranges, and the raw gates int $51 (irq_wait) and int $52 (irq_ack)
+ * with random registers, which must come back unchanged but for eax.
+ * Before any round the fuzzer narrows harmless copies of the root
+ * authority (lines FUZZ_FIRST_LINE..IRQ_VTIMER, ports FUZZ_PORTS: no
+ * device of the grader's machine is there, so no io_out can reset it or
+ * start a device), and each round deletes its own copies of the root caps
+ * (slots 30 and 31) first. It waits only on a line with a delivery
+ * pending (the grader runs the injector and the virtual timer), never
+ * blocking for good. A wait's and irq_info's results depend on when the
+ * edges came, so only their error codes reach the checksum; irq_info
+ * writes into the sink.
  */
 #include "ulib.h"
 #include "domains/faultsites.h"
@@ -75,9 +90,16 @@
 #define LAB5_LAST_CALL 18       /* memfree: the numbers above it are lab 6's */
 #define GATE_CALL     (SYSCALL_MAX + 1)   /* one_call's numbers for the raw gates */
 #define GATE_RETURN   (SYSCALL_MAX + 2)
+#define GATE_IRQ_WAIT (SYSCALL_MAX + 3)
+#define GATE_IRQ_ACK  (SYSCALL_MAX + 4)
+#define FUZZ_FIRST_LINE 3         /* -i: the lines a round may take: 3..IRQ_VTIMER (4 is COM1's) */
+#define FUZZ_INJECT_LINE 5        /* -i: the injector's line (grader/test_lab8_fuzz.py) */
+#define FUZZ_PORT_FIRST 0x300     /* -i: the ports it may use: nothing is there on the */
+#define FUZZ_PORT_LAST  0x31F     /* grader's machine (QEMU's `info mtree -f`) */
 
 static int domains;             /* -d: domain and capability calls too */
 static int faults;              /* -f: fault episodes instead of calls */
+static int irqs;                /* -i: IRQ and I/O-port calls too */
 
 static uint32_t rng;
 
@@ -391,6 +413,145 @@ static int domain_call(uint32_t nr, uint32_t a, uint32_t b, uint32_t c)
 	}
 }
 
+/* -i: the harmless caps main narrowed (slots in every round's table). */
+static int fuzz_ctl = -1, fuzz_io = -1;
+static int irq_waits;             /* waits that returned deliveries */
+static int last_irq_cap = -1;     /* the slot the last irq_get that worked returned */
+
+/* The registers a raw IRQ gate goes in with (but %ecx, the cap): drawn
+ * whether or not the gate runs, so that the generator's stream never
+ * depends on time. */
+struct gate_regs {
+	uint32_t eax, edx, ebx, esi, edi;
+};
+
+static struct gate_regs gate_regs_draw(void)
+{
+	struct gate_regs g;
+	g.eax = rnd(), g.edx = rnd(), g.ebx = rnd(), g.esi = rnd(), g.edi = rnd();
+	return g;
+}
+
+/* A raw IRQ gate (int $51 or $52) with registers g; *kept: every
+ * register but eax came back. */
+static int irq_gate(int wait, uint32_t cap, struct gate_regs g, int *kept)
+{
+	uint32_t eax = g.eax, ecx = cap, edx = g.edx, ebx = g.ebx, esi = g.esi, edi = g.edi;
+	if (wait)
+		asm volatile("int $51" : "+a"(eax), "+c"(ecx), "+d"(edx), "+b"(ebx), "+S"(esi), "+D"(edi)
+			     : : "memory", "cc");
+	else
+		asm volatile("int $52" : "+a"(eax), "+c"(ecx), "+d"(edx), "+b"(ebx), "+S"(esi), "+D"(edi)
+			     : : "memory", "cc");
+	*kept = ecx == cap && edx == g.edx && ebx == g.ebx && esi == g.esi && edi == g.edi;
+	return (int)eax;
+}
+
+/* A line: mostly one the narrowed cap covers, else anything. */
+static uint32_t any_line(void)
+{
+	switch (below(6)) {
+	case 0: return rnd();
+	case 1: return below(FUZZ_FIRST_LINE);          /* outside: timer, keyboard, cascade */
+	case 2: return IRQ_NLINES + below(4);
+	case 3: return below(2) ? FUZZ_INJECT_LINE : IRQ_VTIMER;   /* the lines with edges */
+	default: return FUZZ_FIRST_LINE + below(IRQ_NLINES - FUZZ_FIRST_LINE);
+	}
+}
+
+static uint32_t any_port(void)
+{
+	switch (below(4)) {
+	case 0: return rnd();
+	case 1: return below(IO_PORTS);                 /* refused: outside the cap */
+	default: return FUZZ_PORT_FIRST + below(FUZZ_PORT_LAST - FUZZ_PORT_FIRST + 2);
+	}
+}
+
+/* Whether a wait through slot would sleep: a live IRQ cap of ours on a
+ * line with nothing pending. */
+static int wait_would_block(uint32_t slot)
+{
+	struct irq_info info;
+	return irq_info((int)slot, &info) == 0 && info.pending == 0;
+}
+
+/* One lab 8 call (-i); *kind FOLD_ERROR for a result that depends on time. */
+static int irq_call(uint32_t nr, enum fold_kind *kind)
+{
+	int r, kept;
+	uint32_t slot = below(2) && fuzz_ctl >= 0 ? (below(2) ? (uint32_t)fuzz_ctl : (uint32_t)fuzz_io)
+						 : any_slot();
+	switch (nr) {
+	case 22: case 23: {                             /* cap_revoke, cap_delete: now and then */
+		uint32_t victim = below(8) ? NCAP + below(4) : any_slot();
+		if (nr == 23 && (victim == (uint32_t)fuzz_ctl || victim == (uint32_t)fuzz_io))
+			victim = NCAP;          /* the round's authority stays */
+		return sys(nr, victim, 0, 0);
+	}
+	case 24:                                        /* cap_info, into the sink */
+		return sys(24, any_slot(), ps_pointer(), 0);
+	case 29:                                        /* irq_get */
+		r = sys(29, slot, any_line(), below(4) ? below(2) : rnd());
+		if (r >= 0)
+			last_irq_cap = r;
+		return r;
+	case 30:                                        /* irq_info, into the sink */
+		*kind = FOLD_ERROR;
+		return sys(30, any_slot(), ps_pointer(), 0);
+	case 31:                                        /* io_in */
+		return sys(31, slot, any_port(), 0);
+	case 32:                                        /* io_out */
+		return sys(32, slot, any_port(), below(4) ? below(256) : rnd());
+	case 33: {                                      /* cap_narrow */
+		uint32_t first = below(2) ? any_line() : any_port(), last = first + below(8);
+		if (below(4) == 0)
+			last = rnd();
+		r = sys(33, slot, first, last);
+		if (r >= 0 && below(4))
+			cap_delete(r);          /* mostly undone at once: the table must not fill */
+		return r;
+	}
+	case GATE_IRQ_WAIT: {
+		struct gate_regs g = gate_regs_draw();
+		slot = below(2) && last_irq_cap >= 0 ? (uint32_t)last_irq_cap : any_slot();
+		*kind = FOLD_ERROR;
+		if (wait_would_block(slot))
+			return 0;               /* nothing pending: it would sleep for good */
+		r = irq_gate(1, slot, g, &kept);
+		if (!kept)
+			note_failure("int $51 through slot %d changed a register it must keep", slot);
+		if (r > 0)
+			irq_waits++;
+		return r;
+	}
+	default:                                        /* GATE_IRQ_ACK */
+		slot = below(2) && last_irq_cap >= 0 ? (uint32_t)last_irq_cap : any_slot();
+		r = irq_gate(0, slot, gate_regs_draw(), &kept);
+		if (!kept)
+			note_failure("int $52 changed a register it must keep");
+		if (r > 0)
+			note_failure("int $52 returned %d", r);
+		return r;
+	}
+}
+
+/* -i: the round's first act: its copies of the root authority go, only
+ * main's narrowed ones stay. */
+static void drop_root_authority(void)
+{
+	if (cap_delete(ROOT_IRQ_CONTROL_SLOT) < 0 || cap_delete(ROOT_IOPORT_SLOT) < 0)
+		note_failure("cap_delete of the round's root caps failed");
+}
+
+/* -i, in main: copies of the root caps that cannot hurt the machine. */
+static int narrow_root_authority(void)
+{
+	fuzz_ctl = cap_narrow(ROOT_IRQ_CONTROL_SLOT, FUZZ_FIRST_LINE, IRQ_VTIMER);
+	fuzz_io = cap_narrow(ROOT_IOPORT_SLOT, FUZZ_PORT_FIRST, FUZZ_PORT_LAST);
+	return fuzz_ctl < 0 ? fuzz_ctl : fuzz_io;
+}
+
 static void one_call(void)
 {
 	uint32_t nr, a = rnd(), b = rnd(), c = rnd();
@@ -415,6 +576,13 @@ static void one_call(void)
 		goto done;
 	}
 
+	if (irqs && below(2)) {                     /* lab 8's calls, or lab 5's */
+		static const uint32_t irq_nrs[] = { 22, 23, 24, 29, 30, 31, 32, 33, GATE_IRQ_WAIT,
+						    GATE_IRQ_ACK, GATE_IRQ_WAIT, GATE_IRQ_ACK };
+		nr = irq_nrs[below(sizeof irq_nrs / sizeof irq_nrs[0])];
+		r = irq_call(nr, &kind);
+		goto checked;
+	}
 	if (domains)                                /* 2..GATE_RETURN: never exit */
 		nr = 2 + below(GATE_RETURN - 1);
 	else
@@ -1010,6 +1178,9 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 	memset(scratch, 0, sizeof scratch);
 
 	printf("fuzz: seed=%u: %u calls to make\n", seed, count);
+	irq_waits = 0, last_irq_cap = -1;
+	if (irqs)
+		drop_root_authority();
 	int e = setup_round();
 	if (e < 0) {
 		printf("fuzz: seed=%u: FAILED: setting up returned %d\n", seed, e);
@@ -1032,6 +1203,8 @@ static void __attribute__((noreturn)) round_of(uint32_t seed, uint32_t count)
 	printf("%s forks=%d\n", tally, fork_count);
 	if (domains)
 		printf("fuzz: seed=%u domains: created=%d adder answers=%d\n", seed, create_count, adder_answers);
+	if (irqs)
+		printf("fuzz: seed=%u irqs: waits with deliveries=%d\n", seed, irq_waits);
 	if (failures) {
 		printf("fuzz: seed=%u: FAILED: %s (%u problems)\n", seed, first_failure, failures);
 		exit(1);
@@ -1089,9 +1262,12 @@ int main(int argc, char **argv)
 	} else if (argc > 1 && !strcmp(argv[1], "-f")) {
 		faults = 1;
 		argv++, argc--;
+	} else if (argc > 1 && !strcmp(argv[1], "-i")) {
+		irqs = 1;
+		argv++, argc--;
 	}
 	if (argc < 3 || parse_uint(argv[1], &seed) < 0 || parse_uint(argv[2], &count) < 0) {
-		printf("usage: fuzz [-d|-f] SEED COUNT [SEED...]\n");
+		printf("usage: fuzz [-d|-f|-i] SEED COUNT [SEED...]\n");
 		return 2;
 	}
 	static unsigned int seeds[16];
@@ -1099,10 +1275,14 @@ int main(int argc, char **argv)
 	seeds[n++] = seed;
 	for (int i = 3; i < argc && n < 16; i++)
 		if (parse_uint(argv[i], &seeds[n++]) < 0) {
-			printf("usage: fuzz [-d|-f] SEED COUNT [SEED...]\n");
+			printf("usage: fuzz [-d|-f|-i] SEED COUNT [SEED...]\n");
 			return 2;
 		}
 	text = (uint32_t)main;
+	if (irqs && narrow_root_authority() < 0) {
+		printf("fuzz: FAILED: cap_narrow of the root authority\n");
+		return 1;
+	}
 	int passed = 0;
 	for (int i = 0; i < n; i++)
 		passed += round_in_child(seeds[i], count);

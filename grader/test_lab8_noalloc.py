@@ -1,0 +1,58 @@
+"""Lab 8 with GDB: invariant 1 for interrupts, IRQ delivery never
+allocates. An edge is counted, masked and handed to its waiter touching
+only irq_lines[] and the waiter's process entry; irq_wait, irq_ack,
+io_in and io_out allocate nothing either. So once a driver owns its lines,
+the frame allocator must not run until it exits.
+
+The test boots `init=irqtests drive N LINE M` under GDB with the RTC
+interrupting and the kernel's injector raising LINE (user/irqtests.c: the
+driver waits on and acks N RTC interrupts at the device and the line,
+then collects the M injected edges). It stops the program at the end of
+its last irq_get (its setup), puts breakpoints on frame_alloc,
+frame_alloc_zeroed and uproc_exit, and lets it run: the first stop must be
+uproc_exit, and the driver must have had every delivery (its line says so).
+"""
+
+import pytest
+
+import gdb_session
+from userprog import said
+
+RUN_TIMEOUT = 300                 # s: a last guard; the run takes about a second
+ALLOCATORS = ("frame_alloc", "frame_alloc_zeroed")
+RTC_HZ = 1024
+
+
+@pytest.fixture
+def gdb_boot(boot, kernel_dir):
+    yield from gdb_session.boot_with_gdb(boot, kernel_dir)
+
+
+@pytest.mark.points(3)
+def test_irq_delivery_never_allocates(gdb_boot, rng):
+    """no frame is allocated while RTC and injected IRQs are delivered, waited on and acked"""
+    n, line, m, rate = rng.randrange(50, 200), rng.choice([3, 5, 6, 9, 12]), \
+        rng.randrange(50, 300), rng.randrange(1, 4)
+    run, gdb = gdb_boot(f"hz=1000 rtchz={RTC_HZ} injectirq={line} injectcount={m} "
+                        f"injectrate={rate} init=irqtests drive {n} {line} {m}")
+    gdb.command("break kernel/irq/irq.c:irq_get")     # not the user stub of that name
+    for _ in range(2):              # the RTC's line, then the injector's
+        stop = gdb.command("continue", timeout=RUN_TIMEOUT)
+        assert gdb_session.stop_location(stop) == "irq_get", \
+            f"the driver never called irq_get twice:\n{gdb.tail()}"
+    gdb.command("delete")
+    gdb.command("finish", timeout=RUN_TIMEOUT)
+    for function in ALLOCATORS + ("uproc_exit",):
+        gdb.command(f"break {function}")
+    stop = gdb.command("continue", timeout=RUN_TIMEOUT)
+    where = gdb_session.stop_location(stop)
+    if where in ALLOCATORS:
+        trace = gdb.command("bt")
+        callers = [frame.function for frame in gdb_session.backtrace_frames(trace)][:8]
+        pytest.fail(f"{where} ran while IRQs were delivered, from {' <- '.join(callers)}",
+                    pytrace=False)
+    assert where == "uproc_exit", f"expected the driver's exit, stopped in {where}:\n{gdb.tail()}"
+    gdb.command("delete")
+    gdb.command("continue", timeout=RUN_TIMEOUT)
+    run.wait_exit()
+    said(run, rf"^irqtests: drive: {n} RTC interrupts, {m} injected on line {line}$")
