@@ -382,6 +382,18 @@ static void part_lines(void)
 		fail("irq_get of a line given back", again);
 	expect("cap_delete of the narrowed IRQ-control cap", cap_delete(narrow), 0);
 	expect("cap_delete", cap_delete(again), 0);
+	/* A full table: irq_get says -E_NOSLOT, and the line stays free. */
+	int fills[NCAP], nfill = 0, r;
+	while ((r = cap_narrow(CTL, 0, IRQ_NLINES - 1)) >= 0)
+		fills[nfill++] = r;
+	expect("cap_narrow into a full table", r, -E_NOSLOT);
+	expect("irq_get with a full table", irq_get(CTL, inside, IRQ_MODE_MASK), -E_NOSLOT);
+	for (int i = 0; i < nfill; i++)
+		expect("cap_delete of a copy that filled the table", cap_delete(fills[i]), 0);
+	int after = irq_get(CTL, inside, IRQ_MODE_MASK);
+	if (after < 0)
+		fail("irq_get of a line that a full table refused (it must have stayed free)", after);
+	expect("cap_delete", cap_delete(after), 0);
 	printf("irqtests: lines: %d..%d takes %d, refuses %d and %d\n", first, last, inside, outside,
 	       IRQ_NLINES + big);
 	baseline_check();

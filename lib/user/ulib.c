@@ -29,7 +29,7 @@ static const char *const error_names[E_MAX + 1] = {
 	[E_BADCAP] = "E_BADCAP (no capability of that type in that slot)",
 	[E_DEAD]   = "E_DEAD (the object died)",
 	[E_DEEP]   = "E_DEEP (invocation stack full)",
-	[E_BUSY]   = "E_BUSY (not inside a domain call)",
+	[E_BUSY]   = "E_BUSY (taken already, or not inside a domain call)",
 	[E_DEADLK] = "E_DEADLK (domain already on this thread's stack)",
 	[E_NOSLOT] = "E_NOSLOT (no free slot)",
 };
