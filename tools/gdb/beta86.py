@@ -1988,7 +1988,9 @@ Inside a call its user code is the callee's, named in that program.
 A thread in a fault handler (lab 7) has its handler's level marked "h:",
 and says what it handles, as the kernel's table does:
   in domain 3 (pager), handling vector 14 from domain 5 (child), call
-  depth 2: 3 (pager) > 5 (child) > h:3 (pager)"""
+  depth 2: 3 (pager) > 5 (child) > h:3 (pager)
+A thread asleep in irq_wait (lab 8) says on which line (see `irqs`):
+  in domain 4 (rtcdrv), waiting on irq 8"""
 
     def __init__(self):
         super().__init__("ps", gdb.COMMAND_USER)
