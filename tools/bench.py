@@ -79,7 +79,7 @@ BENCHMARKS = [
     # interrupt forwarding (lab 8): the test injector raises line 10
     # (ubench's IRQ_BENCH_LINE) once a tick; irq_wait with a delivery
     # pending, irq_ack of the masked line, and an edge to the driver back
-    # from irq_wait (rdtsc minus irq_info's edge_tsc), 200 samples each
+    # from irq_wait (rdtsc minus irq_info's edge_tsc), 100 samples each
     ("irq_wait with a delivery pending", f"{IRQ_BENCH_KEYS} init=ubench irqwait",
      "irqwait:per_op", "irq_wait", GRADER_FIRMWARE, 8),
     ("irq_ack of a masked line", f"{IRQ_BENCH_KEYS} init=ubench irqack", "irqack:per_op",

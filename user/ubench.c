@@ -416,7 +416,10 @@ static void bench_faultregs(void)
 /* ---- irqwait, irqack and irqlatency (lab 8) ---- */
 
 #define IRQ_BENCH_LINE 10       /* the injector's line on bench.py's command lines: quiet in QEMU */
-#define IRQ_SAMPLES 200
+/* Each sample waits for a tick's edge: at bench.py's hz=10000, the 104
+ * are 10.4 M instructions of silence, inside the grader's budget for a
+ * run that prints nothing (grader/qemu.py's SILENCE_BUDGET). */
+#define IRQ_SAMPLES 100
 #define IRQ_WARMUP 4            /* samples not counted */
 
 /* rdtsc, INSN with cap in %ecx, rdtsc: the instructions from the first
@@ -443,11 +446,14 @@ IRQ_GATE_TIMED(irq_wait_timed, "int $51")
 IRQ_GATE_TIMED(irq_ack_timed, "int $52")
 IRQ_GATE_TIMED(irq_nop_timed, "nop")
 
-/* The bench line in mask mode, owned by this process's domain: its cap. */
+/* The bench line in mask mode, owned by this process's domain: its cap,
+ * taken by the first irq benchmark of the run (`ubench irqwait irqack`
+ * runs both on it: a second irq_get would be -E_BUSY). */
 static int irq_bench_line(const char *name)
 {
-	int cap = irq_get(ROOT_IRQ_CONTROL_SLOT, IRQ_BENCH_LINE, IRQ_MODE_MASK);
-	if (cap < 0)
+	static int cap = -1;
+
+	if (cap < 0 && (cap = irq_get(ROOT_IRQ_CONTROL_SLOT, IRQ_BENCH_LINE, IRQ_MODE_MASK)) < 0)
 		bench_fail(name, "irq_get", cap);
 	return cap;
 }
