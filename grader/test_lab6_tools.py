@@ -21,8 +21,10 @@ CAP_RIGHT_CALL, CAP_RIGHT_GRANT, CAP_RIGHT_GIVE, CAP_RIGHT_MANAGE = 0x1, 0x2, 0x
 RIGHTS_ALL = 0xF
 LETTERS = ((CAP_RIGHT_CALL, "c"), (CAP_RIGHT_GRANT, "g"), (CAP_RIGHT_GIVE, "v"),
            (CAP_RIGHT_MANAGE, "m"))
+# A slot's line; lab 8's caps end with the range they cover (RANGE), the
+# others with ORIGIN: that last group is "" for them.
 CAP_LINE = re.compile(r"^(\d+) (\w+) ([cgvm-]{4}) 0x([0-9a-f]+) (\d+) (\S+) (live|dead) "
-                      r"(root|derived)$", re.MULTILINE)
+                      r"(root|derived)(?: (.+))?$", re.MULTILINE)
 NCAP = 32
 
 
@@ -50,9 +52,9 @@ def plan_grants(rng, servers):
 
 
 # init's home starts with lab 8's root authority in its top two slots
-# (abi.h's ROOT_IOPORT_SLOT, ROOT_IRQ_CONTROL_SLOT); a program run as init
-# keeps them.
-ROOT_AUTHORITY = {30: "ioport", 31: "irqctl"}
+# (abi.h's ROOT_IOPORT_SLOT, ROOT_IRQ_CONTROL_SLOT), every port and every
+# line (IO_PORTS, IRQ_NLINES); a program run as init keeps them.
+ROOT_AUTHORITY = {30: ("ioport", "ports 0x0-0xffff"), 31: ("irqctl", "lines 0-16")}
 
 
 def root_of(table, slot):
@@ -78,17 +80,18 @@ def test_caps_lists_the_table_the_kernel_holds(boot, rng):
         f"slot 0, {servers} management caps, {len(grants)} grants and the root authority " \
         f"(slots {sorted(ROOT_AUTHORITY)}): {sorted(shown)}"
     home = int(header.group(1))
-    for slot, kind in ROOT_AUTHORITY.items():
-        assert shown[slot][:2] + shown[slot][3:] == [kind, "-g--", str(home), "caps", "live", "root"], \
-            f"slot {slot} holds init's root {kind} cap (lab 8): {shown[slot]}"
-    assert shown[0] == ["call", "-gv-", "0", str(home), "caps", "live", "root"], \
+    for slot, (kind, extent) in ROOT_AUTHORITY.items():
+        assert shown[slot][:2] + shown[slot][3:] == [kind, "-g--", str(home), "caps", "live", "root",
+                                                     extent], \
+            f"slot {slot} holds init's root {kind} cap, {extent} (lab 8): {shown[slot]}"
+    assert shown[0] == ["call", "-gv-", "0", str(home), "caps", "live", "root", ""], \
         f"slot 0 names the domain itself (call, grant and give): {shown[0]}"
     targets = {slot: int(shown[slot][3]) for slot in range(1, servers + 1)}
     assert len(set(targets.values()) | {home}) == servers + 1, f"{servers} new domains: {targets}"
     for slot, (kind, rights, badge, src) in sorted(table.items()):
         root = root_of(table, slot)
         want = [kind, letters(rights), f"{badge:x}", str(targets[root]), "testsrv",
-                "dead" if root == kill else "live", "derived" if src is not None else "root"]
+                "dead" if root == kill else "live", "derived" if src is not None else "root", ""]
         assert shown.get(slot) == want, \
             f"slot {slot} (from {src}, a copy of management cap {root}) should be {' '.join(want)}, " \
             f"caps says {' '.join(shown.get(slot, ['nothing']))}"
@@ -105,7 +108,7 @@ def test_caps_with_a_program_shows_its_management_cap(boot, rng):
         slot = index + 1
         assert f"caps: created {program}: its management cap is in slot {slot}" in run.output
         assert shown.get(slot, [None])[:2] == ["manage", "cgvm"] and shown[slot][4:] == \
-            [program, "live", "root"], f"slot {slot} manages the new {program}: {shown.get(slot)}"
+            [program, "live", "root", ""], f"slot {slot} manages the new {program}: {shown.get(slot)}"
     assert len({shown[slot][3] for slot in shown}) == len(programs) + 1, \
         f"each domain has an id of its own: {shown}"
 

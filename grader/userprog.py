@@ -135,13 +135,14 @@ def said(run, pattern):
     return found
 
 
-def ubench_per_op(boot, name, checks, last_field=None):
+def ubench_per_op(boot, name, checks, last_field=None, keys=""):
     """per_op of `init=ubench NAME` from a clean run, booted as `make
-    bench` boots it (poison=0): ubench said no FAILED, the machine shut
-    down cleanly, and printed `bench: NAME per_op=N ...`, ending with
-    `LAST_FIELD=N` if last_field is given. checks: what ubench checks
-    before it prints that line, said when the line is missing."""
-    run = boot(f"poison=0 init=ubench {name}")
+    bench` boots it (poison=0, and the kernel keys `keys` before init=):
+    ubench said no FAILED, the machine shut down cleanly, and printed
+    `bench: NAME per_op=N ...`, ending with `LAST_FIELD=N` if last_field
+    is given. checks: what ubench checks before it prints that line, said
+    when the line is missing."""
+    run = boot(f"poison=0 {keys + ' ' if keys else ''}init=ubench {name}")
     assert "FAILED" not in run.output, \
         "ubench said: " + next(line for line in run.lines if "FAILED" in line)
     run.expect_exit("success")

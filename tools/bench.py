@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "grader"))
 
 import qemu  # noqa: E402  (grader/qemu.py)
-from budgets import TARGETS, student_budget  # noqa: E402  (grader/budgets.py)
+from budgets import IRQ_BENCH_KEYS, TARGETS, student_budget  # noqa: E402  (grader/budgets.py)
 
 # A benchmark prints only when it is done: silent for up to ~0.25 virtual s.
 # A run silent for this long is hung (see qemu.Run).
@@ -76,6 +76,16 @@ BENCHMARKS = [
      "fault:per_op", "fault round trip", GRADER_FIRMWARE, 7),
     ("fault round trip with fault_regs GET + SET", "init=ubench faultregs",
      "faultregs:per_op", "fault round trip with fault_regs", GRADER_FIRMWARE, 7),
+    # interrupt forwarding (lab 8): the test injector raises line 10
+    # (ubench's IRQ_BENCH_LINE) once a tick; irq_wait with a delivery
+    # pending, irq_ack of the masked line, and an edge to the driver back
+    # from irq_wait (rdtsc minus irq_info's edge_tsc), 100 samples each
+    ("irq_wait with a delivery pending", f"{IRQ_BENCH_KEYS} init=ubench irqwait",
+     "irqwait:per_op", "irq_wait", GRADER_FIRMWARE, 8),
+    ("irq_ack of a masked line", f"{IRQ_BENCH_KEYS} init=ubench irqack", "irqack:per_op",
+     "irq_ack", GRADER_FIRMWARE, 8),
+    ("IRQ edge to the driver back from irq_wait", f"{IRQ_BENCH_KEYS} init=ubench irqlatency",
+     "irqlatency:per_op", "irq latency", GRADER_FIRMWARE, 8),
     # ubench forks and execs sh with its output on a pipe, and takes rdtsc
     # when "$ " arrives: reset to sh's first prompt, firmware included (one
     # exec more than a plain boot, where init starts sh itself)

@@ -36,6 +36,15 @@
  *       (lab 7) a child process creates a faulter domain and makes it
  *       raise fault KIND; its home domain's handler sleeps TICKS there;
  *       meanwhile the parent runs `ps` and waits for a key, as `inside`.
+ *   domscene irqwait LINE MODE EDGES CTL_FIRST CTL_LAST PORT_FIRST PORT_LAST
+ *       (lab 8; boot with injectirq=LINE injectcount=EDGES injectrate=1)
+ *       a child process narrows the root authority (cap_narrow) to the
+ *       lines CTL_FIRST..CTL_LAST and the ports PORT_FIRST..PORT_LAST,
+ *       takes LINE in MODE (irq_get, through the narrowed cap) and counts
+ *       the injector's EDGES deliveries (irq_wait, irq_ack each); then it
+ *       runs `caps` (which lists its fork's copies of those caps) and
+ *       waits on LINE again, for ever; meanwhile the parent runs `ps` and
+ *       waits for a key, as `inside`.
  * Each prints what it did, and "domscene: PART: done" at the end.
  */
 #include "ulib.h"
@@ -282,6 +291,75 @@ static void part_handling(int argc, char **argv)
 	show_ps_and_wait_for_a_key(child, "handling");
 }
 
+/* Fork and exec `caps`, and reap it: it lists a copy of this table. */
+static void run_caps(void)
+{
+	int status, pid = fork();
+
+	if (pid < 0)
+		fail("fork", pid);
+	if (pid == 0) {
+		char *caps_argv[] = { "caps", 0 };
+		fail("exec caps", exec("caps", caps_argv));
+	}
+	while (wait(&status) != pid)
+		;
+}
+
+/* A number from the command line, or fallback if there is none. */
+static unsigned arg_or(int argc, char **argv, int i, unsigned fallback)
+{
+	return i < argc ? (unsigned)atoi(argv[i]) : fallback;
+}
+
+/* irqwait's child: the driver (see the top). Never returns: irq_wait
+ * sleeps until the parent kills it. */
+static void __attribute__((noreturn)) irq_waiter(int argc, char **argv, int ready_fd)
+{
+	int line = (int)arg_or(argc, argv, 0, 10), mode = (int)arg_or(argc, argv, 1, IRQ_MODE_MASK);
+	unsigned edges = arg_or(argc, argv, 2, 1), counted = 0;
+	int ctl = cap_narrow(ROOT_IRQ_CONTROL_SLOT, arg_or(argc, argv, 3, 0), arg_or(argc, argv, 4, 16));
+	int io = cap_narrow(ROOT_IOPORT_SLOT, arg_or(argc, argv, 5, 0), arg_or(argc, argv, 6, 0xFFFF));
+
+	if (ctl < 0 || io < 0)
+		fail("cap_narrow", ctl < 0 ? ctl : io);
+	int irq = irq_get(ctl, line, mode);
+	if (irq < 0)
+		fail("irq_get", irq);
+	while (counted < edges) {
+		int n = irq_wait(irq), err;
+		if (n < 0)
+			fail("irq_wait", n);
+		if ((err = irq_ack(irq)) < 0)
+			fail("irq_ack", err);
+		counted += (unsigned)n;
+	}
+	printf("domscene: irqwait: irq %d (slot %d) counted %u edges; control in slot %d, "
+	       "ports in slot %d\n", line, irq, counted, ctl, io);
+	run_caps();
+	write(ready_fd, &irq, sizeof(irq));
+	int err = irq_wait(irq);
+	die("irq_wait returned %d with no edge", err);
+}
+
+static void part_irqwait(int argc, char **argv)
+{
+	int ready[2], irq;
+
+	if (pipe(ready) < 0)
+		die("pipe");
+	int child = fork();
+	if (child < 0)
+		fail("fork", child);
+	if (child == 0)
+		irq_waiter(argc, argv, ready[1]);
+	if (read(ready[0], &irq, sizeof(irq)) != sizeof(irq))
+		die("the child said nothing");
+	sleep(2);                       /* the child sleeps in irq_wait now */
+	printf("domscene: child pid %d waits on irq %u\n", child, arg_or(argc, argv, 0, 10));
+	show_ps_and_wait_for_a_key(child, "irqwait");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -294,6 +372,7 @@ int main(int argc, char **argv)
 		{ "inside", part_inside },
 		{ "fault", part_fault },
 		{ "handling", part_handling },
+		{ "irqwait", part_irqwait },
 	};
 	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (argc > 1 && !strcmp(argv[1], parts[i].name)) {
@@ -301,5 +380,6 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	die("usage: domscene grants N KILL SRC:RIGHTS:BADGE... | nest N TAG | unwind SLOT ADDR VALUE | inside TICKS | "
-	    "fault KIND SEED MASK ADDR | handling KIND TICKS");
+	    "fault KIND SEED MASK ADDR | handling KIND TICKS | "
+	    "irqwait LINE MODE EDGES CTL_FIRST CTL_LAST PORT_FIRST PORT_LAST");
 }

@@ -13,7 +13,11 @@
  *     6 1 sleeping domscene 5 3 h:domscene 2
  * (domain 3 handles a fault that happened one level below). Kernel
  * threads are listed too, with 0 pages of user memory and "-" for the
- * domain columns.
+ * domain columns. A thread asleep in irq_wait (lab 8) gets a second line,
+ * indented, naming the line it waits on (its row keeps exactly the
+ * columns above):
+ *     5 1 sleeping rtcdemo 4 3 rtcdrv 1
+ *       waiting on irq 8
  */
 #include "ulib.h"
 
@@ -62,6 +66,8 @@ int main(int argc, char *argv[])
 		else
 			printf("%d %s%s %d\n", p->domain, p->in_handler ? HANDLER_MARK : "",
 			       p->domain_name, p->depth);
+		if (p->irq_line != PS_NO_IRQ)
+			printf("  waiting on irq %d\n", p->irq_line);
 	}
 	return 0;
 }

@@ -41,6 +41,7 @@ void proc_init(void)
 
 	p->pid = 0;
 	strlcpy(p->name, "kmain", sizeof(p->name));
+	p->irq_line = PS_NO_IRQ;        /* as proc_alloc: ps said kmain waited on irq 0 */
 	p->kstack_top = p->kstack_end = (uint32_t)boot_stack_top;
 	current_proc = p;
 }

@@ -13,7 +13,9 @@
  * and the domain that faulted, the level below:
  *     in domain 3 (pager), handling vector 14 from domain 5 (child), call depth 2: 3 (pager) > 5 (child) > h:3 (pager)
  * ("call depth" counts every level above home, calls and handlers, as
- * INV_MAX_CALLS does.)
+ * INV_MAX_CALLS does.) A thread asleep in irq_wait (lab 8) says on which
+ * line, right after its domain:
+ *     in domain 4 (rtcdrv), waiting on irq 8
  */
 #include "uproc/procdump.h"
 #include "uproc/usym.h"
@@ -118,6 +120,8 @@ static void proc_dump_domain(const struct proc *p)
 		return;                 /* exited, or still being made */
 	printf("%*s in domain ", PROC_DUMP_WHERE_COLUMN - 1, "");
 	proc_dump_frame_domain(&p->inv[p->inv_top]);
+	if (p->irq_line != PS_NO_IRQ)
+		printf(", waiting on irq %d", p->irq_line);
 	if (p->inv[p->inv_top].kind == INV_FAULT)
 		proc_dump_handling(p);
 	if (dom_in_call(p)) {

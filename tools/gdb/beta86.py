@@ -21,6 +21,8 @@ GDB's embedded Python. It adds:
   trace [N]     the scheduling trace's last N records (kernel/proc/trace.h;
                 boot with trace=1), in the kernel's dump format
   schedule [N]  the last N runs of the scheduling trace as ASCII lanes
+  irqs [LINE]   the IRQ lines (lab 8): each owned line's owner domain, waiter,
+                pending, masked, latched, mode, delivered and acked counts
 
 and things that work by themselves:
 
@@ -98,6 +100,7 @@ PS_WHERE_COLUMN = 32       # ps: where "where" starts ("%-4d %-9s %-16s ")
 IDLE_WORDS = "(idle: waiting for a thread to become runnable)"   # proc_dump's
 STATE_PREFIX = "PROC_"     # PROC_SLEEPING -> "sleeping", as proc_state_name()
 SWITCH_FUNCTION = "sched_switch_to"
+PS_NO_IRQ = -1             # abi.h: struct proc's irq_line when not in irq_wait (lab 8)
 
 # Register names in the order `info registers` shows them.
 LIVE_REGISTERS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
@@ -447,6 +450,15 @@ class Proc:
     def pgdir(self):
         return int(self.value["pgdir"])
 
+    @property
+    def irq_line(self):
+        """The IRQ line it sleeps in irq_wait on (lab 8), or None."""
+        try:
+            line = int(self.value["irq_line"])
+        except gdb.error:           # a kernel from before lab 8
+            return None
+        return None if line == PS_NO_IRQ else line
+
     def memory(self):
         return ProcessMemory(self.pgdir, self.label())
 
@@ -510,6 +522,8 @@ def find_proc(pid, command):
 # which prints a table the same way).
 CAP_TYPE_NAMES = {0: "empty", 1: "call", 2: "manage", 3: "irqctl", 4: "irq", 5: "ioport"}
 CAP_EMPTY = 0
+# What the range of a lab 8 cap (first..last) covers, as `caps` says it.
+CAP_RANGE_WORDS = {"irqctl": "lines %d-%d", "ioport": "ports %#x-%#x"}
 CAP_RIGHT_LETTERS = ((0x1, "c"), (0x2, "g"), (0x4, "v"), (0x8, "m"))  # call grant give manage
 DOM_STATE_PREFIX = "DOM_"       # DOM_LIVE -> "live"
 INV_KIND_PREFIX = "INV_"        # INV_CALL -> "call"
@@ -710,15 +724,26 @@ class Cap:
         slot = (address - int(caps.address)) // caps[0].type.sizeof
         return index, slot
 
+    def range_words(self):
+        """", lines 0-16" (IRQ control), ", line 8" (an IRQ cap), ", ports
+        0x70-0x71" (I/O ports), as `caps` shows them; "" for other caps."""
+        first, last = int(self.value["first"]), int(self.value["last"])
+        if self.type_name == "irq":
+            return ", line %d" % first
+        if self.type_name in CAP_RANGE_WORDS:
+            return ", " + CAP_RANGE_WORDS[self.type_name] % (first, last)
+        return ""
+
     def description(self):
-        """"call cgv- badge 0x4d -> 5 (testsrv) gen 2 live, derived from 3:4"."""
+        """"call cgv- badge 0x4d -> 5 (testsrv) gen 2 live, derived from 3:4",
+        and for a lab 8 cap what it covers: "..., root, lines 0-16"."""
         target = self.target
         parent = self.parent_place()
-        return "%s %s badge %#x -> %s gen %d %s, %s" % (
+        return "%s %s badge %#x -> %s gen %d %s, %s%s" % (
             self.type_name, rights_text(self.rights), self.badge,
             target.label() if target else "?", int(self.value["gen"]),
             "live" if self.live else "stale",
-            "derived from %d:%d" % parent if parent else "root")
+            "derived from %d:%d" % parent if parent else "root", self.range_words())
 
 
 class InvFrame:
@@ -786,13 +811,16 @@ def domain_words(proc):
     "in domain 6 (testsrv), call depth 2: 3 (sh) > 5 (testsrv) > 6 (testsrv)",
     and for one in a fault handler (lab 7)
     "in domain 3 (pager), handling vector 14 from domain 5 (child), call
-    depth 2: 3 (pager) > 5 (child) > h:3 (pager)", as the kernel's
-    proc_dump says it; "" for a thread in no domain."""
+    depth 2: 3 (pager) > 5 (child) > h:3 (pager)", and for one asleep in
+    irq_wait (lab 8) "in domain 4 (rtcdrv), waiting on irq 8", as the
+    kernel's proc_dump says it; "" for a thread in no domain."""
     frames = inv_frames(proc)
     if not frames:
         return ""
     top = frames[-1]
     words = "in domain " + top.label()
+    if proc.irq_line is not None:
+        words += ", waiting on irq %d" % proc.irq_line
     if top.is_fault:
         words += ", handling vector %d from domain %s" % (top.fault_vector(),
                                                            frames[-2].label())
@@ -1912,6 +1940,7 @@ nextdomain    lab 6: run to the next domain crossing; stop in the new domain
               (lab 7: fault deliveries, resumes and passes too)
 trace [N]     the scheduling trace's last N records (boot with trace=1)
 schedule [N]  the recent schedule as ASCII lanes, from the trace
+irqs [LINE]   lab 8: the IRQ lines, their owners, waiters and counts
 
 When GDB stops while a user process is current_proc, the symbols of its
 program (build/user/NAME.elf) replace the previous program's, with a line
@@ -1959,7 +1988,9 @@ Inside a call its user code is the callee's, named in that program.
 A thread in a fault handler (lab 7) has its handler's level marked "h:",
 and says what it handles, as the kernel's table does:
   in domain 3 (pager), handling vector 14 from domain 5 (child), call
-  depth 2: 3 (pager) > 5 (child) > h:3 (pager)"""
+  depth 2: 3 (pager) > 5 (child) > h:3 (pager)
+A thread asleep in irq_wait (lab 8) says on which line (see `irqs`):
+  in domain 4 (rtcdrv), waiting on irq 8"""
 
     def __init__(self):
         super().__init__("ps", gdb.COMMAND_USER)
@@ -2806,6 +2837,137 @@ thread woken during that run. Needs a kernel booted with trace=1 (see
                                              title="the schedule so far"))
 
 
+# ---- IRQ lines (lab 8, kernel/irq/) -------------------------------------------
+
+# abi.h's IRQ_MODE_xxx and irq.c's reserved lines are macros and a switch,
+# which the DWARF does not carry: written down here, as abi.h says them.
+IRQ_MODE_NAMES = {0: "mask", 1: "count"}
+IRQ_KERNEL_LINES = {0: "the timer, never forwarded", 1: "the keyboard, the kernel's",
+                    2: "the cascade, never forwarded", 4: "COM1, the kernel's"}
+IRQ_VTIMER_LINE = 16
+
+
+def has_irq_lines():
+    """Whether this kernel has lab 8's IRQ lines."""
+    try:
+        gdb.parse_and_eval("irq_lines")
+        return True
+    except gdb.error:
+        return False
+
+
+def yes_no(value):
+    return "yes" if value else "no"
+
+
+class IrqLine:
+    """One entry of irq_lines (struct irq_line), read through its DWARF type."""
+
+    def __init__(self, number, value):
+        self.number = number
+        self.value = value
+
+    @property
+    def owner(self):
+        address = int(self.value["owner"])
+        return Domain.at(address) if address else None
+
+    def waiter_words(self):
+        """"pid 5 (rtcdrv)", or "-" for none."""
+        address = int(self.value["waiter"])
+        if not address:
+            return "-"
+        waiter = self.value["waiter"].dereference()
+        return "pid %d (%s)" % (int(waiter["pid"]), waiter["name"].string(errors="replace"))
+
+    def line(self):
+        """"irq 10: owner 3 (rtcdrv), waiter pid 5 (rtcdrv), mode mask,
+        pending 0, masked no, latched no, delivered 4, acked 4, gen 0,
+        last edge at tsc 0x0012d687"; a free line says why it is free."""
+        words = "irq %d" % self.number
+        if self.number == IRQ_VTIMER_LINE:
+            words += " (virtual timer)"
+        owner = self.owner
+        value = self.value
+        if owner is None:
+            return "%s: %s, gen %d" % (words, IRQ_KERNEL_LINES.get(self.number, "free"),
+                                       int(value["gen"]))
+        mode = int(value["mode"])
+        return ("%s: owner %s, waiter %s, mode %s, pending %d, masked %s, latched %s, "
+                "delivered %d, acked %d, gen %d, last edge at tsc %#010x") % (
+            words, owner.label(), self.waiter_words(), IRQ_MODE_NAMES.get(mode, str(mode)),
+            int(value["pending"]), yes_no(int(value["masked"])), yes_no(int(value["latched"])),
+            int(value["delivered"]), int(value["acked"]), int(value["gen"]),
+            int(value["edge_tsc"]))
+
+
+def irq_lines():
+    """Every line of irq_lines, in order."""
+    require_live_kernel()
+    table = gdb.parse_and_eval("irq_lines")
+    first, last = table.type.strip_typedefs().range()
+    return [IrqLine(number, table[number]) for number in range(first, last + 1)]
+
+
+def injector_words():
+    """"injector: line 10, 3 of 8 edges left, 1 a tick", or "" when it is
+    off (irq.c's irq_config and inject_left, file statics)."""
+    try:
+        config = gdb.parse_and_eval("'irq.c'::irq_config")
+        left = int(gdb.parse_and_eval("'irq.c'::inject_left"))
+    except gdb.error:
+        return ""
+    line = int(config["inject_line"])
+    if line >= len(irq_lines()) or not int(config["inject_rate"]):
+        return ""
+    return "injector: line %d, %d of %d edges left, %d a tick" % (
+        line, left, int(config["inject_count"]), int(config["inject_rate"]))
+
+
+class IrqsCommand(gdb.Command):
+    """List the IRQ lines (lab 8): owner, waiter, pending, masked, latched, counts.
+
+Usage: irqs          every owned line
+       irqs LINE     line LINE, owned or not
+
+One line per owned line (kernel/irq/irq.h's struct irq_line):
+  irq 10: owner 3 (rtcdrv), waiter pid 5 (rtcdrv), mode mask, pending 0,
+  masked no, latched no, delivered 4, acked 4, gen 0, last edge at tsc 0x0012d687
+owner is the domain that took it (irq_get); waiter the thread asleep in
+irq_wait on it ("-": none); pending the deliveries since the last
+irq_wait; masked: delivered in mask mode and not acked yet; latched: an
+edge came while masked, which the next irq_ack delivers; delivered and
+acked count since irq_get; gen moves on each time the line is freed; the
+last edge's tsc is irq_info's edge_tsc. A free line says so, or whose it
+is (0 timer, 2 cascade: never forwarded; 1 keyboard, 4 COM1: the
+kernel's). The test injector's state ends the list when it is on
+(injectirq= on the command line)."""
+
+    def __init__(self):
+        super().__init__("irqs", gdb.COMMAND_STATUS)
+
+    def invoke(self, argument, from_tty):
+        if not has_irq_lines():
+            raise gdb.GdbError("irqs: this kernel has no IRQ lines (lab 8)")
+        lines = irq_lines()
+        if argument.strip():
+            try:
+                wanted = int(gdb.parse_and_eval(argument))
+            except (gdb.error, ValueError):
+                raise gdb.GdbError("usage: irqs [LINE] (a line's number)")
+            if not 0 <= wanted < len(lines):
+                raise gdb.GdbError("irqs: there are lines 0..%d, not %d" % (len(lines) - 1, wanted))
+            print(lines[wanted].line())
+            return
+        owned = [line for line in lines if line.owner is not None]
+        print("irq lines: %d of %d owned" % (len(owned), len(lines)))
+        for line in owned:
+            print(line.line())
+        injector = injector_words()
+        if injector:
+            print(injector)
+
+
 Beta86Command()
 PsCommand()
 CtxCommand()
@@ -2817,3 +2979,4 @@ InvstackCommand()
 NextDomainCommand()
 TraceCommand()
 ScheduleCommand()
+IrqsCommand()
