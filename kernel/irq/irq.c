@@ -46,8 +46,12 @@ static int irq_line_number(const struct irq_line *l)
 	return (int)(l - irq_lines);
 }
 
-/* Mask or unmask the line where the hardware is (a PIC line); the
- * virtual timer has only the masked flag, which irq_edge reads. */
+static void irq_tick_feed_start(void);
+
+/* Mask or unmask the line where the hardware is (a PIC line). The
+ * virtual timer has only the masked flag, which irq_edge reads, and its
+ * feed: unmasking it (at irq_get, and at each ack) makes sure the timer
+ * interrupt feeds it. */
 static LAB_GIVEN void irq_hw_mask(const struct irq_line *l)
 {
 	if (irq_is_pic_line(l))
@@ -58,6 +62,8 @@ static LAB_GIVEN void irq_hw_unmask(const struct irq_line *l)
 {
 	if (irq_is_pic_line(l))
 		pic_unmask(irq_line_number(l));
+	else
+		irq_tick_feed_start();
 }
 
 /* Why line cannot be owned by anybody: -E_PERM for the timer (the
@@ -327,12 +333,32 @@ static struct trapframe *irq_ack_gate(struct trapframe *tf)
 	return tf;
 }
 
-/* Each tick: the virtual timer's edge every vtimer_period ticks it is
- * owned (so N edges come in N * period ticks from irq_get), and the
- * injector's edges once its line has an owner. */
+/*
+ * The tick's feed: the virtual timer's edge every vtimer_period ticks it
+ * is owned (so N edges come in N * period ticks from irq_get), and the
+ * injector's edges once its line has an owner. It runs only while there
+ * is something to feed: then the timer's IRQ handler is irq_timer_intr,
+ * which runs the scheduler's tick (timer_intr) and then this; else it is
+ * timer_intr alone, and a tick costs what it cost before lab 8 (the
+ * preemptive switch's budget). Interrupts off.
+ */
+static struct trapframe *irq_timer_intr(struct trapframe *tf);
+
+static void irq_tick_feed_start(void)
+{
+	trap_register(T_IRQ0 + IRQ_TIMER, irq_timer_intr);
+}
+
+static void irq_tick_feed_stop(void)
+{
+	trap_register(T_IRQ0 + IRQ_TIMER, timer_intr);
+}
+
 static void irq_timer_tick(void)
 {
-	if (!irq_lines[IRQ_VTIMER].owner) {
+	int vtimer_owned = irq_lines[IRQ_VTIMER].owner != 0;
+
+	if (!vtimer_owned) {
 		vtimer_phase = 0;
 	} else if (++vtimer_phase == irq_config.vtimer_period) {
 		vtimer_phase = 0;
@@ -341,6 +367,15 @@ static void irq_timer_tick(void)
 	if (inject_left && irq_lines[irq_config.inject_line].owner)
 		for (unsigned int i = 0; i < irq_config.inject_rate && inject_left; i++, inject_left--)
 			irq_edge((int)irq_config.inject_line);
+	if (!vtimer_owned && !inject_left)
+		irq_tick_feed_stop();   /* nothing left to feed; irq_hw_unmask starts it again */
+}
+
+static struct trapframe *irq_timer_intr(struct trapframe *tf)
+{
+	tf = timer_intr(tf);
+	irq_timer_tick();
+	return tf;
 }
 
 int irq_info(struct domain *d, int slot, struct irq_info *info)
@@ -369,7 +404,8 @@ void irq_init(const struct irq_config *config)
 	if (irq_config.inject_line < IRQ_NLINES && irq_config.inject_rate > 0)
 		inject_left = irq_config.inject_count;
 	cap_release_hook = irq_release;
-	timer_tick_hook = irq_timer_tick;
+	if (inject_left)
+		irq_tick_feed_start();
 	trap_register(T_IRQWAIT, irq_wait_gate);
 	trap_register(T_IRQACK, irq_ack_gate);
 	for (int line = 0; line < T_NUM_IRQS; line++)

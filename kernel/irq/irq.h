@@ -60,8 +60,8 @@ struct irq_config {
 	unsigned int inject_rate;     /* ... this many a tick, once the line has an owner */
 };
 
-/* Set the hooks (cap_release_hook, timer_tick_hook), register the IRQ
- * gates and a handler for every line a driver may own, and program the
+/* Set cap_release_hook, start the tick's feed if the injector is on
+ * (irq.c's irq_timer_intr), register the IRQ gates and a handler for every line a driver may own, and program the
  * RTC. Boot calls it once, before the first user process. */
 void irq_init(const struct irq_config *config);
 

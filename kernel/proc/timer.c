@@ -15,13 +15,10 @@
 
 volatile uint32_t timer_ticks;
 unsigned int timer_hz;
-void (*timer_tick_hook)(void);
 
 struct trapframe *timer_intr(struct trapframe *tf)
 {
 	timer_ticks++;
-	if (timer_tick_hook)
-		timer_tick_hook();
 	sched_tick();
 	return tf;
 }

@@ -21,12 +21,6 @@ extern unsigned int timer_hz;
 /* Program the PIT for hz interrupts a second. */
 void timer_init(unsigned int hz);
 struct trapframe;
-/*
- * What timer_intr runs on each tick before the scheduler's part: the IRQ
- * layer (kernel/irq/, above this one) feeds its virtual timer line and its
- * test injector from here (irq_timer_tick). Interrupts off; 0 until set.
- */
-extern void (*timer_tick_hook)(void);
 /* IRQ 0's handler (boot registers it): count the tick, and give the
  * scheduler its chance to preempt. */
 struct trapframe *timer_intr(struct trapframe *tf);
