@@ -20,6 +20,8 @@ What each test catches (in kernel/irq/irq.c or the driver's loop):
   masked after its owner's death (a second driver must count on it, the
   home's irq_get must be -E_BUSY while that one owns it and succeed
   after), memory or processes not back;
+- killed: a killed waiter left as the line's waiter (no new interrupt
+  thread could wait), or two waiters at once;
 - storm: a slow driver under the RTC at 8192 Hz starving the system (the
   shell must answer, another process progress), or the counts drifting
   apart under load;
@@ -130,6 +132,21 @@ def test_destroyed_while_waiting(boot, rng, part):
         assert int(again.group(1)) >= 2, again.group(0)
 
 
+@pytest.mark.points(4)
+def test_interrupt_thread_killed(boot, rng, part):
+    """the interrupt thread killed while it waits: the driver lives on, a new thread takes the line over, a second beside it gets -E_BUSY"""
+    k, n = rng.randrange(5, 12), rng.randrange(4, 10)
+    run = run_rtcdemo(boot, f"vtimer={k} init=rtcdemo killed {n}", "killed")
+    with part(2, "a second interrupt thread beside a waiting one is refused"):
+        said(run, rf"^rtcdemo: killed: a second interrupt thread's dom_call returned -{E_BUSY} ")
+    with part(2, "the new thread counts on, as the kernel delivers; it leaves with -E_DEAD"):
+        got = said(run, r"^rtcdemo: killed: thread (\d+) killed, thread (\d+) counted on to (\d+), "
+                        r"the kernel delivered (\d+)$")
+        ticks, delivered = int(got.group(3)), int(got.group(4))
+        assert ticks == delivered >= n, got.group(0)
+        thread_dead_lines(run, "killed", 1)
+
+
 def command(run, line):
     """Type line at the shell, wait for the next prompt; what came between."""
     start = len(run.output)
@@ -144,7 +161,9 @@ def test_storm(boot, rng, part):
     run = boot(f"{FAST} rtchz=8192 init=init", wait=False, budget=STORM_BUDGET)
     run.expect_exact("$ ")
     run.sendline(f"rtcdemo storm {STORM_SPINS} &")
-    started = run.expect(r"rtcdemo: storm: interrupt thread (\d+), worker (\d+): kill \d+ ends the storm")
+    started = run.expect(r"rtcdemo: storm: (?:interrupt thread (\d+), worker (\d+): kill \d+ ends "
+                         r"the storm|.*FAILED.*)")
+    assert started.group(1), f"rtcdemo said: {started.group(0)}"
     thread, worker = int(started.group(1)), int(started.group(2))
 
     word = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randrange(6, 12)))

@@ -19,6 +19,9 @@
  *                         waits: that dom_call returns -E_DEAD, the line
  *                         is free again (another driver takes it, then
  *                         this home)
+ *   killed N              the interrupt thread killed while it waits: the
+ *                         driver lives on, a new thread takes over, one
+ *                         beside it is refused (the virtual timer line)
  *   storm SPINS           a slow driver (SPINS iterations before each ack)
  *                         under the RTC at full rate, and a worker process
  *                         beside it; the storm lasts until the worker is
@@ -89,8 +92,10 @@ static void __attribute__((noreturn)) interrupt_thread(const struct driver *d, i
 {
 	int r = dom_r0(call(d->mcap, RTC_START, (uint32_t)d->ctl, (uint32_t)d->io, (uint32_t)mode));
 	printf("rtcdemo: %s: the interrupt thread's dom_call returned %d (%s)\n", part, r, strerror(r));
-	expect("the interrupt thread's dom_call (RTC_START: it returns when the driver dies)", r,
-	       -E_DEAD);
+	if (r != -E_DEAD && dom_r0(driver_call(d, RTC_LINE, 0)) != -E_DEAD)
+		printf("rtcdemo: %s: FAILED: RTC_START returned %d (%s) while the driver lives: irq_get "
+		       "or the interrupt loop gave up\n", part, r, strerror(r)), exit(1);
+	expect("the interrupt thread's dom_call (RTC_START) once the driver is destroyed", r, -E_DEAD);
 	exit(0);
 }
 
@@ -310,6 +315,54 @@ static void part_destroy(void)
 	baseline_check();
 }
 
+/* A second interrupt thread beside a live one, which waits: irq_wait
+ * refuses it (one waiter a line), so its RTC_START returns -E_BUSY. */
+static void __attribute__((noreturn)) second_thread(const struct driver *d)
+{
+	int r = dom_r0(call(d->mcap, RTC_START, (uint32_t)d->ctl, (uint32_t)d->io, IRQ_MODE_MASK));
+	printf("rtcdemo: %s: a second interrupt thread's dom_call returned %d (%s)\n", part, r,
+	       strerror(r));
+	expect("a second interrupt thread's RTC_START, beside one asleep in irq_wait", r, -E_BUSY);
+	exit(0);
+}
+
+/* `killed N`: the driver on IRQ_VTIMER (an edge every vtimer= ticks, so
+ * nothing comes while the steps below run, each just after an edge). Its
+ * interrupt thread, asleep in irq_wait, is killed: the driver and its line
+ * live on, and a new interrupt thread takes the loop over (the killed one
+ * left the line without a waiter); a second one beside it is refused.
+ * The new one counts to N, and the counts agree. */
+static void part_killed(void)
+{
+	uint32_t n = arg(0, 5);
+
+	baseline_take();
+	struct driver d = driver_new(IRQ_VTIMER, 0);
+	driver_start(&d, IRQ_MODE_MASK);
+	uint32_t t = running_and_waiting(&d, 1);
+	int old = d.thread;
+	expect("kill of the interrupt thread", kill(old), 0);
+	int st = reap_one(old);
+	if (!WIFKILLED(st))
+		printf("rtcdemo: killed: FAILED: the killed interrupt thread ended with wait status 0x%x\n",
+		       st), exit(1);
+	if ((d.thread = spawn()) == 0)
+		interrupt_thread(&d, IRQ_MODE_MASK);
+	t = running_and_waiting(&d, t + 1);
+	int second = spawn();
+	if (second == 0)
+		second_thread(&d);
+	reap_ok(second);
+	uint32_t delivered, ticks = running_and_waiting(&d, n);
+	ticks = ticks_of(&d, &delivered);
+	ticks_match_check(&d, ticks, delivered);
+	printf("rtcdemo: killed: thread %d killed, thread %d counted on to %u, the kernel delivered %u\n",
+	       old, d.thread, ticks, delivered);
+	expect("the driver's count against the kernel's deliveries", (int)ticks, (int)delivered);
+	driver_end(&d);
+	baseline_check();
+}
+
 /* A storm's worker: steps of WORKER_SPINS iterations, a byte down the
  * pipe after each, until it is killed. */
 static void __attribute__((noreturn)) worker(int out)
@@ -447,6 +500,7 @@ static const struct test_part parts[] = {
 	{ "storm", part_storm },
 	{ "vtimer", part_vtimer },
 	{ "inject", part_inject },
+	{ "killed", part_killed },
 };
 
 int main(int argc, char **argv)

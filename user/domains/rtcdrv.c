@@ -149,24 +149,25 @@ static uint64_t rtcdrv_ticks(void)
 /* ---- Given: the operations ---- */
 
 /* RTC_START: take the line the IRQ-control cap ctl names (its first),
- * in mode, and run the interrupt loop on it. A second interrupt thread
- * is refused (-E_BUSY), before it can take anything. */
+ * in mode, and run the interrupt loop on it. Once the line is taken, a
+ * later RTC_START runs the loop on it as it is (ctl and mode unused): a
+ * new interrupt thread for one that was killed, while a second one
+ * beside a live one gets irq_wait's -E_BUSY (one waiter a line). */
 static uint64_t rtcdrv_start(int ctl, int io, int mode)
 {
-	struct cap_info info;
-	int err = cap_info(ctl, &info);
-
-	if (err < 0)
-		return dom_reply((uint32_t)err, 0);
-	if (irq_cap != NO_CAP)
-		return dom_reply((uint32_t)-E_BUSY, 0);
-	int irq = irq_get(ctl, (int)info.first, mode);
-	if (irq < 0)
-		return dom_reply((uint32_t)irq, 0);
-	irq_taken_at = uptime();
-	irq_line = (int)info.first;
-	irq_cap = irq;
-	return dom_reply((uint32_t)rtcdrv_interrupt_loop(irq, io), 0);
+	if (irq_cap == NO_CAP) {
+		struct cap_info info;
+		int err = cap_info(ctl, &info);
+		if (err < 0)
+			return dom_reply((uint32_t)err, 0);
+		int irq = irq_get(ctl, (int)info.first, mode);
+		if (irq < 0)
+			return dom_reply((uint32_t)irq, 0);
+		irq_taken_at = uptime();
+		irq_line = (int)info.first;
+		irq_cap = irq;
+	}
+	return dom_reply((uint32_t)rtcdrv_interrupt_loop(irq_cap, io), 0);
 }
 
 /* RTC_STATE: who waits on the line, and what is pending. */

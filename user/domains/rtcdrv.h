@@ -17,9 +17,11 @@
 
 #define RTC_START  1    /* the interrupt thread's call: a1 the driver's IRQ-control cap (its slot
 			 * there), a2 its I/O-port cap for the RTC's ports, or RTC_NO_DEVICE, a3
-			 * the mode (IRQ_MODE_xxx). Returns only with an error: irq_get's, or
-			 * irq_wait's (-E_DEAD: the line was taken away); when the driver or the
-			 * thread dies, the caller's dom_call gets -E_DEAD or -E_INTR instead */
+			 * the mode (IRQ_MODE_xxx). Once the line is taken, a later RTC_START (a
+			 * thread that replaces a killed one) loops on it as it is. Returns only
+			 * with an error: irq_get's, or irq_wait's (-E_DEAD: the line was taken
+			 * away; -E_BUSY: another thread waits on it already); when the driver
+			 * dies, the caller's dom_call gets -E_DEAD instead */
 #define RTC_TICKS  2    /* r0 the driver's tick count (what its interrupt loop added up), r1 the
 			 * deliveries the kernel counted on the line (irq_info's delivered); r0
 			 * -E_xxx (-E_BADCAP: not started) */
