@@ -66,6 +66,15 @@ static uint64_t driver_call(const struct driver *d, uint32_t op, uint32_t a1)
 	return call(d->mcap, op, a1, 0, 0);
 }
 
+/* The same for an op that must succeed (what names it in the FAILED line). */
+static uint64_t driver_ask(const struct driver *d, uint32_t op, uint32_t a1, const char *what)
+{
+	uint64_t r = driver_call(d, op, a1);
+	if (dom_r0(r) < 0)
+		fail(what, dom_r0(r));
+	return r;
+}
+
 /* A new driver for line, with the RTC's ports if with_ports. */
 static struct driver driver_new(int line, int with_ports)
 {
@@ -102,9 +111,7 @@ static void __attribute__((noreturn)) interrupt_thread(const struct driver *d, i
 /* RTC_TICKS: the driver's count, and the kernel's in *delivered. */
 static uint32_t ticks_of(const struct driver *d, uint32_t *delivered)
 {
-	uint64_t r = driver_call(d, RTC_TICKS, 0);
-	if (dom_r0(r) < 0)
-		fail("RTC_TICKS", dom_r0(r));
+	uint64_t r = driver_ask(d, RTC_TICKS, 0, "RTC_TICKS");
 	if (delivered)
 		*delivered = dom_r1(r);
 	return (uint32_t)dom_r0(r);
@@ -113,9 +120,7 @@ static uint32_t ticks_of(const struct driver *d, uint32_t *delivered)
 /* Whether the interrupt thread is asleep in irq_wait with nothing pending. */
 static int thread_idle(const struct driver *d)
 {
-	uint64_t r = driver_call(d, RTC_STATE, 0);
-	if (dom_r0(r) < 0)
-		fail("RTC_STATE", dom_r0(r));
+	uint64_t r = driver_ask(d, RTC_STATE, 0, "RTC_STATE");
 	return dom_r0(r) == d->thread && dom_r1(r) == 0;
 }
 
@@ -138,9 +143,10 @@ static int driver_start(struct driver *d, int mode)
 	       d->line, START_TICKS), exit(1);
 }
 
-/* Spin on RTC_TICKS (a client's calls, and a busy CPU: see below) until the
- * driver's count reaches n; FAILED if it stops growing first. *calls
- * counts the calls. The count it reached. */
+/* Spin on RTC_TICKS (a client's calls, which keep the CPU busy: QEMU
+ * delivers the RTC late while it idles) until the driver's count reaches
+ * n; FAILED if it stops growing first. *calls counts the calls. The
+ * count it reached. */
 static uint32_t ticks_reach(const struct driver *d, uint32_t n, uint32_t *calls)
 {
 	uint32_t last = 0, delivered = 0;
@@ -169,9 +175,7 @@ static uint32_t ticks_reach(const struct driver *d, uint32_t n, uint32_t *calls)
  * kernel's. */
 static void ticks_match_check(const struct driver *d, uint32_t ticks, uint32_t delivered)
 {
-	uint64_t r = driver_call(d, RTC_CHECK, 0);
-	if (dom_r0(r) < 0)
-		fail("RTC_CHECK", dom_r0(r));
+	uint64_t r = driver_ask(d, RTC_CHECK, 0, "RTC_CHECK");
 	if ((uint32_t)dom_r0(r) != ticks || dom_r1(r) != delivered)
 		printf("rtcdemo: %s: FAILED: RTC_TICKS answered %u ticks, %u delivered: the driver's "
 		       "count is %u and the kernel's %u\n", part, ticks, delivered, dom_r0(r),
@@ -184,11 +188,8 @@ static void ticks_match_check(const struct driver *d, uint32_t ticks, uint32_t d
  * kernel's in *delivered. */
 static uint32_t settle(const struct driver *d, int stop_rtc, uint32_t *delivered)
 {
-	if (stop_rtc) {
-		uint64_t r = driver_call(d, RTC_STOP, 0);
-		if (dom_r0(r) < 0)
-			fail("RTC_STOP", dom_r0(r));
-	}
+	if (stop_rtc)
+		driver_ask(d, RTC_STOP, 0, "RTC_STOP");
 	uint32_t before = ticks_of(d, 0);
 	for (int round = 0; round < SETTLE_ROUNDS; round++) {
 		sleep(SETTLE_TICKS);
@@ -353,8 +354,8 @@ static void part_killed(void)
 	if (second == 0)
 		second_thread(&d);
 	reap_ok(second);
-	uint32_t delivered, ticks = running_and_waiting(&d, n);
-	ticks = ticks_of(&d, &delivered);
+	running_and_waiting(&d, n);
+	uint32_t delivered, ticks = ticks_of(&d, &delivered);
 	ticks_match_check(&d, ticks, delivered);
 	printf("rtcdemo: killed: thread %d killed, thread %d counted on to %u, the kernel delivered %u\n",
 	       old, d.thread, ticks, delivered);
@@ -389,7 +390,7 @@ static void part_storm(void)
 
 	baseline_take();
 	struct driver d = driver_new(RTC_LINE_IRQ, 1);
-	expect("RTC_SLOW", dom_r0(driver_call(&d, RTC_SLOW, spins)), 0);
+	driver_ask(&d, RTC_SLOW, spins, "RTC_SLOW");
 	driver_start(&d, IRQ_MODE_MASK);
 	uint32_t calls = 0;
 	ticks_reach(&d, 1, &calls);
@@ -416,7 +417,7 @@ static void part_storm(void)
 	uint32_t delivered, ticks = ticks_of(&d, &delivered);
 	printf("rtcdemo: storm: %u deliveries, %u ticks counted, in %d ticks; the worker made %u "
 	       "steps\n", delivered, ticks, elapsed, steps);
-	expect("RTC_SLOW 0", dom_r0(driver_call(&d, RTC_SLOW, 0)), 0);
+	driver_ask(&d, RTC_SLOW, 0, "RTC_SLOW 0");
 	ticks = settle(&d, 1, &delivered);
 	expect("the driver's count, the RTC stopped, against the kernel's deliveries", (int)ticks,
 	       (int)delivered);
