@@ -13,9 +13,10 @@ What each test catches (in kernel/irq/irq.c or the driver's loop):
   nothing is pending);
 - ticks: a delivery lost or counted twice (the driver's count against the
   kernel's delivered, after the RTC stops), a line never unmasked again
-  (irq_ack), a device never acked (register C: the RTC stalls), a loop
-  that adds 1 per wait instead of the count irq_wait returns (count mode),
-  a rate that is not the RTC's (deliveries against the PIT's ticks);
+  (irq_ack), a device never acked (register C: the RTC stalls), a rate
+  that is not the RTC's (deliveries against the PIT's ticks); the RTC
+  raises one edge at a time (the next only after register C is read), so
+  a loop that adds 1 per wait passes here and fails inject;
 - destroy: a waiter left asleep in a dead domain, a line left owned or
   masked after its owner's death (a second driver must count on it, the
   home's irq_get must be -E_BUSY while that one owns it and succeed
