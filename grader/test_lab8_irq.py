@@ -106,7 +106,9 @@ def test_lines_refused(boot, rng):
 # io_in, io_out and cap_narrow are given code: a sanity check without points.
 def test_io_ports(boot, rng):
     """io_in/io_out: kernel ports and ports outside the cap -E_PERM, a value above 0xFF -E_INVAL; cap_narrow only narrows; revoke removes narrowed copies"""
-    reg, value = rng.randrange(0x20, 0x80), rng.randrange(0, 256)
+    # CMOS bytes 0x38..0x7f hold what they are given; QEMU's clock rewrites
+    # the century in 0x32 and 0x37 on every update.
+    reg, value = rng.randrange(0x38, 0x80), rng.randrange(0, 256)
     big, over = rng.randrange(0, 2**16), rng.randrange(1, 8)
     run = run_irqtests(boot, "io", reg, value, big, over)
     said(run, rf"^irqtests: io: 24 kernel ports refused; CMOS byte 0x{reg:02x} read back "
