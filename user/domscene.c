@@ -382,9 +382,12 @@ static void part_irqwait(int argc, char **argv)
 	 * (its irq_get or irq_wait failed), the read sees the end of the
 	 * pipe instead of waiting for ever. */
 	close(ready[1]);
-	if (read(ready[0], &irq, sizeof(irq)) != sizeof(irq))
+	if (read(ready[0], &irq, sizeof(irq)) != sizeof(irq)) {
+		int status;
+		wait(&status);          /* reaped: the leak check counts no zombie */
 		die("irqwait: FAILED: the child (pid %d) died before it waited on irq %u: "
 		    "its reason is the line above", child, arg_or(argc, argv, 0, 10));
+	}
 	sleep(2);                       /* the child sleeps in irq_wait now */
 	printf("domscene: child pid %d waits on irq %u\n", child, arg_or(argc, argv, 0, 10));
 	show_ps_and_wait_for_a_key(child, "irqwait");
