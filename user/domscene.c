@@ -168,7 +168,6 @@ static void reap(int pid, int child, const char *scene)
  * comes; then child is killed and reaped, and "domscene: SCENE: done". */
 static void show_ps_and_wait_for_a_key(int child, const char *scene)
 {
-	int status;
 	char key;
 	int ps_pid = fork();
 
