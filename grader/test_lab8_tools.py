@@ -94,6 +94,7 @@ def test_ps_and_ctrl_p_show_a_thread_waiting_on_a_line(boot, rng):
     match = run.expect(r"domscene: child pid (\d+) waits on irq (\d+)\n")
     child = int(match.group(1))
     rows = scene_ps_rows(run)
+    assert child in rows, f"ps: the child, pid {child}, is not in the table (it died?):\n{run.output}"
     assert rows[child][1:3] == ["sleeping", "domscene"], f"pid {child} sleeps: {rows.get(child)}"
     table = run.output[run.output.rindex("PID PPID STATE"):]
     waiting = re.findall(r"^(\d+) .*\n  waiting on irq (\d+)$", table, re.MULTILINE)
@@ -124,6 +125,9 @@ def test_gdb_irqs_shows_each_line_its_owner_waiter_and_counts(gdb_boot, rng):
     gdb.command("continue", timeout=RUN_TIMEOUT)
     gdb.command("delete")
     irq, ctl, _ = counted_slots(run, scene)
+    assert gdb.integer(f"irq_lines[{line}].waiter != 0"), \
+        f"when the parent runs ps, the child waits on irq {line}, but irq_lines[{line}].waiter is 0:\n" \
+        + "\n".join(run.lines[-8:])
     owner = gdb.integer(f"irq_lines[{line}].owner - dom_table")
     waiter = gdb.integer(f"irq_lines[{line}].waiter->pid")
     assert gdb.integer(f"irq_lines[{line}].waiter->irq_line") == line

@@ -146,12 +146,28 @@ static void part_unwind(int argc, char **argv)
 	printf("domscene: unwind: done\n");
 }
 
+/* Wait until pid is reaped. child must sleep until then: reaped first,
+ * it died on its own (its reason is its last line), and the scene says
+ * so at once instead of showing a table without it, or waiting for ever
+ * for a child that is gone. */
+static void reap(int pid, int child, const char *scene)
+{
+	int status, r;
+
+	while ((r = wait(&status)) != pid) {
+		if (r == child)
+			die("%s: FAILED: the child (pid %d) died on its own (status %d) while it should "
+			    "sleep: its reason is its line above", scene, child, status);
+		if (r < 0)
+			die("%s: FAILED: wait: %s", scene, strerror(r));
+	}
+}
+
 /* How the scenes that leave child asleep somewhere end: `ps` runs (and
  * exits) while child sleeps, then Ctrl-P can be pressed until any key
  * comes; then child is killed and reaped, and "domscene: SCENE: done". */
 static void show_ps_and_wait_for_a_key(int child, const char *scene)
 {
-	int status;
 	char key;
 	int ps_pid = fork();
 
@@ -161,13 +177,11 @@ static void show_ps_and_wait_for_a_key(int child, const char *scene)
 		char *ps_argv[] = { "ps", 0 };
 		fail("exec ps", exec("ps", ps_argv));
 	}
-	while (wait(&status) != ps_pid)
-		;
+	reap(ps_pid, child, scene);
 	printf("domscene: press Ctrl-P, then a key\n");
 	read(STDIN_FILENO, &key, 1);    /* (the console may send \r for Enter) */
 	kill(child);
-	while (wait(&status) != child)
-		;
+	reap(child, child, scene);
 	printf("domscene: %s: done\n", scene);
 }
 
@@ -312,6 +326,13 @@ static unsigned arg_or(int argc, char **argv, int i, unsigned fallback)
 	return i < argc ? (unsigned)atoi(argv[i]) : fallback;
 }
 
+/* The irqwait child's failed call: a FAILED line the grade quotes. */
+static void __attribute__((noreturn)) waiter_fail(const char *what, int err)
+{
+	die("irqwait: FAILED: the child's %s returned %d (%s)", what, err,
+	    err < 0 ? strerror(err) : "no delivery");
+}
+
 /* irqwait's child: the driver (see the top). Never returns: irq_wait
  * sleeps until the parent kills it. */
 static void __attribute__((noreturn)) irq_waiter(int argc, char **argv, int ready_fd)
@@ -322,16 +343,16 @@ static void __attribute__((noreturn)) irq_waiter(int argc, char **argv, int read
 	int io = cap_narrow(ROOT_IOPORT_SLOT, arg_or(argc, argv, 5, 0), arg_or(argc, argv, 6, 0xFFFF));
 
 	if (ctl < 0 || io < 0)
-		fail("cap_narrow", ctl < 0 ? ctl : io);
+		waiter_fail("cap_narrow", ctl < 0 ? ctl : io);
 	int irq = irq_get(ctl, line, mode);
 	if (irq < 0)
-		fail("irq_get", irq);
+		waiter_fail("irq_get", irq);
 	while (counted < edges) {
 		int n = irq_wait(irq), err;
-		if (n < 0)
-			fail("irq_wait", n);
+		if (n <= 0)
+			waiter_fail("irq_wait", n);
 		if ((err = irq_ack(irq)) < 0)
-			fail("irq_ack", err);
+			waiter_fail("irq_ack", err);
 		counted += (unsigned)n;
 	}
 	printf("domscene: irqwait: irq %d (slot %d) counted %u edges; control in slot %d, "
@@ -339,7 +360,8 @@ static void __attribute__((noreturn)) irq_waiter(int argc, char **argv, int read
 	run_caps();
 	write(ready_fd, &irq, sizeof(irq));
 	int err = irq_wait(irq);
-	die("irq_wait returned %d with no edge", err);
+	die("irqwait: FAILED: irq_wait returned %d after all %u edges were counted: with none "
+	    "pending it must sleep (did irq_wait zero pending?)", err, edges);
 }
 
 static void part_irqwait(int argc, char **argv)
@@ -351,10 +373,20 @@ static void part_irqwait(int argc, char **argv)
 	int child = fork();
 	if (child < 0)
 		fail("fork", child);
-	if (child == 0)
+	if (child == 0) {
+		close(ready[0]);
 		irq_waiter(argc, argv, ready[1]);
-	if (read(ready[0], &irq, sizeof(irq)) != sizeof(irq))
-		die("the child said nothing");
+	}
+	/* Only the child holds the write end: if it dies before it is ready
+	 * (its irq_get or irq_wait failed), the read sees the end of the
+	 * pipe instead of waiting for ever. */
+	close(ready[1]);
+	if (read(ready[0], &irq, sizeof(irq)) != sizeof(irq)) {
+		int status;
+		wait(&status);          /* reaped: the leak check counts no zombie */
+		die("irqwait: FAILED: the child (pid %d) died before it waited on irq %u: "
+		    "its reason is the line above", child, arg_or(argc, argv, 0, 10));
+	}
 	sleep(2);                       /* the child sleeps in irq_wait now */
 	printf("domscene: child pid %d waits on irq %u\n", child, arg_or(argc, argv, 0, 10));
 	show_ps_and_wait_for_a_key(child, "irqwait");

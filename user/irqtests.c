@@ -46,14 +46,15 @@ static void part_count(void)
 	info_of(cap, &info);
 	expect("irq_info line", info.line, line);
 	expect("irq_info mode", info.mode, IRQ_MODE_COUNT);
-	expect("pending before the wait", (int)info.pending, n);
-	expect("delivered before the wait", (int)info.delivered, n);
+	expect("pending before the wait (irq_deliver adds every edge; count mode never masks)",
+	       (int)info.pending, n);
+	expect("delivered before the wait (irq_deliver counts every edge)", (int)info.delivered, n);
 	expect("waiter while nobody waits", info.waiter, 0);
 	expect("masked (count mode never masks)", info.masked, 0);
 	expect("latched (count mode never latches)", info.latched, 0);
-	expect("irq_wait after N edges in count mode", irq_wait(cap), n);
+	expect("irq_wait after N edges in count mode (it returns pending, all of them)", irq_wait(cap), n);
 	info_of(cap, &info);
-	expect("pending after the wait", (int)info.pending, 0);
+	expect("pending after the wait (irq_wait zeroes it)", (int)info.pending, 0);
 	expect("irq_ack in count mode (nothing to unmask)", irq_ack(cap), 0);
 	info_of(cap, &info);
 	expect("acked in count mode", (int)info.acked, 0);
@@ -74,8 +75,9 @@ static void part_mask(void)
 	sleep(inject_ticks(n, rate));
 	struct irq_info info;
 	info_of(cap, &info);
-	expect("pending before the wait", (int)info.pending, 1);
-	expect("delivered before the wait", (int)info.delivered, 1);
+	expect("pending before the wait (irq_deliver adds the first edge, then masks the line)",
+	       (int)info.pending, 1);
+	expect("delivered before the wait (irq_deliver counts it)", (int)info.delivered, 1);
 	expect("masked after a delivery", info.masked, 1);
 	expect("latched (edges came while masked)", info.latched, 1);
 	expect("first irq_wait", irq_wait(cap), 1);
@@ -330,8 +332,9 @@ static void part_forged(void)
 /* `lines BIG MODE FIRST LAST INSIDE OUTSIDE`: the timer and the cascade
  * are refused (-E_PERM), the keyboard and COM1 are the kernel's (-E_BUSY),
  * line 17 + BIG and a negative one -E_INVAL, mode 2 + MODE -E_INVAL; an
- * IRQ-control cap narrowed to FIRST..LAST refuses OUTSIDE (-E_PERM) and
- * takes INSIDE, which is then busy for every other taker (this domain, a
+ * IRQ-control cap narrowed to FIRST..LAST refuses OUTSIDE (-E_PERM), and
+ * the keyboard and OUTSIDE owned by another cap with -E_PERM too (the
+ * range first: it must not tell what lies beyond it), and takes INSIDE, which is then busy for every other taker (this domain, a
  * child), until its cap is deleted. */
 static void part_lines(void)
 {
@@ -358,6 +361,16 @@ static void part_lines(void)
 	expect("its last", (int)ci.last, last);
 	expect("its type", ci.type, CAP_IRQ_CONTROL);
 	expect("irq_get of a line outside a narrowed cap", irq_get(narrow, outside, IRQ_MODE_MASK), -E_PERM);
+	/* The range is checked before the line: a narrowed cap tells nothing
+	 * about the lines outside it, the kernel's or another owner's. */
+	expect("irq_get of the keyboard through a narrowed cap without it (the range is checked "
+	       "before the kernel's lines)", irq_get(narrow, IRQ_KEYBOARD_LINE, IRQ_MODE_MASK), -E_PERM);
+	int owned = irq_get(CTL, outside, IRQ_MODE_MASK);
+	if (owned < 0)
+		fail("irq_get of OUTSIDE through the root IRQ-control cap", owned);
+	expect("irq_get of an owned line outside a narrowed cap (the range is checked before the "
+	       "owner)", irq_get(narrow, outside, IRQ_MODE_MASK), -E_PERM);
+	expect("cap_delete of OUTSIDE's IRQ cap", cap_delete(owned), 0);
 	expect("irq_get of the timer through a narrowed cap", irq_get(narrow, IRQ_TIMER_LINE, IRQ_MODE_MASK),
 	       -E_PERM);
 	int cap = irq_get(narrow, inside, IRQ_MODE_MASK);

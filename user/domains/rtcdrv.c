@@ -92,8 +92,9 @@ static LAB_GIVEN int rtc_ack_device(int io)
  * (rtc_ack_device(io)), then the line (irq_ack: in IRQ_MODE_MASK the
  * kernel masked it at the delivery), then add the number to rtc_ticks,
  * so that a client finds in rtc_ticks exactly what the kernel delivered
- * (the device first: an ack of the line before it would let the next
- * edge in before the RTC has been told this one was seen). Returns only
+ * (the device first: a line unmasked while its device still holds the
+ * request interrupts again at once on a level-triggered controller; the
+ * 8259's edges lose nothing either way, book §7). Returns only
  * an error: irq_wait's (its line taken away), or an ack's.
  */
 #if LAB_SOLUTION(8)
