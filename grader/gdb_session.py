@@ -337,3 +337,25 @@ def kernel_table_line_under(run, pid, expected, gdb, name="domscene"):
                          timeout=COMMAND_TIMEOUT).group(1)
     assert kernels.splitlines()[1].strip() == expected, \
         f"the kernel's table (Ctrl-P) says the same as ps: {expected!r}:\n{kernels}"
+
+
+FRAME_ALLOCATORS = ("frame_alloc", "frame_alloc_zeroed")
+
+
+def first_allocation_before_exit(gdb, timeout):
+    """From where gdb has stopped, run on with a breakpoint on each frame
+    allocator and on uproc_exit, the program's exit: None if the exit
+    comes first (the breakpoints are deleted again), else the allocator
+    that ran and its callers, "frame_alloc, from f <- g <- ...", for
+    invariant 1's tests (labs 7 and 8: the trap path never allocates)."""
+    for function in FRAME_ALLOCATORS + ("uproc_exit",):
+        gdb.command(f"break {function}")
+    stop = gdb.command("continue", timeout=timeout)
+    where = stop_location(stop)
+    if where in FRAME_ALLOCATORS:
+        callers = [frame.function for frame in backtrace_frames(gdb.command("bt"))][:8]
+        return f"{where}, from {' <- '.join(callers)}"
+    if where != "uproc_exit":
+        raise AssertionError(f"expected the program's exit, stopped in {where}:\n{gdb.tail()}")
+    gdb.command("delete")
+    return None

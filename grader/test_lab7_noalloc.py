@@ -22,7 +22,6 @@ import gdb_session
 from userprog import verdict_ok
 
 RUN_TIMEOUT = 300                 # s: a last guard; the runs take well under a second
-ALLOCATORS = ("frame_alloc", "frame_alloc_zeroed")
 
 
 @pytest.fixture
@@ -40,16 +39,9 @@ def allocations_after_setup(gdb_boot, cmdline):
         f"the program never called dom_set_handler:\n{gdb.tail()}"
     gdb.command("delete")
     gdb.command("finish", timeout=RUN_TIMEOUT)
-    for function in ALLOCATORS + ("uproc_exit",):
-        gdb.command(f"break {function}")
-    stop = gdb.command("continue", timeout=RUN_TIMEOUT)
-    where = gdb_session.stop_location(stop)
-    if where in ALLOCATORS:
-        trace = gdb.command("bt")
-        callers = [frame.function for frame in gdb_session.backtrace_frames(trace)][:8]
-        pytest.fail(f"{where} ran after the setup, from {' <- '.join(callers)}", pytrace=False)
-    assert where == "uproc_exit", f"expected the program's exit, stopped in {where}:\n{gdb.tail()}"
-    gdb.command("delete")
+    allocation = gdb_session.first_allocation_before_exit(gdb, RUN_TIMEOUT)
+    if allocation:
+        pytest.fail(f"{allocation} ran after the setup", pytrace=False)
     gdb.command("continue", timeout=RUN_TIMEOUT)
     run.wait_exit()
     return run

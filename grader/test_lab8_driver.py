@@ -42,7 +42,7 @@ import string
 
 import pytest
 
-from userprog import FAST, kernel_trouble, said, verdict_ok
+from userprog import FAST, expect_part_ok, said
 
 HZ = 1000                       # FAST: a 1 ms tick
 E_DEAD = 17
@@ -71,14 +71,7 @@ def run_rtcdemo(boot, cmdline, part):
     """Boot `hz=1000 CMDLINE init=rtcdemo PART ...`; the part must say ok,
     nothing FAILED or not implemented, init must exit 0."""
     run = boot(f"{FAST} {cmdline}", budget=RTCDEMO_BUDGET)
-    trouble = kernel_trouble(run.output)
-    assert not trouble, trouble
-    failed = [line for line in run.lines if "FAILED" in line or "not implemented" in line]
-    assert not failed, "rtcdemo said:\n" + "\n".join(failed)
-    assert verdict_ok(run.output, "rtcdemo", part), f"no 'rtcdemo: {part}: ok' line ({run.kind})"
-    assert "beta86: init exited with status 0" in run.output, \
-        f"rtcdemo (pid 1) did not exit with status 0 (how the run ended: {run.kind})"
-    run.expect_exit("success")
+    expect_part_ok(run, "rtcdemo", part)
     return run
 
 

@@ -30,7 +30,7 @@ import re
 
 import pytest
 
-from userprog import FAST, kernel_trouble, said, verdict_ok
+from userprog import FAST, expect_part_ok, said
 
 IRQ_NLINES = 17
 NCAP = 32
@@ -51,14 +51,7 @@ def run_irqtests(boot, part, *args, inject=None):
         line, count, rate = inject
         keys = f"injectirq={line} injectcount={count} injectrate={rate} "
     run = boot(f"{FAST} {keys}init=irqtests {part} {words}".strip())
-    trouble = kernel_trouble(run.output)
-    assert not trouble, trouble
-    failed = [line for line in run.lines if "FAILED" in line or "not implemented" in line]
-    assert not failed, "irqtests said:\n" + "\n".join(failed)
-    assert verdict_ok(run.output, "irqtests", part), f"no 'irqtests: {part}: ok' line"
-    assert "beta86: init exited with status 0" in run.output, \
-        f"irqtests (pid 1) did not exit with status 0 (how the run ended: {run.kind})"
-    run.expect_exit("success")
+    expect_part_ok(run, "irqtests", part)
     return run
 
 

@@ -19,7 +19,6 @@ import gdb_session
 from userprog import said
 
 RUN_TIMEOUT = 300                 # s: a last guard; the run takes about a second
-ALLOCATORS = ("frame_alloc", "frame_alloc_zeroed")
 RTC_HZ = 1024
 
 
@@ -42,17 +41,9 @@ def test_irq_delivery_never_allocates(gdb_boot, rng):
             f"the driver never called irq_get twice:\n{gdb.tail()}"
     gdb.command("delete")
     gdb.command("finish", timeout=RUN_TIMEOUT)
-    for function in ALLOCATORS + ("uproc_exit",):
-        gdb.command(f"break {function}")
-    stop = gdb.command("continue", timeout=RUN_TIMEOUT)
-    where = gdb_session.stop_location(stop)
-    if where in ALLOCATORS:
-        trace = gdb.command("bt")
-        callers = [frame.function for frame in gdb_session.backtrace_frames(trace)][:8]
-        pytest.fail(f"{where} ran while IRQs were delivered, from {' <- '.join(callers)}",
-                    pytrace=False)
-    assert where == "uproc_exit", f"expected the driver's exit, stopped in {where}:\n{gdb.tail()}"
-    gdb.command("delete")
+    allocation = gdb_session.first_allocation_before_exit(gdb, RUN_TIMEOUT)
+    if allocation:
+        pytest.fail(f"{allocation} ran while IRQs were delivered", pytrace=False)
     gdb.command("continue", timeout=RUN_TIMEOUT)
     run.wait_exit()
     said(run, rf"^irqtests: drive: {n} RTC interrupts, {m} injected on line {line}$")

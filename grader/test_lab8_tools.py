@@ -60,7 +60,7 @@ def scene_cmdline(scene):
 def counted_slots(run, scene):
     """The child's line: it counted every edge; (irq slot, ctl slot, io slot)."""
     match = COUNTED.search(run.output)
-    assert match, f"domscene never counted the injector's edges (no 'counted' line)"
+    assert match, "domscene never counted the injector's edges (no 'counted' line)"
     assert (int(match.group(1)), int(match.group(3))) == (scene["line"], scene["edges"]), \
         f"the child counts {scene['edges']} deliveries on irq {scene['line']}: {match.group(0)}"
     return int(match.group(2)), int(match.group(4)), int(match.group(5))

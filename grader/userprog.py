@@ -128,6 +128,21 @@ def verdict_ok(output, program, part):
     return re.search(rf"^{re.escape(program)}: {re.escape(part)}: ok$", output, re.M) is not None
 
 
+def expect_part_ok(run, program, part):
+    """A test program's part (run as pid 1, `init=PROGRAM PART ...`) went
+    well: the kernel stayed healthy, no line says FAILED or "not
+    implemented", the part said "PROGRAM: PART: ok", init exited 0 and the
+    machine shut down cleanly."""
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    failed = [line for line in run.lines if "FAILED" in line or "not implemented" in line]
+    assert not failed, f"{program} said:\n" + "\n".join(failed)
+    assert verdict_ok(run.output, program, part), f"no '{program}: {part}: ok' line ({run.kind})"
+    assert "beta86: init exited with status 0" in run.output, \
+        f"{program} (pid 1) did not exit with status 0 (how the run ended: {run.kind})"
+    run.expect_exit("success")
+
+
 def said(run, pattern):
     """The match of pattern (a regular expression for one whole line)."""
     found = re.search(pattern, run.output, re.M)
