@@ -103,7 +103,7 @@ static void __attribute__((noreturn)) interrupt_thread(const struct driver *d, i
 {
 	int r = dom_r0(call(d->mcap, RTC_START, (uint32_t)d->ctl, (uint32_t)d->io, (uint32_t)mode));
 	printf("rtcdemo: %s: the interrupt thread's dom_call returned %d (%s)%s\n", part, r, strerror(r),
-	       r == -E_DEAD ? ": the driver was destroyed under it, as the demo ends" : "");
+	       r == -E_DEAD ? ": the driver was destroyed under it, as it should" : "");
 	if (r != -E_DEAD && dom_r0(driver_call(d, RTC_LINE, 0)) != -E_DEAD)
 		printf("rtcdemo: %s: FAILED: RTC_START returned %d (%s) while the driver lives: irq_get "
 		       "or the interrupt loop gave up\n", part, r, strerror(r)), exit(1);
