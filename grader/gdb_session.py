@@ -342,6 +342,25 @@ def kernel_table_line_under(run, pid, expected, gdb, name="domscene"):
 FRAME_ALLOCATORS = ("frame_alloc", "frame_alloc_zeroed")
 
 
+def allocation_after_setup(gdb, setup, times, timeout):
+    """Run to the end of the program's setup, the times-th call of the
+    kernel function setup (a location GDB understands), then on to its
+    exit: the allocator that ran in between and its callers (as
+    first_allocation_before_exit says it), or None; either way the
+    program runs on to its end."""
+    gdb.command(f"break {setup}")
+    for call in range(times):
+        stop = gdb.command("continue", timeout=timeout)
+        if stop_location(stop) != setup.rsplit(":", 1)[-1]:
+            raise AssertionError(f"the program called {setup} {call} times, not {times}:\n"
+                                 f"{gdb.tail()}")
+    gdb.command("delete")
+    gdb.command("finish", timeout=timeout)
+    allocation = first_allocation_before_exit(gdb, timeout)
+    gdb.command("continue", timeout=timeout)
+    return allocation
+
+
 def first_allocation_before_exit(gdb, timeout):
     """From where gdb has stopped, run on with a breakpoint on each frame
     allocator and on uproc_exit, the program's exit: None if the exit
@@ -354,6 +373,7 @@ def first_allocation_before_exit(gdb, timeout):
     where = stop_location(stop)
     if where in FRAME_ALLOCATORS:
         callers = [frame.function for frame in backtrace_frames(gdb.command("bt"))][:8]
+        gdb.command("delete")
         return f"{where}, from {' <- '.join(callers)}"
     if where != "uproc_exit":
         raise AssertionError(f"expected the program's exit, stopped in {where}:\n{gdb.tail()}")

@@ -33,16 +33,9 @@ def allocations_after_setup(gdb_boot, cmdline):
     """Boot cmdline under GDB; run it from the end of its first
     dom_set_handler to its exit; (the run, the stop's output)."""
     run, gdb = gdb_boot(cmdline)
-    gdb.command("break dom_set_handler")
-    stop = gdb.command("continue", timeout=RUN_TIMEOUT)
-    assert gdb_session.stop_location(stop) == "dom_set_handler", \
-        f"the program never called dom_set_handler:\n{gdb.tail()}"
-    gdb.command("delete")
-    gdb.command("finish", timeout=RUN_TIMEOUT)
-    allocation = gdb_session.first_allocation_before_exit(gdb, RUN_TIMEOUT)
+    allocation = gdb_session.allocation_after_setup(gdb, "dom_set_handler", 1, RUN_TIMEOUT)
     if allocation:
         pytest.fail(f"{allocation} ran after the setup", pytrace=False)
-    gdb.command("continue", timeout=RUN_TIMEOUT)
     run.wait_exit()
     return run
 

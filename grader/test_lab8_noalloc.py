@@ -34,16 +34,9 @@ def test_irq_delivery_never_allocates(gdb_boot, rng):
         rng.randrange(50, 300), rng.randrange(1, 4)
     run, gdb = gdb_boot(f"hz=1000 rtchz={RTC_HZ} injectirq={line} injectcount={m} "
                         f"injectrate={rate} init=irqtests drive {n} {line} {m}")
-    gdb.command("break kernel/irq/irq.c:irq_get")     # not the user stub of that name
-    for _ in range(2):              # the RTC's line, then the injector's
-        stop = gdb.command("continue", timeout=RUN_TIMEOUT)
-        assert gdb_session.stop_location(stop) == "irq_get", \
-            f"the driver never called irq_get twice:\n{gdb.tail()}"
-    gdb.command("delete")
-    gdb.command("finish", timeout=RUN_TIMEOUT)
-    allocation = gdb_session.first_allocation_before_exit(gdb, RUN_TIMEOUT)
+    # Not the user stub of that name; twice: the RTC's line, then the injector's.
+    allocation = gdb_session.allocation_after_setup(gdb, "kernel/irq/irq.c:irq_get", 2, RUN_TIMEOUT)
     if allocation:
         pytest.fail(f"{allocation} ran while IRQs were delivered", pytrace=False)
-    gdb.command("continue", timeout=RUN_TIMEOUT)
     run.wait_exit()
     said(run, rf"^irqtests: drive: {n} RTC interrupts, {m} injected on line {line}$")
