@@ -14,7 +14,8 @@ What each test catches (a student bug in kernel/irq/irq.c):
   or irq_info accept, a ctl of the wrong type that irq_get takes;
 - lines: the timer or cascade forwarded, the kernel's lines taken, a line
   outside a narrowed IRQ-control cap taken, two owners of one line;
-- io: a kernel port or one outside the cap reachable, a value above a byte
+- io: a reserved port (the kernel's devices, the machine's reset, power,
+  firmware, PCI configuration and DMA) or one outside the cap reachable, a value above a byte
   written, cap_narrow widening, narrowed copies surviving a revoke;
 - waiters: a second waiter, a waiter from another domain, a waiter left
   asleep (or stranded) when its owner domain dies, a line not freed;
@@ -38,6 +39,15 @@ NCAP = 32
 # cascade, COM1 (the kernel's), nor 8 (the RTC's).
 FREE_LINES = [3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15]
 KILL_LINE = re.compile(r"^pid \d+ \(\S+\): .*$", re.M)
+# The ports no cap reaches (kernel/irq/ioport.c's reserved_ports): the
+# kernel's devices (PICs, PIT, keyboard, exit device, VGA cursor, COM1,
+# the PICs' ELCR) and the machine's controls (ISA DMA, reset, APM, the
+# firmware interface, ACPI, SMBus, PCI configuration).
+RESERVED_RANGES = [(0x20, 0x21), (0x40, 0x43), (0x60, 0x60), (0x64, 0x64), (0xA0, 0xA1),
+                   (0xF4, 0xF7), (0x3D4, 0x3D5), (0x3F8, 0x3FF), (0x4D0, 0x4D1),
+                   (0x00, 0x0F), (0x81, 0x8F), (0x92, 0x92), (0xB2, 0xB3), (0xC0, 0xDF),
+                   (0x510, 0x51B), (0x600, 0x63F), (0x700, 0x73F), (0xCF8, 0xCFF)]
+RESERVED_PORTS = sum(last - first + 1 for first, last in RESERVED_RANGES)
 
 
 def run_irqtests(boot, part, *args, inject=None):
@@ -98,13 +108,13 @@ def test_lines_refused(boot, rng):
 
 # io_in, io_out and cap_narrow are given code: a sanity check without points.
 def test_io_ports(boot, rng):
-    """io_in/io_out: kernel ports and ports outside the cap -E_PERM, a value above 0xFF -E_INVAL; cap_narrow only narrows; revoke removes narrowed copies"""
+    """io_in/io_out: reserved ports and ports outside the cap -E_PERM, a value above 0xFF -E_INVAL; cap_narrow only narrows; revoke removes narrowed copies"""
     # CMOS bytes 0x38..0x7f hold what they are given; QEMU's clock rewrites
     # the century in 0x32 and 0x37 on every update.
     reg, value = rng.randrange(0x38, 0x80), rng.randrange(0, 256)
     big, over = rng.randrange(0, 2**16), rng.randrange(1, 8)
     run = run_irqtests(boot, "io", reg, value, big, over)
-    said(run, rf"^irqtests: io: 24 kernel ports refused; CMOS byte 0x{reg:02x} read back "
+    said(run, rf"^irqtests: io: {RESERVED_PORTS} reserved ports refused; CMOS byte 0x{reg:02x} read back "
               rf"0x{value:02x}$")
 
 

@@ -199,7 +199,9 @@ struct fault_regs {
  * starts with the root authority: an IRQ-control cap for every line
  * (slot ROOT_IRQ_CONTROL_SLOT) and an I/O-port cap for every port (slot
  * ROOT_IOPORT_SLOT); fork copies them like every cap, cap_narrow makes
- * narrower copies to grant.
+ * narrower copies to grant. No cap reaches the reserved ports: the
+ * kernel's devices and the machine's reset, power, firmware, PCI
+ * configuration and DMA controls (-E_PERM; kernel/irq/ioport.c).
  *
  * irq_get(ctl, line, mode) makes the current domain the owner of line
  * (an IRQ cap's slot). The timer and the cascade are never forwarded

@@ -418,13 +418,18 @@ static void part_lines(void)
 #define CMOS_DATA  0x71
 #define CMOS_NMI_OFF 0x80
 
-/* The kernel's ports (kernel/irq/ioport.c): refused through any cap. */
-static const uint16_t kernel_ports[][2] = {
+/* The reserved ports (kernel/irq/ioport.c), refused through any cap: the
+ * kernel's devices (PICs and their ELCR, PIT, keyboard, exit device, VGA
+ * cursor, COM1) and the machine's controls (ISA DMA, reset, APM, the
+ * firmware interface, ACPI, SMBus, PCI configuration). */
+static const uint16_t reserved_ports[][2] = {
 	{ 0x20, 0x21 }, { 0x40, 0x43 }, { 0x60, 0x60 }, { 0x64, 0x64 }, { 0xA0, 0xA1 },
-	{ 0xF4, 0xF7 }, { 0x3D4, 0x3D5 }, { 0x3F8, 0x3FF },
+	{ 0xF4, 0xF7 }, { 0x3D4, 0x3D5 }, { 0x3F8, 0x3FF }, { 0x4D0, 0x4D1 },
+	{ 0x00, 0x0F }, { 0x81, 0x8F }, { 0x92, 0x92 }, { 0xB2, 0xB3 }, { 0xC0, 0xDF },
+	{ 0x510, 0x51B }, { 0x600, 0x63F }, { 0x700, 0x73F }, { 0xCF8, 0xCFF },
 };
 
-/* `io REG VALUE BIG OVER`: every kernel port refused (-E_PERM) through
+/* `io REG VALUE BIG OVER`: every reserved port refused (-E_PERM) through
  * the root I/O-port cap, in and out; a port beyond 0xFFFF and one outside
  * a narrowed cap -E_PERM, a value 0x100 + BIG -E_INVAL; cap_narrow only
  * narrows (-E_PERM for OVER ports wider at either end, -E_INVAL for first
@@ -436,10 +441,10 @@ static void part_io(void)
 	uint32_t reg = arg(0, 0x40), value = arg(1, 0x5a), big = arg(2, 0), over = arg(3, 1);
 	baseline_take();
 	int checked = 0;
-	for (unsigned i = 0; i < sizeof kernel_ports / sizeof kernel_ports[0]; i++)
-		for (uint32_t port = kernel_ports[i][0]; port <= kernel_ports[i][1]; port++) {
-			expect("io_in of a kernel port", io_in(IO, port), -E_PERM);
-			expect("io_out of a kernel port", io_out(IO, port, 0), -E_PERM);
+	for (unsigned i = 0; i < sizeof reserved_ports / sizeof reserved_ports[0]; i++)
+		for (uint32_t port = reserved_ports[i][0]; port <= reserved_ports[i][1]; port++) {
+			expect("io_in of a reserved port", io_in(IO, port), -E_PERM);
+			expect("io_out of a reserved port", io_out(IO, port, 0), -E_PERM);
 			checked++;
 		}
 	expect("io_in of a port beyond 0xFFFF", io_in(IO, IO_PORTS + big), -E_PERM);
@@ -476,7 +481,7 @@ static void part_io(void)
 	expect("cap_info of the revoked copy", cap_info(data, &ci), 0);
 	expect("the revoked copy's slot is empty", ci.type, CAP_EMPTY);
 	expect("cap_delete", cap_delete(cmos), 0);
-	printf("irqtests: io: %d kernel ports refused; CMOS byte 0x%02x read back 0x%02x\n", checked,
+	printf("irqtests: io: %d reserved ports refused; CMOS byte 0x%02x read back 0x%02x\n", checked,
 	       reg, got);
 	baseline_check();
 }
