@@ -183,8 +183,13 @@ def make_gdb(request, kernel_dir, grade_log_dir):
 
 def listening_socket(port):
     """A socket listening on localhost:port, or None if something else
-    already does (then the port is busy all the same)."""
+    already does (then the port is busy all the same). SO_REUSEADDR, as
+    QEMU and tools/gdbport.py bind: a connection of an earlier test left
+    in TIME_WAIT on the port (in a batch grade, whose ports are a small
+    range used again and again) must not make the bind fail, or nothing
+    would hold the port and make qemu-gdb would find it free."""
     sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("127.0.0.1", port))
     except OSError as error:
