@@ -10,7 +10,9 @@ import re
 
 import pytest
 
-from userprog import kill_lines, run_usertests
+from userprog import FAST, kernel_trouble, kill_lines, run_usertests
+
+PAGE = 4096
 
 
 @pytest.mark.points(10)
@@ -27,6 +29,21 @@ def test_sbrk(boot):
     assert f"0x{touched.group(1)}" in line.what, \
         f"{line.text}: expected the address 0x{touched.group(1)}"
     assert line.function == "part_sbrk", line.text
+
+
+@pytest.mark.points(3)
+def test_sbrk_stops_at_the_heap_limit(boot, rng):
+    """the heap grows to exactly its limit, below the exception stack, and not one byte past it"""
+    extra = rng.randrange(1, 3 * PAGE + 1)
+    run = boot(f"{FAST} init=highheap {extra}")
+    trouble = kernel_trouble(run.output)
+    assert not trouble, trouble
+    failed = [line for line in run.lines if "FAILED" in line]
+    assert not failed, "highheap said:\n" + "\n".join(failed)
+    assert re.search(rf"^highheap: grew to the heap's limit 0x[0-9a-f]{{8}}; {extra} bytes more "
+                     r"refused$", run.output, re.M), \
+        f"no 'highheap: grew to the heap's limit ...; {extra} bytes more refused' line ({run.kind})"
+    run.expect_exit("success")
 
 
 @pytest.mark.points(5)

@@ -248,5 +248,8 @@ struct irq_info {
 #define UABI_USER_BASE   0x40000000u   /* programs are linked here */
 #define UABI_USER_TOP    0xC0000000u   /* the stack's top */
 #define UABI_STACK_PAGES 2             /* 8 KiB of user stack, guard below */
+/* The heap's limit: below the stack, its guard page, the exception stack
+ * (as big as the stack, lab 7) and its guard page. */
+#define UABI_HEAP_LIMIT  (UABI_USER_TOP - (2 * UABI_STACK_PAGES + 2) * 4096u)
 
 #endif

@@ -64,7 +64,10 @@ def rewrite(variant, image):
     if phentsize != PHDR.size:
         sys.exit(f"mkbadelf.py: program headers of {phentsize} bytes, expected {PHDR.size}")
     at = [phoff + i * phentsize for i in range(phnum)]
-    loads = [i for i in range(phnum) if PHDR.unpack_from(image, at[i])[TYPE] == PT_LOAD]
+    # The PT_LOAD segments exec loads: user.ld's empty `high` one (only
+    # user/highheap.c fills it) has no bytes in memory, and exec skips it.
+    loads = [i for i in range(phnum) if PHDR.unpack_from(image, at[i])[TYPE] == PT_LOAD
+             and PHDR.unpack_from(image, at[i])[MEMSZ] != 0]
     if len(loads) != 2:
         sys.exit(f"mkbadelf.py: {len(loads)} PT_LOAD segments, expected text and data")
     text, data = (list(PHDR.unpack_from(image, at[i])) for i in loads)

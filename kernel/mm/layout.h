@@ -57,6 +57,9 @@
 #define USER_XSTACK_BOTTOM (USER_XSTACK_TOP - USER_XSTACK_PAGES * PAGE_SIZE)
 #define USER_XSTACK_GUARD  (USER_XSTACK_BOTTOM - PAGE_SIZE)
 #define USER_HEAP_LIMIT    USER_XSTACK_GUARD   /* the heap and the image stay below */
+#ifndef __ASSEMBLER__
+_Static_assert(USER_HEAP_LIMIT == UABI_HEAP_LIMIT, "layout.h and abi.h disagree on the heap's limit");
+#endif
 
 #define PAGE_ROUND_UP(a)   (((a) + PAGE_MASK) & ~PAGE_MASK)
 /* a rounded up to a multiple of align, a power of two. */
