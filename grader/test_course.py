@@ -112,9 +112,13 @@ def course_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def shared_dir(tmp_path_factory):
-    """A directory all xdist workers share, and a lock for making what
-    they share in it once."""
-    return tmp_path_factory.getbasetemp().parent
+    """A directory all xdist workers of this run share, and a lock for
+    making what they share in it once: the parent of a worker's base
+    directory; without xdist the base directory itself (its parent holds
+    every earlier run's, and a build made by one of them must not be
+    taken for this run's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def made_once(shared_dir, name, make):
@@ -131,7 +135,11 @@ def made_once(shared_dir, name, make):
 
 
 def make_autograder(build):
-    subprocess.run(["make", "-s", "autograder", f"LAB={LAB}", f"BUILD={build}"], cwd=ROOT,
+    # BUILD relative to the repository, as the default build/ is: the
+    # staff tree's path must work from inside it too (autograde.py runs its
+    # points count there).
+    relative = os.path.relpath(build, ROOT)
+    subprocess.run(["make", "-s", "autograder", f"LAB={LAB}", f"BUILD={relative}"], cwd=ROOT,
                    check=True, capture_output=True, timeout=RUN_TIMEOUT)
 
 

@@ -191,6 +191,9 @@ def lab_max_score(tree, lab):
     """The points lab's grade can give (a grade that never ran, a failed
     build, still says out of how many)."""
     # -B: no bytecode written into the staff tree (it goes into the zip)
+    # The tree as an absolute path: the command runs in it (cwd), and
+    # `make autograder` names it relative to the repository (build/autograder/labN).
+    tree = Path(tree).resolve()
     command = [sys.executable, "-I", "-B", str(TOOLS_DIR / "autograde.py"), "points",
                "--tree", str(tree), "--lab", str(lab)]
     result = subprocess.run(command, cwd=str(tree), capture_output=True, text=True,
