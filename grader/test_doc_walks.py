@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from gdb_session import backtrace_frames
+from gdb_session import backtrace_frames, boot_with_gdb
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The labs whose GDB section is one walk on one boot (lab 4's and lab 5's
@@ -118,5 +118,4 @@ def test_handout_getting_started_prints_what_the_text_says(boot, lab):
 
 @pytest.fixture
 def gdb_boot(boot, kernel_dir):
-    import gdb_session
-    yield from gdb_session.boot_with_gdb(boot, kernel_dir)
+    yield from boot_with_gdb(boot, kernel_dir)
