@@ -150,20 +150,24 @@ void sched_init(unsigned int quantum_ticks)
 	runq_ring = boot;
 }
 
+/* Link p into the ring just before at. */
+static void runq_link_before(struct proc *p, struct proc *at)
+{
+	p->rq_next = at;
+	p->rq_prev = at->rq_prev;
+	at->rq_prev->rq_next = p;
+	at->rq_prev = p;
+}
+
 /* Link p in just before runq_ring: last in the current round. */
 static void runq_insert(struct proc *p)
 {
-	struct proc *ring = runq_ring;
-
-	if (!ring) {
+	if (!runq_ring) {
 		p->rq_next = p->rq_prev = p;
 		runq_ring = p;
 		return;
 	}
-	p->rq_next = ring;
-	p->rq_prev = ring->rq_prev;
-	ring->rq_prev->rq_next = p;
-	ring->rq_prev = p;
+	runq_link_before(p, runq_ring);
 }
 
 static void runq_remove(struct proc *p)
@@ -439,10 +443,7 @@ static void runq_move_after_current(struct proc *p)
 	if (p == cur || cur->state != PROC_RUNNABLE || cur->rq_next == p)
 		return;
 	runq_remove(p);
-	p->rq_prev = cur;
-	p->rq_next = cur->rq_next;
-	cur->rq_next->rq_prev = p;
-	cur->rq_next = p;
+	runq_link_before(p, cur->rq_next);
 }
 
 void proc_wake_first(struct proc *p)
