@@ -39,7 +39,8 @@ static const uint32_t faulter_skip[FAULTER_KINDS] = { 6, 2, 0, 0, 1, 2 };
 
 /* Handler policies (FAULTER_HANDLER's a1). */
 #define FAULTER_RAW     0       /* dom_set_handler(eip, mask) as given */
-#define FAULTER_SKIP    1       /* skip the instruction (faulter_skip) and resume */
+#define FAULTER_SKIP    1       /* skip the site's instruction (faulter_skip) and resume;
+				 * a fault that no site raised goes up (FAULT_PASS) */
 #define FAULTER_PASSUP  2       /* fault_resume(FAULT_PASS) */
 #define FAULTER_KILLIT  3       /* fault_resume(FAULT_KILL) */
 #define FAULTER_AGAIN   4       /* resume unchanged: the same fault again, a loop */

@@ -37,7 +37,9 @@ static const uint32_t faultsite_zero __attribute__((used));      /* FAULTER_DIV'
 	    "movl faultsite_in+8, %edx\n\tmovl faultsite_in+12, %ebx\n\t"       \
 	    "movl faultsite_in+16, %esi\n\tmovl faultsite_in+20, %edi\n\t"      \
 	    "movl faultsite_in+24, %ebp\n\t"                                    \
-	    insn "\n\t"                                                         \
+	    ".globl faultsite_" #name "_insn\nfaultsite_" #name "_insn:\n\t"     \
+	    insn "\n"                                                           \
+	    ".globl faultsite_" #name "_next\nfaultsite_" #name "_next:\n\t"     \
 	    "cld\n\t"                 /* C code wants DF clear; a handler may set it */ \
 	    "movl %eax, faultsite_out\n\tmovl %ecx, faultsite_out+4\n\t"        \
 	    "movl %edx, faultsite_out+8\n\tmovl %ebx, faultsite_out+12\n\t"     \
@@ -47,7 +49,8 @@ static const uint32_t faultsite_zero __attribute__((used));      /* FAULTER_DIV'
 	    "pushfl\n\tpopl faultsite_eflags\n\t"  /* as the resume left them, but DF */ \
 	    "popl %edi\n\tpopl %esi\n\tpopl %ebx\n\tpopl %ebp\n\tret\n\t"       \
 	    ".size faulter_raise_" #name ", . - faulter_raise_" #name "\n");    \
-	void faulter_raise_##name(void)
+	void faulter_raise_##name(void);                                        \
+	extern const char faultsite_##name##_insn[], faultsite_##name##_next[]
 
 #define FAULTSITE_NO_PREPARE ""
 #define FAULTSITE_SET_OF "pushl $0x802\n\tpopfl\n\t"   /* OF for into (and the reserved bit 1) */
@@ -64,6 +67,32 @@ static void (*const faultsites[FAULTER_KINDS])(void) = {
 	[FAULTER_BP] = faulter_raise_bp, [FAULTER_OF] = faulter_raise_of,
 	[FAULTER_GP] = faulter_raise_gp, [FAULTER_PF] = faulter_raise_pf,
 };
+
+/* Each site's instruction, and the one after it. */
+static const char *const faultsite_insn[FAULTER_KINDS] = {
+	[FAULTER_DIV] = faultsite_div_insn, [FAULTER_UD] = faultsite_ud_insn,
+	[FAULTER_BP] = faultsite_bp_insn, [FAULTER_OF] = faultsite_of_insn,
+	[FAULTER_GP] = faultsite_gp_insn, [FAULTER_PF] = faultsite_pf_insn,
+};
+static const char *const faultsite_next[FAULTER_KINDS] = {
+	[FAULTER_DIV] = faultsite_div_next, [FAULTER_UD] = faultsite_ud_next,
+	[FAULTER_BP] = faultsite_bp_next, [FAULTER_OF] = faultsite_of_next,
+	[FAULTER_GP] = faultsite_gp_next, [FAULTER_PF] = faultsite_pf_next,
+};
+
+/* The kind whose site raised a fault of `vector` at `eip` (a fault's eip
+ * is its instruction, a trap's the next one), or -1: the fault came from
+ * somewhere else, such as a stray eip that a handler resumed at, and
+ * skipping "the instruction" there would only fault again further on. */
+static inline int faultsite_kind_at(uint32_t vector, uint32_t eip)
+{
+	for (int kind = 0; kind < FAULTER_KINDS; kind++) {
+		const char *at = faulter_skip[kind] ? faultsite_insn[kind] : faultsite_next[kind];
+		if (faulter_vector[kind] == vector && eip == (uint32_t)at)
+			return kind;
+	}
+	return -1;
+}
 
 /* Raise fault `kind` (< FAULTER_KINDS) with the registers of seed (ecx =
  * addr for FAULTER_PF); once resumed, the mask of the registers that came
