@@ -139,6 +139,7 @@ static void timer_ticks(int count)
 }
 
 static volatile unsigned spins;
+#define STEADY_STEPS 20
 
 /* Ways to hang, each the way a kernel really does it. */
 static void hang_as(const char *cmdline)
@@ -229,6 +230,16 @@ void kmain(unsigned magic, struct multiboot_info *info)
         panic_with_backtrace("toy panic"); /* PANIC CALL */
     if (contains(cmdline, "init=echo"))
         echo_lines();
+    if (contains(cmdline, "init=steady")) {   /* a line every ~30 M instructions */
+        for (int step = 1; step <= STEADY_STEPS; step++) {
+            for (volatile int i = 0; i < 4000000; i++)
+                ;
+            put_string("toy: step ");
+            put_hex(step);
+            put_string("\n");
+        }
+        shutdown(1);
+    }
     if (contains(cmdline, "init=tidy") || contains(cmdline, "init=leaky")) {
         put_string("beta86: init exited with status 0\n");   /* as run_user_init says */
         put_string(contains(cmdline, "init=tidy")
@@ -547,6 +558,47 @@ def test_hang_is_found_in_virtual_time_and_located(boot, toy_kernel, mode, kind,
         assert ("kmain", "toy.c", str(toy_source_line("hang_as(cmdline)"))) in callers
     assert wall < WALL_SECONDS_FOR_A_HANG
     assert "\nlast output:\nbeta86: booting (cmdline: " in explanation
+
+
+class LaggingRun(qemu.Run):
+    """A run whose grader falls behind once, as on a loaded host: once the
+    guest has printed three lines and a silence is being timed, it reads
+    nothing while the guest runs two budgets' worth of instructions (and
+    goes on printing), then looks at the clock before it reads again."""
+
+    lag = None          # instructions the guest ran while the grader lagged
+
+    def _read_chunk(self, timeout):
+        if self.lag is not None or self._text.count("toy: step ") < 3:
+            return super()._read_chunk(timeout)
+        if self._silence is None:
+            self._silence = self.stopwatch()
+        start = self.reading()
+        self.lag = 0
+        while start is not None:
+            now = self.reading()
+            if now is None:
+                break
+            self.lag = now.instructions - start.instructions
+            if self.lag >= 2 * self.budget:
+                break
+            time.sleep(0.001)
+        return 0                # "nothing came": time to look at the clock
+
+
+def test_a_grader_that_falls_behind_finds_no_hang(toy_kernel, tmp_path):
+    """The guest printed all along, but the grader looked at the clock before
+    it read: the spent budget is checked, with the guest paused, against
+    what QEMU had printed, and the run goes on to its clean end."""
+    run = LaggingRun(toy_kernel, "init=steady", log_path=tmp_path / "serial.log")
+    try:
+        run.wait_exit(WALL_SECONDS_FOR_A_HANG)
+    finally:
+        run.close()
+    assert run.lag, "the run ended before the grader lagged"
+    assert run.kind == "success", run.explain()
+    assert re.findall(r"^toy: step ([0-9a-f]{8})$", run.output, re.M) == \
+        [f"{step:08x}" for step in range(1, 21)]
 
 
 def test_fault_loop_is_a_hang_that_names_the_fault(boot, toy_kernel):
