@@ -108,8 +108,9 @@ FAULT_CHECK_SECONDS = 0.5  # silent this long: look once for a fault loop,
                            # which spends virtual time slowly (~10 M/s)
 STUCK_CLOCK = 10_000_000   # ns: the virtual clock "stands still" below this
 LIVE_READ_TIMEOUT = 5      # s; QMP reads of a paused guest take milliseconds
-CONFIRM_QUIET_SECONDS = 0.05  # a spent budget, the guest paused: the pty
+CONFIRM_QUIET_SECONDS = 0.1   # a spent budget, the guest paused: the pty
 CONFIRM_SECONDS = 2           # quiet this long has given us all it held
+                              # (the kernel hands it on from a worker thread)
 
 # The firmware that runs before the kernel. qboot takes 0.6 M instructions
 # to the kernel, SeaBIOS 8.6 M. qboot leaves the local APIC as reset left it
