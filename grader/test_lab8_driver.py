@@ -10,7 +10,8 @@ N...`, or typed at the shell for the storm.
 What each test catches (in kernel/irq/irq.c or the driver's loop):
 - every test: an RTC_TICKS that answers anything but the driver's count
   and the kernel's (checked against the driver's given RTC_CHECK once
-  nothing is pending);
+  nothing is pending), or, while the counts grow, a driver's count above
+  the kernel's (rtcdrv_ticks reading irq_info before rtc_ticks);
 - ticks: a delivery lost or counted twice (the driver's count against the
   kernel's delivered, after the RTC stops), a line never unmasked again
   (irq_ack), a device never acked (register C: the RTC stalls), a rate

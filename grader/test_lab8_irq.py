@@ -9,22 +9,30 @@ children, by checking that memfree() and the process table are back.
 What each test catches (a student bug in kernel/irq/irq.c):
 - count, mask: pending not counted while nobody waits, a mask-mode line
   that delivers every edge, a latch that holds more than one edge or that
-  the ack does not deliver, a count-mode line that masks;
+  the ack does not deliver, a count-mode line that masks, an ack of a
+  line not masked (acked already) that counts;
 - forged: a forged, revoked or dead-owner IRQ cap that irq_wait, irq_ack
   or irq_info accept, a ctl of the wrong type that irq_get takes;
 - lines: the timer or cascade forwarded, the kernel's lines taken, a line
-  outside a narrowed IRQ-control cap taken, two owners of one line;
+  outside a narrowed IRQ-control cap taken, two owners of one line, line
+  17 (IRQ_NLINES) refused with anything but -E_INVAL;
 - io: a reserved port (the kernel's devices, the machine's reset, power,
   firmware, PCI configuration and DMA) or one outside the cap reachable, a value above a byte
   written, cap_narrow widening, narrowed copies surviving a revoke;
 - waiters: a second waiter, a waiter from another domain, a waiter left
   asleep (or stranded) when its owner domain dies, a line not freed;
 - delete: a waiter left asleep when another thread deletes the root cap;
+  the line taken again at once, before the woken waiter runs: a waiter
+  irq_release left on it, a waiter that goes back to sleep on it (a
+  generation irq_get resets, a wait that tells the line's end by its
+  owner, not its gen);
 - kill: a killed waiter that never dies, or whose line stays owned;
 - killed: a killed waiter woken by a later edge (the kernel would run a
   dead thread), pending lost;
 - spurious: a real IRQ 7 dropped as spurious (pic_acknowledge), a request
-  latched by the PIC while masked lost at the ack.
+  latched by the PIC while masked lost at the ack, a line irq_release
+  leaves unmasked at the PIC (the edges on the free line reach the kernel,
+  which drops them, instead of one waiting in the PIC for the next owner).
 """
 
 import re

@@ -65,7 +65,8 @@ static void part_count(void)
 /* `mask LINE N RATE`: the same in mask mode (N >= 2): the first edge is
  * delivered and masks the line, the next is latched (one at most), the
  * ack delivers the latched one, the second ack unmasks: two deliveries
- * in all, then nothing more. */
+ * in all, then nothing more; a third ack, of a line not masked, changes
+ * nothing. */
 static void part_mask(void)
 {
 	int line = (int)arg(0, 5), n = (int)arg(1, 10), rate = (int)arg(2, 1);
@@ -95,6 +96,11 @@ static void part_mask(void)
 	expect("masked at the end", info.masked, 0);
 	expect("delivered at the end", (int)info.delivered, 2);
 	expect("acked", (int)info.acked, 2);
+	expect("irq_ack of a line acked already", irq_ack(cap), 0);
+	info_of(cap, &info);
+	expect("acked after an ack of a line that was not masked (it leaves the line as it is: "
+	       "masked decides, not the mode)", (int)info.acked, 2);
+	expect("masked after that ack", info.masked, 0);
 	printf("irqtests: mask: line %d: %d edges, %d delivered\n", line, n, (int)info.delivered);
 	expect("cap_delete", cap_delete(cap), 0);
 }
@@ -175,6 +181,18 @@ static int asleep_on(int pid, int line)
 		if (table[i].pid == pid)
 			return table[i].state == PS_SLEEPING && table[i].irq_line == line;
 	return 0;
+}
+
+/* Whether child pid has exited (a zombie in ps, or gone). */
+static int has_exited(int pid)
+{
+	static struct procinfo table[TEST_DRIVER_MAX_PROCS];
+	int n = ps(table, TEST_DRIVER_MAX_PROCS);
+
+	for (int i = 0; i < n; i++)
+		if (table[i].pid == pid)
+			return table[i].state == PS_ZOMBIE;
+	return 1;
 }
 
 /* Wait (a tick at a time) until child pid sleeps in irq_wait on line. */
@@ -331,7 +349,7 @@ static void part_forged(void)
 
 /* `lines BIG MODE FIRST LAST INSIDE OUTSIDE`: the timer and the cascade
  * are refused (-E_PERM), the keyboard and COM1 are the kernel's (-E_BUSY),
- * line 17 + BIG and a negative one -E_INVAL, mode 2 + MODE -E_INVAL; an
+ * line 17, 17 + BIG and a negative one -E_INVAL, mode 2 + MODE -E_INVAL; an
  * IRQ-control cap narrowed to FIRST..LAST refuses OUTSIDE (-E_PERM), and
  * the keyboard and OUTSIDE owned by another cap with -E_PERM too (the
  * range first: it must not tell what lies beyond it), and takes INSIDE, which is then busy for every other taker (this domain, a
@@ -346,6 +364,8 @@ static void part_lines(void)
 		expect("irq_get of the cascade (2)", irq_get(CTL, IRQ_CASCADE_LINE, m), -E_PERM);
 		expect("irq_get of the keyboard (1)", irq_get(CTL, IRQ_KEYBOARD_LINE, m), -E_BUSY);
 		expect("irq_get of COM1 (4)", irq_get(CTL, IRQ_COM1_LINE, m), -E_BUSY);
+		expect("irq_get of line 17 (IRQ_NLINES: the lines are 0..16)", irq_get(CTL, IRQ_NLINES, m),
+		       -E_INVAL);
 		expect("irq_get of line 17 + BIG", irq_get(CTL, IRQ_NLINES + big, m), -E_INVAL);
 		expect("irq_get of line -1 - BIG", irq_get(CTL, -1 - big, m), -E_INVAL);
 	}
@@ -533,7 +553,11 @@ static void part_waiters(void)
 
 /* `delete LINE`: a child waits in irqsrv on LINE; another thread in irqsrv
  * deletes the line's root IRQ cap: the wait returns -E_DEAD, the line is
- * free, irqsrv lives on. */
+ * free, irqsrv lives on. This domain takes the line at once, before the
+ * woken waiter has run (proc_wake puts it at the end of the round): the
+ * line has no waiter then, and the old waiter must still leave with
+ * -E_DEAD, though the line has an owner again (its generation moved on),
+ * not go back to sleep on this domain's line. */
 static void part_delete(void)
 {
 	int line = (int)arg(0, 5);
@@ -543,7 +567,25 @@ static void part_delete(void)
 	await_asleep(waiter, line);
 	expect("cap_delete of the root IRQ cap in irqsrv", dom_r0(call(mcap, IRQSRV_DELETE, (uint32_t)irq, 0, 0)),
 	       0);
+	int mine = irq_get(CTL, line, IRQ_MODE_COUNT);
+	if (mine < 0)
+		fail("irq_get of the line at once after irqsrv deleted its root IRQ cap", mine);
+	struct irq_info info;
+	info_of(mine, &info);
+	expect("the waiter of the line taken afresh (its last owner's waiter was woken: irq_release "
+	       "clears the line's waiter)", info.waiter, 0);
+	for (int i = 0; !has_exited(waiter); i++) {
+		if (asleep_on(waiter, line))
+			printf(TEST_DRIVER ": %s: FAILED: pid %d, woken when line %d was freed, went back "
+			       "to sleep in irq_wait on it, now this domain's: its wait must end with "
+			       "-E_DEAD once the line's generation moved on (which irq_get keeps)\n",
+			       part, waiter, line), exit(1);
+		if (i == ASLEEP_POLLS)
+			fail("the woken waiter never exited", waiter);
+		sleep(1);
+	}
 	reap_ok(waiter);
+	expect("cap_delete of this domain's IRQ cap", cap_delete(mine), 0);
 	expect("irqsrv's irq_info of the deleted cap", dom_r0(call(mcap, IRQSRV_INFO, (uint32_t)irq, 0, 0)),
 	       -E_BADCAP);
 	expect_free(line);
@@ -642,7 +684,8 @@ static void part_killed(void)
  * is in service and is delivered, none is dropped as spurious. K edges
  * in count mode are K deliveries; in mask mode the first is delivered,
  * the rest wait in the PIC's request register while the line is masked,
- * one of them, which the ack delivers. */
+ * one of them, which the ack delivers. So also while the line is free
+ * (masked at the PIC): the next owner gets that one at irq_get. */
 static void part_spurious(void)
 {
 	int k = (int)arg(0, 3);
@@ -678,6 +721,20 @@ static void part_spurious(void)
 	info_of(cap, &info);
 	expect("masked at the end", info.masked, 0);
 	expect("pending at the end", (int)info.pending, 0);
+	expect("cap_delete", cap_delete(cap), 0);
+
+	/* A free line is masked at the PIC (irq_release): K edges then reach
+	 * no handler, the PIC holds one request, and the next owner gets it
+	 * when irq_get unmasks the line. */
+	for (int i = 0; i < k; i++)
+		lpt_edge(io);
+	cap = irq_get(CTL, LPT_LINE, IRQ_MODE_COUNT);
+	if (cap < 0)
+		fail("irq_get of line 7", cap);
+	info_of(cap, &info);
+	expect("delivered at irq_get after K edges on the free line (the request the PIC held "
+	       "while the line was masked; 0: irq_release left the line unmasked at the PIC)",
+	       (int)info.delivered, 1);
 	expect("cap_delete", cap_delete(cap), 0);
 	expect("cap_delete", cap_delete(io), 0);
 	printf("irqtests: spurious: %d real edges on line 7 delivered\n", k);

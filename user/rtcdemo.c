@@ -151,7 +151,8 @@ static int reach_by;
 
 /* Spin on RTC_TICKS (a client's calls, which keep the CPU busy: QEMU
  * delivers the RTC late while it idles) until the driver's count reaches
- * n; FAILED if it stops growing first, or is not there by reach_by.
+ * n; FAILED if it stops growing first, or is not there by reach_by, or
+ * an answer has the driver's count above the kernel's.
  * *calls counts the calls. The count it reached. */
 static uint32_t ticks_reach(const struct driver *d, uint32_t n, uint32_t *calls)
 {
@@ -164,6 +165,11 @@ static uint32_t ticks_reach(const struct driver *d, uint32_t n, uint32_t *calls)
 		if (t < last)
 			printf("rtcdemo: %s: FAILED: the driver's count went back from %u to %u\n",
 			       part, last, t), exit(1);
+		if (t > delivered)
+			printf("rtcdemo: %s: FAILED: RTC_TICKS answered %u ticks, more than the %u the "
+			       "kernel delivered: the kernel counts a delivery before the interrupt loop "
+			       "adds it, so rtcdrv_ticks must read rtc_ticks before irq_info\n", part, t,
+			       delivered), exit(1);
 		if (t >= n)
 			return t;
 		if (reach_by && uptime() > reach_by)
