@@ -1,8 +1,9 @@
 """Lab 5: the heap (`init=usertests sbrk`): sbrk grows and shrinks it,
 every byte of it is usable, fork copies it, the frames come back when it
 shrinks, memory given back is gone (a child touching it is killed by a
-page fault), impossible requests fail and change nothing, and malloc
-works on top of it. `usertests heapfree SEED` checks with memfree() that a
+page fault), impossible requests (INT_MIN too) fail and change nothing,
+a grow that fails keeps an unaligned break's last page, and malloc works
+on top of it. `usertests heapfree SEED` checks with memfree() that a
 shrink, and a grow that fails, give back every frame, the page tables the
 grow made included."""
 

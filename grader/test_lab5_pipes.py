@@ -4,7 +4,9 @@ writes; the reader checks every byte as it reads in random sizes, and the
 grader checks the length and FNV-1a hash of what was read. Then EOF once
 every writer has closed (two writers; dup), -E_BADF for the wrong
 direction, -E_PIPE for a pipe nobody can read (also for a writer blocked
-on a full pipe when the reader goes away)."""
+on a full pipe when the reader goes away, once the write it was in has
+returned the bytes it wrote), and a pipe holds PIPE_SIZE (2048) bytes:
+a writer fills it in one write, and waits with one byte more."""
 
 import re
 

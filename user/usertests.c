@@ -856,6 +856,7 @@ static int has_exited(int pid)
 }
 
 #define PIPE_READER_BYTES 8
+#define PIPE_BYTES 2048                 /* what a pipe's ring holds: PIPE_SIZE (labs/lab5.md) */
 
 /* Two readers wait on one empty pipe; each byte written wakes both, and
  * the one that finds the byte gone must wait again: 0 (end of file) comes
@@ -999,18 +1000,29 @@ static void part_pipe(int argc, char **argv)
 	EXPECT(write(fds[1], "x", 1), -E_PIPE);
 	EXPECT(close(fds[1]), 0);
 
-	/* a writer blocked on a full pipe learns that the reader went away */
+	/* a writer blocked on a full pipe learns that the reader went away:
+	 * the write it was in returns the bytes it wrote, at most the ring
+	 * and the 100 read; the next one -E_PIPE */
 	xpipe(fds);
 	int blocked = xfork();
 	if (blocked == 0) {
 		close(fds[0]);
-		int w, sent = 0;
-		while ((w = write(fds[1], buf, sizeof buf)) > 0)
+		int w, sent = 0, counted = 0;
+		while ((w = write(fds[1], buf, sizeof buf)) > 0) {
+			counted++;
 			if ((sent += w) > (1 << 20))
 				fail("a megabyte went into a pipe nobody reads");
+		}
 		if (w != -E_PIPE)
 			fail("write after the reader closed returned %d %s, expected -E_PIPE", w,
 			     errstr(w));
+		if (counted == 0)
+			fail("a write of %u bytes that filled the pipe before its reader closed returned "
+			     "-E_PIPE, not the bytes it had written (-E_PIPE only when none were)",
+			     (unsigned)sizeof buf);
+		if (counted > 1 || sent > PIPE_BYTES + 100)
+			fail("a writer blocked on a full pipe (%d bytes) whose reader read 100 and closed "
+			     "sent %d bytes in %d writes", PIPE_BYTES, sent, counted);
 		EXPECT(write(fds[1], buf, 1), -E_PIPE);
 		exit(0);
 	}
@@ -1019,6 +1031,25 @@ static void part_pipe(int argc, char **argv)
 	EXPECT(read_full(fds[0], buf, 100), 100);
 	close(fds[0]);
 	expect_child(blocked, 0, "the blocked writer");
+
+	/* the ring holds PIPE_BYTES: a writer fills it with one write that
+	 * does not wait, and then waits with one byte more */
+	xpipe(fds);
+	int filler = xfork();
+	if (filler == 0) {
+		close(fds[0]);
+		EXPECT(write(fds[1], buf, PIPE_BYTES), PIPE_BYTES);
+		EXPECT(write(fds[1], buf, 1), 1);
+		exit(0);
+	}
+	close(fds[1]);
+	sleep(2);
+	int held = read(fds[0], buf, sizeof buf);
+	CHECK(held == PIPE_BYTES, "a writer filled an empty pipe and waits for room: read took %d "
+	      "%s, expected the %d bytes the ring holds", held, errstr(held), PIPE_BYTES);
+	EXPECT(read_full(fds[0], buf, 100), 1);
+	close(fds[0]);
+	expect_child(filler, 0, "the writer that filled the pipe");
 	pipe_two_readers();
 	say("EOF with two writers, dup, E_BADF, E_PIPE; two readers of one pipe");
 }
@@ -1114,7 +1145,30 @@ static void part_sbrk(int argc, char **argv)
 	CHECK(r < 0 && r >= -E_MAX, "sbrk(-0x7ffff000) returned %d, expected an error", r);
 	r = sbrk(0x40000000);
 	CHECK(r < 0 && r >= -E_MAX, "sbrk(0x40000000) returned %d, expected an error", r);
+	r = sbrk((int)0x80000000);
+	CHECK(r < 0 && r >= -E_MAX, "sbrk(-0x80000000) (INT_MIN: its negation does not fit in an "
+	      "int) returned %d, expected an error", r);
 	EXPECT(sbrk(0), (int)base);
+
+	/* a grow that fails keeps the heap as it was, the page that holds an
+	 * unaligned break's last bytes too (a child tries it, so that a fault
+	 * is reported here) */
+	pid = xfork();
+	if (pid == 0) {
+		EXPECT(sbrk(PAGE + 100), (int)base);
+		memset(base + PAGE, 0x6e, 100);
+		EXPECT(sbrk(0x40000000), -E_NOMEM);
+		EXPECT(sbrk(0), (int)base + PAGE + 100);
+		for (int i = 0; i < 100; i++)
+			CHECK(base[PAGE + i] == 0x6e, "after a failed sbrk the heap byte at %p changed",
+			      base + PAGE + i);
+		exit(0);
+	}
+	w = wait(&st);
+	CHECK(w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a failed sbrk(0x40000000) from the break %p lost the page below it: the child reading "
+	      "%p got status 0x%x (killed by a page fault: the failed grow was undone from the "
+	      "rounded-down break)", base + PAGE + 100, base + PAGE, st);
 	/* (that they give back every frame too is part heapfree's to check) */
 
 	/* the runtime's malloc on top of it */
