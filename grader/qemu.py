@@ -108,9 +108,9 @@ FAULT_CHECK_SECONDS = 0.5  # silent this long: look once for a fault loop,
                            # which spends virtual time slowly (~10 M/s)
 STUCK_CLOCK = 10_000_000   # ns: the virtual clock "stands still" below this
 LIVE_READ_TIMEOUT = 5      # s; QMP reads of a paused guest take milliseconds
-CONFIRM_QUIET_SECONDS = 0.1   # a spent budget, the guest paused: the pty
-CONFIRM_SECONDS = 2           # quiet this long has given us all it held
-                              # (the kernel hands it on from a worker thread)
+CONFIRM_QUIET_SECONDS = 0.1   # a spent budget: the pty quiet this long has
+CONFIRM_SECONDS = 2           # given us all it held (the kernel hands it
+                              # on from a worker thread)
 
 # The firmware that runs before the kernel. qboot takes 0.6 M instructions
 # to the kernel, SeaBIOS 8.6 M. qboot leaves the local APIC as reset left it
@@ -692,38 +692,17 @@ class Run:
         guest ran a budget's worth since the last output we read; but the
         grader can fall behind QEMU on a loaded host, and a tenth of a
         second is a whole budget at full speed, while what QEMU wrote
-        meanwhile may still be on its way through the pty. So the guest is
-        paused, everything it printed before the pause is taken in, and it
-        runs on: the silence holds if nothing new came (and QEMU lives)."""
-        paused = self._pause()
+        meanwhile may still be on its way through the pty. So everything
+        on its way is taken in first: the silence holds if nothing new
+        came before the pty stayed quiet a while (and QEMU lives). The
+        guest is not paused for it: a QMP stop would tell an attached GDB
+        that its target stopped."""
         self._fresh = False
         deadline = time.monotonic() + CONFIRM_SECONDS
         while time.monotonic() < deadline:
-            read = self._read_chunk(CONFIRM_QUIET_SECONDS)
-            if not read:            # quiet (0) or QEMU exited (None)
-                break
-        if paused and self.kind is None:
-            self._resume()
+            if not self._read_chunk(CONFIRM_QUIET_SECONDS):
+                break               # quiet (0), or QEMU exited (None)
         return self.kind is None and not self._fresh
-
-    def _pause(self):
-        """Stop the guest if it runs; whether this did."""
-        try:
-            qmp = self._live_qmp()
-            if not qmp.running:
-                return False
-            with qmp.reply_timeout(LIVE_READ_TIMEOUT):
-                qmp.execute("stop")
-            return True
-        except progress.QmpError:
-            return False
-
-    def _resume(self):
-        try:
-            with self.qmp.reply_timeout(LIVE_READ_TIMEOUT):
-                self.qmp.execute("cont")
-        except progress.QmpError:
-            pass                    # QEMU is gone: the next read says so
 
     def diagnose(self, watch, kind=None, exceptions=None, repeated=None):
         """A progress.Diagnosis of the (hung) guest, which still runs."""
