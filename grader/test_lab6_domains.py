@@ -15,15 +15,18 @@ What each test catches (a student bug in cap.c or call.c):
 - isolation: a callee that can write the caller's memory, or whose fault
   kills more than the callee;
 - forged: slot checks that let -1, NCAP or huge slots through, a missing
-  type or rights check;
+  type or rights check (init's IRQ-control and I/O-port caps called or
+  given to);
 - grant: rights that widen, badges that change or are lost, the give right
-  not checked;
+  not checked, a full table found before the rights are checked;
 - revoke: revoke that stops at one level, misses siblings, or a sibling list
   broken by an unlink;
 - stale: a missing generation check (a call into whatever reused the entry);
 - nest: a depth limit one off either way;
 - reentry: no re-entry check;
-- busy: dom_return at home not refused;
+- busy: dom_return at home not refused; a call refused for want of
+  memory that leaves the callee marked entered (the next call is
+  E_DEADLK);
 - death: unwinding to the wrong level, thread counts or entered marks left
   wrong, memory that never comes back.
 """
@@ -239,9 +242,15 @@ def test_reentry_refused(boot, rng):
 
 @pytest.mark.points(5)
 def test_refused_outside_and_inside(boot, rng):
-    """dom_return at home is E_INVAL; fork, exec and sbrk inside a call are E_BUSY"""
+    """dom_return at home is E_INVAL; fork, exec and sbrk inside a call are E_BUSY; a first call with no memory for its call stack is E_NOMEM, twice alike, and works once memory is back"""
     run = run_domtests(boot, "busy", rng.randrange(1, 2**31))
     assert "testsrv: exec from inside a call ran" not in run.output, "exec ran inside a call"
+    a1, a2, a3 = words32(rng, 3)
+    # poison=0: the child fills and frees all of memory, which poisoning
+    # would fill a second time
+    run = run_domtests(boot, "nomem", a1, a2, a3, hz=f"{FAST} poison=0")
+    got = said(run, r"^domtests: nomem: -E_NOMEM twice with \d+ pages taken, then echo (\w{8})$")
+    assert int(got.group(1), 16) == echo_r0(0, a1, a2, a3), got.group(0)
 
 
 @pytest.mark.points(10)

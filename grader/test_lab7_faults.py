@@ -14,12 +14,17 @@ What each test catches (a student bug in kernel/dom/fault.c):
   fault_regs and the resume (DF and the arithmetic flags included);
 - garbage: a SET that lets a kernel or null eip, or an esp in a guard page,
   the kernel or a read-only page through, or changes the frame when it
-  refuses; eflags not masked (IOPL 3 lets the program cli);
-- mask: a chain walk that stops at the first manager or ignores masks;
+  refuses, or refuses eip USER_BASE; eflags not masked (IOPL 3 lets the
+  program cli); a resume that keeps the faulting code's selectors;
+- mask: a chain walk that stops at the first manager or ignores masks, or
+  walks the callers instead of the managers; a handler marked entered (a
+  call into it refused afterwards) when it ran off the stack of calls;
 - pass: FAULT_PASS offered to the same handler again, FAULT_KILL not
   killing (or killing the wrong domain);
 - escalate, nested: a handler that faults delivered to itself (its
-  handling mark not checked), or a mark left set after the resume;
+  handling mark not checked), or a mark left set after the resume; a
+  fault passed on after the handler's own fault that has lost its
+  address (p->fault_addr not restored by the pop);
 - loop: no loop detector, or one that fires on progress;
 - destroyed: an unwind that strands a thread in a dead handler;
 - xstack: a handler entered on an exception stack that is not mapped;
@@ -178,10 +183,16 @@ def test_pass_and_kill(boot, rng):
 
 @pytest.mark.points(7)
 def test_handler_that_faults_escalates(boot, rng):
-    """a fault inside a handler goes to the handler's manager, and the first fault is then resumed; a home handler that faults ends its process"""
+    """a fault inside a handler goes to the handler's manager, and the first fault is then resumed or passed on (its line names its own address); a home handler that faults ends its process"""
     ht, mt = tags(rng, 2)
-    run = run_faulttests(boot, "escalate", ht, mt, home_kills=1)
-    said(run, r"^faulttests: escalate: middle \d+ child \d+$")
+    page = rng.randrange(0, 4096)
+    run = run_faulttests(boot, "escalate", ht, mt, page, home_kills=1, domain_lines=1)
+    child = said(run, r"^faulttests: escalate: middle \d+ child (\d+)$").group(1)
+    address = PF_REGION + page * PAGE + 4 * (mt % 1024)
+    expect_report(run, DOMAIN_DIES, {"cause": f"page fault reading 0x{address:08x} (unmapped)", "dom": child,
+                                     "handler": None},
+                  f"expected the child {child}'s read of 0x{address:08x}, which its handler passed on "
+                  "after a ud2 of its own (p->fault_addr must be the page fault's again after the pop)")
     expect_report(run, HOME_KILL, {"cause": "invalid opcode", "function": "home_on_fault", "handler": None},
                   "expected the lab 4 line for a ud2 in home_on_fault")
 

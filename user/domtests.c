@@ -133,8 +133,6 @@ asm(".text\n"
     "	popl %ebp\n"
     "	ret\n");
 
-#define READ_SEGMENT(reg) ({ uint16_t v_; asm volatile("movw %%" #reg ", %0" : "=r"(v_)); v_; })
-
 #define EFLAGS_CF 0x001
 #define EFLAGS_DF 0x400
 
@@ -372,9 +370,10 @@ static void part_isolation(void)
 }
 
 /* forged BIG: slots -1, NCAP, huge, BIG (>= NCAP) and empty are bad caps
- * for every call; a call cap is the wrong type for dom_destroy; a missing
- * right is -E_PERM; the raw gate gives back every register when refused;
- * and the kernel works on. */
+ * for every call; a call cap is the wrong type for dom_destroy, init's
+ * IRQ-control and I/O-port caps for dom_call, cap_grant's destination and
+ * dom_destroy; a missing right is -E_PERM; the raw gate gives back every
+ * register when refused; and the kernel works on. */
 static void part_forged(void)
 {
 	uint32_t big = arg(0, 0x12345678);
@@ -423,6 +422,26 @@ static void part_forged(void)
 	expect("cap_grant into a domain through a cap without the give right",
 	       cap_grant(call, nocall, CAP_RIGHT_CALL, 0), -E_PERM);
 	refusals += 6;
+	/* Caps that name no domain to call or to give to: init's root
+	 * authority (lab 8), an IRQ-control and an I/O-port cap with the
+	 * grant right. The type is checked before the rights. */
+	const struct { int slot, type; const char *name; } roots[] = {
+		{ ROOT_IRQ_CONTROL_SLOT, CAP_IRQ_CONTROL, "IRQ-control" },
+		{ ROOT_IOPORT_SLOT, CAP_IOPORT, "I/O-port" },
+	};
+	for (unsigned i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		char what[80];
+		int slot = roots[i].slot;
+		if (info(slot).type != roots[i].type)
+			fail("this part runs as init, with the root authority in its top two slots", info(slot).type);
+		snprintf(what, sizeof what, "dom_call through init's %s cap (slot %d)", roots[i].name, slot);
+		expect_call_fails(what, slot, -E_BADCAP);
+		snprintf(what, sizeof what, "cap_grant into init's %s cap (slot %d)", roots[i].name, slot);
+		expect(what, cap_grant(srv, slot, CAP_RIGHT_CALL, 0), -E_BADCAP);
+		snprintf(what, sizeof what, "dom_destroy of init's %s cap (slot %d)", roots[i].name, slot);
+		expect(what, dom_destroy(slot), -E_BADCAP);
+		refusals += 3;
+	}
 	/* And the kernel works on. */
 	expect_echo("a call after the refusals", srv, 0, big, 1, 2);
 	expect_echo("a call through a copy after the refusals", call, 0, big, 3, 4);
@@ -437,8 +456,9 @@ static void part_forged(void)
 
 /* grant RIGHTS BADGE1 BADGE2: rights only narrow, exactly as asked; a
  * badge is set only on an unbadged cap (0 keeps it); the give right
- * decides where a cap may go; a full table is -E_NOSLOT; a management cap
- * without the manage right is a call cap. */
+ * decides where a cap may go; a full table is -E_NOSLOT, but only for a
+ * grant whose rights and badge pass; a management cap without the manage
+ * right is a call cap. */
 static void part_grant(void)
 {
 	uint32_t rights = arg(0, CAP_RIGHT_CALL) & CAP_RIGHTS_ALL, b1 = arg(1, 11), b2 = arg(2, 22);
@@ -495,6 +515,10 @@ static void part_grant(void)
 		filled++;
 	expect("cap_grant into a full table", r, -E_NOSLOT);
 	expect("caps the other domain could take (slots 1.. less the one there)", filled, NCAP - 2);
+	expect("cap_grant widening rights into a full table (the rights are checked first)",
+	       cap_grant(kept, srv, CAP_RIGHTS_ALL, 0), -E_PERM);
+	expect("cap_grant changing a badge into a full table (the badge is checked first)",
+	       cap_grant(kept, srv, CAP_RIGHT_CALL, b2), -E_PERM);
 	expect("cap_revoke of the copies' source", cap_revoke(kept), 0);
 	expect_empty("a copy of the revoked cap in the home table", same);
 	for (int slot = 1; slot < NCAP; slot++)
@@ -737,6 +761,59 @@ static void part_busy(void)
 	baseline_check();
 }
 
+/* nomem A1 A2 A3: a call refused for want of memory changes nothing. A
+ * forked child (a thread that never entered the server, so its call stack
+ * there is not mapped yet) takes every free page with sbrk and calls the
+ * server: -E_NOMEM, r1 0, twice alike; with its pages given back the same
+ * call goes through, with A1..A3, and again. */
+#define NOMEM_LINE_PAGES 8192     /* a line this often: the grader takes a long silence for a hang */
+static uint32_t take_every_page(void)
+{
+	uint32_t pages = 0;
+	for (uint32_t chunk = 1024; chunk >= 1;) {
+		int r = sbrk((int)(chunk * PAGE));
+		if (r == -E_NOMEM) {
+			chunk /= 2;
+			continue;
+		}
+		if (r < 0)
+			fail("sbrk", r);
+		pages += chunk;
+		if (pages % NOMEM_LINE_PAGES == 0)
+			printf("domtests: nomem: %u pages taken\n", pages);
+	}
+	return pages;
+}
+
+static void part_nomem(void)
+{
+	uint32_t a1 = arg(0, 1), a2 = arg(1, 2), a3 = arg(2, 3);
+	baseline_take();
+	int srv = create("testsrv");
+	if (spawn() == 0) {
+		uint32_t pages = take_every_page();
+		expect_call_fails("a first call into a domain with no memory left for this thread's "
+				  "call stack there", srv, -E_NOMEM);
+		expect_call_fails("the same call again (the first refusal must have changed nothing)",
+				  srv, -E_NOMEM);
+		int brk = sbrk(0);
+		expect("sbrk giving every page back", sbrk(-(int)(pages * PAGE)), brk);
+		uint64_t r = 0;
+		for (int i = 0; i < 2; i++) {
+			r = dom_call(srv, TESTSRV_ECHO, a1, a2, a3);
+			expect_u("the same call with memory back (the refusal left nothing behind)",
+				 (uint32_t)dom_r0(r), testsrv_echo_r0(0, a1, a2, a3));
+		}
+		printf("domtests: nomem: -E_NOMEM twice with %u pages taken, then echo %08x\n", pages,
+		       (uint32_t)dom_r0(r));
+		exit(0);
+	}
+	reap(1);
+	expect_echo("the parent's call", srv, 0, a3, a2, a1);
+	destroy(srv);
+	baseline_check();
+}
+
 /* death TICKS: domains die with threads inside them.
  *   - two threads asleep in one server (one of them called through a
  *     relay, so it unwinds into the relay, which runs on), a third
@@ -928,6 +1005,7 @@ static const struct test_part parts[] = {
 	{ "nest", part_nest },
 	{ "reentry", part_reentry },
 	{ "busy", part_busy },
+	{ "nomem", part_nomem },
 	{ "death", part_death },
 	{ "limit", part_limit },
 };

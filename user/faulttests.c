@@ -419,7 +419,13 @@ static int garbage_on_ud(void)
 	expect("fault_resume(3) in a handler", fault_resume(3), -E_INVAL);
 	expect("fault_resume(-1) in a handler", fault_resume(-1), -E_INVAL);
 	expect_unchanged("the refused calls");
-	/* And what it may: eflags masked, not refused. */
+	/* And what it may: the lowest user address as eip (set back below)... */
+	r = garbage_first;
+	r.eip = USER_BASE;
+	expect("fault_regs(SET) with eip USER_BASE, the lowest user address", fault_regs(FAULT_REGS_SET, &r), 0);
+	expect("fault_regs(GET)", fault_regs(FAULT_REGS_GET, &r), 0);
+	expect_u("eip after a SET of USER_BASE, as fault_regs(GET) shows it", r.eip, USER_BASE);
+	/* ...and eflags masked, not refused. */
 	r = garbage_first;
 	r.eip += FAULT_SITE_LEN;
 	r.eax = s;
@@ -449,10 +455,11 @@ static int garbage_on_fault(unsigned int vector, unsigned int addr, unsigned int
 
 /* garbage SEED: a handler's SETs with a kernel eip, eip 0, esp in a guard
  * page, in the kernel, in read-only or unmapped memory are refused
- * -E_INVAL with the frame unchanged; eflags with IOPL 3, TF, NT and the
- * rest set are masked: the program's pushf right after the resume shows
- * only the arithmetic flags and DF the handler chose, and IF; a cli and a
- * sti after it still fault. */
+ * -E_INVAL with the frame unchanged; eip USER_BASE is taken; eflags with
+ * IOPL 3, TF, NT and the rest set are masked: the program's pushf right
+ * after the resume shows only the arithmetic flags and DF the handler
+ * chose, and IF; a cli and a sti after it still fault; the null %fs and
+ * %gs the program faulted with are the user's selectors again. */
 static void __attribute__((noinline)) part_garbage(void)
 {
 	uint32_t s = arg(0, 1), eax, flags;
@@ -460,6 +467,10 @@ static void __attribute__((noinline)) part_garbage(void)
 	garbage_seed = s;
 	expect("fault_handler_set", fault_handler_set(garbage_on_fault, BIT(V_UD) | BIT(V_GP)), 0);
 	baseline_take();
+	uint16_t ds = READ_SEGMENT(ds);
+	/* Null %fs and %gs at the fault: a resume installs the user's own
+	 * selectors, whatever the faulting code had (abi.h). */
+	asm volatile("movw %w0, %%fs\n\tmovw %w0, %%gs" : : "r"(0u));
 	asm volatile(".globl ft_garbage_site\n"
 		     "ft_garbage_site: ud2\n\t"
 		     "pushfl\n\t"
@@ -468,6 +479,10 @@ static void __attribute__((noinline)) part_garbage(void)
 		     "cli\n\t"
 		     "sti"
 		     : "=a"(eax), "=r"(flags) : "0"(0) : "memory", "cc");
+	uint16_t fs = READ_SEGMENT(fs), gs = READ_SEGMENT(gs);
+	asm volatile("movw %w0, %%fs\n\tmovw %w0, %%gs" : : "r"((uint32_t)ds));
+	expect_u("%fs after the resume (null at the fault)", fs, ds);
+	expect_u("%gs after the resume (null at the fault)", gs, ds);
 	expect_u("%eax the handler set", eax, s);
 	expect_u("eflags after the resume (pushf)", flags, (s & EFLAGS_ARITH) | EFLAGS_DF | EFLAGS_IF | EFLAGS_RSVD);
 	expect("#GPs from the cli and the sti after the resume (IOPL must be 0)", garbage_gps, 2);
@@ -480,8 +495,9 @@ static void __attribute__((noinline)) part_garbage(void)
 
 /* mask HTAG MTAG: home handles #DE, the middle domain #UD, the child
  * nothing: the child's divide error passes the middle for the home, its
- * ud2 stops at the middle, its int3 finds no handler (one line, the child
- * dies, the middle's call returns -E_DEAD). */
+ * ud2 stops at the middle (also with the child called straight from home,
+ * the middle on no level of the stack), its int3 finds no handler (one
+ * line, the child dies, the middle's call returns -E_DEAD). */
 static void part_mask(void)
 {
 	uint32_t ht = begin_with_home_skipping(BIT(V_DE)), mt = arg(1, 2);
@@ -495,10 +511,27 @@ static void part_mask(void)
 	expect_u("the child's ud2, handled by the middle", (uint32_t)dom_r0(r), fsrv_skip_eax(mt, V_UD));
 	expect_stats("the middle's handler after the ud2", c.middle, 1, V_UD, c.child_id);
 	expect("the home's handler after the ud2", (int)home_handled, (int)before + 1);
+	/* The child called straight from home, through a copy of its cap the
+	 * middle grants: the middle is on no level of this thread's stack,
+	 * and as the child's manager it takes the ud2 all the same; then it
+	 * can be called as before. */
+	int home_in_middle = cap_grant(HOME_SLOT, c.middle, CAP_RIGHT_GIVE, 0);
+	if (home_in_middle < 0)
+		fail("cap_grant of the home's slot 0 into the middle", home_in_middle);
+	int direct = dom_r0(call(c.middle, FSRV_GRANT, (uint32_t)c.child, (uint32_t)home_in_middle, CAP_RIGHT_CALL));
+	if (direct < 0)
+		fail("the middle granting its child's cap to the home", direct);
+	r = dom_call(direct, FSRV_UD, 8, 0, 0);
+	expect_u("the child's ud2, called straight from home, handled by its manager", (uint32_t)dom_r0(r),
+		 fsrv_skip_eax(mt, V_UD));
+	expect_stats("a call into the middle after its handler ran for a caller it did not call (it is on "
+		     "the thread's stack no more than before)", c.middle, 2, V_UD, c.child_id);
+	expect("the home's handler after the direct ud2", (int)home_handled, (int)before + 1);
 	r = call_in(c.middle, c.child, FSRV_INT3, 7);
 	expect("the child's int3, which nobody handles", dom_r0(r), -E_DEAD);
 	expect("the home's handler after the int3", (int)home_handled, (int)before + 1);
-	expect_stats("the middle's handler after the int3", c.middle, 1, V_UD, c.child_id);
+	expect_stats("the middle's handler after the int3", c.middle, 2, V_UD, c.child_id);
+	expect("cap_delete of the dead child's cap", cap_delete(direct), 0);
 	printf("faulttests: mask: home %08x middle %08x child %d\n", fsrv_skip_eax(ht, V_DE),
 	       fsrv_skip_eax(mt, V_UD), c.child_id);
 	destroy(c.middle);
@@ -538,14 +571,18 @@ static void part_pass(void)
 	baseline_check();
 }
 
-/* escalate HTAG MTAG: the middle's handler takes the child's divide error
- * and faults itself (ud2): the middle is handling a fault already, so its
- * own fault goes to its manager, the home, which skips it; the middle's
- * handler then goes on and skips the child's. A forked child whose home
- * handler faults dies with the lab 4 line (no manager above a home). */
+/* escalate HTAG MTAG PAGE: the middle's handler takes the child's divide
+ * error and faults itself (ud2): the middle is handling a fault already,
+ * so its own fault goes to its manager, the home, which skips it; the
+ * middle's handler then goes on and skips the child's. The same with a
+ * read of 0x70000000 + PAGE * 4096 + 4 * (MTAG % 1024) in the child,
+ * which the middle then passes on: nobody takes it, and the child's
+ * one-line death names that address. A forked child whose home handler
+ * faults dies with the lab 4 line (no manager above a home). */
 static void part_escalate(void)
 {
 	uint32_t ht = begin_with_home_skipping(BIT(V_UD)), mt = arg(1, 2);
+	uint32_t pf_addr = 0x70000000u + (arg(2, 0) % 4096) * PAGE + 4 * (mt % 1024);
 	struct chain c = chain_new(BIT(V_DE) | BIT(V_UD), FSRV_MODE_FAULT, mt);
 	int middle_id = id_of(c.middle);
 	uint32_t before = home_handled;
@@ -560,6 +597,16 @@ static void part_escalate(void)
 	r = call_in(c.middle, c.child, FSRV_DIV, 98);
 	expect_u("the child's second divide error", (uint32_t)dom_r0(r), fsrv_skip_eax(mt, V_DE));
 	expect("the home's handler after the second", (int)home_handled, (int)before + 2);
+	/* A page fault whose handler faults too (a ud2, the home skips it)
+	 * and then passes it on to nobody (the home takes no page faults):
+	 * the child dies with one line, which names the page fault's
+	 * address, not the ud2's (none). */
+	handle(c.middle, BIT(V_PF), FSRV_MODE_FAULT_PASS, mt);
+	r = call_in(c.middle, c.child, FSRV_READ, pf_addr);
+	expect("a page fault its handler passed on to nobody", dom_r0(r), -E_DEAD);
+	expect_home_took("the home's handler (the middle's handler's ud2)", before + 2, V_UD, middle_id);
+	expect_u("%eax in the middle's handler after its ud2", dom_r1(call(c.middle, FSRV_LAST, 0, 0, 0)),
+		 fsrv_skip_eax(ht, V_UD));
 	int pid = spawn();
 	if (pid == 0) {
 		home_mode = FSRV_MODE_FAULT;

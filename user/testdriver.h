@@ -44,6 +44,9 @@
 #define V_PF 14u        /* page fault */
 #define BIT(v) FAULT_VECTOR_BIT(v)
 
+/* A data segment register's selector, as the program runs with it now. */
+#define READ_SEGMENT(reg) ({ uint16_t v_; asm volatile("movw %%" #reg ", %0" : "=r"(v_)); v_; })
+
 /* ---- checks ---- */
 
 #define TEST_DRIVER_MAX_ARGS 8

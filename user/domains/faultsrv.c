@@ -42,6 +42,10 @@ static int faultsrv_on_fault(unsigned int vector, unsigned int addr, unsigned in
 		return FAULT_PASS;
 	if (mode == FSRV_MODE_KILL)
 		return FAULT_KILL;
+	if (mode == FSRV_MODE_FAULT_PASS) {
+		last_extra = fault_site_ud2(tag);
+		return FAULT_PASS;
+	}
 	if (fault_regs(FAULT_REGS_GET, &r) < 0)
 		return FAULT_KILL;
 	last_eip = r.eip;
@@ -134,6 +138,8 @@ uint64_t dom_main(uint32_t badge, uint32_t op, uint32_t a1, uint32_t a2, uint32_
 		return faultsrv_depth(a1);
 	case FSRV_GROW:
 		return faultsrv_grow(a1);
+	case FSRV_GRANT:
+		return dom_reply((uint32_t)cap_grant((int)a1, (int)a2, a3, 0), 0);
 	default:
 		return dom_reply((uint32_t)-E_INVAL, op);
 	}

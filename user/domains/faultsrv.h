@@ -32,11 +32,12 @@
 #define FSRV_DEPTH    15  /* a1 more calls down a chain of faultsrvs (slot FSRV_CHILD_SLOT each), then ud2:
 			   * r0 the depth reached, r1 %eax after the ud2 */
 #define FSRV_GROW     16  /* make the chain FSRV_DEPTH walks a1 faultsrvs long below this one: r0 how many made */
+#define FSRV_GRANT    17  /* cap_grant(a1, a2, rights a3, badge 0) here: r0 its result */
 
 /* What the handler does with a fault (FSRV_HANDLE's a2). Every mode but
- * PASS, KILL and LOOP ends like SKIP: eip moves past the 2-byte fault site
- * (not for int3, a trap, whose eip is past it already) and %eax becomes
- * fsrv_skip_eax(tag, vector). */
+ * PASS, KILL, LOOP and FAULT_PASS ends like SKIP: eip moves past the
+ * 2-byte fault site (not for int3, a trap, whose eip is past it already)
+ * and %eax becomes fsrv_skip_eax(tag, vector). */
 #define FSRV_MODE_SKIP    0
 #define FSRV_MODE_PASS    1   /* fault_resume(FAULT_PASS) */
 #define FSRV_MODE_KILL    2   /* fault_resume(FAULT_KILL) */
@@ -48,6 +49,8 @@
 			       * handler's callee); the extra word: that call's r0 */
 #define FSRV_MODE_CALLREGS 7  /* first call slot tag with FSRV_REGS (fault_regs and fault_resume from a
 			       * call made by a handler); the extra word: r0 ^ r1 << 8 of it */
+#define FSRV_MODE_FAULT_PASS 8 /* a ud2 in the handler first, as FSRV_MODE_FAULT, then
+				* fault_resume(FAULT_PASS); the extra word: %eax after that ud2 */
 
 #define FSRV_CHILD_SLOT 1     /* a faultsrv's first dom_create lands here */
 #define FAULT_SITE_LEN  2     /* every faulting instruction below is two bytes long */
