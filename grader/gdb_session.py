@@ -130,16 +130,21 @@ class GdbSession:
     def _wait_for_prompt(self, what, timeout, watch_kernel=True):
         """Wait for GDB's prompt: the output before it, or None on a hang
         (with `watch_kernel`, the kernel ran its silence budget of virtual
-        time meanwhile; or the wall-clock guard `timeout` passed). Raises
-        AssertionError if GDB exits."""
+        time meanwhile without printing anything new; or the wall-clock
+        guard `timeout` passed). Raises AssertionError if GDB exits."""
         deadline = time.monotonic() + timeout
         watch = None
+        news = self.console.news if self.console is not None else 0
         while True:
             try:
                 self._child.expect_exact(PROMPT, timeout=min(
                     POLL_SECONDS, max(deadline - time.monotonic(), 0)))
                 break
             except pexpect.TIMEOUT:
+                if self.console is not None:
+                    self.console.poll()     # what the kernel says meanwhile
+                    if self.console.news != news:
+                        news, watch = self.console.news, None   # it spoke: a new silence
                 if time.monotonic() >= deadline or self._kernel_hung(watch):
                     self._record(self._child.before or "")
                     self._child.buffer = ""
@@ -165,8 +170,8 @@ class GdbSession:
         if watch is None or self.console is None:
             return False
         verdict = self.console.out_of_budget(watch)
-        if not verdict:
-            return False
+        if not verdict or (verdict == "budget" and not self.console.silence_holds()):
+            return False            # (if it spoke after all, the next poll sees it)
         diagnosis = self.console.diagnose(watch, None if verdict == "budget" else verdict)
         self.hang = qemu.describe_hang(diagnosis, self.console.symbolizer())
         self.console.hang = diagnosis   # the run's trouble, for the grade

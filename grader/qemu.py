@@ -430,6 +430,7 @@ class Run:
         self._looked_for_faults = False   # in this silence
         self._repeats = progress.RepeatWatch()   # output that says nothing new
         self._fresh = False         # new output (not a repetition) since the last poll
+        self.news = 0               # lines of new output so far (GDB's waits watch it)
         self._last_watch = 0.0      # time.monotonic() of the last progress check
         self._watch_failed = False  # QMP unusable: only the wall guard is left
         self._text = ""
@@ -493,6 +494,7 @@ class Run:
             self._log.flush()
             if self._repeats.feed(text):
                 self._fresh = True
+                self.news += 1
                 self._silence = None    # the guest said something new: a new silence
 
     def _read_some(self, timeout):
@@ -660,7 +662,7 @@ class Run:
             self._looked_for_faults = False
             return
         verdict = self.out_of_budget(self._silence)
-        if verdict == "budget" and not self._silence_holds():
+        if verdict == "budget" and not self.silence_holds():
             return                  # we had fallen behind: the guest did speak
         self.longest_silence = max(self.longest_silence, self._silence.elapsed)
         exceptions = None
@@ -687,7 +689,7 @@ class Run:
                                       exceptions, repeated)
             self._finish("hang")
 
-    def _silence_holds(self):
+    def silence_holds(self):
         """Whether a spent budget is a real silence. The readings say the
         guest ran a budget's worth since the last output we read; but the
         grader can fall behind QEMU on a loaded host, and a tenth of a

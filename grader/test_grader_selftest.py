@@ -704,6 +704,18 @@ def test_gdb_continue_into_a_hang_is_found_in_virtual_time(gdb_boot):
     assert time.monotonic() - started < WALL_SECONDS_FOR_A_HANG
 
 
+def test_gdb_continue_over_a_kernel_that_prints_is_no_hang(gdb_boot):
+    """A GDB `continue` runs the kernel far longer than a silence budget,
+    but it prints all along (`faults isolate`: a line every 20 M
+    instructions or so, 400 M in all): the silence GDB's wait watches
+    starts again with each line, so the breakpoint at its end is reached."""
+    run, gdb = gdb_boot("hz=1000 init=faults isolate all")
+    gdb.command("break shutdown")
+    gdb.command("continue")
+    assert re.search(r"^faults: isolate: (\d+) of \1 OK$", run.output, re.M), run.output[-2000:]
+    assert "Breakpoint 1, shutdown (success=1)" in gdb.transcript, gdb.tail()
+
+
 def test_gdb_after_a_panic_leads_with_the_panic(gdb_boot):
     """Once the kernel has panicked, QEMU is gone and GDB reads the ELF file:
     its "Cannot access memory" follows from the panic, which comes first."""
