@@ -109,8 +109,9 @@ FAULT_CHECK_SECONDS = 0.5  # silent this long: look once for a fault loop,
 STUCK_CLOCK = 10_000_000   # ns: the virtual clock "stands still" below this
 LIVE_READ_TIMEOUT = 5      # s; QMP reads of a paused guest take milliseconds
 CONFIRM_QUIET_SECONDS = 0.1   # a spent budget: the pty quiet this long has
-CONFIRM_SECONDS = 2           # given us all it held (the kernel hands it
-                              # on from a worker thread)
+                              # given us all it held (the kernel hands it
+                              # on from a worker thread) ...
+CONFIRM_SECONDS = 0.5         # ... or, if it only repeats itself, this long
 
 # The firmware that runs before the kernel. qboot takes 0.6 M instructions
 # to the kernel, SeaBIOS 8.6 M. qboot leaves the local APIC as reset left it
@@ -701,7 +702,7 @@ class Run:
         that its target stopped."""
         self._fresh = False
         deadline = time.monotonic() + CONFIRM_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self._fresh:
             if not self._read_chunk(CONFIRM_QUIET_SECONDS):
                 break               # quiet (0), or QEMU exited (None)
         return self.kind is None and not self._fresh
