@@ -170,11 +170,12 @@ def test_hang_is_found_and_located(boot):
 
 
 BACKTRACE_MAX_FRAMES = 32
+UNMAPPED_TEST_BASE, UNMAPPED_TEST_SPAN = 0xE0000000, 0x100000   # kernel/tests/lab1_tests.c
 CHAIN_ENDS = {
     "null": "a saved ebp of 0",
     "loop": "a saved ebp that loops back to the first record",
     "self": "a record whose saved ebp points at itself",
-    "unmapped": "a saved ebp pointing at an unmapped address",
+    "unmapped": "a saved ebp pointing at an unmapped address (and first, a walk from it)",
     "misaligned": "a misaligned saved ebp",
     "zero": "a zero return address (a thread's bootstrap)",
     "deep": "more records than a backtrace shows",
@@ -188,6 +189,15 @@ def test_backtrace_stops_where_the_chain_ends(boot, rng, end):
     seed = rng.randrange(1, 2**32)
     records = 1 + seed % 8 + (BACKTRACE_MAX_FRAMES if end == "deep" else 0)
     run = boot(f"seed={seed} init=btchain {end}")
+    if end == "unmapped" and f"btchain: {records} records" in run.output:
+        # The walk from the chain's unmapped address comes first: a walker
+        # that reads the record at ebp before backtrace_frame_ok says it
+        # may faults here, however well it checks the records after it.
+        bad = UNMAPPED_TEST_BASE + (seed % UNMAPPED_TEST_SPAN) * 4
+        assert f"btchain: the walk from 0x{bad:08x} came back" in run.output, (
+            f"a walk that starts at the unmapped address 0x{bad:08x} did not come back "
+            "(see the output): check every record with backtrace_frame_ok before "
+            "reading it, the very first one too")
     run.expect_exit("success")
     assert f"btchain: {records} records, ending '{end}'" in run.output, \
         "the kernel test did not start (see the output)"

@@ -111,7 +111,9 @@ KTEST(backtrace, "print the backtrace of a seed-chosen call chain")
  *   null       the last record's saved ebp is 0, as _start's is
  *   loop       it points back at the first record (a chain that loops)
  *   self       it points at itself
- *   unmapped   it points at an unmapped address above the stack
+ *   unmapped   it points at an unmapped address above the stack; and
+ *              first, a walk starts at such an address (a record that
+ *              is bad from the start), which must print no frame
  *   misaligned it points one byte into the next record
  *   zero       the next record's return address is 0 (a thread's bootstrap)
  *   deep       null, after more records than a backtrace shows
@@ -158,6 +160,11 @@ KTEST(btchain, "walk a made-up frame chain that ends as argv[1] says")
 	else            /* zero: the record after the last one */
 		last[3] = 0;
 	printf("btchain: %d records, ending '%s'\n", n, end);
+	if (strcmp(end, "unmapped") == 0) {
+		printf("btchain: a walk from the unmapped record 0x%08x\n", last[0]);
+		backtrace_print(0, last[0]);
+		printf("btchain: the walk from 0x%08x came back\n", last[0]);
+	}
 	backtrace_print(0, (uint32_t)&records[0]);
 	printf("btchain: done\n");
 }
