@@ -78,8 +78,21 @@ def test_pingpong_in_round_robin_order(boot, rng, part):
         run.expect_exit("success")
 
 
+def backtrace_after(run, line, kernel_elf):
+    """The functions of the backtrace printed right after `line`, innermost
+    first, from the ELF (return addresses point after the call: address - 1)."""
+    text = run.output.split(line + "\n", 1)[1] if line + "\n" in run.output else ""
+    frames = re.match(r"backtrace:\n((?:  #\d+ 0x[0-9a-f]{8} .*\n)*)", text)
+    symbolizer = qemu.Symbolizer(kernel_elf)
+    names = []
+    for address in re.findall(r"^  #\d+ 0x([0-9a-f]{8}) ", frames.group(1) if frames else "", re.M):
+        symbol = symbolizer.function_at(int(address, 16) - 1)
+        names.append(symbol.name if symbol else f"0x{address}")
+    return names
+
+
 @pytest.mark.points(10)
-def test_threads_exit_and_are_reaped(boot, rng, part):
+def test_threads_exit_and_are_reaped(boot, kernel_elf, rng, part):
     """a returning thread exits with 0, kthread_exit's status is seen, all is freed"""
     seed = rng.randrange(1, 2**32)
     values = iter(ktest_random.sequence(seed, 5))
@@ -93,9 +106,19 @@ def test_threads_exit_and_are_reaped(boot, rng, part):
     with part(3, "kthread_exit's status reaches proc_join"):
         for line in expected[1::2]:
             assert line in printed, f"no line {line!r}"
-    with part(3, "one table entry left in use, all frames returned"):
+    with part(2, "one table entry left in use, all frames returned"):
         assert "exit: 1 table entries in use, frames all returned" in run.output, \
             "no line 'exit: 1 table entries in use, frames all returned'"
+    with part(1, "a thread on a reused stack: its backtrace ends at kthread_bootstrap"):
+        # Its stack pages hold the poison of their last use: a missing or
+        # misplaced zero word on top shows as a junk frame past the bootstrap.
+        names = backtrace_after(run, "exit: the backtrace of a thread on a reused stack",
+                                kernel_elf)
+        assert names == ["kthread_bootstrap"], (
+            f"a new thread on a reused stack, printing its own backtrace, shows "
+            f"{' < '.join(names) or 'no frame'}, not just kthread_bootstrap: its first "
+            "kctx must put a zero word at the very top of the stack, with esp pointing "
+            "at it (stack memory is not zero)")
     with part(1, "these lines in this order, then a clean shutdown"):
         difference = qemu.lines_in_order(expected, printed)
         assert not difference, difference

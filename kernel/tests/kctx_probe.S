@@ -4,13 +4,16 @@
  *
  * uint32_t kctx_probe(struct kctx *c, uint32_t value)
  *   Puts value, value + 1 and ~value in the callee-saved ebx, esi and edi,
- *   calls setctx(c), and on its first return (0) wipes those registers and
- *   calls resctx(c, value). When setctx returns the second time, checks
- *   that %esp is where the first return left it and that the three
- *   registers came back. Returns setctx's second return value if they
+ *   calls setctx(c), and on its first return (0) checks that setctx left
+ *   the three registers alone, wipes them and calls resctx(c, value). When
+ *   setctx returns the second time, checks that %esp is where the first
+ *   return left it and that the three registers came back. (C callers
+ *   cannot see a setctx that changes a callee-saved register on its first
+ *   return: returns_twice makes the compiler keep nothing in registers
+ *   across the call.) Returns setctx's second return value if they
  *   did, KCTX_PROBE_ESP_OFF if %esp was not (the saved esp is wrong: its
  *   own %esp put back, the probe still returns), KCTX_PROBE_CLOBBERED if
- *   a register was not.
+ *   a register was not (on either return).
  *   Preserves ebx, esi, edi, ebp for its own caller (cdecl).
  */
 #define KCTX_PROBE_CLOBBERED 0xBADC0DE
@@ -34,7 +37,9 @@ kctx_probe:
 	addl	$4, %esp
 	testl	%eax, %eax
 	jnz	1f
-	xorl	%ebx, %ebx		/* first return: wipe, then resume */
+	call	probe_registers_intact	/* first return: kept, */
+	jne	2f
+	xorl	%ebx, %ebx		/* then wiped, then resumed */
 	xorl	%esi, %esi
 	xorl	%edi, %edi
 	pushl	12(%ebp)		/* resctx(c, value) */
@@ -43,14 +48,7 @@ kctx_probe:
 1:	leal	-PROBE_SAVES(%ebp), %ecx	/* second return: eax = the value */
 	cmpl	%ecx, %esp		/* esp as the first return left it? */
 	jne	4f
-	cmpl	12(%ebp), %ebx
-	jne	2f
-	leal	1(%ebx), %ecx
-	cmpl	%ecx, %esi
-	jne	2f
-	notl	%ecx
-	incl	%ecx			/* ~(value + 1) + 1 == ~value */
-	cmpl	%ecx, %edi
+	call	probe_registers_intact
 	je	3f
 2:	movl	$KCTX_PROBE_CLOBBERED, %eax
 	jmp	3f
@@ -61,3 +59,16 @@ kctx_probe:
 	popl	%ebx
 	popl	%ebp
 	ret
+
+/* ZF set iff ebx, esi and edi hold value, value + 1 and ~value, with value
+ * at 12(%ebp) (kctx_probe's frame: this has none of its own). Clobbers ecx. */
+probe_registers_intact:
+	cmpl	12(%ebp), %ebx
+	jne	1f
+	leal	1(%ebx), %ecx
+	cmpl	%ecx, %esi
+	jne	1f
+	movl	%ebx, %ecx
+	notl	%ecx
+	cmpl	%ecx, %edi
+1:	ret

@@ -6,6 +6,7 @@
 #include "boot/ktest.h"
 #include "boot/cmdline.h"
 #include "console/console.h"
+#include "debug/backtrace.h"
 #include "mm/frame.h"
 #include "proc/kctx.h"
 #include "proc/kthread.h"
@@ -104,6 +105,18 @@ static void exit_thread(void *arg)
 		kthread_exit(status);
 }
 
+/* A thread made once the exit test's threads are reaped runs on their
+ * freed stack pages, which still hold the poison frame_free filled them
+ * with: only the zero word its initial kctx put on top of the stack ends
+ * its frame chain at kthread_bootstrap (on a never-used page, memory that
+ * is zero anyway would hide a missing or misplaced one). */
+static void exit_backtrace_thread(void *arg)
+{
+	(void)arg;
+	printf("exit: the backtrace of a thread on a reused stack\n");
+	backtrace_print(0, (uint32_t)__builtin_frame_address(0));
+}
+
 KTEST(exit, "threads exit by return or kthread_exit and are reaped")
 {
 	unsigned int state = boot_config.seed;
@@ -125,6 +138,10 @@ KTEST(exit, "threads exit by return or kthread_exit and are reaped")
 		live += p->state != PROC_UNUSED;
 	printf("exit: %d table entries in use, frames %s\n", live,
 	       frame_free_count() == frames_before ? "all returned" : "LEAKED");
+	struct proc *reuser = kthread_create("exitbt", exit_backtrace_thread, 0);
+	if (!reuser)
+		ktest_fail("kthread_create returned 0");
+	proc_join(reuser);
 }
 
 /* Recurse until the stack runs out; the depth test is one the compiler
