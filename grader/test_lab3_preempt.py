@@ -129,7 +129,7 @@ def quantum_gaps_in_words(quantum, gaps):
 
 @pytest.mark.points(10)
 def test_switches_are_exactly_a_quantum_apart(boot, rng):
-    """with quantum=Q, spinning threads are switched every Q ticks, not Q-1 or Q+1"""
+    """with quantum=Q, spinning threads are switched every Q ticks (not Q-1 or Q+1), at once after running alone"""
     quantum = rng.randrange(2, 6)
     run = traced_boot(boot, f"seed={rng.randrange(1, 2**32)} hz=10000 quantum={quantum} init=quantum",
                       expected=f"kmain, quantum1, quantum2 preempted (P) in turn, every {quantum} ticks")
@@ -143,6 +143,14 @@ def test_switches_are_exactly_a_quantum_apart(boot, rng):
     # The first entry is the test starting to spin; its quantum had run out
     # while it was alone, so the first switch comes at the next tick. From
     # there on every quantum is whole.
+    assert len(switches) > 1, f"the test thread was never switched away from: {line.group(3).strip()}"
+    (_, started), (_, first) = switches[:2]
+    assert first - started == 1, (
+        f"the test thread ran alone past its quantum, then {first - started} more ticks once two "
+        f"more threads could run, not 1 (thread@tick: {line.group(3).strip()[:80]}...): "
+        f"sched_ticks_used counts the ticks since the thread was switched in and only "
+        f"sched_switch_to resets it; sched_charge_ticks must not reset or reduce it, so it "
+        f"asks for a switch on every tick once the quantum is used up")
     quanta = switches[1:wanted + 2]
     gaps = [b[1] - a[1] for a, b in zip(quanta, quanta[1:])]
     wrong = quantum_gaps_in_words(quantum, gaps)
