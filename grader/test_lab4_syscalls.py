@@ -165,7 +165,7 @@ def test_the_last_system_call_is_dispatched(boot, rng):
 
 @pytest.mark.points(3)
 def test_zero_length_ranges_outside_user_space_fail(boot, rng):
-    """read and write of 0 bytes at null, kernel or above-user addresses: -E_FAULT"""
+    """read and write of 0 bytes at null, kernel or above-user addresses: -E_FAULT; on an unmapped user page: 0"""
     run, _ = boot_uaccess(boot, rng)
     line_of(run, r"^usertests: uaccess: zero-length ranges outside user space refused",
             "zero-length ranges")

@@ -21,7 +21,8 @@
  *   uaccess SEED     the last system call (cap_narrow) is dispatched; user
  *                    pointers of system calls are checked without fork or
  *                    sbrk: a zero-length range outside user space (null
- *                    included) is -E_FAULT, a range is checked on every
+ *                    included) is -E_FAULT, one inside it is 0 even on an
+ *                    unmapped page, a range is checked on every
  *                    page it touches (the end of .bss, the first unmapped
  *                    page above it), a range wrapping around 4 GiB is
  *                    refused, and read() refuses read-only text. Runs in
@@ -488,6 +489,10 @@ static void part_uaccess(int argc, char **argv)
 	EXPECT(write(1, ok, 0), 0);
 	EXPECT(read(0, ok, 0), 0);
 	EXPECT(write(1, unmapped - 1, 0), 0);
+	/* Inside user space an empty range touches no page, so none has to
+	 * be mapped: not even the one its (unaligned) address lies in. */
+	EXPECT(write(1, unmapped + 1 + seed % (PAGE - 1), 0), 0);
+	EXPECT(read(0, unmapped + 1 + seed % (PAGE - 1), 0), 0);
 	say("zero-length ranges outside user space refused, null included");
 
 	/* Ranges that start on a mapped page and end on the unmapped one. */
