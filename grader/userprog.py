@@ -320,6 +320,9 @@ BEHAVIOURS = [
     # 1/0 with the x87's divide-by-zero exception unmasked, then fwait
     Behaviour("x87div0", "fault_x87div0", 16, "x87 floating-point exception",
               detail="divide by zero"),
+    # a ud2 in .data, outside every function: the line says "(?)", and its
+    # eip is the address faults announced
+    Behaviour("datajump", None, 6, "invalid opcode"),
 ]
 BY_NAME = {b.name: b for b in BEHAVIOURS}
 
@@ -359,7 +362,13 @@ def kill_line_problems(line, behaviour, pid, output, symbols, mode):
     if line.function != b.function:
         problems.append(f"FUNC is {line.function or '?'}, expected {b.function or '?'}")
     elif b.function is None:
-        return problems     # no function, so no user eip to check
+        # no function to check eip against; where faults said it would be
+        announced = re.search(rf"faults: {mode} {b.name}: expect .* at 0x([0-9a-f]{{8}}) in \?$",
+                              output, re.M)
+        if announced and line.eip != int(announced.group(1), 16):
+            problems.append(f"eip {line.eip:#010x} is not 0x{announced.group(1)}, where "
+                            f"faults said the fault would be")
+        return problems
     elif symbols.get(b.function) is not None and \
             symbols[b.function] + line.offset != line.eip:
         problems.append(f"{line.function}+{line.offset:#x} is "

@@ -247,6 +247,16 @@ FAULT_FN void fault_x87div0(void)
 		     "fstp %%st(0)" : : "m"(cw), "m"(zero) : "memory");
 }
 
+/* A ud2 in .data, outside every function: executed, it faults with an eip
+ * the kill line cannot name a function for, "(?)". (Without PAE there is
+ * no NX bit: every user page the process may read it may execute.) */
+static unsigned char data_ud2[] = { 0x0f, 0x0b };
+
+FAULT_FN void fault_datajump(void)
+{
+	asm volatile("call *%0" : : "r"(data_ud2) : "memory");
+}
+
 struct behaviour {
 	const char *name;
 	void (*fn)(void);
@@ -277,6 +287,7 @@ static const struct behaviour behaviours[] = {
 	{ "str",       fault_str,       "fault_str",           CAUSE_GP,     "general protection fault" },
 	{ "smsw",      fault_smsw,      "fault_smsw",          CAUSE_GP,     "general protection fault" },
 	{ "x87div0",   fault_x87div0,   "fault_x87div0",       CAUSE_X87,    "x87 floating-point exception" },
+	{ "datajump",  fault_datajump,  "?",                   CAUSE_OPCODE, "invalid opcode" },
 };
 #define NBEHAVIOURS ((int)(sizeof behaviours / sizeof behaviours[0]))
 
@@ -288,12 +299,23 @@ static const struct behaviour *find(const char *name)
 	return 0;
 }
 
+/* Where the fault happens, when the kill line must show it: the byte
+ * textwrite writes, the eip of datajump's ud2; 0 for the others. */
+static uint32_t fault_address(const struct behaviour *b)
+{
+	if (b->fn == fault_textwrite)
+		return (uint32_t)(uintptr_t)fault_textwrite;
+	if (b->fn == fault_datajump)
+		return (uint32_t)(uintptr_t)data_ud2;
+	return 0;
+}
+
 /* What the kill line should say, printed before the fault. */
 static void announce(const char *mode, const struct behaviour *b)
 {
-	if (b->fn == fault_textwrite)
+	if (fault_address(b))
 		printf("faults: %s %s: expect %s at 0x%08x in %s\n", mode, b->name, b->trap,
-		       (unsigned)(uintptr_t)fault_textwrite, b->function);
+		       (unsigned)fault_address(b), b->function);
 	else
 		printf("faults: %s %s: expect %s in %s\n", mode, b->name, b->trap, b->function);
 }
