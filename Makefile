@@ -231,9 +231,13 @@ gdb: all
 	$(if $(GDBPORT),BETA86_GDB_PORT=$(GDBPORT) )gdb -n $(GDBFLAGS) -x .gdbinit
 
 # PYTEST_WORKERS: QEMU runs in parallel (measured on 2 cores: see README).
+# --dist loadgroup: a worker takes one test at a time as it frees up (the
+# slow handout and bug checks spread out instead of queueing on one
+# worker at the end), and the tests of one built handout (xdist_group)
+# stay together, so that each handout is built once.
 # junit_family=xunit2: JUnit XML (--junitxml) that Jenkins' strict schema accepts.
 PYTEST_WORKERS := 4
-PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) -o junit_family=xunit2
+PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadgroup -o junit_family=xunit2
 # LAB=N grades lab N alone; without it, a lab N handout grades labs 1 to N
 # (its later labs are stubs, bound to fail) and main every lab.
 GRADE_ARGS := $(if $(LAB),--lab $(LAB),$(if $(HANDOUT_LAB),--through-lab $(HANDOUT_LAB)))

@@ -594,6 +594,17 @@ def lab_params(labs):
     return [pytest.param(lab, id=f"lab{lab}") for lab in labs]
 
 
+def on_handout(lab):
+    """The mark that keeps the tests of one built handout on one xdist
+    worker (`make test` runs `--dist loadgroup`): each worker builds the
+    handouts it gets, once (built_handout), so one worker gets each."""
+    return pytest.mark.xdist_group(f"handout{lab}")
+
+
+def built_lab_params(labs):
+    return [pytest.param(lab, id=f"lab{lab}", marks=on_handout(lab)) for lab in labs]
+
+
 BLOCK_LABS = handout.labs_with_blocks(REPO_ROOT)
 
 
@@ -771,7 +782,7 @@ def run_grader(tree, lab, handout_lab, graded_only=False):
                      lab_scores(json_path, lab))
 
 
-@pytest.mark.parametrize("lab", lab_params(MEANINGFUL_LABS) or [NOT_YET])
+@pytest.mark.parametrize("lab", built_lab_params(MEANINGFUL_LABS) or [NOT_YET])
 def test_handout_fails_own_lab(built_handout, lab):
     """With lab N's stubs, lab N's own tests fail (the lab leaves real work)
     and score 0 points (points go to the student's part, not to given code)."""
@@ -807,7 +818,8 @@ def next_handout(lab):
     return next((later for later in BLOCK_LABS if later > lab), None)
 
 
-EARLIER_LAB_CHECKS = [pytest.param(lab, next_handout(lab), id=f"lab{lab}-on-handout{next_handout(lab)}")
+EARLIER_LAB_CHECKS = [pytest.param(lab, next_handout(lab), id=f"lab{lab}-on-handout{next_handout(lab)}",
+                                   marks=on_handout(next_handout(lab)))
                       for lab in GRADED_LABS if next_handout(lab)]
 
 
@@ -834,7 +846,7 @@ SHELL_PROMPT = "$ "
 KMON_PROMPT = "kmon> "
 
 
-@pytest.mark.parametrize("lab", lab_params(BLOCK_LABS) + [pytest.param(None, id="main")])
+@pytest.mark.parametrize("lab", built_lab_params(BLOCK_LABS) + [pytest.param(None, id="main")])
 def test_default_boot_reaches_its_prompt_and_answers(built_handout, boot, kernel_elf, rng, lab):
     """A boot without init= (what `make qemu` does) reaches the prompt of
     the tree's lab and answers a command there: the kernel monitor, with a
