@@ -177,7 +177,21 @@ def lab_selected(config, lab):
     return (only is None or lab == only) and (through is None or lab <= through)
 
 
+# The files whose tests take longest (each builds trees or runs whole
+# grades), longest first. They run first: `--dist loadgroup` hands out
+# one test at a time as workers free up, so the suite ends on short
+# tests instead of one worker finishing a long one while the rest wait.
+SLOW_FIRST = ("test_handouts.py", "test_schedule_report.py", "test_timeline.py",
+              "test_course.py", "test_tools.py", "test_bugs.py")
+
+
+def slow_first(item):
+    name = item.path.name
+    return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=slow_first)          # stable: each file keeps its order
     if config.getoption("lab") is None and config.getoption("through_lab") is None:
         return
     selected = [item for item in items if lab_selected(config, lab_of(item))]
