@@ -266,7 +266,8 @@ def run_fuzz(boot, rng, calls, seeds, options="", kills_expected=False, keys="")
     failed = [line for line in run.lines if "FAILED" in line]
     assert not failed, "\n".join(failed)
     assert [int(seed) for seed, _, _ in rounds] == order, \
-        f"expected {len(order)} rounds (seeds {order}), got {rounds}"
+        f"expected {len(order)} rounds (seeds {order}), got {rounds}" + \
+        ("" if run.kind == "success" else f"; the run ended in {run.explain()}")
     assert all(int(count) == calls for _, count, _ in rounds)
     checksums = [checksum for _, _, checksum in rounds]
     assert checksums[0] == checksums[1], \
