@@ -499,8 +499,11 @@ def diagnose(qmp, silence, executed, *, log_path=None, in_code=lambda a: False,
         kind = classify(samples, exceptions, executed, silence)
     fault = fault_loop(exceptions) if kind in ("fault-loop", "repeating") else None
     # Where: the last snapshot in kernel mode (a user program's loop has no
-    # kernel stack to walk), else the last one.
+    # kernel stack to walk), else the last one; of an idle kernel, the last
+    # one halted, where it waits (not a timer interrupt it was woken for).
     kernel = [sample for sample in samples if sample.cpl == 0]
+    if kind == "idle":
+        kernel = [sample for sample in kernel if sample.halted] or kernel
     sample = (kernel or samples)[-1]
     backtrace = frame_chain(qmp, sample, in_code) if sample.cpl == 0 else []
     return Diagnosis(kind, silence, executed, sample, backtrace, fault, repeated)
