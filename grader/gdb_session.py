@@ -170,8 +170,8 @@ class GdbSession:
         if watch is None or self.console is None:
             return False
         verdict = self.console.out_of_budget(watch)
-        if not verdict or (verdict == "budget" and not self.console.silence_holds()):
-            return False            # (if it spoke after all, the next poll sees it)
+        if not verdict:
+            return False
         diagnosis = self.console.diagnose(watch, None if verdict == "budget" else verdict)
         self.hang = qemu.describe_hang(diagnosis, self.console.symbolizer())
         self.console.hang = diagnosis   # the run's trouble, for the grade

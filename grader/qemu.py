@@ -630,14 +630,15 @@ class Run:
 
     def out_of_budget(self, watch):
         """Update `watch` (a Stopwatch); the kind of hang if the guest is
-        surely hung: its budget of virtual time is spent, or it halted where
-        nothing can wake it. "" if not (yet)."""
+        surely hung: its budget of virtual time is spent (and silence_holds:
+        nothing new was on its way), or it halted where nothing can wake it.
+        "" if not (yet)."""
         reading = self.reading()
         if reading is None or watch is None or self.budget is None:
             return ""
         watch.add(reading)
         if watch.elapsed >= self.budget_now():
-            return "budget"
+            return "budget" if self.silence_holds() else ""
         stuck = watch.stuck
         if stuck is None:
             return ""
@@ -663,7 +664,7 @@ class Run:
             self._looked_for_faults = False
             return
         verdict = self.out_of_budget(self._silence)
-        if verdict == "budget" and not self.silence_holds():
+        if self._silence is None:
             return                  # we had fallen behind: the guest did speak
         self.longest_silence = max(self.longest_silence, self._silence.elapsed)
         exceptions = None
