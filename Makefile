@@ -70,7 +70,7 @@ CFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pie -fno-stack-protector \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-ipa-icf -O2 -g \
           -Wall -Wextra -nostdinc -isystem $(GCC_INCLUDE) \
           -mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 \
-          -fno-asynchronous-unwind-tables -fdebug-prefix-map=$(CURDIR)=. \
+          -fno-asynchronous-unwind-tables -fdebug-prefix-map=$(CURDIR)= \
           -Werror=incompatible-pointer-types -Wno-unused-parameter \
           -MMD -MP
 # -Wno-unused-parameter: a function keeps the signature its callers need even
@@ -94,7 +94,7 @@ endif
 # every lab is done.
 HANDOUT_LAB ?=
 KCFLAGS  := $(CFLAGS) -Ikernel -Ilib $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
-ASFLAGS  := -m32 -g -fdebug-prefix-map=$(CURDIR)=. -Ikernel -Ilib -MMD -MP -D__ASSEMBLER__ $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
+ASFLAGS  := -m32 -g -fdebug-prefix-map=$(CURDIR)= -Ikernel -Ilib -MMD -MP -D__ASSEMBLER__ $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
 LDFLAGS  := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 
 KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
@@ -116,7 +116,7 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS) $(LIB_SRCS))
 # registers of its own (kernel/proc/proc_fpu.c). The kernel stays without.
 KERNEL_ONLY_CFLAGS := -mno-sse -mno-mmx -mno-80387
 UCFLAGS   := $(filter-out $(KERNEL_ONLY_CFLAGS),$(CFLAGS)) -Ilib -Ilib/user $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
-UASFLAGS  := -m32 -g -fdebug-prefix-map=$(CURDIR)=. -Ilib -Ilib/user -MMD -MP -D__ASSEMBLER__ $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
+UASFLAGS  := -m32 -g -fdebug-prefix-map=$(CURDIR)= -Ilib -Ilib/user -MMD -MP -D__ASSEMBLER__ $(if $(HANDOUT_LAB),-DHANDOUT_LAB=$(HANDOUT_LAB))
 ULDFLAGS  := -m elf_i386 -nostdlib -z noexecstack
 AR        := ar
 
