@@ -91,24 +91,19 @@ static LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
 	return 0;
 }
 
-/* The callee's first frame, in the room below the caller's frame tf:
- * at its entry, in user mode, %eax the badge and the four arguments where
- * the caller put them (abi.h); segments and eflags are the kernel's
- * constants, so a caller cannot hand the callee a broken segment. */
-static LAB_GIVEN struct trapframe *dom_callee_frame(const struct trapframe *tf, const struct domain *callee,
-						    uint32_t badge, uint32_t esp)
+/* The callee's first frame in, whose general registers the gate stored
+ * as the caller left them (trap_entry.S's vector_49): at the callee's
+ * entry, in user mode, with %eax the badge, the four arguments in %edx,
+ * %ebx, %esi, %edi where the caller put them (abi.h) and %ecx and %ebp 0;
+ * segments and eflags are the kernel's constants, so a caller cannot hand
+ * the callee a broken segment. */
+static LAB_GIVEN void dom_callee_frame(struct trapframe *in, const struct domain *callee,
+				       uint32_t badge, uint32_t esp)
 {
-	struct trapframe *in = (struct trapframe *)tf - 1;
-
 	in->eax = badge;
 	in->ecx = 0;
-	in->edx = tf->edx;
-	in->ebx = tf->ebx;
-	in->esi = tf->esi;
-	in->edi = tf->edi;
 	in->ebp = 0;
 	dom_entry_frame(in, callee->entry, esp);
-	return in;
 }
 
 /* A failed call returns at once: r0 the error, r1 0. */
@@ -119,17 +114,30 @@ static LAB_GIVEN struct trapframe *dom_call_fail(struct trapframe *tf, int err)
 	return tf;
 }
 
+/* A thread's first call into callee: map its stacks there, then make the
+ * call as any other (dom_call again, which finds them mapped); or fail
+ * with -E_NOMEM. Apart, so that the common call carries none of this. */
+static LAB_GIVEN struct trapframe *dom_call_first(struct trapframe *in, struct domain *callee)
+{
+	if (dom_map_call_stack(callee, current_proc) < 0)
+		return dom_call_fail(in + 1, -E_NOMEM);
+	return dom_call(in);
+}
+
 /*
  * int $49: call the domain that the cap in %ecx names (CAP_RIGHT_CALL),
  * with the badge and %edx, %ebx, %esi, %edi. Refused, with the caller
  * resumed at once: a bad cap (cap_lookup's errors), a full invocation stack
  * (-E_DEEP), a domain already on this thread's stack (-E_DEADLK: it would
  * wait for itself), no memory for this thread's first call stack there
- * (-E_NOMEM). tf is the caller's frame, at the top of the trap stack.
+ * (-E_NOMEM). in is the callee's first frame, just below the caller's
+ * (in + 1, at the top of the trap stack), with the caller's general
+ * registers in it (trap_entry.S).
  */
 #if LAB_SOLUTION(6)
-struct trapframe *dom_call(struct trapframe *tf)
+struct trapframe *dom_call(struct trapframe *in)
 {
+	struct trapframe *tf = in + 1;
 	struct proc *p = current_proc;
 	struct cap *c;
 	int err = cap_lookup(dom_current(p), (int)tf->ecx, CAP_TYPES_DOMAIN, CAP_RIGHT_CALL, &c);
@@ -142,18 +150,19 @@ struct trapframe *dom_call(struct trapframe *tf)
 		return dom_call_fail(tf, -E_DEEP);
 	if (*mine & DOM_ENTERED)
 		return dom_call_fail(tf, -E_DEADLK);
-	if (!(*mine & DOM_STACK_MAPPED) && (err = dom_map_call_stack(callee, p)) < 0)
-		return dom_call_fail(tf, err);
+	if (!(*mine & DOM_STACK_MAPPED))
+		return dom_call_first(in, callee);
 	*mine |= DOM_ENTERED;
 	p->inv[++p->inv_top] = (struct inv_frame){ .dom = callee, .gen = callee->gen, .kind = INV_CALL };
-	dom_enter(p, callee, tf - 1);
-	return dom_callee_frame(tf, callee, c->badge, dom_call_stack_top(p));
+	dom_callee_frame(in, callee, c->badge, dom_call_stack_top(p));
+	dom_enter(p, callee, in);
+	return in;
 }
 #else
-struct trapframe *dom_call(struct trapframe *tf)
+struct trapframe *dom_call(struct trapframe *in)
 {
 	LAB_STUB_ONCE(printf("pid %d (%s): dom_call: not implemented (lab 6)\n", current_proc->pid, current_proc->name));
-	return dom_call_fail(tf, -E_NOSYS);
+	return dom_call_fail(in + 1, -E_NOSYS);
 }
 #endif
 

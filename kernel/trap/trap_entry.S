@@ -131,6 +131,7 @@
  * esp, and the segment registers start this far above it. */
 #define TRAPFRAME_TO_CFA	56
 #define TRAPFRAME_SEGMENTS	32
+#define TRAPFRAME_GENERAL	32	/* what pushal stores */
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17)
@@ -284,9 +285,11 @@ trap_pop_frame:
  * neither handler sleeps, kills or destroys. Whatever else was pending was
  * dealt with when the thread last returned to user mode.
  *
- * vector_49 also reserves one struct trapframe below the caller's frame
- * before the call: dom_call builds the callee's first frame there, which
- * is where the callee's own traps will land (dom/call.c's picture).
+ * vector_49 also starts the callee's first frame, one struct trapframe
+ * below the caller's, where the callee's own traps will land (dom/call.c's
+ * picture): a second pushal stores the registers as the caller left them
+ * there, so the arguments in %edx, %ebx, %esi and %edi reach the callee
+ * without a copy, and dom_call writes only what differs.
  */
 	.align 8
 vector_49:
@@ -295,11 +298,12 @@ vector_49:
 	.cfi_adjust_cfa_offset 4
 	pushl	$T_DOMCALL
 	.cfi_adjust_cfa_offset 4
-	build_trapframe
-	movl	%esp, %eax		/* dom_call(tf): tf is the caller's frame */
-	subl	$TRAPFRAME_SIZE, %esp	/* room for the callee's */
-	.cfi_adjust_cfa_offset TRAPFRAME_SIZE
-	pushl	%eax
+	build_trapframe			/* the caller's frame */
+	subl	$(TRAPFRAME_SIZE - TRAPFRAME_GENERAL), %esp	/* the callee's, from its gs up */
+	.cfi_adjust_cfa_offset TRAPFRAME_SIZE - TRAPFRAME_GENERAL
+	pushal				/* its general registers: the caller's (%eax is clobbered) */
+	.cfi_adjust_cfa_offset TRAPFRAME_GENERAL
+	pushl	%esp			/* dom_call(in): in is the callee's frame */
 	.cfi_adjust_cfa_offset 4
 	call	dom_call
 	movl	%eax, %esp		/* the callee's frame, or the caller's if refused */
