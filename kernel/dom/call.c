@@ -30,14 +30,15 @@
 #include "string.h"
 #include "lab.h"
 
-/* The facts of a crossing, before kstack_top moves (trace.h's
- * TRACE_RAW_CROSSING): the running thread, whose inv_top and dom_current
- * are already those of the level it enters. The reader (proc/trace.c)
- * tells a call from a return by where frame lies, and a fault from a call
- * by the kind of the level entered (inv[inv_top]) or left (inv[inv_top +
- * 1]). At the highest level there is no level above, and a crossing there
- * can only enter: fact[2] repeats the level's own kind, never read. */
-void dom_trace_crossing(const struct trapframe *frame)
+/* The facts of a crossing (trace.h's TRACE_RAW_CROSSING): the running
+ * thread, whose inv_top and dom_current are already those of the level it
+ * entered, and `left`, its kstack_top before. The reader (proc/trace.c)
+ * tells a call from a return by where frame lies (below `left` or not),
+ * and a fault from a call by the kind of the level entered (inv[inv_top])
+ * or left (inv[inv_top + 1]). At the highest level there is no level
+ * above, and a crossing there can only enter: fact[2] repeats the level's
+ * own kind, never read. */
+struct trapframe *dom_trace_crossing(struct trapframe *frame, uint32_t left)
 {
 	struct trace_record *r = trace_claim(TRACE_RAW_CROSSING);
 	const struct proc *p = current_proc;
@@ -46,11 +47,12 @@ void dom_trace_crossing(const struct trapframe *frame)
 
 	r->from = p->pid;
 	r->to = (int32_t)frame;
-	r->arg = p->kstack_top;
+	r->arg = left;
 	r->arg2 = (uint32_t)top->dom;
 	r->fact[0] = (uint8_t)level;
 	r->fact[1] = (uint8_t)top->kind;
 	r->fact[2] = (uint8_t)top[level < INV_MAX_CALLS].kind;
+	return frame;
 }
 
 int dom_trace_id(uint32_t domain)
@@ -59,10 +61,11 @@ int dom_trace_id(uint32_t domain)
 }
 
 /* The top of p's call stack in a created domain (one per process table
- * slot, dom.h). */
+ * slot, dom.h's dom_slot_call_stack_top, kept in p since its home was
+ * made). */
 static LAB_GIVEN uint32_t dom_call_stack_top(const struct proc *p)
 {
-	return USER_TOP - (uint32_t)p->slot * DOM_STACK_STRIDE;
+	return p->call_stack_top;
 }
 
 /* Map one of p's stacks in d: DOM_STACK_PAGES below top; 0 or -E_NOMEM
@@ -79,7 +82,7 @@ static int dom_map_stack(struct domain *d, uint32_t top)
 /* Map p's call stack and exception stack in d, on p's first call into d
  * (so that a fault handler in d, lab 7, finds its stack without
  * allocating on the trap path); 0 or -E_NOMEM. */
-static LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
+LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
 {
 	if (dom_map_stack(d, dom_call_stack_top(p)) < 0)
 		return -E_NOMEM;
@@ -106,22 +109,41 @@ static LAB_GIVEN void dom_callee_frame(struct trapframe *in, const struct domain
 	dom_entry_frame(in, callee->entry, esp);
 }
 
-/* A failed call returns at once: r0 the error, r1 0. */
-static LAB_GIVEN struct trapframe *dom_call_fail(struct trapframe *tf, int err)
+/* Push a call into callee on p's invocation stack (which has room). Its
+ * fault_addr stays as it was: only a fault frame's is ever read (lab 7). */
+static LAB_GIVEN void dom_push_call(struct proc *p, struct domain *callee)
 {
+	struct inv_frame *f = &p->inv[++p->inv_top];
+
+	f->dom = callee;
+	f->gen = callee->gen;
+	f->kind = INV_CALL;
+}
+
+/* A failed call returns at once: r0 the error, r1 0, in the caller's
+ * frame (the one above in), which is resumed. */
+static LAB_GIVEN struct trapframe *dom_call_fail(struct trapframe *in, int err)
+{
+	struct trapframe *tf = in + 1;
+
 	tf->eax = (uint32_t)err;
 	tf->edx = 0;
 	return tf;
 }
 
-/* A thread's first call into callee: map its stacks there, then make the
- * call as any other (dom_call again, which finds them mapped); or fail
- * with -E_NOMEM. Apart, so that the common call carries none of this. */
-static LAB_GIVEN struct trapframe *dom_call_first(struct trapframe *in, struct domain *callee)
+/* Whether p may call callee: 0, or -E_DEEP, -E_DEADLK or -E_NOMEM (p's
+ * first call there maps its stacks, which may fail). */
+static int dom_call_check(struct proc *p, struct domain *callee)
 {
-	if (dom_map_call_stack(callee, current_proc) < 0)
-		return dom_call_fail(in + 1, -E_NOMEM);
-	return dom_call(in);
+	uint8_t mine = callee->per_thread[p->slot];
+
+	if (p->inv_top == INV_MAX_CALLS)
+		return -E_DEEP;
+	if (mine & DOM_ENTERED)
+		return -E_DEADLK;
+	if (!(mine & DOM_STACK_MAPPED))
+		return dom_map_call_stack(callee, p);
+	return 0;
 }
 
 /*
@@ -137,32 +159,25 @@ static LAB_GIVEN struct trapframe *dom_call_first(struct trapframe *in, struct d
 #if LAB_SOLUTION(6)
 struct trapframe *dom_call(struct trapframe *in)
 {
-	struct trapframe *tf = in + 1;
 	struct proc *p = current_proc;
 	struct cap *c;
-	int err = cap_lookup(dom_current(p), (int)tf->ecx, CAP_TYPES_DOMAIN, CAP_RIGHT_CALL, &c);
+	int err = cap_lookup(dom_current(p), (int)in->ecx, CAP_TYPES_DOMAIN, CAP_RIGHT_CALL, &c);
 
 	if (err < 0)
-		return dom_call_fail(tf, err);
+		return dom_call_fail(in, err);
 	struct domain *callee = c->dom;
-	uint8_t *mine = &callee->per_thread[p->slot];
-	if (p->inv_top == INV_MAX_CALLS)
-		return dom_call_fail(tf, -E_DEEP);
-	if (*mine & DOM_ENTERED)
-		return dom_call_fail(tf, -E_DEADLK);
-	if (!(*mine & DOM_STACK_MAPPED))
-		return dom_call_first(in, callee);
-	*mine |= DOM_ENTERED;
-	p->inv[++p->inv_top] = (struct inv_frame){ .dom = callee, .gen = callee->gen, .kind = INV_CALL };
 	dom_callee_frame(in, callee, c->badge, dom_call_stack_top(p));
-	dom_enter(p, callee, in);
-	return in;
+	if ((err = dom_call_check(p, callee)) < 0)
+		return dom_call_fail(in, err);
+	callee->per_thread[p->slot] |= DOM_ENTERED;
+	dom_push_call(p, callee);
+	return dom_cross(p, callee, in, (uint32_t)(in + 2));       /* from above the caller's frame */
 }
 #else
 struct trapframe *dom_call(struct trapframe *in)
 {
 	LAB_STUB_ONCE(printf("pid %d (%s): dom_call: not implemented (lab 6)\n", current_proc->pid, current_proc->name));
-	return dom_call_fail(in + 1, -E_NOSYS);
+	return dom_call_fail(in, -E_NOSYS);
 }
 #endif
 
@@ -183,13 +198,12 @@ struct trapframe *dom_return(struct trapframe *tf)
 		tf->eax = (uint32_t)-E_INVAL;
 		return tf;
 	}
+	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
+	p->inv_top--;
 	struct trapframe *caller = tf + 1;
 	caller->eax = tf->ecx;
 	caller->edx = tf->edx;
-	f->dom->per_thread[p->slot] &= (uint8_t)~DOM_ENTERED;
-	p->inv_top--;
-	dom_enter(p, f[-1].dom, caller);
-	return caller;
+	return dom_cross(p, f[-1].dom, caller, (uint32_t)caller);  /* from above the callee's frame */
 }
 #else
 struct trapframe *dom_return(struct trapframe *tf)

@@ -37,11 +37,14 @@ struct cap {
 	struct cap *next, *prev;      /* siblings: the other children of parent */
 };
 
-/* Type sets for cap_lookup: bit (1 << CAP_xxx). */
+/* Type sets for cap_lookup: bit (1 << CAP_xxx). No set holds CAP_EMPTY's
+ * bit, so the one type test also refuses an empty slot. */
 #define CAP_TYPE_BIT(t)     (1u << (t))
 #define CAP_TYPES_DOMAIN    (CAP_TYPE_BIT(CAP_CALL) | CAP_TYPE_BIT(CAP_MANAGE))
 #define CAP_TYPES_ANY       (~CAP_TYPE_BIT(CAP_EMPTY))
 #define CAP_TYPES_RANGE     (CAP_TYPE_BIT(CAP_IRQ_CONTROL) | CAP_TYPE_BIT(CAP_IOPORT))
+_Static_assert(!((CAP_TYPES_DOMAIN | CAP_TYPES_RANGE) & CAP_TYPE_BIT(CAP_EMPTY)),
+	       "a type set must not hold CAP_EMPTY: cap_lookup's type test refuses empty slots");
 
 /* cap_lookup(d, slot, types, rights, &out), which every capability call
  * starts with, is in dom.h: it needs struct domain, and the call gate's

@@ -45,6 +45,15 @@
 #define DOM_XSTACKS_BOTTOM (DOM_STACKS_BOTTOM - NPROC * DOM_STACK_STRIDE)
 #define DOM_IMAGE_LIMIT   DOM_XSTACKS_BOTTOM
 
+/* The top of the call stack of process table slot `slot`, the same in
+ * every created domain: computed once, when the thread gets its home
+ * (dom_home_create keeps it in the thread's call_stack_top), so that
+ * dom_call loads it and does not multiply. */
+static inline uint32_t dom_slot_call_stack_top(int slot)
+{
+	return USER_TOP - (uint32_t)slot * DOM_STACK_STRIDE;
+}
+
 /* What a domain knows of each thread (struct domain's per_thread, by
  * process table slot), so that dom_call's and fault delivery's checks are
  * O(1), not a search. */
@@ -77,10 +86,15 @@ struct domain {
 
 extern struct domain dom_table[NDOM];
 
-/* Whether cap c's object is still the generation c was made for. */
+/* Whether cap c's object is still the generation c was made for, and so
+ * live: one compare, because every way out of DOM_LIVE moves the object's
+ * gen on (domain.c: dom_kill_one as it starts dying, dom_adopt when it
+ * gives a new domain up), and gen never comes back (dom_alloc counts on
+ * from it). A DYING or FREE domain's gen is one that no cap was made with
+ * while it was live. */
 static inline int cap_live(const struct cap *c)
 {
-	return c->dom->gen == c->gen && c->dom->state == DOM_LIVE;
+	return c->dom->gen == c->gen;
 }
 
 /*
@@ -102,7 +116,7 @@ static inline int cap_lookup(struct domain *d, int slot, uint32_t types, uint32_
 	if ((uint32_t)slot >= NCAP)
 		return -E_BADCAP;
 	c = &d->caps[slot];
-	if (c->type == CAP_EMPTY || !(types & CAP_TYPE_BIT(c->type)))
+	if (!(types & CAP_TYPE_BIT(c->type)))     /* an empty slot too: no set has CAP_EMPTY */
 		return -E_BADCAP;
 	if ((c->rights & rights) != rights)
 		return -E_PERM;
@@ -200,8 +214,11 @@ void dom_leave(struct domain *d);
 
 /* The handlers of the two domain gates (abi.h): they return the frame to
  * resume, the callee's or the caller's. */
-struct trapframe *dom_call(struct trapframe *tf);
+struct trapframe *dom_call(struct trapframe *in);
 struct trapframe *dom_return(struct trapframe *tf);
+/* Map p's call stack and exception stack in d, on p's first call into d:
+ * 0 or -E_NOMEM. Out of line, so that the common call carries none of it. */
+int dom_map_call_stack(struct domain *d, const struct proc *p);
 /* On the way back to user mode of a thread with p->unwind set: pop every
  * frame from the lowest dead domain up and resume the caller below it,
  * whose dom_call returns -E_DEAD, in tf (the frame about to be resumed).
@@ -220,25 +237,36 @@ static inline struct trapframe *dom_user_frame(const struct proc *p)
 }
 
 /* dom_enter's record of a crossing in the scheduling trace (call.c), of
- * the running thread entering frame: raw facts, out of line and cold, so
- * that the gates' own code, tracing off, pays one test and keeps its
- * registers; and the domain's id, for the trace's dump. */
-void dom_trace_crossing(const struct trapframe *frame) __attribute__((noinline, cold));
+ * the running thread, which has entered frame and had kstack_top `left`
+ * before: raw facts, out of line and cold, so that the gates' own code,
+ * tracing off, pays one test; and the domain's id, for the trace's dump. */
+struct trapframe *dom_trace_crossing(struct trapframe *frame, uint32_t left) __attribute__((noinline, cold));
 int dom_trace_id(uint32_t domain);
 
 /* The running thread p now runs at its top level, in domain d (its
  * dom_current), whose trap frame is frame (dom_level_frame(p, p->inv_top)):
  * its traps land there (kstack_top and TSS.esp0 just above it), and its
- * address space is d's (pgdir and CR3: invariant 5). The scheduling trace
- * records the crossing (call.c's dom_trace_crossing). */
-static inline void dom_enter(struct proc *p, const struct domain *d, struct trapframe *frame)
+ * address space is d's (pgdir and CR3: invariant 5); `left` was its
+ * kstack_top before. The scheduling trace records the crossing (call.c's
+ * dom_trace_crossing) after the switch, as the last thing, and hands back
+ * frame: so a gate's handler that returns what this returns keeps nothing
+ * across the hook's call. Returns frame. */
+static inline struct trapframe *dom_cross(struct proc *p, const struct domain *d, struct trapframe *frame,
+					  uint32_t left)
 {
-	if (trace_is_on())
-		dom_trace_crossing(frame);
 	p->kstack_top = (uint32_t)(frame + 1);
 	p->pgdir = d->pgdir;
 	tss_set_kernel_stack(p->kstack_top);
 	write_cr3((uint32_t)p->pgdir);
+	if (trace_is_on())
+		return dom_trace_crossing(frame, left);
+	return frame;
+}
+
+/* The same, from wherever kstack_top was: for callers that do not know. */
+static inline struct trapframe *dom_enter(struct proc *p, const struct domain *d, struct trapframe *frame)
+{
+	return dom_cross(p, d, frame, p->kstack_top);
 }
 
 /* frame becomes a new level's first frame: at eip on stack esp, in user

@@ -64,6 +64,7 @@ int dom_home_create(struct proc *p, uint32_t *pgdir, const struct ramdisk_file *
 		d->per_thread[p->slot] = DOM_ENTERED;
 		p->inv[0] = (struct inv_frame){ .dom = d, .gen = d->gen, .kind = INV_HOME };
 		p->inv_top = 0;
+		p->call_stack_top = dom_slot_call_stack_top(p->slot);
 	}
 	irq_restore(flags);
 	return d ? 0 : -E_NOSLOT;
@@ -141,6 +142,7 @@ static int dom_adopt(struct domain *d)
 	int slot = cap_install(manager, 1, CAP_MANAGE, CAP_RIGHTS_ALL, d);
 
 	if (slot < 0) {
+		d->gen++;               /* out of DOM_LIVE: its self cap is stale (dom.h's cap_live) */
 		d->state = DOM_FREE;
 		return slot;
 	}

@@ -124,6 +124,8 @@ struct proc {
 	struct inv_frame inv[INV_FRAMES];   /* its invocation stack */
 	int inv_top;                  /* inv[inv_top] is the domain it runs in */
 	int unwind;                   /* a domain on inv[] died: unwind on the way to user mode */
+	uint32_t call_stack_top;      /* its call stack's top in every created domain (fixed by
+	                               * slot: dom/dom.h's dom_slot_call_stack_top) */
 	/* Faults (lab 7): the address (CR2) of the fault this thread is
 	 * delivering or reporting, and the loop detector. */
 	uint32_t fault_addr;

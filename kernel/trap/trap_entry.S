@@ -209,6 +209,28 @@ trap_vector_table:
 	movw	%ax, %es
 .endm
 
+/* pop_trapframe: pop the complete struct trapframe esp points at and
+ * iret to it: trap_pop_frame's body, and the domain gates' own way out
+ * (a copy in each, which saves them the jump). */
+.macro pop_trapframe
+	popal
+	.cfi_adjust_cfa_offset -32
+	.cfi_same_value %edi
+	.cfi_same_value %esi
+	.cfi_same_value %ebp
+	.cfi_same_value %ebx
+	.cfi_same_value %edx
+	.cfi_same_value %ecx
+	.cfi_same_value %eax
+	pop_segment %gs
+	pop_segment %fs
+	pop_segment %es
+	pop_segment %ds
+	addl	$8, %esp		/* vector and error code */
+	.cfi_adjust_cfa_offset -8
+	iret
+.endm
+
 /* dispatch_trap ROOM: build the frame and call trap_dispatch(tf), with
  * ROOM bytes between tf and the call; esp is the frame to resume after. */
 .macro dispatch_trap room
@@ -256,30 +278,16 @@ trap_return:
 	call	uproc_return_to_user	/* returns unless the process was killed */
 1:
 trap_pop_frame:
-	popal
-	.cfi_adjust_cfa_offset -32
-	.cfi_same_value %edi
-	.cfi_same_value %esi
-	.cfi_same_value %ebp
-	.cfi_same_value %ebx
-	.cfi_same_value %edx
-	.cfi_same_value %ecx
-	.cfi_same_value %eax
-	pop_segment %gs
-	pop_segment %fs
-	pop_segment %es
-	pop_segment %ds
-	addl	$8, %esp		/* vector and error code */
-	.cfi_adjust_cfa_offset -8
-	iret
+	pop_trapframe
 	.cfi_endproc
 
 /*
  * The domain gates, int $49 (vector_49: dom_call) and int $50 (vector_50:
  * dom_return), dom/call.c's handlers. Entered from ring 3 only (a kernel
  * thread has no domain). They build the same struct trapframe as every
- * vector, call their handler directly, and pop the frame it returns,
- * skipping trap_dispatch and uproc_return_to_user: there is no IRQ to
+ * vector, call their handler directly, and pop the frame it returns
+ * themselves (pop_trapframe, not a jump to trap_pop_frame), skipping
+ * trap_dispatch and uproc_return_to_user: there is no IRQ to
  * acknowledge, and no preemption or kill can be pending, because both
  * are interrupt gates (interrupts stay off from the int to the iret) and
  * neither handler sleeps, kills or destroys. Whatever else was pending was
@@ -308,7 +316,7 @@ vector_49:
 	call	dom_call
 	movl	%eax, %esp		/* the callee's frame, or the caller's if refused */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	jmp	trap_pop_frame
+	pop_trapframe
 	.cfi_endproc
 
 	.align 8
@@ -324,7 +332,7 @@ vector_50:
 	call	dom_return
 	movl	%eax, %esp		/* the caller's frame, one up (or the same) */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	jmp	trap_pop_frame
+	pop_trapframe
 	.cfi_endproc
 
 /*
