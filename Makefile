@@ -124,12 +124,16 @@ USER_PROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 # Every user/domains/NAME.c is a domain image NAME (lab 6): the same, but
 # started by lib/user/dom_crt0.S, which dom_call enters, instead of crt0.
 DOM_PROGS  := $(sort $(patsubst user/domains/%.c,%,$(wildcard user/domains/*.c)))
-USER_ELFS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS) $(DOM_PROGS))
+# Every user/domains/NAME.S is a domain image NAME in assembly, linked
+# alone (no dom_crt0, no ulib): its _start is the entry, and each call
+# ends with its own int $50 (asmadder.S, the benchmark's callee).
+DOM_ASM_PROGS := $(sort $(patsubst user/domains/%.S,%,$(wildcard user/domains/*.S)))
+USER_ELFS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS) $(DOM_PROGS) $(DOM_ASM_PROGS))
 # Malformed programs that exec must refuse with E_NOEXEC, made on the host
 # from echo by tools/mkbadelf.py (one per variant it lists with --list):
 # build/ramdisk/bad-VARIANT (usertests badelf execs them).
 BAD_ELF_VARIANTS := sharepage overlap order below stack filesz
-RAMDISK_NAMES := $(USER_PROGS) $(DOM_PROGS) $(patsubst %,bad-%,$(BAD_ELF_VARIANTS))
+RAMDISK_NAMES := $(USER_PROGS) $(DOM_PROGS) $(DOM_ASM_PROGS) $(patsubst %,bad-%,$(BAD_ELF_VARIANTS))
 RAMDISK_FILES := $(patsubst %,$(BUILD)/ramdisk/%,$(RAMDISK_NAMES))
 UCRT0      := $(BUILD)/user/lib/user/crt0.S.o
 UDOMCRT0   := $(BUILD)/user/lib/user/dom_crt0.S.o
@@ -186,6 +190,9 @@ $(BUILD)/user/%.elf: $(UCRT0) $(BUILD)/user/user/%.c.o $(ULIB) user/user.ld
 
 $(patsubst %,$(BUILD)/user/%.elf,$(DOM_PROGS)): $(BUILD)/user/%.elf: $(UDOMCRT0) $(BUILD)/user/user/domains/%.c.o $(ULIB) user/user.ld
 	$(LD) $(ULDFLAGS) -T user/user.ld -o $@ $(UDOMCRT0) $(BUILD)/user/user/domains/$*.c.o $(ULIB)
+
+$(patsubst %,$(BUILD)/user/%.elf,$(DOM_ASM_PROGS)): $(BUILD)/user/%.elf: $(BUILD)/user/user/domains/%.S.o user/user.ld
+	$(LD) $(ULDFLAGS) -T user/user.ld -o $@ $(BUILD)/user/user/domains/$*.S.o
 
 $(BUILD)/ramdisk/%: $(BUILD)/user/%.elf
 	@mkdir -p $(@D)

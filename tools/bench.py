@@ -70,6 +70,10 @@ BENCHMARKS = [
      "domain call round trip", GRADER_FIRMWARE, 6),
     ("domain call round trip, 16 domains", "init=ubench domcall16", "domcall16:per_op",
      "domain call round trip", GRADER_FIRMWARE, 6),
+    # the same into a callee in C (adder.c through dom_crt0.S): what a C
+    # callee adds, shown with no target
+    ("domain call round trip, C callee, 2 domains", "init=ubench domcallc", "domcallc:per_op",
+     None, GRADER_FIRMWARE, 6),
     # exception-handler domains (lab 7): a divide error fixed by the home's
     # handler and re-run; a ud2 skipped with fault_regs GET and SET
     ("fault round trip (divide error, handler, resume, re-run)", "init=ubench fault",

@@ -24,15 +24,22 @@
  *                   one exec of ubench more than a plain boot, which starts
  *                   sh from init directly); then close sh's input, so that
  *                   it exits. Meant for a fresh boot: init=ubench prompt
- *   ubench domcall  dom_call + dom_return into the adder domain (lab 6), 4
- *                   arguments and 2 results, with 2 domains loaded (this
- *                   process's home and adder): `int $49` with the arguments
- *                   in registers, 10 to a loop iteration, as for getpid; per_op
- *                   counts the gate, the callee's entry (dom_crt0.S), its
- *                   dom_main, its `int $50` and the way back; the same loop
- *                   with a nop in place of the int is subtracted
- *   ubench domcall16  the same with 16 domains loaded (15 adders, the last
- *                   one called): the path must not depend on how many
+ *   ubench domcall  dom_call + dom_return into the asmadder domain (lab 6),
+ *                   4 arguments and 2 results, with 2 domains loaded (this
+ *                   process's home and asmadder): `int $49` with the
+ *                   arguments in registers, 10 to a loop iteration, as for
+ *                   getpid; the same loop with a nop in place of the int is
+ *                   subtracted. asmadder (user/domains/asmadder.S) answers
+ *                   from its entry registers with 6 instructions of its own
+ *                   (5 and its `int $50`), so per_op is the kernel's round
+ *                   trip (both gates, dom_call, dom_return, the two irets)
+ *                   plus those 6: what IPC benchmarks call a null call
+ *   ubench domcall16  the same with 16 domains loaded (15 asmadders, the
+ *                   last one called): the path must not depend on how many
+ *   ubench domcallc  the same as domcall into the adder domain, the same
+ *                   answers in C (user/domains/adder.c): per_op adds what
+ *                   a C callee costs, dom_crt0.S's entry and dom_main
+ *                   (informational: make bench shows it with no target)
  *   ubench fault    a fault's round trip (lab 7): a divide by a divisor in
  *                   memory that is 0, 10 to a loop iteration; the home's
  *                   handler (fault_entry and a C function) sets the divisor
@@ -257,7 +264,7 @@ static void bench_sbrk(void)
  * as for a call of cap with a0..a3 = 1, 2, 3, 4 (%edx, %ebx, %esi, %edi;
  * r1 comes back in %edx, so a0 is loaded each time); *r0_sum gets the sum
  * of %eax after each. With INSN `int $49` it times the calls; with `nop`
- * (and %eax preset to adder's answer, 10) the loop around them. */
+ * (and %eax preset to the callee's answer, 10) the loop around them. */
 #define DOMCALL_LOOP(name, insn, r0_before)                                          \
 static uint32_t __attribute__((noinline)) name(int cap, int loops, uint32_t *r0_sum) \
 {                                                                                    \
@@ -282,18 +289,21 @@ static uint32_t __attribute__((noinline)) name(int cap, int loops, uint32_t *r0_
 DOMCALL_LOOP(domcall_loop, "int $49", 0)
 DOMCALL_LOOP(domcall_nop_loop, "nop", 10)
 
-static void bench_domcall_with(const char *name, int domains)
+/* The round trip into `callee` (asmadder or adder: the same answers),
+ * with `domains` loaded: this process's home and domains - 1 callees, the
+ * last one made the one called. */
+static void bench_domcall_with(const char *name, const char *callee, int domains)
 {
 	int cap = -1;
 	for (int i = 1; i < domains; i++)       /* the home domain is one */
-		if ((cap = dom_create("adder", 0)) < 0)
-			bench_fail(name, "dom_create(\"adder\")", cap);
+		if ((cap = dom_create(callee, 0)) < 0)
+			bench_fail(name, "dom_create", cap);
 	uint32_t sum, nop_sum;
 	domcall_loop(cap, 1, &sum);             /* warm up: maps this thread's call stack */
 	domcall_nop_loop(cap, 1, &nop_sum);
 	uint32_t with = domcall_loop(cap, DOMCALL_LOOPS, &sum);
 	uint32_t without = domcall_nop_loop(cap, DOMCALL_LOOPS, &nop_sum);
-	/* adder answers r0 = a0 + a1 + a2 + a3 + badge = 10 */
+	/* the callee answers r0 = a0 + a1 + a2 + a3 + badge = 10 */
 	if (sum != 10u * 10 * DOMCALL_LOOPS) {
 		printf("bench: %s FAILED: the r0s sum to %u, not %u\n", name, sum, 10u * 10 * DOMCALL_LOOPS);
 		exit(1);
@@ -305,12 +315,17 @@ static void bench_domcall_with(const char *name, int domains)
 
 static void bench_domcall(void)
 {
-	bench_domcall_with("domcall", 2);
+	bench_domcall_with("domcall", "asmadder", 2);
 }
 
 static void bench_domcall16(void)
 {
-	bench_domcall_with("domcall16", 16);
+	bench_domcall_with("domcall16", "asmadder", 16);
+}
+
+static void bench_domcallc(void)
+{
+	bench_domcall_with("domcallc", "adder", 2);
 }
 
 /* ---- fault and faultregs (lab 7) ---- */
@@ -624,6 +639,7 @@ static const struct bench benches[] = {
 	{ "sbrk", bench_sbrk },
 	{ "domcall", bench_domcall },
 	{ "domcall16", bench_domcall16 },
+	{ "domcallc", bench_domcallc },
 	{ "fault", bench_fault },
 	{ "faultregs", bench_faultregs },
 	{ "prompt", bench_prompt },
@@ -638,7 +654,7 @@ static const struct bench benches[] = {
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		printf("usage: ubench getpid|pipe|pipe1|fork|sbrk|domcall|domcall16|fault|faultregs|prompt|"
+		printf("usage: ubench getpid|pipe|pipe1|fork|sbrk|domcall|domcall16|domcallc|fault|faultregs|prompt|"
 		       "irqwait|irqack|irqlatency|all ...\n");
 		return 2;
 	}

@@ -46,6 +46,13 @@ struct cap {
 _Static_assert(!((CAP_TYPES_DOMAIN | CAP_TYPES_RANGE) & CAP_TYPE_BIT(CAP_EMPTY)),
 	       "a type set must not hold CAP_EMPTY: cap_lookup's type test refuses empty slots");
 
+/* Whether type (a CAP_xxx, below 32) is in the set types: its bit, tested
+ * where it lies (one bt). */
+static inline int cap_type_in(uint32_t types, unsigned int type)
+{
+	return (types >> type) & 1;
+}
+
 /* cap_lookup(d, slot, types, rights, &out), which every capability call
  * starts with, is in dom.h: it needs struct domain, and the call gate's
  * code takes it in from there. */

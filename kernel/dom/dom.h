@@ -116,7 +116,7 @@ static inline int cap_lookup(struct domain *d, int slot, uint32_t types, uint32_
 	if ((uint32_t)slot >= NCAP)
 		return -E_BADCAP;
 	c = &d->caps[slot];
-	if (!(types & CAP_TYPE_BIT(c->type)))     /* an empty slot too: no set has CAP_EMPTY */
+	if (!cap_type_in(types, c->type))      /* an empty slot too: no set has CAP_EMPTY */
 		return -E_BADCAP;
 	if ((c->rights & rights) != rights)
 		return -E_PERM;
