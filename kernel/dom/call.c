@@ -98,15 +98,16 @@ LAB_GIVEN int dom_map_call_stack(struct domain *d, const struct proc *p)
  * as the caller left them (trap_entry.S's vector_49): at the callee's
  * entry, in user mode, with %eax the badge, the four arguments in %edx,
  * %ebx, %esi, %edi where the caller put them (abi.h) and %ecx and %ebp 0;
- * segments and eflags are the kernel's constants, so a caller cannot hand
- * the callee a broken segment. */
+ * cs, ss and eflags are the kernel's constants, and the gate's way out
+ * installs the user data segments (pop_gate_frame), so a caller cannot
+ * hand the callee a broken segment. */
 static LAB_GIVEN void dom_callee_frame(struct trapframe *in, const struct domain *callee,
 				       uint32_t badge, uint32_t esp)
 {
 	in->eax = badge;
 	in->ecx = 0;
 	in->ebp = 0;
-	dom_entry_frame(in, callee->entry, esp);
+	dom_entry_point(in, callee->entry, esp);
 }
 
 /* Push a call into callee on p's invocation stack (which has room). Its
@@ -214,6 +215,19 @@ struct trapframe *dom_return(struct trapframe *tf)
 }
 #endif
 
+/* Resume in tf the caller at invocation level `level` of p, with
+ * dom_call's result err: its frame as vector_49 left it, and the user
+ * selectors in the data segments, which a gate's frame does not hold
+ * (trap_entry.S: the gates install them on the way out, and tf is popped
+ * by trap_return, which pops what the frame says). */
+static LAB_GIVEN void dom_resume_caller(struct trapframe *tf, const struct proc *p, int level, int err)
+{
+	*tf = *dom_level_frame(p, level);
+	tf->gs = tf->fs = tf->es = tf->ds = USER_DS;
+	tf->eax = (uint32_t)err;
+	tf->edx = 0;
+}
+
 /*
  * Unwind p (dom.h): the lowest dead level and everything above it go, and
  * the caller at the level below resumes from its own frame, copied over
@@ -234,9 +248,7 @@ void dom_unwind(struct proc *p, struct trapframe *tf)
 	if (dead == 0)
 		panic("dom_unwind: pid %d's home domain died while it runs", p->pid);
 	struct domain *top = dom_current(p);
-	*tf = *dom_level_frame(p, dead - 1);
-	tf->eax = (uint32_t)-E_DEAD;
-	tf->edx = 0;
+	dom_resume_caller(tf, p, dead - 1, -E_DEAD);
 	for (int level = dead; level <= p->inv_top; level++)
 		p->inv[level].dom->per_thread[p->slot] &= (uint8_t)~dom_level_flag(&p->inv[level]);
 	p->inv_top = dead - 1;

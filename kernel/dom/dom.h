@@ -269,17 +269,26 @@ static inline struct trapframe *dom_enter(struct proc *p, const struct domain *d
 	return dom_cross(p, d, frame, p->kstack_top);
 }
 
-/* frame becomes a new level's first frame: at eip on stack esp, in user
- * mode, with the kernel's own segments and eflags (interrupts on): never
- * anything the user chose. The caller sets the general registers. */
-static inline void dom_entry_frame(struct trapframe *frame, uint32_t eip, uint32_t esp)
+/* What iret takes from a new level's first frame: at eip on stack esp, in
+ * user mode, with the kernel's own cs, ss and eflags (interrupts on):
+ * never anything the user chose. Enough for a frame a domain gate pops,
+ * which installs the data segments itself (trap_entry.S's pop_gate_frame). */
+static inline void dom_entry_point(struct trapframe *frame, uint32_t eip, uint32_t esp)
 {
-	frame->gs = frame->fs = frame->es = frame->ds = USER_DS;
 	frame->eip = eip;
 	frame->cs = USER_CS;
 	frame->eflags = EFLAGS_IF | EFLAGS_RSVD;
 	frame->esp = esp;
 	frame->ss = USER_DS;
+}
+
+/* frame becomes a new level's first frame (dom_entry_point) with the user
+ * data segments too: for a frame that trap_return pops. The caller sets
+ * the general registers. */
+static inline void dom_entry_frame(struct trapframe *frame, uint32_t eip, uint32_t esp)
+{
+	frame->gs = frame->fs = frame->es = frame->ds = USER_DS;
+	dom_entry_point(frame, eip, esp);
 }
 
 /* The top of p's exception stack in d: a home domain's one (its own

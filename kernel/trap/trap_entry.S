@@ -127,6 +127,18 @@
 	.cfi_rel_offset %eax, 28
 .endm
 
+/* cfi_registers_restored: after popal, the general registers hold the
+ * trapped code's values again. */
+.macro cfi_registers_restored
+	.cfi_same_value %edi
+	.cfi_same_value %esi
+	.cfi_same_value %ebp
+	.cfi_same_value %ebx
+	.cfi_same_value %edx
+	.cfi_same_value %ecx
+	.cfi_same_value %eax
+.endm
+
 /* Where esp points at a complete trapframe: the CFA is this far above
  * esp, and the segment registers start this far above it. */
 #define TRAPFRAME_TO_CFA	56
@@ -209,28 +221,6 @@ trap_vector_table:
 	movw	%ax, %es
 .endm
 
-/* pop_trapframe: pop the complete struct trapframe esp points at and
- * iret to it: trap_pop_frame's body, and the domain gates' own way out
- * (a copy in each, which saves them the jump). */
-.macro pop_trapframe
-	popal
-	.cfi_adjust_cfa_offset -32
-	.cfi_same_value %edi
-	.cfi_same_value %esi
-	.cfi_same_value %ebp
-	.cfi_same_value %ebx
-	.cfi_same_value %edx
-	.cfi_same_value %ecx
-	.cfi_same_value %eax
-	pop_segment %gs
-	pop_segment %fs
-	pop_segment %es
-	pop_segment %ds
-	addl	$8, %esp		/* vector and error code */
-	.cfi_adjust_cfa_offset -8
-	iret
-.endm
-
 /* dispatch_trap ROOM: build the frame and call trap_dispatch(tf), with
  * ROOM bytes between tf and the call; esp is the frame to resume after. */
 .macro dispatch_trap room
@@ -278,20 +268,38 @@ trap_return:
 	call	uproc_return_to_user	/* returns unless the process was killed */
 1:
 trap_pop_frame:
-	pop_trapframe
+	popal
+	.cfi_adjust_cfa_offset -32
+	cfi_registers_restored
+	pop_segment %gs
+	pop_segment %fs
+	pop_segment %es
+	pop_segment %ds
+	addl	$8, %esp		/* vector and error code */
+	.cfi_adjust_cfa_offset -8
+	iret
 	.cfi_endproc
 
 /*
  * The domain gates, int $49 (vector_49: dom_call) and int $50 (vector_50:
  * dom_return), dom/call.c's handlers. Entered from ring 3 only (a kernel
- * thread has no domain). They build the same struct trapframe as every
- * vector, call their handler directly, and pop the frame it returns
- * themselves (pop_trapframe, not a jump to trap_pop_frame), skipping
- * trap_dispatch and uproc_return_to_user: there is no IRQ to
- * acknowledge, and no preemption or kill can be pending, because both
- * are interrupt gates (interrupts stay off from the int to the iret) and
- * neither handler sleeps, kills or destroys. Whatever else was pending was
- * dealt with when the thread last returned to user mode.
+ * thread has no domain). They build a struct trapframe as every vector
+ * does, but for the segment registers (build_gate_frame), call their
+ * handler directly, and pop the frame it returns themselves
+ * (pop_gate_frame), skipping trap_dispatch and uproc_return_to_user:
+ * there is no IRQ to acknowledge, and no preemption or kill can be
+ * pending, because both are interrupt gates (interrupts stay off from the
+ * int to the iret) and neither handler sleeps, kills or destroys. Whatever
+ * else was pending was dealt with when the thread last returned to user
+ * mode.
+ *
+ * The segment registers: a gate's way out always installs the user
+ * selectors (USER_DS in ds, es, fs and gs), as fault_resume does
+ * (invariant 7), whatever the thread had at its int: so the gates never
+ * store them, the frames they build have no segments in them (the room
+ * is left as it was), and a callee that loads junk into them cannot pass
+ * it back. Anything else that resumes a gate's frame (dom_unwind, by
+ * dom/call.c's dom_resume_caller) installs the same constants.
  *
  * vector_49 also starts the callee's first frame, one struct trapframe
  * below the caller's, where the callee's own traps will land (dom/call.c's
@@ -299,6 +307,39 @@ trap_pop_frame:
  * there, so the arguments in %edx, %ebx, %esi and %edi reach the callee
  * without a copy, and dom_call writes only what differs.
  */
+
+/* build_gate_frame: after the stub's error code and vector, room for the
+ * segment registers (not stored) and the general registers (pushal), so
+ * that esp points at a struct trapframe; then the kernel's data segments. */
+.macro build_gate_frame
+	subl	$16, %esp		/* gs, fs, es, ds: the way out installs constants */
+	.cfi_adjust_cfa_offset 16
+	pushal
+	.cfi_adjust_cfa_offset 32
+	cfi_registers_saved
+	cld				/* C code assumes DF = 0 */
+	movw	$KERNEL_DS, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+.endm
+
+/* pop_gate_frame: esp is the frame the handler returned: the user
+ * selectors into the data segment registers, its general registers, and
+ * iret past the segments' room, vector and error code. */
+.macro pop_gate_frame
+	movw	$USER_DS, %ax		/* %eax is popped next */
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	popal
+	.cfi_adjust_cfa_offset -32
+	cfi_registers_restored
+	addl	$24, %esp		/* segments' room, vector and error code */
+	.cfi_adjust_cfa_offset -24
+	iret
+.endm
+
 	.align 8
 vector_49:
 	cfi_cpu_frame 0
@@ -306,7 +347,7 @@ vector_49:
 	.cfi_adjust_cfa_offset 4
 	pushl	$T_DOMCALL
 	.cfi_adjust_cfa_offset 4
-	build_trapframe			/* the caller's frame */
+	build_gate_frame		/* the caller's frame */
 	subl	$(TRAPFRAME_SIZE - TRAPFRAME_GENERAL), %esp	/* the callee's, from its gs up */
 	.cfi_adjust_cfa_offset TRAPFRAME_SIZE - TRAPFRAME_GENERAL
 	pushal				/* its general registers: the caller's (%eax is clobbered) */
@@ -316,7 +357,7 @@ vector_49:
 	call	dom_call
 	movl	%eax, %esp		/* the callee's frame, or the caller's if refused */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	pop_trapframe
+	pop_gate_frame
 	.cfi_endproc
 
 	.align 8
@@ -326,13 +367,13 @@ vector_50:
 	.cfi_adjust_cfa_offset 4
 	pushl	$T_DOMRETURN
 	.cfi_adjust_cfa_offset 4
-	build_trapframe
+	build_gate_frame
 	pushl	%esp			/* dom_return(tf): tf is the callee's frame */
 	.cfi_adjust_cfa_offset 4
 	call	dom_return
 	movl	%eax, %esp		/* the caller's frame, one up (or the same) */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	pop_trapframe
+	pop_gate_frame
 	.cfi_endproc
 
 /*
