@@ -132,8 +132,26 @@ static LAB_GIVEN struct trapframe *dom_call_fail(struct trapframe *in, int err)
 	return tf;
 }
 
-/* Whether p may call callee: 0, or -E_DEEP, -E_DEADLK or -E_NOMEM (p's
- * first call there maps its stacks, which may fail). */
+/*
+ * int $49: call the domain that the cap in %ecx names (CAP_RIGHT_CALL),
+ * with the badge and %edx, %ebx, %esi, %edi. Refused, with the caller
+ * resumed at once: a bad cap (cap_lookup's errors), a full invocation stack
+ * (-E_DEEP), a domain already on this thread's stack (-E_DEADLK: it would
+ * wait for itself), no memory for this thread's first call stack there
+ * (-E_NOMEM). in is the callee's first frame, just below the caller's
+ * (in + 1, at the top of the trap stack), with the caller's general
+ * registers in it (trap_entry.S).
+ *
+ * The order is the cheapest one: the callee's frame is written as soon as
+ * the cap is good, so that nothing of the cap is still needed after it
+ * (in is scratch until the call is made: a refusal resumes the frame above
+ * it, and the frame is written again by the next call); nothing the rest
+ * of the kernel sees (per_thread, inv[], kstack_top) changes before every
+ * check has passed.
+ */
+#if LAB_SOLUTION(6)
+/* Whether p may call callee now: 0, or -E_DEEP, -E_DEADLK, or -E_NOMEM
+ * (p's first call there maps its stacks, which may fail). */
 static int dom_call_check(struct proc *p, struct domain *callee)
 {
 	uint8_t mine = callee->per_thread[p->slot];
@@ -147,17 +165,6 @@ static int dom_call_check(struct proc *p, struct domain *callee)
 	return 0;
 }
 
-/*
- * int $49: call the domain that the cap in %ecx names (CAP_RIGHT_CALL),
- * with the badge and %edx, %ebx, %esi, %edi. Refused, with the caller
- * resumed at once: a bad cap (cap_lookup's errors), a full invocation stack
- * (-E_DEEP), a domain already on this thread's stack (-E_DEADLK: it would
- * wait for itself), no memory for this thread's first call stack there
- * (-E_NOMEM). in is the callee's first frame, just below the caller's
- * (in + 1, at the top of the trap stack), with the caller's general
- * registers in it (trap_entry.S).
- */
-#if LAB_SOLUTION(6)
 struct trapframe *dom_call(struct trapframe *in)
 {
 	struct proc *p = current_proc;
