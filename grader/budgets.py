@@ -19,12 +19,12 @@ TARGETS = {
     "pipe round trip": 2_000,        # one byte there and back, two processes
     "fork + exit + wait": 200_000,   # of a small process
     "sbrk": 2_000,                   # sbrk(+4096), touch, sbrk(-4096)
-    # dom_call + dom_return, 4 arguments and 2 results (lab 6). The issue
-    # asks for 160; the reference, with a full trap frame per gate, the
-    # checks in C, the scheduling trace's test in both gates and lab 7's
-    # fault-aware invocation frames, is at 212 (docs/05-domains.md, "What a
-    # call costs").
-    "domain call round trip": 220,
+    # dom_call + dom_return, 4 arguments and 2 results (lab 6, ubench
+    # domcall: into asmadder, a callee of 6 instructions), the issue's
+    # figure; the reference is at 159 (docs/05-domains.md, "What a call
+    # costs"). The same into a C callee (ubench domcallc) is shown with no
+    # target.
+    "domain call round trip": 160,
     # fault -> handler entry -> resume -> the faulting instruction again
     # (lab 7, ubench fault), and the same with a fault_regs GET and SET
     # (ubench faultregs). The issue asks for 300 and 600; the reference

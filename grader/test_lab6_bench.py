@@ -1,6 +1,7 @@
 """Lab 6: the instruction budget of a domain call, measured by user/ubench.c
 under icount (`init=ubench domcall`, as `make bench` runs it): dom_call +
-dom_return into the adder domain with 4 arguments and 2 results. A student's
+dom_return into the asmadder domain (user/domains/asmadder.S, 6 instructions
+of its own) with 4 arguments and 2 results. A student's
 budget is twice the project's target (grader/budgets.py), and the path must
 not depend on how many domains exist: 16 loaded cost what 2 do, within 5 %."""
 
@@ -10,7 +11,7 @@ from budgets import expect_within_student_budget
 from userprog import ubench_per_op
 
 SCALING_TOLERANCE = 0.05
-UBENCH_CHECKS = "ubench checks adder's answers"
+UBENCH_CHECKS = "ubench checks the callee's answers"
 
 
 def per_op(boot, name):
