@@ -216,6 +216,11 @@ void dom_leave(struct domain *d);
  * resume, the callee's or the caller's. */
 struct trapframe *dom_call(struct trapframe *in);
 struct trapframe *dom_return(struct trapframe *tf);
+/* The checks of a call by p into callee, before anything changes (the
+ * student's, with dom_call): 0, or -E_DEEP (p is INV_MAX_CALLS deep),
+ * -E_DEADLK (callee is on p's stack already: DOM_ENTERED) or -E_NOMEM
+ * (p's first call there maps its stacks, which may fail). */
+int dom_call_check(struct proc *p, struct domain *callee);
 /* Map p's call stack and exception stack in d, on p's first call into d:
  * 0 or -E_NOMEM. Out of line, so that the common call carries none of it. */
 int dom_map_call_stack(struct domain *d, const struct proc *p);
