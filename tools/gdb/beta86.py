@@ -1892,15 +1892,17 @@ def user_program_names():
         return []
 
 
-DOMAIN_ENTRY_FUNCTION = "dom_main"     # what dom_crt0.S calls: a domain image (lab 6)
+PROCESS_ENTRY_FUNCTION = "main"     # what crt0.S calls: a program exec starts (lab 4)
 
 
 def process_program_names():
     """The user programs that run as processes (exec starts them at main),
-    not the domain images of user/domains/, which have dom_main instead."""
+    not the domain images of user/domains/, which have none: dom_main,
+    which dom_crt0.S calls, in C, or only their own _start in assembly
+    (asmadder.S)."""
     return [program for program in user_program_names()
             if UserProgram(program).elf() is None or
-            UserProgram(program).elf().address_of(DOMAIN_ENTRY_FUNCTION) is None]
+            UserProgram(program).elf().address_of(PROCESS_ENTRY_FUNCTION) is not None]
 
 
 def user_programs_defining(name):
