@@ -38,7 +38,7 @@
  * or left (inv[inv_top + 1]). At the highest level there is no level
  * above, and a crossing there can only enter: fact[2] repeats the level's
  * own kind, never read. */
-struct trapframe *dom_trace_crossing(struct trapframe *frame, uint32_t left)
+struct trapframe *dom_trace_cross(struct trapframe *frame, uint32_t left)
 {
 	struct trace_record *r = trace_claim(TRACE_RAW_CROSSING);
 	const struct proc *p = current_proc;
@@ -53,6 +53,12 @@ struct trapframe *dom_trace_crossing(struct trapframe *frame, uint32_t left)
 	r->fact[1] = (uint8_t)top->kind;
 	r->fact[2] = (uint8_t)top[level < INV_MAX_CALLS].kind;
 	return frame;
+}
+
+/* The same, before kstack_top moves (dom_enter's). */
+void dom_trace_crossing(struct trapframe *frame)
+{
+	dom_trace_cross(frame, current_proc->kstack_top);
 }
 
 int dom_trace_id(uint32_t domain)

@@ -241,37 +241,50 @@ static inline struct trapframe *dom_user_frame(const struct proc *p)
 	return dom_level_frame(p, p->inv_top);
 }
 
-/* dom_enter's record of a crossing in the scheduling trace (call.c), of
- * the running thread, which has entered frame and had kstack_top `left`
- * before: raw facts, out of line and cold, so that the gates' own code,
- * tracing off, pays one test; and the domain's id, for the trace's dump. */
-struct trapframe *dom_trace_crossing(struct trapframe *frame, uint32_t left) __attribute__((noinline, cold));
+/* The record of a crossing in the scheduling trace (call.c), of the
+ * running thread, which enters frame and had kstack_top `left` before:
+ * raw facts, out of line and cold, so that the gates' own code, tracing
+ * off, pays one test. dom_trace_cross returns frame (dom_cross's way to
+ * keep nothing across it); dom_trace_crossing, dom_enter's, is the same
+ * before kstack_top moves. And the domain's id, for the trace's dump. */
+struct trapframe *dom_trace_cross(struct trapframe *frame, uint32_t left) __attribute__((noinline, cold));
+void dom_trace_crossing(struct trapframe *frame) __attribute__((noinline, cold));
 int dom_trace_id(uint32_t domain);
 
 /* The running thread p now runs at its top level, in domain d (its
  * dom_current), whose trap frame is frame (dom_level_frame(p, p->inv_top)):
  * its traps land there (kstack_top and TSS.esp0 just above it), and its
- * address space is d's (pgdir and CR3: invariant 5); `left` was its
- * kstack_top before. The scheduling trace records the crossing (call.c's
- * dom_trace_crossing) after the switch, as the last thing, and hands back
- * frame: so a gate's handler that returns what this returns keeps nothing
- * across the hook's call. Returns frame. */
-static inline struct trapframe *dom_cross(struct proc *p, const struct domain *d, struct trapframe *frame,
-					  uint32_t left)
+ * address space is d's (pgdir and CR3: invariant 5). dom_cross and
+ * dom_enter, below, are this and the scheduling trace's record. */
+static inline void dom_switch(struct proc *p, const struct domain *d, struct trapframe *frame)
 {
 	p->kstack_top = (uint32_t)(frame + 1);
 	p->pgdir = d->pgdir;
 	tss_set_kernel_stack(p->kstack_top);
 	write_cr3((uint32_t)p->pgdir);
+}
+
+/* dom_switch for the gates' handlers (call.c), which know `left`, the
+ * kstack_top the thread had before: the crossing's record (call.c's
+ * dom_trace_cross) comes last and hands back frame, so that a handler
+ * that returns what this returns keeps nothing across the hook's call,
+ * and needs fewer registers. Returns frame. */
+static inline struct trapframe *dom_cross(struct proc *p, const struct domain *d, struct trapframe *frame,
+					  uint32_t left)
+{
+	dom_switch(p, d, frame);
 	if (trace_is_on())
-		return dom_trace_crossing(frame, left);
+		return dom_trace_cross(frame, left);
 	return frame;
 }
 
-/* The same, from wherever kstack_top was: for callers that do not know. */
-static inline struct trapframe *dom_enter(struct proc *p, const struct domain *d, struct trapframe *frame)
+/* dom_switch for everyone else (fault delivery and resume, lab 7;
+ * dom_unwind): the record first, while kstack_top is still `left`. */
+static inline void dom_enter(struct proc *p, const struct domain *d, struct trapframe *frame)
 {
-	return dom_cross(p, d, frame, p->kstack_top);
+	if (trace_is_on())
+		dom_trace_crossing(frame);
+	dom_switch(p, d, frame);
 }
 
 /* What iret takes from a new level's first frame: at eip on stack esp, in
