@@ -36,8 +36,8 @@ TARGETS = {
     "fault round trip with fault_regs": 1_400,
     # interrupt forwarding (lab 8, ubench irqwait, irqack, irqlatency): the
     # gates int $51 and $52 as the issue asks (80 each; the reference is at
-    # 76 and 78), and an injector edge to the driver's first instruction
-    # back from irq_wait, the issue's 400 (the reference is at 226: the
+    # 74 and 75), and an injector edge to the driver's first instruction
+    # back from irq_wait, the issue's 400 (the reference is at 219: the
     # rest of the timer interrupt, the hand-off and the gate's way out).
     "irq_wait": 80,
     "irq_ack": 80,
