@@ -100,9 +100,13 @@ struct procinfo {
  * own, so that the call path skips the system call dispatch:
  *   int $49 (dom_call):   %ecx cap slot, %edx, %ebx, %esi, %edi a0..a3;
  *                         r0 comes back in %eax, r1 in %edx, every other
- *                         register is the caller's own again.
+ *                         general register and eflags are the caller's
+ *                         own again.
  *   int $50 (dom_return): %ecx r0, %edx r1. Returns (with -E_INVAL in %eax)
  *                         only when there is no call to return from.
+ * After either gate %ds, %es, %fs and %gs hold the user data selector,
+ * whatever they held at the int (user space is flat: nothing else in them
+ * is of use), and a callee is entered with them so too.
  * A callee is entered at its ELF entry with %eax the capability's badge,
  * %edx, %ebx, %esi, %edi the four arguments, %ebp 0, and %esp the top of a
  * stack of the calling thread's own in the callee (lib/user/dom_crt0.S). */
