@@ -12,13 +12,17 @@
  *   kstack_top ->  level 2's trap frame: where the second callee traps
  *                  (TSS.esp0 points here)
  *
- * dom_call leaves the caller's frame where the gate built it, builds the
- * callee's first frame just below (in room the gate reserved), and lowers
- * kstack_top over the caller's frame: so the caller's resume state lives
- * only in kernel memory, where no callee can reach it, and nothing is
- * copied. dom_return writes r0 and r1 into the caller's frame and resumes
- * it, one frame up. A preempted callee's frame is saved and restored at
- * kstack_top like any other (sched.c), so preemption needs nothing new.
+ * dom_call leaves the caller's frame where the gate built it, completes
+ * the callee's first frame just below (which the gate started, with the
+ * caller's general registers in it), and lowers kstack_top over the
+ * caller's frame: so the caller's resume state lives only in kernel
+ * memory, where no callee can reach it, and nothing is copied. dom_return
+ * writes r0 and r1 into the caller's frame and resumes it, one frame up.
+ * The gates' frames hold no segment registers: the gates' way out loads
+ * the user selector into all four (trap_entry.S), and so does
+ * dom_resume_caller for a frame resumed otherwise. A preempted callee's
+ * frame is saved and restored at kstack_top like any other (sched.c), so
+ * preemption needs nothing new.
  */
 #include "dom/dom.h"
 #include "mm/vm.h"
