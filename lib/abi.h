@@ -170,8 +170,16 @@ struct cap_info {
  *     %esi, %edi, %ebp  0
  * It reads and writes the faulting registers with fault_regs() and ends
  * with fault_resume(action), which does not return (but with -E_INVAL, when
- * the thread is not in a handler or the action is unknown).
+ * the thread is not in a handler or the action is unknown). Both are gates
+ * of their own, like dom_return, so that a handler's calls skip the
+ * system call dispatch:
+ *   int $54 (fault_regs):   %ecx the op, %edx the struct; %eax 0 or -E_xxx.
+ *   int $53 (fault_resume): %ecx the action; %eax -E_INVAL if it returns.
+ * Every other register is preserved. lib/user/fault_entry.S ends every
+ * handler with int $53.
  */
+#define T_FAULTRESUME_VECTOR 53
+#define T_FAULTREGS_VECTOR   54
 #define FAULT_VECTOR_BIT(v)   (1u << (v))
 #define FAULT_VECTORS_HANDLED (FAULT_VECTOR_BIT(0) | FAULT_VECTOR_BIT(1) | FAULT_VECTOR_BIT(3) | \
 			       FAULT_VECTOR_BIT(4) | FAULT_VECTOR_BIT(5) | FAULT_VECTOR_BIT(6) | \

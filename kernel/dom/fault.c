@@ -131,31 +131,25 @@ static LAB_GIVEN struct fault_outcome dom_fault_offer(struct proc *p, struct tra
 }
 
 /* Whether the fault in tf (at addr, in domain d) comes from exactly the
- * state the loop detector saw last, and saving that state. */
+ * state the loop detector saw last, and saving that state. eip is
+ * compared first: two faults in a row from different places are the
+ * common case (an emulator's program, a pager's), and they differ there. */
 static LAB_GIVEN int fault_watch_same(const struct fault_watch *w, const struct trapframe *tf, uint32_t addr,
 				      const struct domain *d)
 {
-	return w->eax == tf->eax && w->ecx == tf->ecx && w->edx == tf->edx && w->ebx == tf->ebx &&
-	       w->esi == tf->esi && w->edi == tf->edi && w->ebp == tf->ebp && w->esp == tf->esp &&
-	       w->eip == tf->eip && w->eflags == tf->eflags && w->vector == tf->vector &&
-	       w->error == tf->error && w->addr == addr && w->dom == d;
+	const struct trapframe *last = &w->frame;
+
+	return last->eip == tf->eip && w->dom == d && w->addr == addr && last->vector == tf->vector &&
+	       last->error == tf->error && last->eax == tf->eax && last->ecx == tf->ecx &&
+	       last->edx == tf->edx && last->ebx == tf->ebx && last->esi == tf->esi &&
+	       last->edi == tf->edi && last->ebp == tf->ebp && last->esp == tf->esp &&
+	       last->eflags == tf->eflags;
 }
 
 static LAB_GIVEN void fault_watch_save(struct fault_watch *w, const struct trapframe *tf, uint32_t addr,
 				       struct domain *d)
 {
-	w->eax = tf->eax;
-	w->ecx = tf->ecx;
-	w->edx = tf->edx;
-	w->ebx = tf->ebx;
-	w->esi = tf->esi;
-	w->edi = tf->edi;
-	w->ebp = tf->ebp;
-	w->esp = tf->esp;
-	w->eip = tf->eip;
-	w->eflags = tf->eflags;
-	w->vector = tf->vector;
-	w->error = tf->error;
+	w->frame = *tf;
 	w->addr = addr;
 	w->dom = d;
 }
@@ -203,16 +197,26 @@ struct fault_outcome dom_fault_deliver(struct trapframe *tf)
 	return dom_fault_enter(p, tf, h);
 }
 
-/* The faulting state as fault_regs shows it: no selectors. */
+/* The faulting state as fault_regs shows it: no selectors. r may be the
+ * handler's own memory (dom_fault_regs_get): field by field, each written
+ * once. */
 static LAB_GIVEN void fault_regs_from_frame(struct fault_regs *r, const struct trapframe *f,
 					    uint32_t addr, const struct domain *faulting)
 {
-	*r = (struct fault_regs){
-		.eax = f->eax, .ecx = f->ecx, .edx = f->edx, .ebx = f->ebx,
-		.esp = f->esp, .ebp = f->ebp, .esi = f->esi, .edi = f->edi,
-		.eip = f->eip, .eflags = f->eflags,
-		.vector = f->vector, .error = f->error, .addr = addr, .dom = dom_id(faulting),
-	};
+	r->eax = f->eax;
+	r->ecx = f->ecx;
+	r->edx = f->edx;
+	r->ebx = f->ebx;
+	r->esp = f->esp;
+	r->ebp = f->ebp;
+	r->esi = f->esi;
+	r->edi = f->edi;
+	r->eip = f->eip;
+	r->eflags = f->eflags;
+	r->vector = f->vector;
+	r->error = f->error;
+	r->addr = addr;
+	r->dom = dom_id(faulting);
 }
 
 /*
@@ -288,21 +292,48 @@ static int dom_fault_regs_set(struct proc *p, const struct fault_regs *r)
 	return err;
 }
 
+/* fault_regs GET: the registers straight into the handler's struct when
+ * it lies in one page (one page walk, no copy), else through copyout. */
+static int dom_fault_regs_get(struct proc *p, uint32_t uregs)
+{
+	struct fault_regs *u = (struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 1);
+	struct fault_regs r;
+	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
+	uint32_t addr = p->inv[p->inv_top].fault_addr;
+	const struct domain *faulting = p->inv[p->inv_top - 1].dom;
+
+	if (u) {
+		fault_regs_from_frame(u, saved, addr, faulting);
+		return 0;
+	}
+	fault_regs_from_frame(&r, saved, addr, faulting);
+	return copyout(p->pgdir, uregs, &r, sizeof(r));
+}
+
+/* fault_regs SET: a copy of the handler's struct first (then another
+ * thread in its domain cannot change it between the check and the
+ * write), with one page walk when it lies in one page. */
+static int dom_fault_regs_copy_set(struct proc *p, uint32_t uregs)
+{
+	const struct fault_regs *u = (const struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 0);
+	struct fault_regs r;
+
+	if (u)
+		r = *u;
+	else if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
+		return -E_FAULT;
+	return dom_fault_regs_set(p, &r);
+}
+
 int dom_fault_regs(int op, uint32_t uregs)
 {
 	struct proc *p = current_proc;
-	struct fault_regs r;
 
 	if (!dom_in_handler(p) || (op != FAULT_REGS_GET && op != FAULT_REGS_SET))
 		return -E_INVAL;
-	if (op == FAULT_REGS_GET) {
-		fault_regs_from_frame(&r, dom_level_frame(p, p->inv_top - 1), p->inv[p->inv_top].fault_addr,
-				      p->inv[p->inv_top - 1].dom);
-		return copyout(p->pgdir, uregs, &r, sizeof(r));
-	}
-	if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
-		return -E_FAULT;
-	return dom_fault_regs_set(p, &r);
+	if (op == FAULT_REGS_GET)
+		return dom_fault_regs_get(p, uregs);
+	return dom_fault_regs_copy_set(p, uregs);
 }
 
 #if LAB_SOLUTION(7)

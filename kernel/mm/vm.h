@@ -43,6 +43,14 @@ int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
  * preemption and even across a sleep (pipe_read checks, sleeps, copies). */
 void uaccess_read(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len);
 void uaccess_write(uint32_t *pgdir, uint32_t udst, const void *src, uint32_t len);
+/* A small user object [va, va + len) that lies within one page, as a
+ * kernel pointer (through the direct map) that the caller may read, or
+ * write when write is set: its page mapped for the user, writable with
+ * write. 0 when it is not, and when the object crosses a page boundary
+ * or leaves user space: then the caller takes copyin's or copyout's way,
+ * which decides. One page walk where copyin and copyout make two (the
+ * check, then the copy): fault_regs's 56 bytes (lab 7). */
+uint8_t *uaccess_in_page(uint32_t *pgdir, uint32_t va, uint32_t len, int write);
 /* Copy between kernel memory and user space of pgdir; 0 or -E_FAULT, in
  * which case nothing was copied. */
 int copyin(uint32_t *pgdir, void *dst, uint32_t usrc, uint32_t len);

@@ -79,10 +79,13 @@ struct inv_frame {
 
 /* The loop detector of fault delivery (lab 7, dom/fault.c): the state of
  * the last fault delivered on this thread, and how many deliveries in a
- * row found exactly that state again. */
+ * row found exactly that state again. The state is a copy of the whole
+ * faulting trap frame (one struct copy: every fault that differs from the
+ * last one is saved, and most do), of which the detector compares the
+ * registers, eip, esp, eflags, vector and error code. */
 struct fault_watch {
-	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi, eip, eflags;
-	uint32_t vector, error, addr;
+	struct trapframe frame;       /* the faulting frame, as delivered */
+	uint32_t addr;                /* its faulting address */
 	struct domain *dom;           /* the faulting domain */
 	int repeats;
 };

@@ -98,6 +98,9 @@ struct trapframe *sys_dom_set_handler(struct trapframe *tf)
 	return syscall_return(tf, dom_set_handler(SYSCALL_ARG1(tf), SYSCALL_ARG2(tf)));
 }
 
+/* The fault handler gates (int $54 and int $53, trap_entry.S): the
+ * arguments in %ecx and %edx, as a system call's, the result in %eax.
+ * Interrupts are off throughout. */
 struct trapframe *sys_fault_regs(struct trapframe *tf)
 {
 	return syscall_return(tf, dom_fault_regs((int)SYSCALL_ARG1(tf), SYSCALL_ARG2(tf)));
@@ -105,10 +108,9 @@ struct trapframe *sys_fault_regs(struct trapframe *tf)
 
 /* fault_resume(action): the handler's level goes, so the frame to resume
  * is another one (the faulting frame, or the next handler's), or the
- * faulting domain dies: interrupts off from here to the iret. */
+ * faulting domain dies. */
 struct trapframe *sys_fault_resume(struct trapframe *tf)
 {
-	cli();
 	struct fault_outcome out = dom_fault_resume((int)SYSCALL_ARG1(tf), tf);
 
 	if (out.verdict == FAULT_REFUSED)

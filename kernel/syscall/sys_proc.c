@@ -15,6 +15,8 @@
 #include "string.h"
 
 _Static_assert(T_SYSCALL == T_SYSCALL_VECTOR, "lib/abi.h and trap.h disagree on the gate");
+_Static_assert(T_FAULTRESUME == T_FAULTRESUME_VECTOR && T_FAULTREGS == T_FAULTREGS_VECTOR,
+	       "lib/abi.h and trap.h disagree on the fault handler gates");
 
 struct trapframe *sys_exit(struct trapframe *tf)
 {

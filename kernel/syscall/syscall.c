@@ -26,15 +26,19 @@ static struct trapframe *sys_nosys(struct trapframe *tf)
 }
 
 #define SYSCALL_ENTRY(num, name, nargs, ret, params) [num] = sys_##name,
+#define SYSCALL_RETIRED_ENTRY(num, was) [num] = sys_nosys,
 static LAB_GIVEN const trap_handler_t syscall_table[SYSCALL_MAX + 1] = {
 	[0] = sys_nosys,
 	SYSCALL_LIST(SYSCALL_ENTRY)
+	SYSCALL_RETIRED(SYSCALL_RETIRED_ENTRY)
 };
 #undef SYSCALL_ENTRY
+#undef SYSCALL_RETIRED_ENTRY
 
-/* Numbers 1..SYSCALL_MAX, each once: then no table entry is left null. */
-#define SYSCALL_COUNT_ONE(num, name, nargs, ret, params) + 1
-_Static_assert(0 SYSCALL_LIST(SYSCALL_COUNT_ONE) == SYSCALL_MAX,
+/* Numbers 1..SYSCALL_MAX, each once, in use or retired: then no table
+ * entry is left null. */
+#define SYSCALL_COUNT_ONE(num, ...) + 1
+_Static_assert(0 SYSCALL_LIST(SYSCALL_COUNT_ONE) SYSCALL_RETIRED(SYSCALL_COUNT_ONE) == SYSCALL_MAX,
 	       "lib/syscall_list.h must number its calls 1..SYSCALL_MAX without gaps");
 #undef SYSCALL_COUNT_ONE
 
@@ -74,8 +78,11 @@ static struct trapframe *syscall_trap(struct trapframe *tf)
 }
 
 /* The domain gates (T_DOMCALL, T_DOMRETURN) need no registration: their
- * entry stubs call dom_call and dom_return directly (trap_entry.S). */
+ * entry stubs call dom_call and dom_return directly (trap_entry.S). The
+ * fault handler gates' stubs call their handlers through trap_handlers[]. */
 void syscall_init(void)
 {
 	trap_register(T_SYSCALL, syscall_trap);
+	trap_register(T_FAULTRESUME, sys_fault_resume);
+	trap_register(T_FAULTREGS, sys_fault_regs);
 }

@@ -77,6 +77,8 @@ const char *trap_name(uint32_t vector)
 		return "system call";
 	if (vector == T_IRQWAIT || vector == T_IRQACK)
 		return "IRQ gate";
+	if (vector == T_FAULTRESUME || vector == T_FAULTREGS)
+		return "fault handler gate";
 	return "unknown vector";
 }
 
@@ -120,12 +122,14 @@ static struct trapframe *trap_fpu_unavailable(struct trapframe *tf)
 }
 
 /* The gates a user program may `int` to: system calls, the domain gates,
- * and int3 and into, which exist to raise their exceptions (a debugger's
- * breakpoint, an overflow check) for a fault handler to take (lab 7). */
+ * the IRQ gates, the fault handler gates, and int3 and into, which exist to
+ * raise their exceptions (a debugger's breakpoint, an overflow check) for
+ * a fault handler to take (lab 7). */
 static int trap_user_gate(int vector)
 {
 	return vector == T_SYSCALL || vector == T_DOMCALL || vector == T_DOMRETURN ||
 	       vector == T_IRQWAIT || vector == T_IRQACK ||
+	       vector == T_FAULTRESUME || vector == T_FAULTREGS ||
 	       vector == T_BREAKPOINT || vector == T_OVERFLOW;
 }
 

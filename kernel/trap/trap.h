@@ -41,7 +41,9 @@
 #define T_DOMRETURN     50      /* int $50: dom_return (DPL 3) */
 #define T_IRQWAIT       51      /* int $51: irq_wait, an IRQ gate (DPL 3, lab 8) */
 #define T_IRQACK        52      /* int $52: irq_ack (DPL 3, lab 8) */
-#define T_NUM_VECTORS   53      /* vectors with an entry stub */
+#define T_FAULTRESUME   53      /* int $53: fault_resume, a fault handler's last step (DPL 3, lab 7) */
+#define T_FAULTREGS     54      /* int $54: fault_regs, a fault handler's registers (DPL 3, lab 7) */
+#define T_NUM_VECTORS   55      /* vectors with an entry stub */
 
 /* Page fault error code bits. */
 #define PF_PRESENT  0x1         /* the page was present (protection fault) */
@@ -62,9 +64,9 @@ typedef struct trapframe *(*trap_handler_t)(struct trapframe *tf);
 void trap_init(void);
 void trap_register(int vector, trap_handler_t handler);
 void trap_register_irq(int irq, trap_handler_t handler);
-/* The IRQ gates' handlers (T_IRQWAIT, T_IRQACK), set with trap_register:
- * their stubs call through this table directly, skipping trap_dispatch
- * (trap_entry.S). */
+/* The IRQ gates' handlers (T_IRQWAIT, T_IRQACK) and the fault gates'
+ * (T_FAULTRESUME, T_FAULTREGS), set with trap_register: their stubs call
+ * through this table directly, skipping trap_dispatch (trap_entry.S). */
 extern trap_handler_t trap_handlers[T_NUM_VECTORS];
 /* Deliver vector by a task switch to the TSS at tss_selector. */
 void trap_set_task_gate(int vector, uint16_t tss_selector);

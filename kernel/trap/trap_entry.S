@@ -188,6 +188,7 @@ trap_vector_table:
 .endr
 	.long vector_49, vector_50	/* the domain gates, below */
 	.long vector_51, vector_52	/* the IRQ gates, below */
+	.long vector_53, vector_54	/* the fault handler gates, below */
 
 	.text
 /*
@@ -407,6 +408,50 @@ vector_\n:
 .endm
 	irq_gate T_IRQWAIT
 	irq_gate T_IRQACK
+
+/*
+ * The fault handler gates (lab 7, kernel/syscall/sys_dom.c's handlers,
+ * which syscall_init puts in trap_handlers[]): int $53 (vector_53:
+ * fault_resume, the action in %ecx), a handler's last step, and int $54
+ * (vector_54: fault_regs, the op in %ecx, the struct in %edx). Gates of
+ * their own, like dom_return's, so that a handler's calls skip the system
+ * call dispatch. Entered from ring 3 (a kernel thread has no handler).
+ * Each builds the same struct trapframe as every vector (the handler's
+ * frame, at its level) and calls its handler directly; interrupts stay
+ * off from the int to the iret (interrupt gates), so no IRQ is to be
+ * acknowledged and no preemption is due.
+ *
+ * vector_53 leaves by trap_return with the frame its handler returns: the
+ * faulting level's, one up (resumed), the next handler's (passed), or the
+ * handler's own with -E_INVAL in %eax (refused). A resume may kill
+ * (FAULT_KILL, or a fault loop after a pass) or find a domain on the
+ * stack dead, and uproc_return_to_user is where the process then dies or
+ * the thread unwinds.
+ *
+ * vector_54 pops the frame its handler returns (the same one, the result
+ * in %eax) by trap_pop_frame, as the domain gates do: fault_regs neither
+ * sleeps nor kills nor destroys, and whatever else was pending was dealt
+ * with when the thread last returned to user mode.
+ */
+.macro fault_gate n, way_out
+	.align 8
+vector_\n:
+	cfi_cpu_frame 0
+	pushl	$0
+	.cfi_adjust_cfa_offset 4
+	pushl	$\n
+	.cfi_adjust_cfa_offset 4
+	build_trapframe
+	pushl	%esp			/* handler(tf): tf is the handler's frame */
+	.cfi_adjust_cfa_offset 4
+	call	*trap_handlers + 4 * \n
+	movl	%eax, %esp		/* the frame to resume */
+	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
+	jmp	\way_out
+	.cfi_endproc
+.endm
+	fault_gate T_FAULTRESUME, trap_return
+	fault_gate T_FAULTREGS, trap_pop_frame
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on
  * and return through it. Never returns to the caller. */

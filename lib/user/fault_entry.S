@@ -10,18 +10,12 @@
  *     %ebp  0, so a backtrace ends here
  * It calls int fault_handler_fn(vector, addr, error, dom), the C handler
  * fault_handler_set installed, and passes the action that returns
- * (FAULT_RESUME, FAULT_PASS or FAULT_KILL) to fault_resume: %ecx the
- * action, int $48. fault_resume does not come back here; should it (an
- * unknown action, or no fault to resume), the handler faults on ud2.
+ * (FAULT_RESUME, FAULT_PASS or FAULT_KILL) to fault_resume through its
+ * own gate (abi.h), which skips the system call dispatch: %ecx the action,
+ * int $53. fault_resume does not come back here; should it (an unknown
+ * action, or no fault to resume), the handler faults on ud2.
  */
-#include "syscall_list.h"
-
-#define SYSCALL_VECTOR 48       /* abi.h's T_SYSCALL_VECTOR */
-
-/* SYS_name = its number, for every call in the list (so SYS_fault_resume
- * follows syscall_list.h). */
-#define SYSCALL_NUMBER_FOR(number, name, nargs, ret, params) .set SYS_##name, number ;
-SYSCALL_LIST(SYSCALL_NUMBER_FOR)
+#define FAULTRESUME_VECTOR 53   /* abi.h's T_FAULTRESUME_VECTOR */
 
 	.cfi_sections .debug_frame
 	.text
@@ -41,8 +35,7 @@ fault_entry:
 	.cfi_adjust_cfa_offset 4
 	call *fault_handler_fn
 	movl %eax, %ecx                 /* fault_resume(action) */
-	movl $SYS_fault_resume, %eax
-	int $SYSCALL_VECTOR
+	int $FAULTRESUME_VECTOR
 	ud2
 	.cfi_endproc
 	.size fault_entry, . - fault_entry

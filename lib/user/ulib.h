@@ -43,6 +43,13 @@ void exit(int status) __attribute__((noreturn));
  * since the last wait (sleeping until there is one), irq_ack unmasks. */
 int irq_wait(int cap);
 int irq_ack(int cap);
+/* The fault handler gates (lab 7, abi.h, usys.S): a handler reads and
+ * writes the faulting registers (FAULT_REGS_GET, FAULT_REGS_SET) and
+ * ends (FAULT_RESUME, FAULT_PASS, FAULT_KILL); fault_resume returns only
+ * with -E_INVAL. */
+struct fault_regs;
+int fault_regs(int op, struct fault_regs *regs);
+int fault_resume(int action);
 
 /* A domain's fault handler in C (lab 7): called on the exception stack with
  * the fault (abi.h), it returns what fault_resume is to do: FAULT_RESUME,

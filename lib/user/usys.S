@@ -31,6 +31,8 @@
 #define DOMRETURN_VECTOR 50     /* abi.h's T_DOMRETURN_VECTOR */
 #define IRQWAIT_VECTOR 51       /* abi.h's T_IRQWAIT_VECTOR */
 #define IRQACK_VECTOR 52        /* abi.h's T_IRQACK_VECTOR */
+#define FAULTRESUME_VECTOR 53   /* abi.h's T_FAULTRESUME_VECTOR */
+#define FAULTREGS_VECTOR 54     /* abi.h's T_FAULTREGS_VECTOR */
 
 /* save_register REG / restore_register REG: push a callee-saved register
  * the stub needs, and pop it back, each with the .cfi rules that tell a
@@ -170,5 +172,24 @@ dom_return:
 .endm
 	IRQ_GATE_STUB irq_wait, IRQWAIT_VECTOR
 	IRQ_GATE_STUB irq_ack, IRQACK_VECTOR
+
+/*
+ * int fault_regs(int op, struct fault_regs *regs), int fault_resume(int action)
+ * The fault handler gates (lab 7, abi.h): the arguments in %ecx and %edx,
+ * the result in %eax; every other register is preserved.
+ */
+	.globl fault_regs
+	.type fault_regs, @function
+	.p2align 4
+fault_regs:
+	.cfi_startproc
+	movl 4(%esp), %ecx
+	movl 8(%esp), %edx
+	int $FAULTREGS_VECTOR
+	ret
+	.cfi_endproc
+	.size fault_regs, . - fault_regs
+
+	IRQ_GATE_STUB fault_resume, FAULTRESUME_VECTOR
 
 	.section .note.GNU-stack, "", @progbits
