@@ -318,11 +318,11 @@ static inline uint32_t dom_xstack_top(const struct domain *d, const struct proc 
 
 /* ---- fault.c: exception-handler domains (lab 7) ---- */
 
-/* What became of a fault, for the trap and system call layers to act on
- * (trap/user_fault.c's user_fault_settle). */
+/* How a fault ends when delivery or fault_resume has no frame to resume
+ * (they return 0), for the trap and system call layers to act on
+ * (trap/user_fault.c's user_fault_settle). The common case, a frame to
+ * resume, is their result alone: no record is written. */
 enum fault_verdict {
-	FAULT_DELIVERED,      /* frame: the handler's entry frame, to resume */
-	FAULT_RESUMED,        /* frame: the faulting frame, edited or not, to resume */
 	FAULT_UNHANDLED,      /* no handler takes it: the faulting domain dies (lab 4/6's line) */
 	FAULT_KILLED,         /* handler asked fault_resume to kill the faulting domain */
 	FAULT_LOOPING,        /* the same fault from the same registers FAULT_LOOP_LIMIT times
@@ -332,21 +332,31 @@ enum fault_verdict {
 
 struct fault_outcome {
 	enum fault_verdict verdict;
-	struct trapframe *frame;      /* the frame to resume, or the faulting one */
+	struct trapframe *frame;      /* the faulting frame (REFUSED: the handler's) */
 	struct domain *handler;       /* KILLED, LOOPING: the handler in question */
 };
 
 /* A fault in user mode, in tf (the top level's frame, with room below it
  * for one more: trap_entry.S), at p->fault_addr: deliver it to the first
- * handler up the manager chain from the faulting domain. Interrupts off. */
-struct fault_outcome dom_fault_deliver(struct trapframe *tf);
+ * handler up the manager chain from domain `from`, which is the faulting
+ * domain (dom_current) for a fault just raised, and a passing handler's
+ * manager for FAULT_PASS (dom_fault_resume). The handler's entry frame,
+ * to resume; or 0, and *end says how the fault ends (UNHANDLED, LOOPING:
+ * the loop detector looks at a fault just raised). Interrupts off. */
+struct trapframe *dom_fault_deliver(struct trapframe *tf, struct domain *from, struct fault_outcome *end);
 /* fault_resume(action) from the handler at the top of the current
- * thread's stack; tf is the handler's frame. Interrupts off. */
-struct fault_outcome dom_fault_resume(int action, struct trapframe *tf);
-/* fault_regs(op, uregs) from a handler: 0 or -E_INVAL (not in a handler,
- * an unknown op, SET with an eip or esp outside the faulting domain's user
- * space) or -E_FAULT (uregs). */
-int dom_fault_regs(int op, uint32_t uregs);
+ * thread's stack; tf is the handler's frame. The frame to resume (the
+ * faulting level's, or after a pass the next handler's entry frame; tf
+ * itself when the way out is to unwind); or 0, and *end says how the
+ * fault ends (REFUSED, KILLED, or UNHANDLED after a pass). Interrupts
+ * off. */
+struct trapframe *dom_fault_resume(int action, struct trapframe *tf, struct fault_outcome *end);
+/* The fault_regs gate's handler (int $54, trap_entry.S; abi.h), like
+ * dom_call's: fault_regs(op, uregs) from a handler, op in %ecx and uregs
+ * in %edx, its result in %eax: 0 or -E_INVAL (not in a handler, an
+ * unknown op, SET with an eip or esp outside the faulting domain's user
+ * space) or -E_FAULT (uregs). Returns tf. Interrupts off throughout. */
+struct trapframe *dom_fault_regs(struct trapframe *tf);
 /* dom_set_handler(eip, mask) for the current domain: 0, -E_FAULT (eip is
  * not a user address), -E_INVAL (a vector outside FAULT_VECTORS_HANDLED)
  * or -E_NOMEM (a home domain's exception stack). */

@@ -92,43 +92,42 @@ static LAB_GIVEN struct trapframe *dom_handler_frame(const struct proc *p, const
  * Fault delivery: enter handler h (the walk found it) for the fault in
  * tf, the top level's frame: push a fault frame for it (with the faulting
  * address, for fault_regs and a later report), mark it handling on this
- * thread, and build its entry frame. FAULT_UNHANDLED when the invocation
- * stack is full: the only way a delivery can fail, since nothing is
- * allocated.
+ * thread, and build its entry frame, which it returns. 0 when the
+ * invocation stack is full: the only way a delivery can fail, since
+ * nothing is allocated.
  */
 #if LAB_SOLUTION(7)
-static struct fault_outcome dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
+static struct trapframe *dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
 {
 	struct domain *faulting = dom_current(p);
 
 	if (p->inv_top == INV_MAX_CALLS)
-		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
+		return 0;
 	h->per_thread[p->slot] |= DOM_HANDLING;
 	p->inv[++p->inv_top] = (struct inv_frame){
 		.dom = h, .gen = h->gen, .kind = INV_FAULT, .fault_addr = p->fault_addr,
 	};
 	struct trapframe *in = dom_handler_frame(p, tf, h, faulting);
 	dom_enter(p, h, in);
-	return (struct fault_outcome){ .verdict = FAULT_DELIVERED, .frame = in, .handler = h };
+	return in;
 }
 #else
-static struct fault_outcome dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
+static struct trapframe *dom_fault_enter(struct proc *p, struct trapframe *tf, struct domain *h)
 {
 	LAB_STUB_ONCE(printf("pid %d (%s): fault delivery: not implemented (lab 7)\n", p->pid, p->name));
-	return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
+	return 0;
 }
 #endif
 
-/* The fault in tf to the first handler from `from` up the chain, or
- * FAULT_UNHANDLED. */
-static LAB_GIVEN struct fault_outcome dom_fault_offer(struct proc *p, struct trapframe *tf, struct domain *from)
+/* No frame to resume from the fault in tf: *end says how it ends (with
+ * handler h, for FAULT_KILLED and FAULT_LOOPING). */
+static LAB_GIVEN struct trapframe *fault_ends(struct fault_outcome *end, enum fault_verdict verdict,
+					      struct trapframe *tf, struct domain *h)
 {
-	struct domain *h = dom_fault_find_handler(p, from, tf->vector);
-
-	if (!h)
-		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
-	return dom_fault_enter(p, tf, h);
+	*end = (struct fault_outcome){ .verdict = verdict, .frame = tf, .handler = h };
+	return 0;
 }
+
 
 /* Whether the fault in tf (at addr, in domain d) comes from exactly the
  * state the loop detector saw last, and saving that state. eip is
@@ -182,24 +181,29 @@ static int dom_fault_loops(struct proc *p, const struct trapframe *tf, struct do
 }
 #endif
 
-struct fault_outcome dom_fault_deliver(struct trapframe *tf)
+/* One function for both ways a fault is offered, so that the delivery
+ * (dom_fault_enter) is one piece of straight code on the fault's path.
+ * Only a fault just raised goes by the loop detector: a passed one is the
+ * same fault again. (from is then a manager of the faulting domain, never
+ * the faulting domain itself: the chain has no cycles.) */
+struct trapframe *dom_fault_deliver(struct trapframe *tf, struct domain *from, struct fault_outcome *end)
 {
 	struct proc *p = current_proc;
 	struct domain *faulting = dom_current(p);
-	struct domain *h = dom_fault_find_handler(p, faulting, tf->vector);
+	struct domain *h = dom_fault_find_handler(p, from, tf->vector);
+	struct trapframe *in;
 
 	if (!h)
-		return (struct fault_outcome){ .verdict = FAULT_UNHANDLED, .frame = tf };
-	if (dom_fault_loops(p, tf, faulting)) {
+		return fault_ends(end, FAULT_UNHANDLED, tf, 0);
+	if (from == faulting && dom_fault_loops(p, tf, faulting)) {
 		p->fault_watch.repeats = 0;
-		return (struct fault_outcome){ .verdict = FAULT_LOOPING, .frame = tf, .handler = h };
+		return fault_ends(end, FAULT_LOOPING, tf, h);
 	}
-	return dom_fault_enter(p, tf, h);
+	in = dom_fault_enter(p, tf, h);
+	return in ? in : fault_ends(end, FAULT_UNHANDLED, tf, 0);
 }
 
-/* The faulting state as fault_regs shows it: no selectors. r may be the
- * handler's own memory (dom_fault_regs_get): field by field, each written
- * once. */
+/* The faulting state as fault_regs shows it: no selectors. */
 static LAB_GIVEN void fault_regs_from_frame(struct fault_regs *r, const struct trapframe *f,
 					    uint32_t addr, const struct domain *faulting)
 {
@@ -224,16 +228,21 @@ static LAB_GIVEN void fault_regs_from_frame(struct fault_regs *r, const struct t
  * domain d can be resumed there. eip must be a user address; esp must be
  * one whose next push (the word below it) lands in a present, writable
  * user page of d, which rules out the kernel, a guard page and anything
- * unmapped. eflags is not checked but masked (fault_regs_to_frame).
+ * unmapped. eflags is not checked but masked (fault_regs_to_frame). The
+ * word is looked up with one page walk (uaccess_in_page); only one that
+ * straddles two pages (an esp not a multiple of 4) needs uaccess_ok.
  */
 #if LAB_SOLUTION(7)
 static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
 {
+	uint32_t push = r->esp - sizeof(uint32_t);
+
 	if (r->eip < USER_BASE || r->eip >= USER_TOP)
 		return 0;
 	if (r->esp <= USER_BASE || r->esp > USER_TOP)
 		return 0;
-	return uaccess_ok(d->pgdir, r->esp - sizeof(uint32_t), sizeof(uint32_t), 1);
+	return uaccess_in_page(d->pgdir, push, sizeof(uint32_t), 1) ||
+	       uaccess_ok(d->pgdir, push, sizeof(uint32_t), 1);
 }
 #else
 static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
@@ -275,65 +284,59 @@ static int dom_in_handler(const struct proc *p)
 	return p->inv[p->inv_top].kind == INV_FAULT;
 }
 
-/* fault_regs SET with interrupts off: a domain on this thread's stack
- * may have died while the registers were copied in (the thread was
- * preempted), and the faulting domain's page directory with it; then the
- * way out unwinds instead (-E_INTR meanwhile). */
+/* fault_regs SET of registers r, checked, into the faulting frame. */
 static int dom_fault_regs_set(struct proc *p, const struct fault_regs *r)
 {
-	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
-	uint32_t flags = irq_save();
-	int err = proc_interrupted(p) ? -E_INTR
-		: !fault_regs_valid(r, p->inv[p->inv_top - 1].dom) ? -E_INVAL : 0;
-
-	if (err == 0)
-		fault_regs_to_frame(saved, r);
-	irq_restore(flags);
-	return err;
+	if (!fault_regs_valid(r, p->inv[p->inv_top - 1].dom))
+		return -E_INVAL;
+	fault_regs_to_frame(dom_level_frame(p, p->inv_top - 1), r);
+	return 0;
 }
 
 /* fault_regs GET: the registers straight into the handler's struct when
- * it lies in one page (one page walk, no copy), else through copyout. */
+ * it lies in one page (one page walk, no copy), else into r and through
+ * copyout. */
 static int dom_fault_regs_get(struct proc *p, uint32_t uregs)
 {
-	struct fault_regs *u = (struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 1);
 	struct fault_regs r;
-	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
-	uint32_t addr = p->inv[p->inv_top].fault_addr;
-	const struct domain *faulting = p->inv[p->inv_top - 1].dom;
+	struct fault_regs *u = (struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 1);
 
-	if (u) {
-		fault_regs_from_frame(u, saved, addr, faulting);
-		return 0;
-	}
-	fault_regs_from_frame(&r, saved, addr, faulting);
-	return copyout(p->pgdir, uregs, &r, sizeof(r));
+	fault_regs_from_frame(u ? u : &r, dom_level_frame(p, p->inv_top - 1), p->inv[p->inv_top].fault_addr,
+			      p->inv[p->inv_top - 1].dom);
+	return u ? 0 : copyout(p->pgdir, uregs, &r, sizeof(r));
 }
 
-/* fault_regs SET: a copy of the handler's struct first (then another
- * thread in its domain cannot change it between the check and the
- * write), with one page walk when it lies in one page. */
+/* fault_regs SET: checked and written straight from the handler's struct
+ * when it lies in one page, else from a copyin. No other thread can
+ * change the struct between the check and the write (nor can a domain on
+ * this thread's stack die, and the faulting domain's page directory with
+ * it): interrupts are off throughout, and there is one CPU. */
 static int dom_fault_regs_copy_set(struct proc *p, uint32_t uregs)
 {
 	const struct fault_regs *u = (const struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 0);
 	struct fault_regs r;
 
 	if (u)
-		r = *u;
-	else if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
+		return dom_fault_regs_set(p, u);
+	if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
 		return -E_FAULT;
 	return dom_fault_regs_set(p, &r);
 }
 
-int dom_fault_regs(int op, uint32_t uregs)
+/* fault_regs(op, uregs): 0 or -E_xxx. */
+static int dom_fault_regs_op(struct proc *p, int op, uint32_t uregs)
 {
-	struct proc *p = current_proc;
-
 	if (!dom_in_handler(p) || (op != FAULT_REGS_GET && op != FAULT_REGS_SET))
 		return -E_INVAL;
 	if (op == FAULT_REGS_GET)
 		return dom_fault_regs_get(p, uregs);
 	return dom_fault_regs_copy_set(p, uregs);
+}
+
+struct trapframe *dom_fault_regs(struct trapframe *tf)
+{
+	tf->eax = (uint32_t)dom_fault_regs_op(current_proc, (int)tf->ecx, tf->edx);
+	return tf;
 }
 
 #if LAB_SOLUTION(7)
@@ -348,14 +351,14 @@ int dom_fault_regs(int op, uint32_t uregs)
  * death to the caller, which says why in one line. p->fault_addr is the
  * fault's again, for a report.
  */
-struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
+struct trapframe *dom_fault_resume(int action, struct trapframe *tf, struct fault_outcome *end)
 {
 	struct proc *p = current_proc;
 
 	if (!dom_in_handler(p) || (action != FAULT_RESUME && action != FAULT_PASS && action != FAULT_KILL))
-		return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
+		return fault_ends(end, FAULT_REFUSED, tf, 0);
 	if (p->unwind)          /* a domain here died: the way out unwinds past it */
-		return (struct fault_outcome){ .verdict = FAULT_RESUMED, .frame = tf };
+		return tf;
 	struct inv_frame *f = &p->inv[p->inv_top];
 	struct domain *h = f->dom;
 	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
@@ -367,16 +370,16 @@ struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
 	saved->ss = USER_DS;
 	dom_enter(p, dom_current(p), saved);
 	if (action == FAULT_PASS)
-		return dom_fault_offer(p, saved, h->manager);
+		return dom_fault_deliver(saved, h->manager, end);
 	if (action == FAULT_KILL)
-		return (struct fault_outcome){ .verdict = FAULT_KILLED, .frame = saved, .handler = h };
-	return (struct fault_outcome){ .verdict = FAULT_RESUMED, .frame = saved };
+		return fault_ends(end, FAULT_KILLED, saved, h);
+	return saved;
 }
 #else
-struct fault_outcome dom_fault_resume(int action, struct trapframe *tf)
+struct trapframe *dom_fault_resume(int action, struct trapframe *tf, struct fault_outcome *end)
 {
 	LAB_STUB_ONCE(printf("pid %d (%s): fault_resume: not implemented (lab 7)\n", current_proc->pid, current_proc->name));
-	return (struct fault_outcome){ .verdict = FAULT_REFUSED, .frame = tf };
+	return fault_ends(end, FAULT_REFUSED, tf, 0);
 }
 #endif
 

@@ -172,16 +172,6 @@ static uint8_t *uaccess_page(uint32_t *pgdir, uint32_t va, uint32_t need)
 	return (uint8_t *)PTE_ADDR(*pte);
 }
 
-uint8_t *uaccess_in_page(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
-{
-	uint32_t offset = va & PAGE_MASK;
-
-	if (va < USER_BASE || va >= USER_TOP || len > PAGE_SIZE - offset)
-		return 0;       /* USER_TOP is a page boundary: one page below it is user space */
-	uint8_t *page = uaccess_page(pgdir, va, PTE_P | PTE_U | (write ? PTE_W : 0));
-	return page ? page + offset : 0;
-}
-
 #if LAB_SOLUTION(4)
 int uaccess_ok(uint32_t *pgdir, uint32_t va, uint32_t len, int write)
 {

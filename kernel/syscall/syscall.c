@@ -18,6 +18,7 @@
 #include "cpu/x86.h"
 #include "proc/proc.h"
 #include "uproc/uproc.h"
+#include "dom/dom.h"
 #include "lab.h"
 
 static struct trapframe *sys_nosys(struct trapframe *tf)
@@ -79,10 +80,12 @@ static struct trapframe *syscall_trap(struct trapframe *tf)
 
 /* The domain gates (T_DOMCALL, T_DOMRETURN) need no registration: their
  * entry stubs call dom_call and dom_return directly (trap_entry.S). The
- * fault handler gates' stubs call their handlers through trap_handlers[]. */
+ * fault handler gates' stubs call their handlers through trap_handlers[]:
+ * fault_resume's (here: it settles how the fault ends) and fault_regs'
+ * (dom/fault.c's). */
 void syscall_init(void)
 {
 	trap_register(T_SYSCALL, syscall_trap);
 	trap_register(T_FAULTRESUME, sys_fault_resume);
-	trap_register(T_FAULTREGS, sys_fault_regs);
+	trap_register(T_FAULTREGS, dom_fault_regs);
 }

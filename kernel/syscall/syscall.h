@@ -31,10 +31,9 @@ static inline struct trapframe *syscall_return(struct trapframe *tf, int result)
 SYSCALL_LIST(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 
-/* The fault handler gates' handlers (lab 7, sys_dom.c): int $53
- * fault_resume and int $54 fault_regs, with interrupts off (abi.h). */
+/* The fault resume gate's handler (lab 7, sys_dom.c: int $53, with
+ * interrupts off; abi.h). */
 struct trapframe *sys_fault_resume(struct trapframe *tf);
-struct trapframe *sys_fault_regs(struct trapframe *tf);
 
 /* Install the system call gate's handler, and the fault handler gates'. */
 void syscall_init(void);

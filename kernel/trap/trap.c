@@ -92,6 +92,18 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 	};
 }
 
+/* An exception from user mode (not virtual-8086 mode) that no handler of
+ * its own claims: to a fault handler domain (lab 7), or the domain or the
+ * process that raised it dies. */
+static inline struct trapframe *trap_user_fault(struct trapframe *tf)
+{
+	struct proc *p = current_proc;
+	struct fault_outcome end;
+
+	p->fault_addr = tf->vector == T_PAGE_FAULT ? read_cr2() : 0;
+	return user_fault_settle(dom_fault_deliver(tf, dom_current(p), &end), &end);
+}
+
 /* The default handler: an exception nobody claimed. From user mode it
  * goes to a fault handler domain (lab 7), or kills the domain or the
  * process that raised it; in the kernel it is a bug, so panic with
@@ -102,10 +114,8 @@ struct trapframe *trap_unexpected(struct trapframe *tf)
 		return tf;      /* an IRQ line with no driver: already acknowledged */
 	if (trapframe_in_vm86(tf))
 		user_fault_vm86(tf);
-	if (trapframe_from_user(tf)) {
-		current_proc->fault_addr = tf->vector == T_PAGE_FAULT ? read_cr2() : 0;
-		return user_fault_settle(dom_fault_deliver(tf));
-	}
+	if (trapframe_from_user(tf))
+		return trap_user_fault(tf);
 	panic_trap(tf);
 }
 
@@ -173,6 +183,20 @@ static struct trapframe *trap_preempt(struct trapframe *tf)
 	if (trapframe_in_vm86(tf))
 		user_fault_vm86(tf);
 	return sched_preempt(tf);
+}
+
+/* trap_exception's C half (trap_entry.S): the CPU's exceptions. One from
+ * user mode (not virtual-8086 mode) that no handler of its own claims
+ * (all but #NM, lab 5's lazy FPU) goes straight to the fault path, the
+ * hot path of lab 7's handlers, past trap_dispatch: there is no IRQ to
+ * acknowledge, and no preemption is due, since an exception is no timer
+ * tick and the thread left the kernel for user mode with none pending.
+ * Everything else takes the one door, trap_dispatch. */
+struct trapframe *trap_exception_dispatch(struct trapframe *tf)
+{
+	if (trapframe_from_user(tf) && !trapframe_in_vm86(tf) && trap_handlers[tf->vector] == trap_unexpected)
+		return trap_user_fault(tf);
+	return trap_dispatch(tf);
 }
 
 /* Acknowledge an IRQ at the PIC first (its handler may switch to another

@@ -73,6 +73,9 @@ void trap_set_task_gate(int vector, uint16_t tss_selector);
 /* Make double faults switch to a task with its own stack (after paging). */
 void double_fault_init(void);
 struct trapframe *trap_dispatch(struct trapframe *tf);
+/* trap_exception's: an exception's own way to trap_dispatch, with the
+ * user's faults past it (trap.c). */
+struct trapframe *trap_exception_dispatch(struct trapframe *tf);
 /* What an exception without a handler of its own gets (the default
  * handler): from user mode, user_fault kills the process; from the kernel,
  * a panic. Handlers call it for the cases they do not handle. */

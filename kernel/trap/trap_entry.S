@@ -199,11 +199,12 @@ trap_vector_table:
  * thread's own kernel stack. Expects: interrupts off, a valid kernel stack.
  *
  * trap_exception: the same for the CPU's exceptions (vectors below
- * T_NUM_EXCEPTIONS), with one struct trapframe of room left between tf
- * and trap_dispatch's own stack: a fault delivered to a handler domain
- * (lab 7, dom/fault.c) returns the handler's first frame, built there.
- * Interrupts and system calls never enter a new level, so they pay
- * nothing for it.
+ * T_NUM_EXCEPTIONS), through trap_exception_dispatch (trap.c: a user's
+ * fault goes past trap_dispatch, to the fault path), with one struct
+ * trapframe of room left between tf and the C code's own stack: a fault
+ * delivered to a handler domain (lab 7, dom/fault.c) returns the
+ * handler's first frame, built there. Interrupts and system calls never
+ * enter a new level, so they pay nothing for it.
  */
 /* build_trapframe: after the stub's error code and vector, push the
  * segment registers and the general registers, so that esp points at a
@@ -222,20 +223,21 @@ trap_vector_table:
 	movw	%ax, %es
 .endm
 
-/* dispatch_trap ROOM: build the frame and call trap_dispatch(tf), with
- * ROOM bytes between tf and the call; esp is the frame to resume after. */
-.macro dispatch_trap room
+/* dispatch_trap ROOM, DISPATCH: build the frame and call DISPATCH(tf)
+ * (trap_dispatch, or trap_exception_dispatch), with ROOM bytes between tf
+ * and the call; esp is the frame to resume after. */
+.macro dispatch_trap room, dispatch
 	build_trapframe
 	.if \room
-	movl	%esp, %eax		/* trap_dispatch(tf): tf is the frame just built */
+	movl	%esp, %eax		/* dispatch(tf): tf is the frame just built */
 	subl	$\room, %esp
 	.cfi_adjust_cfa_offset \room
 	pushl	%eax
 	.else
-	pushl	%esp			/* trap_dispatch(tf): tf is the frame just built */
+	pushl	%esp			/* dispatch(tf): tf is the frame just built */
 	.endif
 	.cfi_adjust_cfa_offset 4
-	call	trap_dispatch
+	call	\dispatch
 	movl	%eax, %esp		/* the frame to resume (drops the argument too) */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA	/* the same rules hold in that frame */
 .endm
@@ -243,14 +245,14 @@ trap_vector_table:
 	.globl trap_exception
 trap_exception:
 	cfi_cpu_frame 8			/* the stub pushed error and vector */
-	dispatch_trap TRAPFRAME_SIZE
+	dispatch_trap TRAPFRAME_SIZE, trap_exception_dispatch
 	jmp	trap_return
 	.cfi_endproc
 
 	.globl trap_common
 trap_common:
 	cfi_cpu_frame 8			/* the stub pushed error and vector */
-	dispatch_trap 0
+	dispatch_trap 0, trap_dispatch
 /*
  * trap_return: pops the frame %esp points at and irets to it. Entered from
  * trap_common and from trap_resume (a thread's first run, a context
@@ -421,19 +423,18 @@ vector_\n:
  * off from the int to the iret (interrupt gates), so no IRQ is to be
  * acknowledged and no preemption is due.
  *
- * vector_53 leaves by trap_return with the frame its handler returns: the
- * faulting level's, one up (resumed), the next handler's (passed), or the
- * handler's own with -E_INVAL in %eax (refused). A resume may kill
+ * Both pop the frame their handler returns by trap_pop_frame, as the
+ * domain gates do, skipping trap_return. vector_53's is the faulting
+ * level's, one up (resumed), the next handler's (passed), or the
+ * handler's own with -E_INVAL in %eax (refused); a resume may kill
  * (FAULT_KILL, or a fault loop after a pass) or find a domain on the
- * stack dead, and uproc_return_to_user is where the process then dies or
- * the thread unwinds.
- *
- * vector_54 pops the frame its handler returns (the same one, the result
- * in %eax) by trap_pop_frame, as the domain gates do: fault_regs neither
- * sleeps nor kills nor destroys, and whatever else was pending was dealt
- * with when the thread last returned to user mode.
+ * stack dead, so its handler makes uproc_return_to_user's check itself
+ * (sys_fault_resume), on that frame. vector_54's is the same one, the
+ * result in %eax: fault_regs neither sleeps nor kills nor destroys, and
+ * whatever else was pending was dealt with when the thread last returned
+ * to user mode.
  */
-.macro fault_gate n, way_out
+.macro fault_gate n
 	.align 8
 vector_\n:
 	cfi_cpu_frame 0
@@ -447,11 +448,11 @@ vector_\n:
 	call	*trap_handlers + 4 * \n
 	movl	%eax, %esp		/* the frame to resume */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	jmp	\way_out
+	jmp	trap_pop_frame
 	.cfi_endproc
 .endm
-	fault_gate T_FAULTRESUME, trap_return
-	fault_gate T_FAULTREGS, trap_pop_frame
+	fault_gate T_FAULTRESUME
+	fault_gate T_FAULTREGS
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on
  * and return through it. Never returns to the caller. */

@@ -264,22 +264,19 @@ static struct trapframe *user_fault_unhandled(struct trapframe *tf)
 	user_fault(tf);
 }
 
-struct trapframe *user_fault_end(struct fault_outcome out)
+struct trapframe *user_fault_end(const struct fault_outcome *end)
 {
-	switch (out.verdict) {
-	case FAULT_DELIVERED:
-	case FAULT_RESUMED:
-		return out.frame;
+	switch (end->verdict) {
 	case FAULT_KILLED:
-		return user_fault_killed_by_handler(out.frame, out.handler);
+		return user_fault_killed_by_handler(end->frame, end->handler);
 	case FAULT_LOOPING:
-		return user_fault_loop(out.frame, out.handler);
+		return user_fault_loop(end->frame, end->handler);
 	case FAULT_UNHANDLED:
-		return user_fault_unhandled(out.frame);
+		return user_fault_unhandled(end->frame);
 	case FAULT_REFUSED:
 		break;
 	}
-	panic("user_fault_end: verdict %d has no frame to resume", (int)out.verdict);
+	panic("user_fault_end: verdict %d has no frame to resume", (int)end->verdict);
 }
 
 void user_fault_vm86(const struct trapframe *tf)

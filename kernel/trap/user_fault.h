@@ -21,12 +21,12 @@ struct trapframe *user_fault_in_domain(struct trapframe *tf);
  * fault_resume): the frame to resume, or the one-line death of whoever
  * dies of it (the faulting domain, a looping handler's domain, or the
  * process) and the frame the way out then rewrites. */
-struct trapframe *user_fault_end(struct fault_outcome out);
-static inline struct trapframe *user_fault_settle(struct fault_outcome out)
+struct trapframe *user_fault_end(const struct fault_outcome *end);
+/* resume, if there is a frame to resume (the common case, inline: on the
+ * fault's budget), else user_fault_end(end). */
+static inline struct trapframe *user_fault_settle(struct trapframe *resume, const struct fault_outcome *end)
 {
-	if (out.verdict == FAULT_DELIVERED || out.verdict == FAULT_RESUMED)
-		return out.frame;       /* the common case, inline: on the fault's budget */
-	return user_fault_end(out);
+	return resume ? resume : user_fault_end(end);
 }
 /* The same for a process found in virtual-8086 mode, which the kernel
  * does not support: whichever trap brought it back (tf->vector), it dies

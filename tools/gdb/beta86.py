@@ -117,6 +117,7 @@ PAGE_SIZE = 4096
 PTE_P = 0x1
 PDE_PS = 0x80                       # a 4 MiB page (not used for user space)
 SYSCALL_VECTOR = 48                 # T_SYSCALL
+FAULT_PASS = 1                      # abi.h: fault_resume hands the fault to the next handler
 EFLAGS_VM = 0x20000                 # virtual-8086 mode
 USER_PROGRAM_DIR = "user"           # build/user/NAME.elf, next to kernel.elf
 SYMBOLS_PREFIX = "beta86: user symbols: "
@@ -2667,21 +2668,20 @@ while it runs; Ctrl-C stops the wait."""
 
 
     def follow_fault_handler(self, handler, proc, frames, esp):
-        """follow_handler for lab 7's dom_fault_deliver(tf) and
-        dom_fault_resume(action, tf), which return a struct fault_outcome:
-        through a hidden pointer, the first word of the arguments (cdecl)."""
-        return_address, outcome_address = KERNEL_MEMORY.word(esp), KERNEL_MEMORY.word(esp + 4)
-        faulting_tf = KERNEL_MEMORY.word(esp + 8) if handler == "dom_fault_deliver" else None
-        action = KERNEL_MEMORY.word(esp + 8) if handler == "dom_fault_resume" else None
+        """follow_handler for lab 7's dom_fault_deliver(tf, from, end) and
+        dom_fault_resume(action, tf, end) (cdecl: the arguments from esp +
+        4 up), which return the frame to resume, or 0 with how the fault
+        ends in *end, a struct fault_outcome."""
+        return_address = KERNEL_MEMORY.word(esp)
+        faulting_tf = KERNEL_MEMORY.word(esp + 4) if handler == "dom_fault_deliver" else None
+        action = KERNEL_MEMORY.word(esp + 4) if handler == "dom_fault_resume" else None
+        end_address = KERNEL_MEMORY.word(esp + 12)
         address = proc.address
         back = StopOnceBreakpoint("*%#x" % return_address,
                                   lambda: current_proc_address() == address)
         with InternalBreakpoints(back):
             continue_until([back], "%s returned" % handler, "nextdomain")
-        outcome = gdb.Value(outcome_address).cast(
-            gdb.lookup_type("struct fault_outcome").pointer()).dereference()
-        verdict = enum_names(outcome["verdict"]).get(int(outcome["verdict"]), "?")
-        resumed = outcome["frame"]
+        resumed = int(gdb.newest_frame().read_register("eax")) & 0xFFFFFFFF
         after = inv_frames(proc_at(address))
         if faulting_tf is not None:
             vector = int(gdb.Value(faulting_tf).cast(trapframe_type().pointer())["vector"])
@@ -2689,7 +2689,10 @@ while it runs; Ctrl-C stops the wait."""
             vector = int(frames[-1].caller_frame()[1]["vector"]) if frames[-1].is_fault else None
         fault = "%s (%s)" % (vector_words(vector), VECTOR_MNEMONICS.get(vector, "?")) \
             if vector is not None else "no fault"
-        if verdict not in ("FAULT_DELIVERED", "FAULT_RESUMED"):
+        if resumed == 0:
+            end = gdb.Value(end_address).cast(
+                gdb.lookup_type("struct fault_outcome").pointer()).dereference()
+            verdict = enum_names(end["verdict"]).get(int(end["verdict"]), "?")
             print("beta86: %s: %s in domain %s: %s" % (
                 proc.label(), fault if handler == "dom_fault_deliver"
                 else "fault_resume(%s)" % error_words(action),
@@ -2698,11 +2701,12 @@ while it runs; Ctrl-C stops the wait."""
         if handler == "dom_fault_deliver":
             kind, tail = "fault", ": " + fault
         else:
-            kind, tail = ("pass" if verdict == "FAULT_DELIVERED" else "resume"), ""
+            kind, tail = ("pass" if action == FAULT_PASS else "resume"), ""
         words = "%s: %s from domain %s to domain %s, depth %d -> %d%s" % (
             proc.label(), kind, frames[-1].label(), after[-1].label(),
             len(frames) - 1, len(after) - 1, tail)
-        return Crossing(address, int(resumed["eip"]), words)
+        resumed_eip = int(gdb.Value(resumed).cast(trapframe_type().pointer())["eip"])
+        return Crossing(address, resumed_eip, words)
 
 
 # What nextdomain says of a fault or fault_resume that crosses nothing.
