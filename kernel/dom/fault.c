@@ -301,9 +301,16 @@ static int dom_fault_regs_get(struct proc *p, uint32_t uregs)
 	struct fault_regs r;
 	struct fault_regs *u = (struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 1);
 
-	fault_regs_from_frame(u ? u : &r, dom_level_frame(p, p->inv_top - 1), p->inv[p->inv_top].fault_addr,
-			      p->inv[p->inv_top - 1].dom);
-	return u ? 0 : copyout(p->pgdir, uregs, &r, sizeof(r));
+	const struct trapframe *f = dom_level_frame(p, p->inv_top - 1);
+	uint32_t addr = p->inv[p->inv_top].fault_addr;
+	const struct domain *faulting = p->inv[p->inv_top - 1].dom;
+
+	if (u) {
+		fault_regs_from_frame(u, f, addr, faulting);
+		return 0;
+	}
+	fault_regs_from_frame(&r, f, addr, faulting);
+	return copyout(p->pgdir, uregs, &r, sizeof(r));
 }
 
 /* fault_regs SET: checked and written straight from the handler's struct
@@ -316,11 +323,9 @@ static int dom_fault_regs_copy_set(struct proc *p, uint32_t uregs)
 	const struct fault_regs *u = (const struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 0);
 	struct fault_regs r;
 
-	if (u)
-		return dom_fault_regs_set(p, u);
-	if (copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
+	if (!u && copyin(p->pgdir, &r, uregs, sizeof(r)) < 0)
 		return -E_FAULT;
-	return dom_fault_regs_set(p, &r);
+	return dom_fault_regs_set(p, u ? u : &r);
 }
 
 /* fault_regs(op, uregs): 0 or -E_xxx. */

@@ -10,7 +10,6 @@
 #include "mm/vm.h"
 #include "cpu/x86.h"
 #include "trap/user_fault.h"
-#include "uproc/uproc.h"
 
 /* The caller's current domain: a capability system call acts on its table. */
 static struct domain *sys_dom_here(void)
@@ -103,22 +102,15 @@ struct trapframe *sys_dom_set_handler(struct trapframe *tf)
  * fault_resume(action), the action in %ecx, with interrupts off. The
  * handler's level goes, so the frame to resume is another one (the
  * faulting frame, or the next handler's), or the faulting domain dies.
- * The gate leaves without trap_return, so the way out's check is made
- * here, on the frame to resume, which is the thread's top level's: a
- * kill (the process dies here) or a dead domain (the unwind rewrites
- * that frame). (The fault_regs gate's handler is dom/fault.c's
- * dom_fault_regs.) */
+ * (The fault_regs gate's handler is dom/fault.c's dom_fault_regs.) */
 struct trapframe *sys_fault_resume(struct trapframe *tf)
 {
-	struct proc *p = current_proc;
 	struct fault_outcome end;
 	struct trapframe *resume = dom_fault_resume((int)SYSCALL_ARG1(tf), tf, &end);
 
 	if (!resume && end.verdict == FAULT_REFUSED)
 		return syscall_return(tf, -E_INVAL);
-	resume = user_fault_settle(resume, &end);
-	uproc_return_check(p);
-	return resume;
+	return user_fault_settle(resume, &end);
 }
 
 struct trapframe *sys_dom_map(struct trapframe *tf)

@@ -423,18 +423,19 @@ vector_\n:
  * off from the int to the iret (interrupt gates), so no IRQ is to be
  * acknowledged and no preemption is due.
  *
- * Both pop the frame their handler returns by trap_pop_frame, as the
- * domain gates do, skipping trap_return. vector_53's is the faulting
- * level's, one up (resumed), the next handler's (passed), or the
- * handler's own with -E_INVAL in %eax (refused); a resume may kill
- * (FAULT_KILL, or a fault loop after a pass) or find a domain on the
- * stack dead, so its handler makes uproc_return_to_user's check itself
- * (sys_fault_resume), on that frame. vector_54's is the same one, the
- * result in %eax: fault_regs neither sleeps nor kills nor destroys, and
- * whatever else was pending was dealt with when the thread last returned
- * to user mode.
+ * vector_53 leaves by trap_return with the frame its handler returns: the
+ * faulting level's, one up (resumed), the next handler's (passed), or the
+ * handler's own with -E_INVAL in %eax (refused). A resume may kill
+ * (FAULT_KILL, or no handler left after a pass) or find a domain on the
+ * stack dead, and uproc_return_to_user is where the process then dies or
+ * the thread unwinds.
+ *
+ * vector_54 pops the frame its handler returns (the same one, the result
+ * in %eax) by trap_pop_frame, as the domain gates do: fault_regs neither
+ * sleeps nor kills nor destroys, and whatever else was pending was dealt
+ * with when the thread last returned to user mode.
  */
-.macro fault_gate n
+.macro fault_gate n, way_out
 	.align 8
 vector_\n:
 	cfi_cpu_frame 0
@@ -448,11 +449,11 @@ vector_\n:
 	call	*trap_handlers + 4 * \n
 	movl	%eax, %esp		/* the frame to resume */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	jmp	trap_pop_frame
+	jmp	\way_out
 	.cfi_endproc
 .endm
-	fault_gate T_FAULTRESUME
-	fault_gate T_FAULTREGS
+	fault_gate T_FAULTRESUME, trap_return
+	fault_gate T_FAULTREGS, trap_pop_frame
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on
  * and return through it. Never returns to the caller. */

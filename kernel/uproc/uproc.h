@@ -39,13 +39,5 @@ int uproc_sbrk(int increment);
  * an interrupt or exception, and a switch into a process that was stopped
  * in user mode (or has never run). */
 void uproc_return_to_user(void);
-/* The same check, inline, for a gate that returns to user mode without
- * trap_return (lab 7's fault resume gate): only when p is marked (killed,
- * or a domain on its stack died) is there a call. */
-static inline void uproc_return_check(const volatile struct proc *p)
-{
-	if (__builtin_expect(p->killed | p->unwind, 0))
-		uproc_return_to_user();
-}
 
 #endif
