@@ -28,7 +28,7 @@ TARGETS = {
     # fault -> handler entry -> resume -> the faulting instruction again
     # (lab 7, ubench fault), and the same with a fault_regs GET and SET
     # (ubench faultregs): the issue's 300 and 600. The reference is at
-    # 323 and 653 (docs/06-fault-handlers.md, "One fault, instruction by
+    # 315 and 645 (docs/06-fault-handlers.md, "One fault, instruction by
     # instruction": two full trap frames per round trip, the loop
     # detector's copy of the faulting state, and for fault_regs two more
     # gates, each with a page walk).

@@ -298,12 +298,11 @@ static int dom_fault_regs_set(struct proc *p, const struct fault_regs *r)
  * copyout. */
 static int dom_fault_regs_get(struct proc *p, uint32_t uregs)
 {
-	struct fault_regs r;
 	struct fault_regs *u = (struct fault_regs *)uaccess_in_page(p->pgdir, uregs, sizeof(*u), 1);
-
 	const struct trapframe *f = dom_level_frame(p, p->inv_top - 1);
 	uint32_t addr = p->inv[p->inv_top].fault_addr;
 	const struct domain *faulting = p->inv[p->inv_top - 1].dom;
+	struct fault_regs r;
 
 	if (u) {
 		fault_regs_from_frame(u, f, addr, faulting);

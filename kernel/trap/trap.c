@@ -19,6 +19,7 @@
 #include "proc/proc_fpu.h"
 #include "proc/sched.h"
 #include "trap/user_fault.h"
+#include "uproc/uproc.h"
 #include "dom/dom.h"
 
 _Static_assert(T_IRQ0 == PIC_VECTOR_BASE, "pic.h and trap.h disagree on IRQ 0's vector");
@@ -93,15 +94,15 @@ static void idt_set_gate(int vector, uint32_t handler, uint8_t type_attr)
 }
 
 /* An exception from user mode (not virtual-8086 mode) that no handler of
- * its own claims: to a fault handler domain (lab 7), or the domain or the
- * process that raised it dies. */
-static inline struct trapframe *trap_user_fault(struct trapframe *tf)
+ * its own claims, to a fault handler domain (lab 7): the handler's first
+ * frame, or 0 and how the fault ends (the domain or the process that
+ * raised it dies) in *end. */
+static inline struct trapframe *trap_user_fault(struct trapframe *tf, struct fault_outcome *end)
 {
 	struct proc *p = current_proc;
-	struct fault_outcome end;
 
 	p->fault_addr = tf->vector == T_PAGE_FAULT ? read_cr2() : 0;
-	return user_fault_settle(dom_fault_deliver(tf, dom_current(p), &end), &end);
+	return dom_fault_deliver(tf, dom_current(p), end);
 }
 
 /* The default handler: an exception nobody claimed. From user mode it
@@ -114,8 +115,10 @@ struct trapframe *trap_unexpected(struct trapframe *tf)
 		return tf;      /* an IRQ line with no driver: already acknowledged */
 	if (trapframe_in_vm86(tf))
 		user_fault_vm86(tf);
-	if (trapframe_from_user(tf))
-		return trap_user_fault(tf);
+	if (trapframe_from_user(tf)) {
+		struct fault_outcome end;
+		return user_fault_settle(trap_user_fault(tf, &end), &end);
+	}
 	panic_trap(tf);
 }
 
@@ -189,14 +192,32 @@ static struct trapframe *trap_preempt(struct trapframe *tf)
  * user mode (not virtual-8086 mode) that no handler of its own claims
  * (all but #NM, lab 5's lazy FPU) goes straight to the fault path, the
  * hot path of lab 7's handlers, past trap_dispatch: there is no IRQ to
- * acknowledge, and no preemption is due, since an exception is no timer
- * tick and the thread left the kernel for user mode with none pending.
- * Everything else takes the one door, trap_dispatch. */
+ * acknowledge, and no preemption is due: an exception is no timer tick,
+ * and a switch asked for before it was made on the thread's way out to
+ * user mode (trap_dispatch's preemption point), or, if it was left for
+ * later, is made at the next trap that passes one, the next tick at
+ * worst. Everything else takes the one door, trap_dispatch.
+ *
+ * trap_exception pops the frame this returns without trap_return: the
+ * way out's check (uproc_return_to_user, for a frame to ring 3) is made
+ * here, where it is known whether one is due. After a delivery none is:
+ * the thread came from user mode, where nothing is pending (a kill or a
+ * dead domain is acted on before a thread returns to user mode), and a
+ * delivery kills nothing and destroys nothing. */
 struct trapframe *trap_exception_dispatch(struct trapframe *tf)
 {
-	if (trapframe_from_user(tf) && !trapframe_in_vm86(tf) && trap_handlers[tf->vector] == trap_unexpected)
-		return trap_user_fault(tf);
-	return trap_dispatch(tf);
+	if (trapframe_from_user(tf) && !trapframe_in_vm86(tf) && trap_handlers[tf->vector] == trap_unexpected) {
+		struct fault_outcome end;
+		struct trapframe *handler = trap_user_fault(tf, &end);
+		if (handler)
+			return handler;
+		tf = user_fault_end(&end);
+	} else {
+		tf = trap_dispatch(tf);
+	}
+	if (tf->cs & 3)         /* trap_return's test: CPL alone */
+		uproc_return_to_user();
+	return tf;
 }
 
 /* Acknowledge an IRQ at the PIC first (its handler may switch to another

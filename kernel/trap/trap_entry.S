@@ -246,7 +246,7 @@ trap_vector_table:
 trap_exception:
 	cfi_cpu_frame 8			/* the stub pushed error and vector */
 	dispatch_trap TRAPFRAME_SIZE, trap_exception_dispatch
-	jmp	trap_return
+	jmp	trap_pop_frame		/* trap_exception_dispatch made trap_return's check */
 	.cfi_endproc
 
 	.globl trap_common
@@ -255,11 +255,15 @@ trap_common:
 	dispatch_trap 0, trap_dispatch
 /*
  * trap_return: pops the frame %esp points at and irets to it. Entered from
- * trap_common and from trap_resume (a thread's first run, a context
- * restored from the process table), so every return to user mode passes
- * here, on the kernel stack of the process it returns to: a frame for ring
- * 3 first goes by uproc_return_to_user, where a killed process dies
- * instead. Expects: interrupts off.
+ * trap_common, the fault resume gate and trap_resume (a thread's first
+ * run, a context restored from the process table), so every return to
+ * user mode passes here, on the kernel stack of the process it returns
+ * to: a frame for ring 3 first goes by uproc_return_to_user, where a
+ * killed process dies instead. The other ways out go straight to
+ * trap_pop_frame: trap_exception (trap_exception_dispatch makes the same
+ * check in C, where it knows whether one is due), and the gates that
+ * cannot have anything due (the domain gates, fault_regs') or check
+ * themselves (the IRQ gates). Expects: interrupts off.
  */
 	.globl trap_return
 trap_return:
@@ -425,10 +429,10 @@ vector_\n:
  *
  * vector_53 leaves by trap_return with the frame its handler returns: the
  * faulting level's, one up (resumed), the next handler's (passed), or the
- * handler's own with -E_INVAL in %eax (refused). A resume may kill
- * (FAULT_KILL, or no handler left after a pass) or find a domain on the
- * stack dead, and uproc_return_to_user is where the process then dies or
- * the thread unwinds.
+ * handler's own with -E_INVAL in %eax (refused). A resume may end in a
+ * kill (FAULT_KILL, or no handler left after a pass) or find a domain on
+ * the stack dead, and uproc_return_to_user is where the process then dies
+ * or the thread unwinds.
  *
  * vector_54 pops the frame its handler returns (the same one, the result
  * in %eax) by trap_pop_frame, as the domain gates do: fault_regs neither
