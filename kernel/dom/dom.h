@@ -346,10 +346,12 @@ struct fault_outcome {
 struct trapframe *dom_fault_deliver(struct trapframe *tf, struct domain *from, struct fault_outcome *end);
 /* fault_resume(action) from the handler at the top of the current
  * thread's stack; tf is the handler's frame. The frame to resume (the
- * faulting level's, or after a pass the next handler's entry frame; tf
- * itself when the way out is to unwind); or 0, and *end says how the
- * fault ends (REFUSED, KILLED, or UNHANDLED after a pass). Interrupts
- * off. */
+ * faulting level's, or after a pass the next handler's entry frame); or
+ * 0, and *end says how the fault ends (REFUSED, KILLED, or UNHANDLED or
+ * LOOPING after a pass). Called with nothing pending for the way out (no
+ * kill, no dead domain: sys_fault_resume acts on those first), and
+ * interrupts off. The frame's data selectors need not be set: the gate's
+ * way out installs the user's (trap_entry.S's pop_gate_frame). */
 struct trapframe *dom_fault_resume(int action, struct trapframe *tf, struct fault_outcome *end);
 /* The fault_regs gate's handler (int $54, trap_entry.S; abi.h), like
  * dom_call's: fault_regs(op, uregs) from a handler, op in %ecx and uregs

@@ -225,15 +225,20 @@ static LAB_GIVEN void fault_regs_from_frame(struct fault_regs *r, const struct t
 
 /*
  * The sanitiser: whether the registers a handler wants for the faulting
- * domain d can be resumed there. eip must be a user address; esp must be
- * one whose next push (the word below it) lands in a present, writable
- * user page of d, which rules out the kernel, a guard page and anything
- * unmapped. eflags is not checked but masked (fault_regs_to_frame). The
- * word is looked up with one page walk (uaccess_in_page); only one that
- * straddles two pages (an esp not a multiple of 4) needs uaccess_ok.
+ * domain d, whose frame is f, can be resumed there. eip must be a user
+ * address; esp one whose next push (the word below it) lands in a
+ * present, writable user page of d, which rules out the kernel, a guard
+ * page and anything unmapped. An esp the handler left as it is in f (the
+ * common case: an emulator moves eip on, a pager changes nothing) is only
+ * checked for being a user address: its page is the faulting domain's
+ * own business, as it is for a resume without a SET, and the page walk is
+ * most of what a SET costs. eflags is not checked but masked
+ * (fault_regs_to_frame). The word is looked up with one page walk
+ * (uaccess_in_page); only one that straddles two pages (an esp not a
+ * multiple of 4) needs uaccess_ok.
  */
 #if LAB_SOLUTION(7)
-static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
+static int fault_regs_valid(const struct fault_regs *r, const struct trapframe *f, const struct domain *d)
 {
 	uint32_t push = r->esp - sizeof(uint32_t);
 
@@ -241,11 +246,13 @@ static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
 		return 0;
 	if (r->esp <= USER_BASE || r->esp > USER_TOP)
 		return 0;
+	if (r->esp == f->esp)
+		return 1;
 	return uaccess_in_page(d->pgdir, push, sizeof(uint32_t), 1) ||
 	       uaccess_ok(d->pgdir, push, sizeof(uint32_t), 1);
 }
 #else
-static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
+static int fault_regs_valid(const struct fault_regs *r, const struct trapframe *f, const struct domain *d)
 {
 	LAB_STUB_ONCE(printf("fault_regs_valid: not implemented (lab 7)\n"));
 	return 0;
@@ -255,7 +262,7 @@ static int fault_regs_valid(const struct fault_regs *r, const struct domain *d)
 /* Write checked registers r into the faulting frame f: the general
  * registers, eip and esp as given, eflags masked (interrupts on, only the
  * arithmetic flags and DF the handler's). Selectors are not the handler's
- * to choose: fault_resume installs the user's. */
+ * to choose: the fault resume gate installs the user's. */
 #if LAB_SOLUTION(7)
 static void fault_regs_to_frame(struct trapframe *f, const struct fault_regs *r)
 {
@@ -287,9 +294,11 @@ static int dom_in_handler(const struct proc *p)
 /* fault_regs SET of registers r, checked, into the faulting frame. */
 static int dom_fault_regs_set(struct proc *p, const struct fault_regs *r)
 {
-	if (!fault_regs_valid(r, p->inv[p->inv_top - 1].dom))
+	struct trapframe *f = dom_level_frame(p, p->inv_top - 1);
+
+	if (!fault_regs_valid(r, f, p->inv[p->inv_top - 1].dom))
 		return -E_INVAL;
-	fault_regs_to_frame(dom_level_frame(p, p->inv_top - 1), r);
+	fault_regs_to_frame(f, r);
 	return 0;
 }
 
@@ -347,8 +356,12 @@ struct trapframe *dom_fault_regs(struct trapframe *tf)
 /*
  * fault_resume(action) from the handler at the top of p's stack. The
  * handler's fault frame goes (the handler no longer handling on this
- * thread); the faulting level runs again from its frame, with the user's
- * selectors (constants: invariant 7), or the action says otherwise:
+ * thread); the faulting level runs again from its frame, or the action
+ * says otherwise. The frame's selectors are the user's already
+ * (invariant 7): the CPU pushed cs and ss from ring 3, where the GDT has
+ * no other selectors than USER_CS and USER_DS, fault_regs never writes
+ * them, and the gate's way out installs USER_DS in the data segment
+ * registers (trap_entry.S's pop_gate_frame).
  * RESUME goes on from the faulting state as the handler left it; PASS
  * offers the fault to the handlers above this one (from its manager up),
  * as if this one had not taken it; KILL leaves the faulting domain's
@@ -361,17 +374,12 @@ struct trapframe *dom_fault_resume(int action, struct trapframe *tf, struct faul
 
 	if (!dom_in_handler(p) || (action != FAULT_RESUME && action != FAULT_PASS && action != FAULT_KILL))
 		return fault_ends(end, FAULT_REFUSED, tf, 0);
-	if (p->unwind)          /* a domain here died: the way out unwinds past it */
-		return tf;
 	struct inv_frame *f = &p->inv[p->inv_top];
 	struct domain *h = f->dom;
 	struct trapframe *saved = dom_level_frame(p, p->inv_top - 1);
 	h->per_thread[p->slot] &= (uint8_t)~DOM_HANDLING;
 	p->fault_addr = f->fault_addr;
 	p->inv_top--;
-	saved->gs = saved->fs = saved->es = saved->ds = USER_DS;
-	saved->cs = USER_CS;
-	saved->ss = USER_DS;
 	dom_enter(p, dom_current(p), saved);
 	if (action == FAULT_PASS)
 		return dom_fault_deliver(saved, h->manager, end);

@@ -10,6 +10,7 @@
 #include "mm/vm.h"
 #include "cpu/x86.h"
 #include "trap/user_fault.h"
+#include "uproc/uproc.h"
 
 /* The caller's current domain: a capability system call acts on its table. */
 static struct domain *sys_dom_here(void)
@@ -102,15 +103,32 @@ struct trapframe *sys_dom_set_handler(struct trapframe *tf)
  * fault_resume(action), the action in %ecx, with interrupts off. The
  * handler's level goes, so the frame to resume is another one (the
  * faulting frame, or the next handler's), or the faulting domain dies.
- * (The fault_regs gate's handler is dom/fault.c's dom_fault_regs.) */
+ * (The fault_regs gate's handler is dom/fault.c's dom_fault_regs.)
+ *
+ * The gate leaves without trap_return, so uproc_return_to_user's check
+ * is made here, where it is known whether one is due: for a kill or a
+ * dead domain pending at the int (the handler's frame goes by it, as a
+ * system call's would: the process dies, or the thread unwinds), and
+ * after a fault that ends in a kill. A resume or a pass needs none: it
+ * kills nothing and destroys nothing, and nothing was pending. A refusal
+ * neither. */
 struct trapframe *sys_fault_resume(struct trapframe *tf)
 {
 	struct fault_outcome end;
-	struct trapframe *resume = dom_fault_resume((int)SYSCALL_ARG1(tf), tf, &end);
+	struct trapframe *resume;
 
-	if (!resume && end.verdict == FAULT_REFUSED)
+	if (uproc_return_due(current_proc)) {
+		uproc_return_to_user();
+		return tf;
+	}
+	resume = dom_fault_resume((int)SYSCALL_ARG1(tf), tf, &end);
+	if (resume)
+		return resume;
+	if (end.verdict == FAULT_REFUSED)
 		return syscall_return(tf, -E_INVAL);
-	return user_fault_settle(resume, &end);
+	resume = user_fault_end(&end);
+	uproc_return_to_user();
+	return resume;
 }
 
 struct trapframe *sys_dom_map(struct trapframe *tf)

@@ -255,15 +255,15 @@ trap_common:
 	dispatch_trap 0, trap_dispatch
 /*
  * trap_return: pops the frame %esp points at and irets to it. Entered from
- * trap_common, the fault resume gate and trap_resume (a thread's first
- * run, a context restored from the process table), so every return to
- * user mode passes here, on the kernel stack of the process it returns
+ * trap_common and trap_resume (a thread's first run, a context restored
+ * from the process table), on the kernel stack of the process it returns
  * to: a frame for ring 3 first goes by uproc_return_to_user, where a
- * killed process dies instead. The other ways out go straight to
- * trap_pop_frame: trap_exception (trap_exception_dispatch makes the same
- * check in C, where it knows whether one is due), and the gates that
- * cannot have anything due (the domain gates, fault_regs') or check
- * themselves (the IRQ gates). Expects: interrupts off.
+ * killed process dies instead. The other ways out skip that test:
+ * trap_exception (trap_exception_dispatch makes the same check in C,
+ * where it knows whether one is due), the gates that cannot have
+ * anything due (the domain gates, fault_regs') and the gates that make
+ * the check themselves (the IRQ gates, fault_resume's). Expects:
+ * interrupts off.
  */
 	.globl trap_return
 trap_return:
@@ -301,8 +301,8 @@ trap_pop_frame:
  * mode.
  *
  * The segment registers: a gate's way out always installs the user
- * selectors (USER_DS in ds, es, fs and gs), as fault_resume does
- * (invariant 7), whatever the thread had at its int: so the gates never
+ * selectors (USER_DS in ds, es, fs and gs), as the fault handler gates
+ * do (invariant 7), whatever the thread had at its int: so the gates never
  * store them, the frames they build have no segments in them (the room
  * is left as it was), and a callee that loads junk into them cannot pass
  * it back. Anything else that resumes a gate's frame (dom_unwind, by
@@ -422,24 +422,24 @@ vector_\n:
  * (vector_54: fault_regs, the op in %ecx, the struct in %edx). Gates of
  * their own, like dom_return's, so that a handler's calls skip the system
  * call dispatch. Entered from ring 3 (a kernel thread has no handler).
- * Each builds the same struct trapframe as every vector (the handler's
- * frame, at its level) and calls its handler directly; interrupts stay
- * off from the int to the iret (interrupt gates), so no IRQ is to be
- * acknowledged and no preemption is due.
+ * Each builds the handler's frame, at its level, as the domain gates do
+ * (build_gate_frame: no segment registers stored), calls its handler
+ * directly, and pops the frame it returns by pop_gate_frame, which
+ * installs USER_DS in ds, es, fs and gs. Interrupts stay off from the int
+ * to the iret (interrupt gates), so no IRQ is to be acknowledged and no
+ * preemption is due.
  *
- * vector_53 leaves by trap_return with the frame its handler returns: the
- * faulting level's, one up (resumed), the next handler's (passed), or the
- * handler's own with -E_INVAL in %eax (refused). A resume may end in a
- * kill (FAULT_KILL, or no handler left after a pass) or find a domain on
- * the stack dead, and uproc_return_to_user is where the process then dies
- * or the thread unwinds.
- *
- * vector_54 pops the frame its handler returns (the same one, the result
- * in %eax) by trap_pop_frame, as the domain gates do: fault_regs neither
- * sleeps nor kills nor destroys, and whatever else was pending was dealt
- * with when the thread last returned to user mode.
+ * Every frame they pop is a user frame whose data selectors are the
+ * user's constants by invariant 7, so installing them loses nothing:
+ * vector_53's handler returns the faulting level's frame, one up
+ * (resumed), the next handler's entry frame (passed), or the handler's
+ * own frame with -E_INVAL in %eax (refused); vector_54's, the same frame
+ * with the result in %eax. Neither goes by trap_return: sys_fault_resume
+ * makes uproc_return_to_user's check itself where one can be due (a kill
+ * or a dead domain pending at the int, or a fault that ends in a kill),
+ * and fault_regs neither sleeps nor kills nor destroys.
  */
-.macro fault_gate n, way_out
+.macro fault_gate n
 	.align 8
 vector_\n:
 	cfi_cpu_frame 0
@@ -447,17 +447,17 @@ vector_\n:
 	.cfi_adjust_cfa_offset 4
 	pushl	$\n
 	.cfi_adjust_cfa_offset 4
-	build_trapframe
+	build_gate_frame
 	pushl	%esp			/* handler(tf): tf is the handler's frame */
 	.cfi_adjust_cfa_offset 4
 	call	*trap_handlers + 4 * \n
 	movl	%eax, %esp		/* the frame to resume */
 	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	jmp	\way_out
+	pop_gate_frame
 	.cfi_endproc
 .endm
-	fault_gate T_FAULTRESUME, trap_return
-	fault_gate T_FAULTREGS, trap_pop_frame
+	fault_gate T_FAULTRESUME
+	fault_gate T_FAULTREGS
 
 /* void trap_resume(struct trapframe *tf): switch to the stack tf lives on
  * and return through it. Never returns to the caller. */

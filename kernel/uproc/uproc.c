@@ -181,7 +181,7 @@ static __attribute__((noinline)) void uproc_return_slow(struct proc *cur)
 	/* Freeing a dead domain turns interrupts on for a while (dom_leave),
 	 * so a kill may arrive during the unwind: look again until neither
 	 * is pending. */
-	while (cur->killed | cur->unwind) {
+	while (uproc_return_due(cur)) {
 		if (cur->killed)
 			uproc_exit(cur->killed);
 		dom_unwind(cur, dom_user_frame(cur));
@@ -192,7 +192,7 @@ void uproc_return_to_user(void)
 {
 	struct proc *cur = current_proc;
 
-	if (__builtin_expect(cur->killed | cur->unwind, 0))
+	if (__builtin_expect(uproc_return_due(cur), 0))
 		uproc_return_slow(cur);
 }
 

@@ -39,5 +39,12 @@ int uproc_sbrk(int increment);
  * an interrupt or exception, and a switch into a process that was stopped
  * in user mode (or has never run). */
 void uproc_return_to_user(void);
+/* Whether uproc_return_to_user has anything to do for p (a kill or a
+ * dead domain on its invocation stack pending): for a gate that leaves
+ * without trap_return when nothing is (sys_fault_resume). */
+static inline int uproc_return_due(const struct proc *p)
+{
+	return p->killed | p->unwind;
+}
 
 #endif
