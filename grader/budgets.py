@@ -28,10 +28,10 @@ TARGETS = {
     # fault -> handler entry -> resume -> the faulting instruction again
     # (lab 7, ubench fault), and the same with a fault_regs GET and SET
     # (ubench faultregs): the issue's 300 and 600. The reference is at
-    # 315 and 645 (docs/06-fault-handlers.md, "One fault, instruction by
-    # instruction": two full trap frames per round trip, the loop
-    # detector's copy of the faulting state, and for fault_regs two more
-    # gates, each with a page walk).
+    # 299 and 592 (docs/06-fault-handlers.md, "One fault, instruction by
+    # instruction": a full trap frame for the fault, the resume gate's
+    # without segments, the loop detector's copy of the faulting state,
+    # and for fault_regs two more gates, each with a page walk).
     "fault round trip": 300,
     "fault round trip with fault_regs": 600,
     # interrupt forwarding (lab 8, ubench irqwait, irqack, irqlatency): the

@@ -175,8 +175,10 @@ struct cap_info {
  * system call dispatch:
  *   int $54 (fault_regs):   %ecx the op, %edx the struct; %eax 0 or -E_xxx.
  *   int $53 (fault_resume): %ecx the action; %eax -E_INVAL if it returns.
- * Every other register is preserved. lib/user/fault_entry.S ends every
- * handler with int $53.
+ * Every other general register is preserved; %ds, %es, %fs and %gs hold
+ * the user data selector (USER_DS) after either, as after the domain
+ * gates, whatever the handler had loaded. lib/user/fault_entry.S ends
+ * every handler with int $53.
  */
 #define T_FAULTRESUME_VECTOR 53
 #define T_FAULTREGS_VECTOR   54
