@@ -384,6 +384,39 @@ vector_50:
 	.cfi_endproc
 
 /*
+ * direct_gate N, BUILD, POP: vector_N, a gate whose handler is
+ * trap_handlers[N], called directly (no trap_dispatch): the stub's error
+ * code and vector, the frame BUILD makes (build_trapframe, or
+ * build_gate_frame without the segment registers), handler(tf), and the
+ * frame it returns popped by POP (pop_by_trap_pop_frame, or
+ * pop_gate_frame, which installs the user's data selectors). The IRQ
+ * gates and the fault handler gates below say why each skips what it
+ * skips.
+ */
+.macro direct_gate n, build, pop
+	.align 8
+vector_\n:
+	cfi_cpu_frame 0
+	pushl	$0
+	.cfi_adjust_cfa_offset 4
+	pushl	$\n
+	.cfi_adjust_cfa_offset 4
+	\build
+	pushl	%esp			/* handler(tf): tf is the frame just built */
+	.cfi_adjust_cfa_offset 4
+	call	*trap_handlers + 4 * \n
+	movl	%eax, %esp		/* the frame it returns */
+	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
+	\pop
+	.cfi_endproc
+.endm
+
+/* pop_by_trap_pop_frame: the whole frame esp points at, segments too. */
+.macro pop_by_trap_pop_frame
+	jmp	trap_pop_frame
+.endm
+
+/*
  * The IRQ gates, int $51 (vector_51: irq_wait) and int $52 (vector_52:
  * irq_ack), lab 8's kernel/irq/irq.c handlers, which irq_init puts in
  * trap_handlers[] (a vector without one is an unexpected trap, as
@@ -396,21 +429,7 @@ vector_50:
  * stored the result (irq.c's irq_gate_exit).
  */
 .macro irq_gate n
-	.align 8
-vector_\n:
-	cfi_cpu_frame 0
-	pushl	$0
-	.cfi_adjust_cfa_offset 4
-	pushl	$\n
-	.cfi_adjust_cfa_offset 4
-	build_trapframe
-	pushl	%esp			/* handler(tf) */
-	.cfi_adjust_cfa_offset 4
-	call	*trap_handlers + 4 * \n
-	movl	%eax, %esp		/* the frame it returns: the same one */
-	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	jmp	trap_pop_frame
-	.cfi_endproc
+	direct_gate \n, build_trapframe, pop_by_trap_pop_frame
 .endm
 	irq_gate T_IRQWAIT
 	irq_gate T_IRQACK
@@ -440,21 +459,7 @@ vector_\n:
  * and fault_regs neither sleeps nor kills nor destroys.
  */
 .macro fault_gate n
-	.align 8
-vector_\n:
-	cfi_cpu_frame 0
-	pushl	$0
-	.cfi_adjust_cfa_offset 4
-	pushl	$\n
-	.cfi_adjust_cfa_offset 4
-	build_gate_frame
-	pushl	%esp			/* handler(tf): tf is the handler's frame */
-	.cfi_adjust_cfa_offset 4
-	call	*trap_handlers + 4 * \n
-	movl	%eax, %esp		/* the frame to resume */
-	.cfi_def_cfa_offset TRAPFRAME_TO_CFA
-	pop_gate_frame
-	.cfi_endproc
+	direct_gate \n, build_gate_frame, pop_gate_frame
 .endm
 	fault_gate T_FAULTRESUME
 	fault_gate T_FAULTREGS

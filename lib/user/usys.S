@@ -106,6 +106,37 @@
 	SYSCALL_STUB number, name, nargs ;
 SYSCALL_LIST(SYSCALL_STUB_FOR)
 
+/* GATE_STUB1 name, vector / GATE_STUB2 name, vector: the global function
+ * `int name(a)` or `int name(a, b)` through the gate int $vector, with a
+ * in %ecx and b in %edx, the result in %eax; the gates preserve every
+ * other register (but the data segments: abi.h). */
+.macro GATE_STUB_START name
+	.globl \name
+	.type \name, @function
+	.p2align 4
+\name:
+	.cfi_startproc
+	movl 4(%esp), %ecx
+.endm
+
+.macro GATE_STUB_END name, vector
+	int $\vector
+	ret
+	.cfi_endproc
+	.size \name, . - \name
+.endm
+
+.macro GATE_STUB1 name, vector
+	GATE_STUB_START \name
+	GATE_STUB_END \name, \vector
+.endm
+
+.macro GATE_STUB2 name, vector
+	GATE_STUB_START \name
+	movl 8(%esp), %edx
+	GATE_STUB_END \name, \vector
+.endm
+
 /*
  * uint64_t dom_call(int cap, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
  * The domain call gate (abi.h): cap in %ecx, a0..a3 in %edx, %ebx, %esi,
@@ -141,55 +172,22 @@ dom_call:
  * returns r0 and r1. Comes back here only when there is no call to return
  * from, with -E_INVAL.
  */
-	.globl dom_return
-	.type dom_return, @function
-	.p2align 4
-dom_return:
-	.cfi_startproc
-	movl 4(%esp), %ecx
-	movl 8(%esp), %edx
-	int $DOMRETURN_VECTOR
-	ret
-	.cfi_endproc
-	.size dom_return, . - dom_return
+	GATE_STUB2 dom_return, DOMRETURN_VECTOR
 
 /*
  * int irq_wait(int cap), int irq_ack(int cap)
  * The IRQ gates (lab 8, abi.h): cap in %ecx, the result in %eax; every
  * other register is preserved.
  */
-.macro IRQ_GATE_STUB name, vector
-	.globl \name
-	.type \name, @function
-	.p2align 4
-\name:
-	.cfi_startproc
-	movl 4(%esp), %ecx
-	int $\vector
-	ret
-	.cfi_endproc
-	.size \name, . - \name
-.endm
-	IRQ_GATE_STUB irq_wait, IRQWAIT_VECTOR
-	IRQ_GATE_STUB irq_ack, IRQACK_VECTOR
+	GATE_STUB1 irq_wait, IRQWAIT_VECTOR
+	GATE_STUB1 irq_ack, IRQACK_VECTOR
 
 /*
  * int fault_regs(int op, struct fault_regs *regs), int fault_resume(int action)
  * The fault handler gates (lab 7, abi.h): the arguments in %ecx and %edx,
  * the result in %eax; every other register is preserved.
  */
-	.globl fault_regs
-	.type fault_regs, @function
-	.p2align 4
-fault_regs:
-	.cfi_startproc
-	movl 4(%esp), %ecx
-	movl 8(%esp), %edx
-	int $FAULTREGS_VECTOR
-	ret
-	.cfi_endproc
-	.size fault_regs, . - fault_regs
-
-	IRQ_GATE_STUB fault_resume, FAULTRESUME_VECTOR
+	GATE_STUB2 fault_regs, FAULTREGS_VECTOR
+	GATE_STUB1 fault_resume, FAULTRESUME_VECTOR
 
 	.section .note.GNU-stack, "", @progbits
