@@ -80,12 +80,19 @@ static inline void expect(const char *what, int got, int want)
 	exit(1);
 }
 
-/* The same for a word that is no error code, in hex. */
+/* The same for a word that is no error code, in hex. A wrong word that
+ * reads as an error code is named too (a call's r0 is often the kernel's
+ * refusal: 0xffffffec is -E_DEADLK), so the line says what to look at. */
 static inline void expect_u(const char *what, uint32_t got, uint32_t want)
 {
 	if (got == want)
 		return;
-	printf(TEST_DRIVER ": %s: FAILED: %s: got 0x%08x, expected 0x%08x\n", part, what, got, want);
+	int err = (int)got;
+	if (err < 0 && err >= -E_MAX)
+		printf(TEST_DRIVER ": %s: FAILED: %s: got 0x%08x (as an error: %d, %s), expected 0x%08x\n",
+		       part, what, got, err, strerror(err), want);
+	else
+		printf(TEST_DRIVER ": %s: FAILED: %s: got 0x%08x, expected 0x%08x\n", part, what, got, want);
 	exit(1);
 }
 
