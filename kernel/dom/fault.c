@@ -234,8 +234,9 @@ static LAB_GIVEN void fault_regs_from_frame(struct fault_regs *r, const struct t
  * own business, as it is for a resume without a SET, and the page walk is
  * most of what a SET costs. eflags is not checked but masked
  * (fault_regs_to_frame). The word is looked up with one page walk
- * (uaccess_in_page); only one that straddles two pages (an esp not a
- * multiple of 4) needs uaccess_ok.
+ * (uaccess_in_page), which says no to a word that straddles two pages
+ * (only an esp that is not a multiple of 4 can make one): uaccess_ok
+ * decides that one.
  */
 #if LAB_SOLUTION(7)
 static int fault_regs_valid(const struct fault_regs *r, const struct trapframe *f, const struct domain *d)
@@ -352,22 +353,26 @@ struct trapframe *dom_fault_regs(struct trapframe *tf)
 	return tf;
 }
 
-#if LAB_SOLUTION(7)
 /*
- * fault_resume(action) from the handler at the top of p's stack. The
- * handler's fault frame goes (the handler no longer handling on this
- * thread); the faulting level runs again from its frame, or the action
- * says otherwise. The frame's selectors are the user's already
- * (invariant 7): the CPU pushed cs and ss from ring 3, where the GDT has
- * no other selectors than USER_CS and USER_DS, fault_regs never writes
- * them, and the gate's way out installs USER_DS in the data segment
- * registers (trap_entry.S's pop_gate_frame).
- * RESUME goes on from the faulting state as the handler left it; PASS
- * offers the fault to the handlers above this one (from its manager up),
- * as if this one had not taken it; KILL leaves the faulting domain's
- * death to the caller, which says why in one line. p->fault_addr is the
- * fault's again, for a report.
+ * fault_resume(action) from the handler at the top of p's stack, tf its
+ * frame: anything but a fault frame on top, or an action other than
+ * RESUME, PASS and KILL, is refused (fault_ends FAULT_REFUSED with tf).
+ * Otherwise the handler's fault frame goes (the handler no longer
+ * handling on this thread, p->fault_addr the fault's again, for a
+ * report) and the faulting level is entered again; its frame's selectors
+ * are the user's already (invariant 7): the CPU pushed cs and ss from
+ * ring 3, where the GDT has no other selectors than USER_CS and USER_DS,
+ * fault_regs never writes them, and the gate's way out installs USER_DS
+ * in the data segment registers (trap_entry.S's pop_gate_frame). RESUME
+ * returns that frame, to go on from the faulting state as the handler
+ * left it; PASS offers the fault to the handlers above this one (from its
+ * manager up, dom_fault_deliver), as if this one had not taken it; KILL
+ * leaves the faulting domain's death to the caller (fault_ends
+ * FAULT_KILLED with that frame and the handler), which says why in one
+ * line. A kill or an unwind due never reaches here: sys_fault_resume
+ * acts on those first.
  */
+#if LAB_SOLUTION(7)
 struct trapframe *dom_fault_resume(int action, struct trapframe *tf, struct fault_outcome *end)
 {
 	struct proc *p = current_proc;
