@@ -879,7 +879,9 @@ static void part_selfheal(void)
 		struct cap_info i;
 		expect("cap_info of safediv's cap", cap_info(d, &i), 0);
 		if (!i.live)
-			fail("safediv died: its own handler did not answer its divide errors", dom_r0(r));
+			fail("safediv died: a divide error was not answered (a kill line above ending \"said kill\": "
+			     "its handler refused it; one without: no handler took it, e.g. DOM_HANDLING left "
+			     "set by the resume of the one before)", dom_r0(r));
 		printf("faulttests: selfheal: seed %u: sum %08x, %u divide errors\n", seed + round,
 		       (uint32_t)dom_r0(r), dom_r1(r));
 	}
