@@ -26,8 +26,11 @@ BUILD    := build
 # found in the cache costs a fraction of one. The same file in another
 # tree is the same compile (CCACHE_NOHASHDIR), since -fdebug-prefix-map
 # below keeps the tree's path out of the objects.
-CCACHE   := $(shell sh tools/ccache-works.sh)
-CC       := $(if $(CCACHE),ccache gcc,gcc)
+CCACHE_FOUND := $(shell sh tools/ccache-works.sh)
+CC       := $(if $(CCACHE_FOUND),ccache gcc,gcc)
+ifneq ($(CCACHE_FOUND),)
+export CCACHE_DIR := $(CCACHE_FOUND)
+endif
 export CCACHE_NOHASHDIR := 1
 LD       := ld
 OBJCOPY  := objcopy
